@@ -1,0 +1,177 @@
+package dev.switchboard.core;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Every failure the gateway reports: one sealed hierarchy, split into {@link Retryable} (worth another
+ * attempt, here or on another deployment) and {@link Fatal} (the same request would fail again).
+ * Context-window and content-filter rejections are their own types because the fallback stage reacts
+ * to them. Each carries the HTTP status and OpenAI error {@code type}/{@code code}/{@code param} the
+ * client should see; ingress codecs map these to their own wire format.
+ */
+public abstract sealed class GatewayException extends RuntimeException
+        permits GatewayException.Retryable, GatewayException.Fatal {
+
+    private final int status;
+    private final String type;
+    private final String code;
+    private final String param;
+
+    protected GatewayException(String message, int status, String type, String code, String param, Throwable cause) {
+        super(message, cause, false, false);
+        this.status = status;
+        this.type = type;
+        this.code = code;
+        this.param = param;
+    }
+
+    /** HTTP status for the client. */
+    public int status() { return status; }
+
+    /** OpenAI error type, e.g. {@code invalid_request_error}. */
+    public String type() { return type; }
+
+    public Optional<String> code() { return Optional.ofNullable(code); }
+
+    public Optional<String> param() { return Optional.ofNullable(param); }
+
+    public boolean retryable() { return this instanceof Retryable; }
+
+    // ---------------------------------------------------------------- retryable
+
+    public abstract static sealed class Retryable extends GatewayException
+            permits RateLimited, Overloaded, UpstreamError, UpstreamTimeout, ConnectionFailed {
+        private final Duration retryAfter;
+
+        protected Retryable(String message, int status, String type, String code, Duration retryAfter, Throwable cause) {
+            super(message, status, type, code, null, cause);
+            this.retryAfter = retryAfter;
+        }
+
+        /** What the upstream asked us to wait before trying again, if it said. */
+        public Optional<Duration> retryAfter() { return Optional.ofNullable(retryAfter); }
+    }
+
+    /** 429: a rate limit or quota, ours or the upstream's. */
+    public static final class RateLimited extends Retryable {
+        public RateLimited(String message, Duration retryAfter) {
+            super(message, 429, "rate_limit_error", "rate_limit_exceeded", retryAfter, null);
+        }
+    }
+
+    /** 503/529: the upstream is overloaded or unavailable for now. */
+    public static final class Overloaded extends Retryable {
+        public Overloaded(String message, Duration retryAfter) {
+            super(message, 503, "server_error", "overloaded", retryAfter, null);
+        }
+    }
+
+    /** A 5xx (or 408/409) from the upstream; the client sees 502 because the gateway itself is fine. */
+    public static final class UpstreamError extends Retryable {
+        private final int upstreamStatus;
+
+        public UpstreamError(String message, int upstreamStatus, Duration retryAfter) {
+            super(message, 502, "server_error", "upstream_error", retryAfter, null);
+            this.upstreamStatus = upstreamStatus;
+        }
+
+        public int upstreamStatus() { return upstreamStatus; }
+    }
+
+    /** The upstream did not answer (or stopped streaming) in time: 504. */
+    public static final class UpstreamTimeout extends Retryable {
+        public UpstreamTimeout(String message) {
+            super(message, 504, "timeout_error", "upstream_timeout", null, null);
+        }
+    }
+
+    /** Could not reach the upstream, or the connection broke: 502. */
+    public static final class ConnectionFailed extends Retryable {
+        public ConnectionFailed(String message, Throwable cause) {
+            super(message, 502, "server_error", "upstream_unreachable", null, cause);
+        }
+    }
+
+    // ---------------------------------------------------------------- fatal
+
+    public abstract static sealed class Fatal extends GatewayException
+            permits BadRequest, AuthenticationFailed, PermissionDenied, NotFound, ContextWindowExceeded,
+                    ContentFiltered, PayloadTooLarge, Unsupported, Internal {
+        protected Fatal(String message, int status, String type, String code, String param, Throwable cause) {
+            super(message, status, type, code, param, cause);
+        }
+    }
+
+    /** 400: the request is malformed or invalid. {@code param} names the offending field. */
+    public static final class BadRequest extends Fatal {
+        public BadRequest(String message, String param) {
+            super(message, 400, "invalid_request_error", null, param, null);
+        }
+
+        public BadRequest(String message, String param, String code) {
+            super(message, 400, "invalid_request_error", code, param, null);
+        }
+    }
+
+    /** 401: missing or wrong key (the client's, or the upstream rejected ours). */
+    public static final class AuthenticationFailed extends Fatal {
+        public AuthenticationFailed(String message) {
+            super(message, 401, "authentication_error", "invalid_api_key", null, null);
+        }
+    }
+
+    /** 403. */
+    public static final class PermissionDenied extends Fatal {
+        public PermissionDenied(String message) {
+            super(message, 403, "permission_error", null, null, null);
+        }
+    }
+
+    /** 404: unknown model, route or resource. */
+    public static final class NotFound extends Fatal {
+        public NotFound(String message, String param, String code) {
+            super(message, 404, "invalid_request_error", code, param, null);
+        }
+
+        public static NotFound model(String model) {
+            return new NotFound("The model '" + model + "' does not exist or you do not have access to it.", "model",
+                    "model_not_found");
+        }
+    }
+
+    /** 400: prompt plus requested output do not fit the model's context window. */
+    public static final class ContextWindowExceeded extends Fatal {
+        public ContextWindowExceeded(String message) {
+            super(message, 400, "invalid_request_error", "context_length_exceeded", "messages", null);
+        }
+    }
+
+    /** 400: the provider's content policy refused the request. */
+    public static final class ContentFiltered extends Fatal {
+        public ContentFiltered(String message) {
+            super(message, 400, "invalid_request_error", "content_filter", null, null);
+        }
+    }
+
+    /** 413: the body is over the configured limit. */
+    public static final class PayloadTooLarge extends Fatal {
+        public PayloadTooLarge(String message) {
+            super(message, 413, "invalid_request_error", "request_too_large", null, null);
+        }
+    }
+
+    /** 400: the chosen provider cannot do what was asked (e.g. embeddings on a chat-only provider). */
+    public static final class Unsupported extends Fatal {
+        public Unsupported(String message, String param) {
+            super(message, 400, "invalid_request_error", "unsupported", param, null);
+        }
+    }
+
+    /** 500: a bug in the gateway. Never used for a client mistake or an upstream failure. */
+    public static final class Internal extends Fatal {
+        public Internal(String message, Throwable cause) {
+            super(message, 500, "server_error", "internal_error", null, cause);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.switchboard.core;
+
+import dev.switchboard.core.config.ConfigLoader;
+import dev.switchboard.core.config.DefaultConfig;
+import dev.switchboard.core.config.Deployment;
+import dev.switchboard.core.config.SwitchboardConfig;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ChatResponse;
+import dev.switchboard.core.model.EmbeddingRequest;
+import dev.switchboard.core.model.EmbeddingResponse;
+import dev.switchboard.core.model.GatewayRequest;
+import dev.switchboard.core.pipeline.ChatStream;
+import dev.switchboard.core.pipeline.Credentials;
+import dev.switchboard.core.pipeline.Exchange;
+import dev.switchboard.core.pipeline.Pipeline;
+import dev.switchboard.core.pipeline.Reply;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The engine, embeddable without HTTP. The HTTP server is a thin codec over this same object, so an
+ * in-process call runs exactly the pipeline a network call does.
+ *
+ * <pre>{@code
+ * try (Switchboard sb = Switchboard.create(Switchboard.loadConfig(Path.of("switchboard.yaml")))) {
+ *     ChatResponse r = sb.chat(ChatRequest.builder("gpt-4o-mini").message(Message.user("Hello")).build());
+ * }
+ * }</pre>
+ */
+public final class Switchboard implements AutoCloseable {
+    private final SwitchboardConfig config;
+    private final ProviderRegistry providers;
+    private final Pipeline pipeline;
+    private final Ticker ticker;
+    private final TokenCounter tokens;
+
+    private Switchboard(SwitchboardConfig config, ProviderRegistry providers, Ticker ticker, TokenCounter tokens) {
+        this.config = config;
+        this.providers = providers;
+        this.ticker = ticker;
+        this.tokens = tokens;
+        this.pipeline = PipelineAssembly.build(config, providers, ticker, tokens);
+    }
+
+    /** An engine for {@code config}, with the providers found on the class path. */
+    public static Switchboard create(SwitchboardConfig config) {
+        return create(config, Ticker.SYSTEM);
+    }
+
+    public static Switchboard create(SwitchboardConfig config, Ticker ticker) {
+        TokenCounter tokens = new TokenCounter();
+        return new Switchboard(config, ProviderRegistry.discover(ticker, tokens), ticker, tokens);
+    }
+
+    /** Reads and validates a YAML config file (throws {@link dev.switchboard.core.config.ConfigException}). */
+    public static SwitchboardConfig loadConfig(Path file) {
+        return new ConfigLoader(System::getenv, availableProviders()).load(file);
+    }
+
+    /** The built-in default: simulated tiers, plus cloud models for provider keys in the environment. */
+    public static SwitchboardConfig defaultConfig() {
+        return DefaultConfig.load(System::getenv, availableProviders());
+    }
+
+    /** Provider ids on the class path. */
+    public static java.util.Set<String> availableProviders() {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        java.util.ServiceLoader.load(dev.switchboard.core.spi.ProviderPlugin.class).forEach(p -> ids.add(p.id()));
+        return ids;
+    }
+
+    public ChatResponse chat(ChatRequest request) {
+        Reply reply = handle(newExchange(request.withStream(false), Credentials.IN_PROCESS, newRequestId()));
+        if (reply instanceof Reply.Complete c) return c.response();
+        throw new IllegalStateException("expected a complete reply, got " + reply.getClass().getSimpleName());
+    }
+
+    /** A streamed chat; the caller must close the stream. */
+    public ChatStream stream(ChatRequest request) {
+        Reply reply = handle(newExchange(request.withStream(true), Credentials.IN_PROCESS, newRequestId()));
+        if (reply instanceof Reply.Streaming s) return s.stream();
+        if (reply instanceof Reply.Complete c) return StreamOfResponse.of(c.response());
+        throw new IllegalStateException("expected a stream, got " + reply.getClass().getSimpleName());
+    }
+
+    public EmbeddingResponse embed(EmbeddingRequest request) {
+        Reply reply = handle(newExchange(request, Credentials.IN_PROCESS, newRequestId()));
+        if (reply instanceof Reply.Embeddings e) return e.response();
+        throw new IllegalStateException("expected embeddings, got " + reply.getClass().getSimpleName());
+    }
+
+    /** Runs an exchange down the pipeline; ingress codecs call this. */
+    public Reply handle(Exchange exchange) {
+        return pipeline.run(exchange);
+    }
+
+    public Exchange newExchange(GatewayRequest request, Credentials credentials, String requestId) {
+        long now = ticker.nanoTime();
+        return Exchange.of(requestId, request, credentials, now, now + config.server().requestTimeout().toNanos());
+    }
+
+    public static String newRequestId() {
+        return UUID.randomUUID().toString();
+    }
+
+    public SwitchboardConfig config() {
+        return config;
+    }
+
+    public Map<String, List<Deployment>> modelGroups() {
+        return config.modelGroups();
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    public TokenCounter tokens() {
+        return tokens;
+    }
+
+    @Override
+    public void close() {
+        providers.close();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.switchboard.core;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.EncodingType;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ContentPart;
+import dev.switchboard.core.model.Message;
+import dev.switchboard.core.model.ToolCall;
+
+/**
+ * Counts tokens with a real BPE tokenizer (o200k_base, GPT-4o's). For other model families it is an
+ * estimate, but a consistent one, which is what context-window checks and simulated usage need.
+ */
+public final class TokenCounter {
+    /** OpenAI's documented per-message overhead for chat formatting. */
+    private static final int PER_MESSAGE = 3;
+    private static final int PER_REPLY = 3;
+    /** A flat estimate per image; exact counts depend on the provider's tiling. */
+    private static final int PER_IMAGE = 765;
+
+    private volatile Encoding encoding;
+
+    private Encoding encoding() {
+        Encoding e = encoding;
+        if (e == null) {
+            synchronized (this) {
+                if (encoding == null) {
+                    EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
+                    encoding = registry.getEncoding(EncodingType.O200K_BASE);
+                }
+                e = encoding;
+            }
+        }
+        return e;
+    }
+
+    public int count(String text) {
+        return text.isEmpty() ? 0 : encoding().countTokensOrdinary(text);
+    }
+
+    /** Tokens of the prompt as the model will see it (messages, tool definitions). */
+    public int countPrompt(ChatRequest request) {
+        int total = PER_REPLY;
+        for (Message m : request.messages()) {
+            total += PER_MESSAGE;
+            for (ContentPart part : m.content()) {
+                if (part instanceof ContentPart.Text t) total += count(t.text());
+                else if (part instanceof ContentPart.Image) total += PER_IMAGE;
+            }
+            for (ToolCall call : m.toolCalls()) total += count(call.name()) + count(call.arguments());
+        }
+        for (var tool : request.tools()) {
+            total += count(tool.name()) + count(tool.description().orElse("")) + count(tool.parameters().toString());
+        }
+        return total;
+    }
+}

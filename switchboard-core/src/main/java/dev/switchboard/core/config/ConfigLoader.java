@@ -1,0 +1,237 @@
+package dev.switchboard.core.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * Reads a YAML config: a LiteLLM config ({@code model_list}, {@code general_settings}, ...) loads as
+ * is; Switchboard's own settings live under {@code switchboard:} and in extra {@code model_info} keys.
+ * Everything is validated here, so a bad value refuses to start and names its key.
+ */
+public final class ConfigLoader {
+    private static final Logger LOG = Logger.getLogger(ConfigLoader.class.getName());
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /** LiteLLM sections we accept; keys inside them that we do not use are ignored (with a warning). */
+    private static final Set<String> TOP_LEVEL =
+            Set.of("model_list", "general_settings", "litellm_settings", "router_settings", "environment_variables",
+                    "switchboard");
+
+    private static final Set<String> LITELLM_PARAMS_USED = Set.of("model", "api_base", "base_url", "api_key",
+            "rpm", "tpm", "timeout", "stream_timeout", "weight", "extra_headers", "headers", "max_tokens");
+
+    private final Function<String, String> env;
+    private final Set<String> knownProviders;
+
+    /**
+     * @param env environment lookup (System::getenv in production)
+     * @param knownProviders adapter ids available in this process; other providers refuse to start
+     */
+    public ConfigLoader(Function<String, String> env, Set<String> knownProviders) {
+        this.env = env;
+        this.knownProviders = Set.copyOf(knownProviders);
+    }
+
+    public SwitchboardConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("", "cannot read config file " + file + ": " + e.getMessage());
+        }
+        return parse(text, file.toString());
+    }
+
+    public SwitchboardConfig parse(String yaml, String origin) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("", "config is not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) root = JsonNodeFactory.instance.objectNode();
+        if (!root.isObject()) throw new ConfigException("", "config must be a YAML mapping");
+        ConfigNode top = new ConfigNode(root, "", env);
+        top.onlyKeys(TOP_LEVEL);
+
+        ConfigNode sb = top.get("switchboard");
+        sb.onlyKeys(Set.of("server", "master-key", "upstream"));
+        ServerSettings server = server(sb.get("server"));
+        Timeouts defaultTimeouts = timeouts(sb.get("upstream"), Timeouts.DEFAULT);
+
+        Optional<Secret> masterKey = sb.get("master-key").secret();
+        if (masterKey.isEmpty()) masterKey = top.get("general_settings").get("master_key").secret();
+
+        List<Deployment> deployments = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (ConfigNode entry : top.get("model_list").list()) {
+            Deployment d = deployment(entry, deployments.size(), defaultTimeouts);
+            if (!ids.add(d.id())) throw entry.get("model_info").get("id").error("duplicate deployment id '" + d.id() + "'");
+            deployments.add(d);
+        }
+        warnIgnored(top.get("litellm_settings"));
+        warnIgnored(top.get("router_settings"));
+        return new SwitchboardConfig(server, deployments, masterKey, origin);
+    }
+
+    private ServerSettings server(ConfigNode n) {
+        n.onlyKeys(Set.of("host", "port", "max-body-bytes", "max-concurrent-requests", "request-timeout",
+                "shutdown-grace", "log-requests", "cors-origins"));
+        ServerSettings d = ServerSettings.defaults();
+        return new ServerSettings(
+                n.get("host").string(d.host()),
+                n.get("port").integer(d.port(), 0, 65535),
+                n.get("max-body-bytes").longValue(d.maxBodyBytes(), 1024, 1L << 31),
+                n.get("max-concurrent-requests").integer(d.maxConcurrentRequests(), 1, 1_000_000),
+                n.get("request-timeout").duration(d.requestTimeout()),
+                n.get("shutdown-grace").duration(d.shutdownGrace()),
+                n.get("log-requests").bool(d.logRequests()),
+                n.get("cors-origins").stringList());
+    }
+
+    private static Timeouts timeouts(ConfigNode n, Timeouts d) {
+        n.onlyKeys(Set.of("connect-timeout", "first-byte-timeout", "idle-timeout", "total-timeout"));
+        return new Timeouts(
+                n.get("connect-timeout").duration(d.connect()),
+                n.get("first-byte-timeout").duration(d.firstByte()),
+                n.get("idle-timeout").duration(d.idle()),
+                n.get("total-timeout").duration(d.total()));
+    }
+
+    private Deployment deployment(ConfigNode entry, int index, Timeouts defaults) {
+        String modelName = entry.get("model_name").requiredString();
+        ConfigNode params = entry.get("litellm_params");
+        if (!params.present()) throw params.error("is required");
+        String model = params.get("model").requiredString();
+
+        String prefix;
+        String upstream;
+        int slash = model.indexOf('/');
+        if (slash > 0) {
+            prefix = model.substring(0, slash);
+            upstream = model.substring(slash + 1);
+        } else {
+            prefix = "openai"; // LiteLLM treats a bare name as an OpenAI model
+            upstream = model;
+        }
+        if (upstream.isBlank()) throw params.get("model").error("names no model after '" + prefix + "/'");
+        ProviderPrefixes.Mapping mapping = ProviderPrefixes.lookup(prefix).orElseThrow(() ->
+                params.get("model").error("unknown provider '" + prefix + "' (known: " + String.join(", ",
+                        new java.util.TreeSet<>(knownProviders)) + ", and OpenAI-compatible services such as groq, "
+                        + "together_ai, mistral, deepseek, openrouter, gemini, hosted_vllm, lm_studio)"));
+        if (!knownProviders.contains(mapping.adapter())) {
+            throw params.get("model").error("provider '" + mapping.adapter() + "' is not available in this build (available: "
+                    + String.join(", ", new java.util.TreeSet<>(knownProviders)) + ")");
+        }
+
+        ConfigNode baseNode = params.get("api_base").present() ? params.get("api_base") : params.get("base_url");
+        Optional<URI> apiBase = baseNode.string().map(s -> uri(baseNode, s));
+        if (apiBase.isEmpty() && mapping.defaultApiBase() != null) apiBase = Optional.of(URI.create(mapping.defaultApiBase()));
+        if (apiBase.isEmpty() && !mapping.adapter().equals("simulated")) {
+            throw params.get("api_base").error("is required for provider '" + prefix + "'");
+        }
+
+        Optional<Secret> apiKey = params.get("api_key").secret();
+        if (apiKey.isEmpty() && mapping.keyVariable() != null) {
+            String v = env.apply(mapping.keyVariable());
+            if (v != null && !v.isEmpty()) apiKey = Optional.of(new Secret(v));
+        }
+
+        OptionalInt rpm = params.get("rpm").present() ? params.get("rpm").integer(1, Integer.MAX_VALUE)
+                : entry.get("rpm").integer(1, Integer.MAX_VALUE);
+        OptionalInt tpm = params.get("tpm").present() ? params.get("tpm").integer(1, Integer.MAX_VALUE)
+                : entry.get("tpm").integer(1, Integer.MAX_VALUE);
+        int weight = params.get("weight").integer(1, 0, 1_000_000);
+
+        Duration total = params.get("timeout").duration(defaults.total());
+        Duration streamFirst = params.get("stream_timeout").duration(defaults.firstByte());
+        Timeouts timeouts = timeouts(entry.get("timeouts"), new Timeouts(defaults.connect(), streamFirst, defaults.idle(), total));
+
+        Map<String, String> headers = params.get("extra_headers").present()
+                ? params.get("extra_headers").stringMap() : params.get("headers").stringMap();
+
+        ObjectNode extra = JsonNodeFactory.instance.objectNode();
+        for (String k : params.keys()) {
+            if (!LITELLM_PARAMS_USED.contains(k)) extra.set(k, params.get(k).raw());
+        }
+
+        ModelInfo info = modelInfo(entry.get("model_info"), params);
+        String id = entry.get("model_info").get("id").string(modelName + "#" + index);
+        return new Deployment(id, modelName, mapping.adapter(), upstream, apiBase, apiKey, headers, extra, rpm, tpm,
+                weight, timeouts, info);
+    }
+
+    private static ModelInfo modelInfo(ConfigNode n, ConfigNode params) {
+        ModelInfo d = ModelInfo.defaults();
+        if (!n.present()) {
+            int maxOut = params.get("max_tokens").integer(d.maxOutputTokens(), 1, 10_000_000);
+            return new ModelInfo(d.tier(), d.label(), d.taskTypes(), d.contextWindow(), maxOut, d.prices(), d.mode(), d.description());
+        }
+        // LiteLLM writes prices per token; Switchboard's own keys are per million tokens.
+        double in = perMillion(n, "input_cost_per_token", "input-price-per-million");
+        double out = perMillion(n, "output_cost_per_token", "output-price-per-million");
+        double cached = perMillion(n, "cache_read_input_token_cost", "cached-input-price-per-million");
+        double cacheWrite = perMillion(n, "cache_creation_input_token_cost", "cache-write-price-per-million");
+        int context = n.get("max_input_tokens").present()
+                ? n.get("max_input_tokens").integer(d.contextWindow(), 1, 100_000_000)
+                : n.get("context-window").integer(d.contextWindow(), 1, 100_000_000);
+        int maxOut = n.get("max_output_tokens").present()
+                ? n.get("max_output_tokens").integer(d.maxOutputTokens(), 1, 10_000_000)
+                : n.get("max_tokens").integer(params.get("max_tokens").integer(d.maxOutputTokens(), 1, 10_000_000), 1, 10_000_000);
+        String mode = n.get("mode").string("chat");
+        if (!Set.of("chat", "embedding", "completion").contains(mode)) throw n.get("mode").error("must be chat or embedding");
+        return new ModelInfo(
+                n.get("tier").integer(1, 100),
+                n.get("label").string(),
+                Set.copyOf(n.get("task-types").stringList()),
+                context,
+                maxOut,
+                new Prices(in, out, cached, cacheWrite),
+                mode,
+                n.get("description").string());
+    }
+
+    private static double perMillion(ConfigNode info, String perTokenKey, String perMillionKey) {
+        if (info.get(perMillionKey).present()) return info.get(perMillionKey).number(0, 0, 1_000_000);
+        return info.get(perTokenKey).number(0, 0, 1) * 1_000_000;
+    }
+
+    private static URI uri(ConfigNode n, String s) {
+        try {
+            URI u = new URI(s);
+            if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
+                throw n.error("must be an http(s) URL (was '" + s + "')");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw n.error("is not a valid URL: " + e.getReason());
+        }
+    }
+
+    private static void warnIgnored(ConfigNode section) {
+        if (section.present() && !section.keys().isEmpty()) {
+            LOG.info(() -> "config section '" + section.path() + "' is accepted for LiteLLM compatibility; its keys "
+                    + section.keys() + " are not used by Switchboard");
+        }
+    }
+}

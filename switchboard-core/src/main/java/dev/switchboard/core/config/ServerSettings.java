@@ -1,0 +1,48 @@
+package dev.switchboard.core.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of the HTTP server (config section {@code switchboard.server}).
+ *
+ * @param maxBodyBytes largest request body accepted (413 above)
+ * @param maxConcurrentRequests requests handled at once; more wait in the accept queue
+ * @param requestTimeout deadline for a whole request, including retries and fallbacks
+ * @param shutdownGrace how long SIGTERM waits for in-flight requests and streams
+ * @param modelAliases extra names accepted for the routed model, e.g. "auto"
+ */
+public record ServerSettings(
+        String host,
+        int port,
+        long maxBodyBytes,
+        int maxConcurrentRequests,
+        Duration requestTimeout,
+        Duration shutdownGrace,
+        boolean logRequests,
+        List<String> corsOrigins) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 4000;
+    public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+    public static final int DEFAULT_MAX_CONCURRENT = 1024;
+
+    public ServerSettings {
+        corsOrigins = List.copyOf(corsOrigins);
+    }
+
+    public static ServerSettings defaults() {
+        return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT,
+                Duration.ofSeconds(600), Duration.ofSeconds(30), true, List.of());
+    }
+
+    public ServerSettings withHost(String h) {
+        return new ServerSettings(h, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
+                logRequests, corsOrigins);
+    }
+
+    public ServerSettings withPort(int p) {
+        return new ServerSettings(host, p, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
+                logRequests, corsOrigins);
+    }
+}

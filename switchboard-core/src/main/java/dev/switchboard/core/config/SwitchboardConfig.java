@@ -1,0 +1,41 @@
+package dev.switchboard.core.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole validated configuration. Immutable; built by {@link ConfigLoader} or {@link DefaultConfig}.
+ *
+ * @param masterKey when set, every API call must present it as a bearer key
+ * @param origin where it came from ("built-in default", a file path), for the start-up banner
+ */
+public record SwitchboardConfig(
+        ServerSettings server,
+        List<Deployment> deployments,
+        Optional<Secret> masterKey,
+        String origin) {
+
+    public SwitchboardConfig {
+        deployments = List.copyOf(deployments);
+    }
+
+    /** Deployments by model group, in config order. */
+    public Map<String, List<Deployment>> modelGroups() {
+        Map<String, List<Deployment>> groups = new LinkedHashMap<>();
+        for (Deployment d : deployments) {
+            groups.computeIfAbsent(d.modelName(), k -> new java.util.ArrayList<>()).add(d);
+        }
+        groups.replaceAll((k, v) -> List.copyOf(v));
+        return groups;
+    }
+
+    public SwitchboardConfig withServer(ServerSettings s) {
+        return new SwitchboardConfig(s, deployments, masterKey, origin);
+    }
+
+    public SwitchboardConfig withMasterKey(Optional<Secret> key) {
+        return new SwitchboardConfig(server, deployments, key, origin);
+    }
+}

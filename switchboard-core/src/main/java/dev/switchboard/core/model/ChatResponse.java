@@ -1,0 +1,32 @@
+package dev.switchboard.core.model;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A complete (non-streamed) chat answer in canonical form. */
+public record ChatResponse(
+        String id,
+        long created,
+        String model,
+        List<Choice> choices,
+        Optional<Usage> usage,
+        Optional<String> systemFingerprint,
+        Optional<String> serviceTier) {
+
+    public ChatResponse {
+        choices = List.copyOf(choices);
+    }
+
+    /** Text of the first choice, or "" when there is none. */
+    public String text() {
+        return choices.isEmpty() ? "" : choices.getFirst().message().text();
+    }
+
+    public ChatResponse withModel(String newModel) {
+        return new ChatResponse(id, created, newModel, choices, usage, systemFingerprint, serviceTier);
+    }
+
+    public ChatResponse withId(String newId) {
+        return new ChatResponse(newId, created, model, choices, usage, systemFingerprint, serviceTier);
+    }
+}

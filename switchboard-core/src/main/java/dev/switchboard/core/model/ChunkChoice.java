@@ -1,0 +1,46 @@
+package dev.switchboard.core.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Optional;
+
+/** The change to one choice carried by a stream chunk. */
+public record ChunkChoice(
+        int index,
+        Optional<Role> role,
+        Optional<String> content,
+        Optional<String> reasoning,
+        List<ToolCallDelta> toolCalls,
+        Optional<FinishReason> finishReason,
+        Optional<JsonNode> logprobs,
+        Optional<String> refusal) {
+
+    public ChunkChoice {
+        toolCalls = List.copyOf(toolCalls);
+    }
+
+    public static ChunkChoice role(int index, Role role) {
+        return new ChunkChoice(index, Optional.of(role), Optional.of(""), Optional.empty(), List.of(),
+                Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public static ChunkChoice content(int index, String text) {
+        return new ChunkChoice(index, Optional.empty(), Optional.of(text), Optional.empty(), List.of(),
+                Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public static ChunkChoice reasoning(int index, String text) {
+        return new ChunkChoice(index, Optional.empty(), Optional.empty(), Optional.of(text), List.of(),
+                Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public static ChunkChoice toolCalls(int index, List<ToolCallDelta> deltas) {
+        return new ChunkChoice(index, Optional.empty(), Optional.empty(), Optional.empty(), deltas,
+                Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public static ChunkChoice finish(int index, FinishReason reason) {
+        return new ChunkChoice(index, Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                Optional.of(reason), Optional.empty(), Optional.empty());
+    }
+}

@@ -1,0 +1,66 @@
+package dev.switchboard.core.model;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One chat message in canonical form.
+ *
+ * @param contentIsText true when the client sent content as a plain string (kept so a re-encoded
+ *     request looks like the original)
+ * @param reasoning the model's reasoning / thinking text, where a provider returns it
+ */
+public record Message(
+        Role role,
+        List<ContentPart> content,
+        boolean contentIsText,
+        Optional<String> name,
+        List<ToolCall> toolCalls,
+        Optional<String> toolCallId,
+        Optional<String> reasoning,
+        Optional<String> refusal) {
+
+    public Message {
+        content = List.copyOf(content);
+        toolCalls = List.copyOf(toolCalls);
+    }
+
+    public static Message of(Role role, String text) {
+        return new Message(role, List.of(new ContentPart.Text(text)), true, Optional.empty(), List.of(),
+                Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public static Message system(String text) {
+        return of(Role.SYSTEM, text);
+    }
+
+    public static Message user(String text) {
+        return of(Role.USER, text);
+    }
+
+    public static Message assistant(String text) {
+        return of(Role.ASSISTANT, text);
+    }
+
+    public static Message toolResult(String toolCallId, String text) {
+        return new Message(Role.TOOL, List.of(new ContentPart.Text(text)), true, Optional.empty(), List.of(),
+                Optional.of(toolCallId), Optional.empty(), Optional.empty());
+    }
+
+    /** The text parts joined; images and other parts are left out. */
+    public String text() {
+        if (content.size() == 1 && content.getFirst() instanceof ContentPart.Text t) return t.text();
+        StringBuilder sb = new StringBuilder();
+        for (ContentPart part : content) {
+            if (part instanceof ContentPart.Text t) {
+                if (!sb.isEmpty()) sb.append('\n');
+                sb.append(t.text());
+            }
+        }
+        return sb.toString();
+    }
+
+    public Message withContent(List<ContentPart> newContent, boolean isText) {
+        return new Message(role, newContent, isText, name, toolCalls, toolCallId, reasoning, refusal);
+    }
+}

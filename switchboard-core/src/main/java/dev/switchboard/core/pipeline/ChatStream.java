@@ -1,0 +1,89 @@
+package dev.switchboard.core.pipeline;
+
+import dev.switchboard.core.model.ChatChunk;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * A streamed answer, pulled chunk by chunk on a virtual thread. {@link #next()} blocks; it returns
+ * empty at a clean end and throws a {@link dev.switchboard.core.GatewayException} when the stream
+ * failed (the ingress then ends the client's stream with an explicit error event). Closing it early
+ * cancels the upstream call.
+ */
+public interface ChatStream extends AutoCloseable {
+    Optional<ChatChunk> next();
+
+    @Override
+    void close();
+
+    static ChatStream of(List<ChatChunk> chunks) {
+        Deque<ChatChunk> queue = new ArrayDeque<>(chunks);
+        return new ChatStream() {
+            @Override
+            public Optional<ChatChunk> next() {
+                return Optional.ofNullable(queue.poll());
+            }
+
+            @Override
+            public void close() {
+                queue.clear();
+            }
+        };
+    }
+
+    /** This stream with every chunk rewritten by {@code f}. */
+    default ChatStream map(UnaryOperator<ChatChunk> f) {
+        ChatStream self = this;
+        return new ChatStream() {
+            @Override
+            public Optional<ChatChunk> next() {
+                return self.next().map(f);
+            }
+
+            @Override
+            public void close() {
+                self.close();
+            }
+        };
+    }
+
+    /** This stream, calling {@code onEnd} exactly once when it ends, fails or is closed (null = success). */
+    default ChatStream onEnd(Consumer<Throwable> onEnd) {
+        ChatStream self = this;
+        return new ChatStream() {
+            private boolean ended;
+
+            @Override
+            public Optional<ChatChunk> next() {
+                try {
+                    Optional<ChatChunk> c = self.next();
+                    if (c.isEmpty()) end(null);
+                    return c;
+                } catch (RuntimeException e) {
+                    end(e);
+                    throw e;
+                }
+            }
+
+            @Override
+            public void close() {
+                try {
+                    self.close();
+                } finally {
+                    end(null);
+                }
+            }
+
+            private void end(Throwable t) {
+                if (!ended) {
+                    ended = true;
+                    onEnd.accept(t);
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,31 @@
+package dev.switchboard.core.stages;
+
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.pipeline.Chain;
+import dev.switchboard.core.pipeline.Exchange;
+import dev.switchboard.core.pipeline.Reply;
+import dev.switchboard.core.pipeline.RoutePlan;
+import dev.switchboard.core.pipeline.Stage;
+import java.util.List;
+
+/** Asks the routers in order for a plan; the first that handles the model wins. Unknown model: 404. */
+public final class RouteStage implements Stage {
+    private final List<Router> routers;
+
+    public RouteStage(List<Router> routers) {
+        this.routers = List.copyOf(routers);
+    }
+
+    @Override
+    public Reply apply(Exchange exchange, Chain next) {
+        for (Router router : routers) {
+            var plan = router.route(exchange);
+            if (plan.isPresent()) return next.proceed(exchange.withPlan(plan.get()));
+        }
+        throw GatewayException.NotFound.model(exchange.request().model());
+    }
+
+    public static RoutePlan planOf(Exchange exchange) {
+        return exchange.plan().orElseThrow(() -> new IllegalStateException("route stage did not run"));
+    }
+}

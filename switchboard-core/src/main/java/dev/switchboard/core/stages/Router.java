@@ -1,0 +1,11 @@
+package dev.switchboard.core.stages;
+
+import dev.switchboard.core.pipeline.Exchange;
+import dev.switchboard.core.pipeline.RoutePlan;
+import java.util.Optional;
+
+/** Decides where a request goes. A router that does not handle the requested model answers empty. */
+@FunctionalInterface
+public interface Router {
+    Optional<RoutePlan> route(Exchange exchange);
+}

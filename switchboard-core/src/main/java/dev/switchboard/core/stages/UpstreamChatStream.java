@@ -1,0 +1,60 @@
+package dev.switchboard.core.stages;
+
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.pipeline.ChatStream;
+import dev.switchboard.core.spi.Frame;
+import dev.switchboard.core.spi.FrameReader;
+import dev.switchboard.core.spi.ProviderAdapter;
+import dev.switchboard.core.spi.StreamDecoder;
+import dev.switchboard.core.spi.WireStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.Optional;
+
+/** Reads an upstream body frame by frame and decodes it into canonical chunks. */
+final class UpstreamChatStream implements ChatStream {
+    private final WireStream wire;
+    private final FrameReader frames;
+    private final StreamDecoder decoder;
+    private final ArrayDeque<ChatChunk> pending = new ArrayDeque<>();
+    private boolean finished;
+
+    UpstreamChatStream(WireStream wire, ProviderAdapter adapter, ChatRequest request) {
+        this.wire = wire;
+        this.frames = new FrameReader(wire.body(), adapter.framing());
+        this.decoder = adapter.newStreamDecoder(request);
+    }
+
+    @Override
+    public Optional<ChatChunk> next() {
+        while (pending.isEmpty()) {
+            if (finished) return Optional.empty();
+            Optional<Frame> frame;
+            try {
+                frame = decoder.done() ? Optional.empty() : frames.next();
+            } catch (InterruptedIOException e) {
+                close();
+                throw new GatewayException.UpstreamTimeout("the upstream stream stalled: " + e.getMessage());
+            } catch (IOException e) {
+                close();
+                throw new GatewayException.ConnectionFailed("the upstream stream broke: " + e.getMessage(), e);
+            }
+            if (frame.isEmpty()) {
+                finished = true;
+                pending.addAll(decoder.finish());
+                close();
+            } else {
+                pending.addAll(decoder.decode(frame.get()));
+            }
+        }
+        return Optional.of(pending.poll());
+    }
+
+    @Override
+    public void close() {
+        wire.close();
+    }
+}

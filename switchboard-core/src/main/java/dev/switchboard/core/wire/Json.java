@@ -1,0 +1,73 @@
+package dev.switchboard.core.wire;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.GatewayException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** The one shared Jackson mapper (thread-safe once configured) and small tree helpers. */
+public final class Json {
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+    public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private Json() {}
+
+    /** Parses a client body; malformed JSON is a 400 with the parser's reason, never a 500. */
+    public static JsonNode parseBody(byte[] body) {
+        if (body.length == 0) throw new GatewayException.BadRequest("The request body is empty; expected a JSON object.", null);
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new GatewayException.BadRequest("The request body must be a JSON object.", null);
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new GatewayException.BadRequest("We could not parse the JSON body of your request: "
+                    + e.getOriginalMessage(), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses an upstream body; garbage from a provider is a retryable upstream error. */
+    public static JsonNode parseUpstream(byte[] body, String provider) {
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            if (node == null) throw new GatewayException.UpstreamError(provider + " returned an empty body", 502, null);
+            return node;
+        } catch (IOException e) {
+            throw new GatewayException.UpstreamError(provider + " returned malformed JSON: " + e.getMessage(), 502, null);
+        }
+    }
+
+    public static JsonNode parseUpstream(String text, String provider) {
+        return parseUpstream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), provider);
+    }
+
+    public static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String text(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static ObjectNode object() {
+        return NODES.objectNode();
+    }
+}

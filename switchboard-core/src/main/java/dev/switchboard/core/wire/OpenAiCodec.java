@@ -1,0 +1,521 @@
+package dev.switchboard.core.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ChatResponse;
+import dev.switchboard.core.model.Choice;
+import dev.switchboard.core.model.ChunkChoice;
+import dev.switchboard.core.model.ContentPart;
+import dev.switchboard.core.model.FinishReason;
+import dev.switchboard.core.model.Message;
+import dev.switchboard.core.model.ResponseFormat;
+import dev.switchboard.core.model.Role;
+import dev.switchboard.core.model.Tool;
+import dev.switchboard.core.model.ToolCall;
+import dev.switchboard.core.model.ToolCallDelta;
+import dev.switchboard.core.model.ToolChoice;
+import dev.switchboard.core.model.Usage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * OpenAI's Chat Completions wire format ⇄ the canonical model. OpenAI's format is the canonical
+ * vocabulary, so the same codec serves the HTTP ingress (clients speak it), OpenAI-compatible upstreams
+ * and the simulated provider. Reference: https://platform.openai.com/docs/api-reference/chat
+ */
+public final class OpenAiCodec {
+    private OpenAiCodec() {}
+
+    // ------------------------------------------------------------------ requests
+
+    /** Validates and reads a client's chat request. Every problem is a 400 naming the field. */
+    public static ChatRequest parseChatRequest(JsonNode body) {
+        ChatRequest.Builder b = ChatRequest.builder(requiredString(body, "model"));
+        JsonNode messages = body.get("messages");
+        if (messages == null || messages.isNull()) throw bad("Missing required parameter: 'messages'.", "messages");
+        if (!messages.isArray()) throw bad("Invalid type for 'messages': expected an array.", "messages");
+        if (messages.isEmpty()) throw bad("'messages' must contain at least one message.", "messages");
+        for (int i = 0; i < messages.size(); i++) b.message(parseMessage(messages.get(i), "messages[" + i + "]"));
+
+        JsonNode tools = body.get("tools");
+        if (present(tools)) {
+            if (!tools.isArray()) throw bad("Invalid type for 'tools': expected an array.", "tools");
+            for (int i = 0; i < tools.size(); i++) b.tool(parseTool(tools.get(i), "tools[" + i + "]"));
+        }
+        if (present(body.get("tool_choice"))) b.toolChoice(parseToolChoice(body.get("tool_choice")));
+        if (present(body.get("parallel_tool_calls"))) b.parallelToolCalls(bool(body, "parallel_tool_calls"));
+        if (present(body.get("response_format"))) b.responseFormat(parseResponseFormat(body.get("response_format")));
+        OptionalInt maxCompletion = optInt(body, "max_completion_tokens", 1);
+        b.maxTokens(maxCompletion.isPresent() ? maxCompletion : optInt(body, "max_tokens", 1));
+        b.temperature(optDouble(body, "temperature", 0, 2));
+        b.topP(optDouble(body, "top_p", 0, 1));
+        JsonNode stop = body.get("stop");
+        if (present(stop)) {
+            if (stop.isTextual()) b.stop(List.of(stop.asText()));
+            else if (stop.isArray()) {
+                List<String> stops = new ArrayList<>();
+                for (JsonNode s : stop) {
+                    if (!s.isTextual()) throw bad("Invalid type for 'stop': expected a string or an array of strings.", "stop");
+                    stops.add(s.asText());
+                }
+                b.stop(stops);
+            } else throw bad("Invalid type for 'stop': expected a string or an array of strings.", "stop");
+        }
+        b.n(optInt(body, "n", 1));
+        JsonNode seed = body.get("seed");
+        if (present(seed)) {
+            if (!seed.isIntegralNumber()) throw bad("Invalid type for 'seed': expected an integer.", "seed");
+            b.seed(seed.asLong());
+        }
+        if (present(body.get("logprobs"))) b.logprobs(bool(body, "logprobs"));
+        b.topLogprobs(optInt(body, "top_logprobs", 0));
+        if (present(body.get("user"))) b.user(string(body, "user"));
+        JsonNode metadata = body.get("metadata");
+        if (present(metadata)) {
+            if (!metadata.isObject()) throw bad("Invalid type for 'metadata': expected an object.", "metadata");
+            Map<String, String> meta = new LinkedHashMap<>();
+            metadata.fields().forEachRemaining(e -> {
+                if (!e.getValue().isTextual()) throw bad("Invalid type for 'metadata." + e.getKey() + "': expected a string.", "metadata");
+                meta.put(e.getKey(), e.getValue().asText());
+            });
+            b.metadata(meta);
+        }
+        boolean stream = present(body.get("stream")) && bool(body, "stream");
+        b.stream(stream);
+        JsonNode streamOptions = body.get("stream_options");
+        if (present(streamOptions)) {
+            if (!streamOptions.isObject()) throw bad("Invalid type for 'stream_options': expected an object.", "stream_options");
+            JsonNode include = streamOptions.get("include_usage");
+            if (present(include)) {
+                if (!include.isBoolean()) throw bad("Invalid type for 'stream_options.include_usage': expected a boolean.", "stream_options");
+                b.includeUsage(include.asBoolean());
+            }
+        }
+        b.openAiBody((ObjectNode) body);
+        return b.build();
+    }
+
+    private static Message parseMessage(JsonNode m, String path) {
+        if (!m.isObject()) throw bad("Invalid type for '" + path + "': expected an object.", path);
+        String roleText = requiredString(m, "role", path + ".role");
+        Role role = Role.parse(roleText).orElseThrow(() -> bad("Invalid value for '" + path + ".role': '" + roleText
+                + "'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.", path + ".role"));
+        JsonNode content = m.get("content");
+        List<ContentPart> parts = new ArrayList<>();
+        boolean isText = false;
+        if (content == null || content.isNull()) {
+            if (role != Role.ASSISTANT) throw bad("Missing required parameter: '" + path + ".content'.", path + ".content");
+        } else if (content.isTextual()) {
+            parts.add(new ContentPart.Text(content.asText()));
+            isText = true;
+        } else if (content.isArray()) {
+            for (int i = 0; i < content.size(); i++) parts.add(parsePart(content.get(i), path + ".content[" + i + "]"));
+        } else {
+            throw bad("Invalid type for '" + path + ".content': expected a string or an array of content parts.", path + ".content");
+        }
+        List<ToolCall> calls = new ArrayList<>();
+        JsonNode toolCalls = m.get("tool_calls");
+        if (present(toolCalls)) {
+            if (role != Role.ASSISTANT) throw bad("'" + path + ".tool_calls' is only allowed on assistant messages.", path + ".tool_calls");
+            if (!toolCalls.isArray()) throw bad("Invalid type for '" + path + ".tool_calls': expected an array.", path + ".tool_calls");
+            for (int i = 0; i < toolCalls.size(); i++) {
+                JsonNode c = toolCalls.get(i);
+                String cp = path + ".tool_calls[" + i + "]";
+                JsonNode fn = c.get("function");
+                if (fn == null || !fn.isObject()) throw bad("Missing required parameter: '" + cp + ".function'.", cp + ".function");
+                calls.add(new ToolCall(requiredString(c, "id", cp + ".id"), requiredString(fn, "name", cp + ".function.name"),
+                        fn.path("arguments").asText("")));
+            }
+        }
+        Optional<String> toolCallId = Optional.empty();
+        if (role == Role.TOOL) toolCallId = Optional.of(requiredString(m, "tool_call_id", path + ".tool_call_id"));
+        Optional<String> name = present(m.get("name")) ? Optional.of(m.get("name").asText()) : Optional.empty();
+        Optional<String> refusal = present(m.get("refusal")) ? Optional.of(m.get("refusal").asText()) : Optional.empty();
+        Optional<String> reasoning = present(m.get("reasoning_content")) ? Optional.of(m.get("reasoning_content").asText())
+                : Optional.empty();
+        return new Message(role, parts, isText, name, calls, toolCallId, reasoning, refusal);
+    }
+
+    private static ContentPart parsePart(JsonNode p, String path) {
+        if (!p.isObject()) throw bad("Invalid type for '" + path + "': expected an object.", path);
+        String type = requiredString(p, "type", path + ".type");
+        return switch (type) {
+            case "text" -> new ContentPart.Text(requiredString(p, "text", path + ".text"));
+            case "image_url" -> {
+                JsonNode img = p.get("image_url");
+                if (img == null) throw bad("Missing required parameter: '" + path + ".image_url'.", path + ".image_url");
+                String url = img.isTextual() ? img.asText() : requiredString(img, "url", path + ".image_url.url");
+                Optional<String> detail = img.isObject() && present(img.get("detail")) ? Optional.of(img.get("detail").asText())
+                        : Optional.empty();
+                yield new ContentPart.Image(url, detail);
+            }
+            default -> new ContentPart.Other(type, p);
+        };
+    }
+
+    private static Tool parseTool(JsonNode t, String path) {
+        if (!t.isObject()) throw bad("Invalid type for '" + path + "': expected an object.", path);
+        String type = t.path("type").asText("function");
+        if (!type.equals("function")) throw bad("Invalid value for '" + path + ".type': only 'function' tools are supported.", path + ".type");
+        JsonNode fn = t.get("function");
+        if (fn == null || !fn.isObject()) throw bad("Missing required parameter: '" + path + ".function'.", path + ".function");
+        String name = requiredString(fn, "name", path + ".function.name");
+        JsonNode params = fn.get("parameters");
+        if (params == null || params.isNull()) params = Json.object().put("type", "object").set("properties", Json.object());
+        else if (!params.isObject()) throw bad("Invalid type for '" + path + ".function.parameters': expected an object.", path + ".function.parameters");
+        Optional<String> desc = present(fn.get("description")) ? Optional.of(fn.get("description").asText()) : Optional.empty();
+        Optional<Boolean> strict = present(fn.get("strict")) ? Optional.of(fn.get("strict").asBoolean()) : Optional.empty();
+        return new Tool(name, desc, params, strict);
+    }
+
+    private static ToolChoice parseToolChoice(JsonNode c) {
+        if (c.isTextual()) {
+            return switch (c.asText()) {
+                case "auto" -> new ToolChoice.Auto();
+                case "none" -> new ToolChoice.None();
+                case "required" -> new ToolChoice.Required();
+                default -> throw bad("Invalid value for 'tool_choice': '" + c.asText()
+                        + "'. Supported values are: 'none', 'auto' and 'required'.", "tool_choice");
+            };
+        }
+        if (c.isObject() && c.path("function").has("name")) return new ToolChoice.Named(c.path("function").path("name").asText());
+        throw bad("Invalid value for 'tool_choice': expected 'none', 'auto', 'required' or {\"type\":\"function\",\"function\":{\"name\":...}}.",
+                "tool_choice");
+    }
+
+    private static ResponseFormat parseResponseFormat(JsonNode f) {
+        if (!f.isObject()) throw bad("Invalid type for 'response_format': expected an object.", "response_format");
+        String type = requiredString(f, "type", "response_format.type");
+        return switch (type) {
+            case "text" -> new ResponseFormat.Text();
+            case "json_object" -> new ResponseFormat.JsonObject();
+            case "json_schema" -> {
+                JsonNode js = f.get("json_schema");
+                if (js == null || !js.isObject()) throw bad("Missing required parameter: 'response_format.json_schema'.", "response_format.json_schema");
+                String name = requiredString(js, "name", "response_format.json_schema.name");
+                JsonNode schema = js.get("schema");
+                yield new ResponseFormat.JsonSchema(name, schema == null ? Json.object() : schema,
+                        present(js.get("strict")) ? Optional.of(js.get("strict").asBoolean()) : Optional.empty(),
+                        present(js.get("description")) ? Optional.of(js.get("description").asText()) : Optional.empty());
+            }
+            default -> throw bad("Invalid value for 'response_format.type': '" + type
+                    + "'. Supported values are: 'text', 'json_object' and 'json_schema'.", "response_format.type");
+        };
+    }
+
+    /** The request as OpenAI JSON, built from canonical fields (for requests that did not arrive in OpenAI format). */
+    public static ObjectNode writeChatRequest(ChatRequest r) {
+        ObjectNode o = Json.object();
+        o.put("model", r.model());
+        ArrayNode messages = o.putArray("messages");
+        for (Message m : r.messages()) messages.add(writeMessage(m));
+        if (!r.tools().isEmpty()) {
+            ArrayNode tools = o.putArray("tools");
+            for (Tool t : r.tools()) {
+                ObjectNode fn = Json.object().put("name", t.name());
+                t.description().ifPresent(d -> fn.put("description", d));
+                fn.set("parameters", t.parameters());
+                t.strict().ifPresent(s -> fn.put("strict", s));
+                tools.add(Json.object().put("type", "function").set("function", fn));
+            }
+        }
+        r.toolChoice().ifPresent(c -> o.set("tool_choice", switch (c) {
+            case ToolChoice.Auto a -> Json.NODES.textNode("auto");
+            case ToolChoice.None n -> Json.NODES.textNode("none");
+            case ToolChoice.Required q -> Json.NODES.textNode("required");
+            case ToolChoice.Named n -> Json.object().put("type", "function").set("function", Json.object().put("name", n.name()));
+        }));
+        r.parallelToolCalls().ifPresent(p -> o.put("parallel_tool_calls", p));
+        r.responseFormat().ifPresent(f -> o.set("response_format", switch (f) {
+            case ResponseFormat.Text t -> Json.object().put("type", "text");
+            case ResponseFormat.JsonObject j -> Json.object().put("type", "json_object");
+            case ResponseFormat.JsonSchema s -> {
+                ObjectNode js = Json.object().put("name", s.name());
+                s.description().ifPresent(d -> js.put("description", d));
+                js.set("schema", s.schema());
+                s.strict().ifPresent(st -> js.put("strict", st));
+                yield Json.object().put("type", "json_schema").set("json_schema", js);
+            }
+        }));
+        r.maxTokens().ifPresent(v -> o.put("max_completion_tokens", v));
+        r.temperature().ifPresent(v -> o.put("temperature", v));
+        r.topP().ifPresent(v -> o.put("top_p", v));
+        if (!r.stop().isEmpty()) {
+            ArrayNode stop = o.putArray("stop");
+            r.stop().forEach(stop::add);
+        }
+        r.n().ifPresent(v -> o.put("n", v));
+        r.seed().ifPresent(v -> o.put("seed", v));
+        if (r.logprobs()) o.put("logprobs", true);
+        r.topLogprobs().ifPresent(v -> o.put("top_logprobs", v));
+        r.user().ifPresent(v -> o.put("user", v));
+        if (!r.metadata().isEmpty()) {
+            ObjectNode meta = o.putObject("metadata");
+            r.metadata().forEach(meta::put);
+        }
+        if (r.stream()) {
+            o.put("stream", true);
+            o.putObject("stream_options").put("include_usage", true);
+        }
+        return o;
+    }
+
+    public static ObjectNode writeMessage(Message m) {
+        ObjectNode o = Json.object().put("role", m.role().wire());
+        if (m.content().isEmpty()) {
+            o.putNull("content");
+        } else if (m.contentIsText() || (m.content().size() == 1 && m.content().getFirst() instanceof ContentPart.Text
+                && m.role() != Role.USER)) {
+            o.put("content", m.text());
+        } else {
+            ArrayNode parts = o.putArray("content");
+            for (ContentPart p : m.content()) {
+                switch (p) {
+                    case ContentPart.Text t -> parts.add(Json.object().put("type", "text").put("text", t.text()));
+                    case ContentPart.Image i -> {
+                        ObjectNode url = Json.object().put("url", i.url());
+                        i.detail().ifPresent(d -> url.put("detail", d));
+                        parts.add(Json.object().put("type", "image_url").set("image_url", url));
+                    }
+                    case ContentPart.Other other -> parts.add(other.json());
+                }
+            }
+        }
+        m.name().ifPresent(n -> o.put("name", n));
+        if (!m.toolCalls().isEmpty()) {
+            ArrayNode calls = o.putArray("tool_calls");
+            for (ToolCall c : m.toolCalls()) {
+                calls.add(Json.object().put("id", c.id()).put("type", "function")
+                        .set("function", Json.object().put("name", c.name()).put("arguments", c.arguments())));
+            }
+        }
+        m.toolCallId().ifPresent(id -> o.put("tool_call_id", id));
+        m.refusal().ifPresent(r -> o.put("refusal", r));
+        return o;
+    }
+
+    // ------------------------------------------------------------------ responses
+
+    public static ObjectNode writeChatResponse(ChatResponse r) {
+        ObjectNode o = Json.object();
+        o.put("id", r.id());
+        o.put("object", "chat.completion");
+        o.put("created", r.created());
+        o.put("model", r.model());
+        ArrayNode choices = o.putArray("choices");
+        for (Choice c : r.choices()) {
+            ObjectNode choice = Json.object().put("index", c.index());
+            ObjectNode message = writeMessage(c.message());
+            if (!message.has("refusal")) message.putNull("refusal");
+            c.message().reasoning().ifPresent(t -> message.put("reasoning_content", t));
+            choice.set("message", message);
+            if (c.logprobs().isPresent()) choice.set("logprobs", c.logprobs().get());
+            else choice.putNull("logprobs");
+            choice.put("finish_reason", c.finishReason().map(FinishReason::wire).orElse("stop"));
+            choices.add(choice);
+        }
+        r.usage().ifPresent(u -> o.set("usage", writeUsage(u)));
+        r.systemFingerprint().ifPresent(s -> o.put("system_fingerprint", s));
+        r.serviceTier().ifPresent(s -> o.put("service_tier", s));
+        return o;
+    }
+
+    public static ChatResponse parseChatResponse(JsonNode o, String provider) {
+        JsonNode choicesNode = o.get("choices");
+        if (choicesNode == null || !choicesNode.isArray()) {
+            throw new GatewayException.UpstreamError(provider + " returned a response without 'choices'", 502, null);
+        }
+        List<Choice> choices = new ArrayList<>();
+        for (JsonNode c : choicesNode) {
+            JsonNode m = c.path("message");
+            List<ContentPart> parts = new ArrayList<>();
+            if (m.path("content").isTextual()) parts.add(new ContentPart.Text(m.get("content").asText()));
+            List<ToolCall> calls = new ArrayList<>();
+            for (JsonNode tc : m.path("tool_calls")) {
+                calls.add(new ToolCall(tc.path("id").asText(), tc.path("function").path("name").asText(),
+                        tc.path("function").path("arguments").asText("")));
+            }
+            Optional<String> reasoning = textField(m, "reasoning_content").or(() -> textField(m, "reasoning"));
+            Message message = new Message(Role.ASSISTANT, parts, true, Optional.empty(), calls, Optional.empty(), reasoning,
+                    textField(m, "refusal"));
+            choices.add(new Choice(c.path("index").asInt(choices.size()), message,
+                    textField(c, "finish_reason").map(FinishReason::parse),
+                    present(c.get("logprobs")) ? Optional.of(c.get("logprobs")) : Optional.empty()));
+        }
+        return new ChatResponse(o.path("id").asText(""), o.path("created").asLong(0), o.path("model").asText(""), choices,
+                present(o.get("usage")) ? Optional.of(parseUsage(o.get("usage"))) : Optional.empty(),
+                textField(o, "system_fingerprint"), textField(o, "service_tier"));
+    }
+
+    // ------------------------------------------------------------------ stream chunks
+
+    public static ObjectNode writeChunk(ChatChunk c) {
+        ObjectNode o = Json.object();
+        o.put("id", c.id());
+        o.put("object", "chat.completion.chunk");
+        o.put("created", c.created());
+        o.put("model", c.model());
+        c.systemFingerprint().ifPresent(s -> o.put("system_fingerprint", s));
+        ArrayNode choices = o.putArray("choices");
+        for (ChunkChoice ch : c.choices()) {
+            ObjectNode choice = Json.object().put("index", ch.index());
+            ObjectNode delta = choice.putObject("delta");
+            ch.role().ifPresent(r -> delta.put("role", r.wire()));
+            ch.content().ifPresent(t -> delta.put("content", t));
+            ch.reasoning().ifPresent(t -> delta.put("reasoning_content", t));
+            ch.refusal().ifPresent(t -> delta.put("refusal", t));
+            if (!ch.toolCalls().isEmpty()) {
+                ArrayNode calls = delta.putArray("tool_calls");
+                for (ToolCallDelta d : ch.toolCalls()) {
+                    ObjectNode call = Json.object().put("index", d.index());
+                    d.id().ifPresent(id -> call.put("id", id).put("type", "function"));
+                    ObjectNode fn = call.putObject("function");
+                    d.name().ifPresent(n -> fn.put("name", n));
+                    fn.put("arguments", d.arguments().orElse(""));
+                    calls.add(call);
+                }
+            }
+            if (ch.logprobs().isPresent()) choice.set("logprobs", ch.logprobs().get());
+            else choice.putNull("logprobs");
+            if (ch.finishReason().isPresent()) choice.put("finish_reason", ch.finishReason().get().wire());
+            else choice.putNull("finish_reason");
+            choices.add(choice);
+        }
+        if (c.usage().isPresent()) o.set("usage", writeUsage(c.usage().get()));
+        return o;
+    }
+
+    public static ChatChunk parseChunk(JsonNode o) {
+        List<ChunkChoice> choices = new ArrayList<>();
+        for (JsonNode c : o.path("choices")) {
+            JsonNode d = c.path("delta");
+            List<ToolCallDelta> deltas = new ArrayList<>();
+            for (JsonNode tc : d.path("tool_calls")) {
+                JsonNode fn = tc.path("function");
+                deltas.add(new ToolCallDelta(tc.path("index").asInt(deltas.size()), textField(tc, "id"), textField(fn, "name"),
+                        textField(fn, "arguments")));
+            }
+            choices.add(new ChunkChoice(c.path("index").asInt(0), textField(d, "role").flatMap(Role::parse),
+                    textField(d, "content"), textField(d, "reasoning_content").or(() -> textField(d, "reasoning")), deltas,
+                    textField(c, "finish_reason").map(FinishReason::parse),
+                    present(c.get("logprobs")) ? Optional.of(c.get("logprobs")) : Optional.empty(), textField(d, "refusal")));
+        }
+        return new ChatChunk(o.path("id").asText(""), o.path("created").asLong(0), o.path("model").asText(""), choices,
+                present(o.get("usage")) ? Optional.of(parseUsage(o.get("usage"))) : Optional.empty(),
+                textField(o, "system_fingerprint"));
+    }
+
+    // ------------------------------------------------------------------ usage, errors
+
+    public static ObjectNode writeUsage(Usage u) {
+        ObjectNode o = Json.object();
+        o.put("prompt_tokens", u.promptTokens());
+        o.put("completion_tokens", u.completionTokens());
+        o.put("total_tokens", u.totalTokens());
+        o.putObject("prompt_tokens_details").put("cached_tokens", u.cachedPromptTokens());
+        o.putObject("completion_tokens_details").put("reasoning_tokens", u.reasoningTokens());
+        return o;
+    }
+
+    public static Usage parseUsage(JsonNode u) {
+        return new Usage(u.path("prompt_tokens").asInt(0), u.path("completion_tokens").asInt(0),
+                u.path("prompt_tokens_details").path("cached_tokens").asInt(0),
+                u.path("prompt_tokens_details").path("cache_write_tokens").asInt(0),
+                u.path("completion_tokens_details").path("reasoning_tokens").asInt(0));
+    }
+
+    /** {@code {"error":{"message","type","param","code"}}}, as OpenAI answers errors. */
+    public static ObjectNode writeError(GatewayException e) {
+        ObjectNode err = Json.object();
+        err.put("message", e.getMessage());
+        err.put("type", e.type());
+        if (e.param().isPresent()) err.put("param", e.param().get());
+        else err.putNull("param");
+        if (e.code().isPresent()) err.put("code", e.code().get());
+        else err.putNull("code");
+        ObjectNode o = Json.object();
+        o.set("error", err);
+        return o;
+    }
+
+    // ------------------------------------------------------------------ field helpers
+
+    public static Optional<String> textField(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.isTextual() ? Optional.of(v.asText()) : Optional.empty();
+    }
+
+    static boolean present(JsonNode n) {
+        return n != null && !n.isNull() && !n.isMissingNode();
+    }
+
+    static GatewayException.BadRequest bad(String message, String param) {
+        return new GatewayException.BadRequest(message, param);
+    }
+
+    static String requiredString(JsonNode o, String field) {
+        return requiredString(o, field, field);
+    }
+
+    static String requiredString(JsonNode o, String field, String path) {
+        JsonNode v = o.get(field);
+        if (!present(v)) throw bad("Missing required parameter: '" + path + "'.", path);
+        if (!v.isTextual()) throw bad("Invalid type for '" + path + "': expected a string, but got " + kind(v) + ".", path);
+        return v.asText();
+    }
+
+    static String string(JsonNode o, String field) {
+        return requiredString(o, field, field);
+    }
+
+    static boolean bool(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        if (!v.isBoolean()) throw bad("Invalid type for '" + field + "': expected a boolean, but got " + kind(v) + ".", field);
+        return v.asBoolean();
+    }
+
+    static OptionalInt optInt(JsonNode o, String field, int min) {
+        JsonNode v = o.get(field);
+        if (!present(v)) return OptionalInt.empty();
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw bad("Invalid type for '" + field + "': expected an integer, but got " + kind(v) + ".", field);
+        }
+        if (v.asInt() < min) throw bad("Invalid '" + field + "': integer below minimum value. Expected a value >= " + min
+                + ", but got " + v.asInt() + " instead.", field);
+        return OptionalInt.of(v.asInt());
+    }
+
+    static OptionalDouble optDouble(JsonNode o, String field, double min, double max) {
+        JsonNode v = o.get(field);
+        if (!present(v)) return OptionalDouble.empty();
+        if (!v.isNumber()) throw bad("Invalid type for '" + field + "': expected a number, but got " + kind(v) + ".", field);
+        double d = v.asDouble();
+        if (d < min || d > max) throw bad("Invalid '" + field + "': expected a value between " + min + " and " + max
+                + ", but got " + d + ".", field);
+        return OptionalDouble.of(d);
+    }
+
+    static OptionalLong optLong(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        return present(v) && v.isIntegralNumber() ? OptionalLong.of(v.asLong()) : OptionalLong.empty();
+    }
+
+    static String kind(JsonNode v) {
+        if (v.isTextual()) return "a string";
+        if (v.isNumber()) return "a number";
+        if (v.isBoolean()) return "a boolean";
+        if (v.isArray()) return "an array";
+        if (v.isObject()) return "an object";
+        return "null";
+    }
+}

@@ -1,0 +1,80 @@
+package dev.switchboard.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.pipeline.Credentials;
+import dev.switchboard.core.wire.Json;
+import dev.switchboard.core.wire.OpenAiCodec;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Reading requests and writing responses the same way on every endpoint. */
+final class HttpIo {
+    static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
+    static final HeaderName API_KEY = HeaderNames.create("x-api-key");
+    private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+
+    private HttpIo() {}
+
+    /** The client's request id when it is a sane token, else a new one. */
+    static String requestId(ServerRequest req) {
+        return req.headers().first(REQUEST_ID).filter(id -> SAFE_REQUEST_ID.matcher(id).matches())
+                .orElseGet(() -> UUID.randomUUID().toString());
+    }
+
+    /** {@code Authorization: Bearer <key>} or {@code x-api-key: <key>}. */
+    static Credentials credentials(ServerRequest req) {
+        Optional<String> bearer = req.headers().first(HeaderNames.AUTHORIZATION)
+                .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7)).map(v -> v.substring(7).trim());
+        return new Credentials.ApiKey(bearer.or(() -> req.headers().first(API_KEY)).filter(k -> !k.isEmpty()));
+    }
+
+    /** Reads the body, refusing anything over {@code limit} bytes with a 413 before reading it all. */
+    static byte[] body(ServerRequest req, long limit) {
+        Optional<Long> declared = req.headers().contentLength().stream().boxed().findFirst();
+        if (declared.isPresent() && declared.get() > limit) throw tooLarge(limit);
+        try (InputStream in = req.content().inputStream()) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (bytes.length > limit) throw tooLarge(limit);
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode jsonBody(ServerRequest req, long limit) {
+        return Json.parseBody(body(req, limit));
+    }
+
+    private static GatewayException tooLarge(long limit) {
+        return new GatewayException.PayloadTooLarge("Request body is larger than the limit of " + limit
+                + " bytes (switchboard.server.max-body-bytes).");
+    }
+
+    static void sendJson(ServerResponse res, int status, JsonNode body) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(Json.bytes(body));
+    }
+
+    static void sendOpenAiError(ServerResponse res, GatewayException e) {
+        e.retryable();
+        if (e instanceof GatewayException.Retryable r) {
+            r.retryAfter().ifPresent(d -> res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))));
+        }
+        sendJson(res, e.status(), OpenAiCodec.writeError(e));
+    }
+
+    static void headers(ServerResponse res, Map<String, String> headers) {
+        headers.forEach(res::header);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.switchboard.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.StreamOfResponse;
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.config.Deployment;
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.EmbeddingRequest;
+import dev.switchboard.core.pipeline.ChatStream;
+import dev.switchboard.core.pipeline.Exchange;
+import dev.switchboard.core.pipeline.Reply;
+import dev.switchboard.core.wire.Json;
+import dev.switchboard.core.wire.OpenAiCodec;
+import dev.switchboard.core.wire.OpenAiEmbeddingsCodec;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** OpenAI-compatible endpoints: a thin codec over the engine. */
+final class OpenAiEndpoints {
+    private final Switchboard engine;
+    private final Gate gate;
+    private final long maxBody;
+    private final long createdEpoch;
+
+    OpenAiEndpoints(Switchboard engine, Gate gate) {
+        this.engine = engine;
+        this.gate = gate;
+        this.maxBody = engine.config().server().maxBodyBytes();
+        this.createdEpoch = engine.ticker().epochSeconds();
+    }
+
+    void register(HttpRouting.Builder routing) {
+        for (String prefix : List.of("/v1", "")) {
+            routing.post(prefix + "/chat/completions", gate.guard(this::chat));
+            routing.post(prefix + "/embeddings", gate.guard(this::embeddings));
+            routing.get(prefix + "/models", gate.guard(this::models));
+            routing.get(prefix + "/models/*", gate.guard(this::model));
+        }
+    }
+
+    private void chat(ServerRequest req, ServerResponse res, String requestId) {
+        ChatRequest chat = OpenAiCodec.parseChatRequest(HttpIo.jsonBody(req, maxBody));
+        Exchange exchange = engine.newExchange(chat, HttpIo.credentials(req), requestId);
+        Reply reply = gate.run(exchange, req, res);
+        switch (reply) {
+            case Reply.Complete c when chat.stream() -> stream(res, StreamOfResponse.of(c.response()), chat.includeUsage());
+            case Reply.Complete c -> HttpIo.sendJson(res, 200, OpenAiCodec.writeChatResponse(c.response()));
+            case Reply.Streaming s -> stream(res, s.stream(), chat.includeUsage());
+            case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
+        }
+    }
+
+    /**
+     * Streams chunks as SSE. Upstreams are always asked for usage; it is passed on only when the client
+     * asked ({@code stream_options.include_usage}). A failure after the first byte ends the stream with an
+     * error event and no {@code [DONE]}, so it never looks complete.
+     */
+    static void stream(ServerResponse res, ChatStream stream, boolean includeUsage) {
+        res.status(200);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.header("x-accel-buffering", "no");
+        try (ChatStream s = stream; var out = res.outputStream()) {
+            SseWriter sse = new SseWriter(out);
+            try {
+                Optional<ChatChunk> next;
+                while ((next = s.next()).isPresent()) {
+                    ChatChunk chunk = next.get();
+                    if (!includeUsage && chunk.usage().isPresent()) {
+                        if (chunk.choices().isEmpty()) continue;
+                        chunk = new ChatChunk(chunk.id(), chunk.created(), chunk.model(), chunk.choices(), Optional.empty(),
+                                chunk.systemFingerprint());
+                    }
+                    sse.data(Json.bytes(OpenAiCodec.writeChunk(chunk)));
+                }
+                sse.done();
+            } catch (GatewayException e) {
+                sse.data(Json.bytes(OpenAiCodec.writeError(e)));
+            }
+        } catch (IOException e) {
+            // The client went away; closing the stream above cancelled the upstream call.
+        }
+    }
+
+    private void embeddings(ServerRequest req, ServerResponse res, String requestId) {
+        EmbeddingRequest request = OpenAiEmbeddingsCodec.parseRequest(HttpIo.jsonBody(req, maxBody));
+        Exchange exchange = engine.newExchange(request, HttpIo.credentials(req), requestId);
+        if (!(gate.run(exchange, req, res) instanceof Reply.Embeddings e)) throw new IllegalStateException("expected embeddings");
+        HttpIo.sendJson(res, 200, OpenAiEmbeddingsCodec.writeResponse(e.response().withModel(request.model()), request.base64()));
+    }
+
+    private void models(ServerRequest req, ServerResponse res, String requestId) {
+        gate.authenticate(req);
+        ObjectNode list = Json.object().put("object", "list");
+        ArrayNode data = list.putArray("data");
+        engine.modelGroups().forEach((name, group) -> data.add(modelObject(name, group)));
+        HttpIo.sendJson(res, 200, list);
+    }
+
+    private void model(ServerRequest req, ServerResponse res, String requestId) {
+        gate.authenticate(req);
+        String path = req.path().path();
+        String id = path.substring(path.indexOf("/models/") + "/models/".length());
+        List<Deployment> group = engine.modelGroups().get(id);
+        if (group == null) throw GatewayException.NotFound.model(id);
+        HttpIo.sendJson(res, 200, modelObject(id, group));
+    }
+
+    /** A model group as OpenAI's model object, plus a {@code switchboard} extension; simulated models say so. */
+    private ObjectNode modelObject(String name, List<Deployment> group) {
+        boolean simulated = group.stream().allMatch(Deployment::simulated);
+        ObjectNode o = Json.object().put("id", name).put("object", "model").put("created", createdEpoch);
+        o.put("owned_by", simulated ? "switchboard-simulated" : group.getFirst().provider());
+        ObjectNode ext = o.putObject("switchboard");
+        ext.put("simulated", simulated);
+        ext.put("mode", group.getFirst().info().mode());
+        group.getFirst().info().tier().ifPresent(t -> ext.put("tier", t));
+        group.getFirst().info().label().ifPresent(l -> ext.put("label", l));
+        ArrayNode deployments = ext.putArray("deployments");
+        for (Deployment d : group) {
+            deployments.add(Json.object().put("id", d.id()).put("provider", d.provider()).put("model", d.upstreamModel())
+                    .put("simulated", d.simulated()).put("context_window", d.info().contextWindow()));
+        }
+        return o;
+    }
+
+}

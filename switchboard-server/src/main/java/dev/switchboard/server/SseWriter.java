@@ -1,0 +1,44 @@
+package dev.switchboard.server;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** Writes server-sent events by hand: SDKs don't send {@code Accept: text/event-stream}. */
+final class SseWriter {
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NL = "\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final OutputStream out;
+
+    SseWriter(OutputStream out) {
+        this.out = out;
+    }
+
+    void data(byte[] json) throws IOException {
+        out.write(DATA);
+        out.write(json);
+        out.write(END);
+        out.flush();
+    }
+
+    void event(String name, byte[] json) throws IOException {
+        out.write(EVENT);
+        out.write(name.getBytes(StandardCharsets.UTF_8));
+        out.write(NL);
+        data(json);
+    }
+
+    void done() throws IOException {
+        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** An SSE comment, ignored by clients; keeps idle connections alive through proxies. */
+    void comment(String text) throws IOException {
+        out.write((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}

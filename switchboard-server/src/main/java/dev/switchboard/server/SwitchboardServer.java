@@ -1,0 +1,72 @@
+package dev.switchboard.server;
+
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.config.ServerSettings;
+import io.helidon.common.socket.SocketOptions;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.time.Duration;
+import java.util.logging.Logger;
+
+/** The HTTP server: endpoints registered over one engine, with graceful shutdown. */
+public final class SwitchboardServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(SwitchboardServer.class.getName());
+
+    private final Switchboard engine;
+    private final Gate gate;
+    private final WebServer server;
+
+    private SwitchboardServer(Switchboard engine) {
+        this.engine = engine;
+        this.gate = new Gate(engine);
+        ServerSettings settings = engine.config().server();
+        HttpRouting.Builder routing = HttpRouting.builder();
+        new HealthEndpoints(engine, gate).register(routing);
+        new OpenAiEndpoints(engine, gate).register(routing);
+        this.server = WebServer.builder()
+                .host(settings.host())
+                .port(settings.port())
+                .shutdownHook(false)
+                .maxConcurrentRequests(settings.maxConcurrentRequests())
+                .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                .routing(routing)
+                .build();
+    }
+
+    /** Starts serving {@code engine}; the port may be 0 (any free port, see {@link #port()}). */
+    public static SwitchboardServer start(Switchboard engine) {
+        SwitchboardServer s = new SwitchboardServer(engine);
+        s.server.start();
+        return s;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Switchboard engine() {
+        return engine;
+    }
+
+    /**
+     * Graceful stop: refuse new requests, let in-flight requests and streams finish for up to the
+     * configured grace period, then stop the listener and close the engine.
+     */
+    public void shutdown() {
+        Duration grace = engine.config().server().shutdownGrace();
+        try {
+            boolean drained = gate.drain(grace.toMillis());
+            if (!drained) LOG.warning("shutdown grace period (" + grace + ") ended with " + gate.inFlight()
+                    + " request(s) still running; stopping anyway");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop();
+        engine.close();
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+    }
+}

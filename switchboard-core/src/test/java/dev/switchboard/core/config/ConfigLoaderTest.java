@@ -1,0 +1,141 @@
+package dev.switchboard.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    private static final Set<String> PROVIDERS = Set.of("openai", "ollama", "simulated", "anthropic");
+    private final Map<String, String> env = Map.of("OPENAI_API_KEY", "sk-test-123", "MY_KEY", "sk-from-env", "PORT", "4100");
+    private final ConfigLoader loader = new ConfigLoader(env::get, PROVIDERS);
+
+    @Test
+    void loadsALiteLlmModelListAsIs() {
+        SwitchboardConfig c = loader.parse("""
+                model_list:
+                  - model_name: gpt-4o
+                    litellm_params:
+                      model: openai/gpt-4o
+                      api_key: os.environ/MY_KEY
+                      rpm: 100
+                      tpm: 100000
+                      timeout: 30
+                  - model_name: gpt-4o
+                    litellm_params:
+                      model: groq/llama-3.3-70b-versatile
+                      api_key: os.environ/MY_KEY
+                    model_info:
+                      id: groq-llama
+                      input_cost_per_token: 0.00000059
+                      output_cost_per_token: 0.00000079
+                      max_input_tokens: 131072
+                  - model_name: local
+                    litellm_params:
+                      model: ollama/llama3.2
+                      api_base: http://127.0.0.1:11434
+                litellm_settings:
+                  drop_params: true
+                general_settings:
+                  master_key: sk-master
+                """, "test");
+        assertThat(c.modelGroups()).containsOnlyKeys("gpt-4o", "local");
+        assertThat(c.modelGroups().get("gpt-4o")).hasSize(2);
+        Deployment first = c.deployments().get(0);
+        assertThat(first.provider()).isEqualTo("openai");
+        assertThat(first.upstreamModel()).isEqualTo("gpt-4o");
+        assertThat(first.apiBase()).hasValueSatisfying(u -> assertThat(u.toString()).isEqualTo("https://api.openai.com/v1"));
+        assertThat(first.apiKey()).hasValueSatisfying(k -> assertThat(k.value()).isEqualTo("sk-from-env"));
+        assertThat(first.rpm()).hasValue(100);
+        assertThat(first.timeouts().total()).isEqualTo(Duration.ofSeconds(30));
+        Deployment groq = c.deployments().get(1);
+        assertThat(groq.id()).isEqualTo("groq-llama");
+        assertThat(groq.provider()).isEqualTo("openai");
+        assertThat(groq.apiBase().orElseThrow().toString()).isEqualTo("https://api.groq.com/openai/v1");
+        assertThat(groq.info().prices().inputPerMillion()).isCloseTo(0.59, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(groq.info().contextWindow()).isEqualTo(131072);
+        assertThat(c.deployments().get(2).provider()).isEqualTo("ollama");
+        assertThat(c.masterKey()).hasValueSatisfying(k -> assertThat(k.value()).isEqualTo("sk-master"));
+    }
+
+    @Test
+    void aBareModelNameIsAnOpenAiModelWithTheKeyFromTheEnvironment() {
+        Deployment d = loader.parse("model_list: [{model_name: m, litellm_params: {model: gpt-4o-mini}}]", "t").deployments().getFirst();
+        assertThat(d.provider()).isEqualTo("openai");
+        assertThat(d.apiKey().orElseThrow().value()).isEqualTo("sk-test-123");
+    }
+
+    @Test
+    void switchboardSectionOverridesServerDefaultsWithPlaceholders() {
+        SwitchboardConfig c = loader.parse("""
+                switchboard:
+                  server: {port: "${PORT}", max-body-bytes: 2mb, shutdown-grace: 5s, host: "${HOST:-127.0.0.1}"}
+                """, "t");
+        assertThat(c.server().port()).isEqualTo(4100);
+        assertThat(c.server().maxBodyBytes()).isEqualTo(2 * 1024 * 1024);
+        assertThat(c.server().shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.server().host()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void aMissingEnvironmentVariableNamesTheKeyButNeverAValue() {
+        assertThatThrownBy(() -> loader.parse("model_list: [{model_name: m, litellm_params: {model: openai/x, api_key: os.environ/NOPE}}]", "t"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("model_list[0].litellm_params.api_key: environment variable NOPE is not set");
+    }
+
+    @Test
+    void badValuesRefuseToStartNamingTheKey() {
+        assertThatThrownBy(() -> loader.parse("switchboard: {server: {port: 70000}}", "t"))
+                .hasMessageStartingWith("switchboard.server.port: must be between 0 and 65535");
+        assertThatThrownBy(() -> loader.parse("switchboard: {server: {prot: 1}}", "t"))
+                .hasMessageStartingWith("switchboard.server.prot: unknown key");
+        assertThatThrownBy(() -> loader.parse("model_list: [{model_name: m, litellm_params: {model: nosuch/x}}]", "t"))
+                .hasMessageStartingWith("model_list[0].litellm_params.model: unknown provider 'nosuch'");
+        assertThatThrownBy(() -> loader.parse("model_list: [{model_name: m, litellm_params: {model: hosted_vllm/x}}]", "t"))
+                .hasMessageStartingWith("model_list[0].litellm_params.api_base: is required");
+        assertThatThrownBy(() -> loader.parse("model_list: [{model_name: m, litellm_params: {model: openai/x, api_base: 'ftp://x'}}]", "t"))
+                .hasMessageStartingWith("model_list[0].litellm_params.api_base: must be an http(s) URL");
+        assertThatThrownBy(() -> loader.parse("model_list: [{litellm_params: {model: openai/x}}]", "t"))
+                .hasMessage("model_list[0].model_name: is required");
+        assertThatThrownBy(() -> loader.parse("switchboard: {server: {request-timeout: soon}}", "t"))
+                .hasMessageStartingWith("switchboard.server.request-timeout: must be a duration");
+        assertThatThrownBy(() -> loader.parse("model_list: {a: 1}", "t")).hasMessage("model_list: must be a list");
+        assertThatThrownBy(() -> loader.parse("nonsense_section: 1", "t")).hasMessageStartingWith("nonsense_section: unknown key");
+        assertThatThrownBy(() -> loader.parse("model_list: [\n  - {", "t")).hasMessageStartingWith("config is not valid YAML");
+    }
+
+    @Test
+    void duplicateDeploymentIdsAreRefused() {
+        assertThatThrownBy(() -> loader.parse("""
+                model_list:
+                  - {model_name: a, litellm_params: {model: simulated/a}, model_info: {id: same}}
+                  - {model_name: b, litellm_params: {model: simulated/b}, model_info: {id: same}}
+                """, "t")).hasMessage("model_list[1].model_info.id: duplicate deployment id 'same'");
+    }
+
+    @Test
+    void secretsNeverShowInToString() {
+        SwitchboardConfig c = loader.parse("model_list: [{model_name: m, litellm_params: {model: openai/x, api_key: sk-literal-secret}}]", "t");
+        assertThat(c.toString()).doesNotContain("sk-literal-secret");
+        assertThat(c.deployments().getFirst().apiKey().orElseThrow().toString()).isEqualTo("Secret[****]");
+    }
+
+    @Test
+    void theBuiltInDefaultServesTheFourTiersSimulatedOffline() {
+        SwitchboardConfig c = DefaultConfig.load(k -> null, PROVIDERS);
+        assertThat(c.modelGroups().keySet()).contains("granite4.1:3b", "llama3.2", "gemma3:4b", "mistral-small3.2");
+        assertThat(c.deployments()).allMatch(Deployment::simulated);
+    }
+
+    @Test
+    void theBuiltInDefaultUsesOllamaAndCloudKeysFromTheEnvironment() {
+        Map<String, String> e = Map.of("SWITCHBOARD_OLLAMA_URL", "http://127.0.0.1:11434", "OPENAI_API_KEY", "sk-x");
+        SwitchboardConfig c = DefaultConfig.load(e::get, PROVIDERS);
+        assertThat(c.modelGroups().get("llama3.2").getFirst().provider()).isEqualTo("ollama");
+        assertThat(c.modelGroups().get("gpt-4o-mini").getFirst().provider()).isEqualTo("openai");
+    }
+}

@@ -1,0 +1,173 @@
+package dev.switchboard.core.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ChatResponse;
+import dev.switchboard.core.model.ContentPart;
+import dev.switchboard.core.model.EmbeddingResponse;
+import dev.switchboard.core.model.FinishReason;
+import dev.switchboard.core.model.ResponseFormat;
+import dev.switchboard.core.model.Role;
+import dev.switchboard.core.model.ToolChoice;
+import dev.switchboard.core.model.Usage;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OpenAiCodecTest {
+    private static JsonNode json(String s) {
+        return Json.parseBody(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void readsEveryFieldOfAFullRequest() {
+        ChatRequest r = OpenAiCodec.parseChatRequest(json("""
+                {"model":"gpt-4o","messages":[
+                  {"role":"developer","content":"Be brief."},
+                  {"role":"user","content":[{"type":"text","text":"What is this?"},
+                     {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBOR","detail":"low"}},
+                     {"type":"input_audio","input_audio":{"data":"AAA","format":"wav"}}]},
+                  {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{}"}}]},
+                  {"role":"tool","tool_call_id":"call_1","content":"42"}],
+                 "tools":[{"type":"function","function":{"name":"f","description":"d","parameters":{"type":"object"},"strict":true}}],
+                 "tool_choice":{"type":"function","function":{"name":"f"}},"parallel_tool_calls":false,
+                 "response_format":{"type":"json_schema","json_schema":{"name":"s","schema":{"type":"object"},"strict":true}},
+                 "max_tokens":50,"max_completion_tokens":60,"temperature":0.2,"top_p":0.9,"stop":"END","n":2,"seed":7,
+                 "logprobs":true,"top_logprobs":3,"user":"u1","metadata":{"k":"v"},
+                 "stream":true,"stream_options":{"include_usage":true},"some_future_field":{"x":1}}
+                """));
+        assertThat(r.model()).isEqualTo("gpt-4o");
+        assertThat(r.messages()).extracting(m -> m.role()).containsExactly(Role.DEVELOPER, Role.USER, Role.ASSISTANT, Role.TOOL);
+        assertThat(r.messages().get(1).content()).hasSize(3).element(1).isInstanceOf(ContentPart.Image.class);
+        assertThat(r.messages().get(1).content().get(2)).isInstanceOf(ContentPart.Other.class);
+        assertThat(r.messages().get(2).toolCalls()).singleElement().extracting(c -> c.name()).isEqualTo("f");
+        assertThat(r.messages().get(3).toolCallId()).hasValue("call_1");
+        assertThat(r.tools()).singleElement().satisfies(t -> assertThat(t.strict()).hasValue(true));
+        assertThat(r.toolChoice()).hasValue(new ToolChoice.Named("f"));
+        assertThat(r.parallelToolCalls()).hasValue(false);
+        assertThat(r.responseFormat()).containsInstanceOf(ResponseFormat.JsonSchema.class);
+        assertThat(r.maxTokens()).hasValue(60);
+        assertThat(r.stop()).containsExactly("END");
+        assertThat(r.n()).hasValue(2);
+        assertThat(r.seed()).hasValue(7);
+        assertThat(r.logprobs()).isTrue();
+        assertThat(r.metadata()).containsEntry("k", "v");
+        assertThat(r.stream()).isTrue();
+        assertThat(r.includeUsage()).isTrue();
+        assertThat(r.openAiBody().orElseThrow().get("some_future_field").get("x").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void rejectsBadInputWithAnErrorNamingTheField() {
+        record Case(String body, String param, String message) {}
+        List<Case> cases = List.of(
+                new Case("{\"messages\":[]}", "model", "Missing required parameter: 'model'."),
+                new Case("{\"model\":1,\"messages\":[]}", "model", "Invalid type for 'model'"),
+                new Case("{\"model\":\"m\"}", "messages", "Missing required parameter: 'messages'."),
+                new Case("{\"model\":\"m\",\"messages\":[]}", "messages", "at least one message"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}", "messages[0].role", "'wizard'"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":5}]}", "messages[0].content", "Invalid type"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\"}]}", "messages[0].content", "Missing required"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}", "messages[0].tool_call_id", "Missing"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":\"hot\"}", "temperature", "expected a number"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":3}", "temperature", "between"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":\"10\"}", "max_tokens", "expected an integer"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream\":\"yes\"}", "stream", "expected a boolean"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tool_choice\":\"sometimes\"}", "tool_choice", "'sometimes'"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"response_format\":{\"type\":\"xml\"}}", "response_format.type", "'xml'"));
+        for (Case c : cases) {
+            assertThatThrownBy(() -> OpenAiCodec.parseChatRequest(json(c.body())))
+                    .as(c.body())
+                    .isInstanceOfSatisfying(GatewayException.BadRequest.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.param()).hasValue(c.param());
+                    })
+                    .hasMessageContaining(c.message());
+        }
+    }
+
+    @Test
+    void malformedJsonIsABadRequestNotACrash() {
+        assertThatThrownBy(() -> Json.parseBody("{\"model\": ".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("could not parse the JSON body");
+        assertThatThrownBy(() -> Json.parseBody("[1,2]".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("must be a JSON object");
+        assertThatThrownBy(() -> Json.parseBody(new byte[0])).isInstanceOf(GatewayException.BadRequest.class);
+    }
+
+    @Test
+    void canonicalRequestRoundTripsThroughTheWireFormat() {
+        ChatRequest original = OpenAiCodec.parseChatRequest(json("""
+                {"model":"m","messages":[{"role":"system","content":"s"},{"role":"user","content":"hi"}],
+                 "tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],"tool_choice":"required",
+                 "response_format":{"type":"json_object"},"max_completion_tokens":9,"stop":["a","b"],"seed":3,"stream":true}
+                """));
+        ChatRequest again = OpenAiCodec.parseChatRequest(OpenAiCodec.writeChatRequest(original));
+        assertThat(again.messages()).isEqualTo(original.messages());
+        assertThat(again.tools()).isEqualTo(original.tools());
+        assertThat(again.toolChoice()).hasValue(new ToolChoice.Required());
+        assertThat(again.responseFormat()).containsInstanceOf(ResponseFormat.JsonObject.class);
+        assertThat(again.maxTokens()).hasValue(9);
+        assertThat(again.stop()).containsExactly("a", "b");
+        assertThat(again.includeUsage()).isTrue();
+    }
+
+    @Test
+    void responsesAndChunksRoundTripWithUsageDetails() {
+        JsonNode wire = json("""
+                {"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"gpt-4o-2024-08-06",
+                 "choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[
+                   {"id":"call_a","type":"function","function":{"name":"get","arguments":"{\\"q\\":1}"}}]},
+                   "logprobs":null,"finish_reason":"tool_calls"}],
+                 "usage":{"prompt_tokens":20,"completion_tokens":10,"total_tokens":30,
+                   "prompt_tokens_details":{"cached_tokens":5},"completion_tokens_details":{"reasoning_tokens":4}},
+                 "system_fingerprint":"fp_1"}
+                """);
+        ChatResponse r = OpenAiCodec.parseChatResponse(wire, "openai");
+        assertThat(r.choices().getFirst().finishReason()).hasValue(FinishReason.TOOL_CALLS);
+        assertThat(r.usage()).hasValue(new Usage(20, 10, 5, 0, 4));
+        JsonNode back = OpenAiCodec.writeChatResponse(r);
+        assertThat(back.at("/choices/0/message/tool_calls/0/function/arguments").asText()).isEqualTo("{\"q\":1}");
+        assertThat(back.at("/usage/total_tokens").asInt()).isEqualTo(30);
+        assertThat(back.at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+
+        ChatChunk chunk = OpenAiCodec.parseChunk(json("""
+                {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,
+                 "delta":{"tool_calls":[{"index":1,"id":"call_b","type":"function","function":{"name":"g","arguments":""}}]},
+                 "finish_reason":null}]}
+                """));
+        JsonNode chunkBack = OpenAiCodec.writeChunk(chunk);
+        assertThat(chunkBack.at("/choices/0/delta/tool_calls/0/index").asInt()).isEqualTo(1);
+        assertThat(chunkBack.at("/choices/0/delta/tool_calls/0/id").asText()).isEqualTo("call_b");
+        assertThat(chunkBack.at("/choices/0/finish_reason").isNull()).isTrue();
+    }
+
+    @Test
+    void errorsUseOpenAisErrorObject() {
+        JsonNode e = OpenAiCodec.writeError(GatewayException.NotFound.model("nope"));
+        assertThat(e.at("/error/type").asText()).isEqualTo("invalid_request_error");
+        assertThat(e.at("/error/code").asText()).isEqualTo("model_not_found");
+        assertThat(e.at("/error/param").asText()).isEqualTo("model");
+        assertThat(e.at("/error/message").asText()).contains("nope");
+    }
+
+    @Test
+    void embeddingsEncodeAsFloatsOrLittleEndianBase64() {
+        var req = OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\",\"input\":[\"a\",\"b\"],\"encoding_format\":\"base64\"}"));
+        assertThat(req.input()).containsExactly("a", "b");
+        assertThat(req.base64()).isTrue();
+        assertThat(OpenAiEmbeddingsCodec.writeRequest(req, "up").get("encoding_format").asText()).isEqualTo("float");
+        EmbeddingResponse resp = new EmbeddingResponse("e", List.of(new float[] {1.0f, -0.5f}), Usage.of(3, 0));
+        JsonNode b64 = OpenAiEmbeddingsCodec.writeResponse(resp, true);
+        assertThat(b64.at("/data/0/embedding").asText()).isEqualTo("AACAPwAAAL8=");
+        EmbeddingResponse decoded = OpenAiEmbeddingsCodec.parseResponse(b64, "t");
+        assertThat(decoded.vectors().getFirst()).containsExactly(1.0f, -0.5f);
+        assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\"}")))
+                .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("'input'");
+    }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env python3
+"""Prints the gateway's added latency next to nginx's, from the harness's summary.json."""
+import json, sys
+
+rows = json.load(open(sys.argv[1]))
+by = {(r["mode"], r["target"]): r for r in rows}
+print("| mode | target | added p50 / p99 ms @500/s | added p50 / p99 ms @2000/s | errors @2000/s | p99 ratio to nginx @500/s | max req/s | CPU µs/req | RSS peak MB | TTFB p50 / p99 ms |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+for mode in ("json", "stream"):
+    d = by.get((mode, "direct"))
+    n = by.get((mode, "nginx-proxy"))
+    if not d:
+        continue
+    for target in ("nginx-proxy", "switchboard"):
+        r = by.get((mode, target))
+        if not r:
+            continue
+        def added(rate, q):
+            a, b = r.get("r%s_%s_ms" % (rate, q)), d.get("r%s_%s_ms" % (rate, q))
+            return None if a is None or b is None else round(a - b, 3)
+        ratio = ""
+        if n and target != "nginx-proxy":
+            na = (n.get("r500_p99_ms") or 0) - (d.get("r500_p99_ms") or 0)
+            ga = added(500, "p99")
+            ratio = "%.1f×" % (ga / na) if na and ga is not None and na > 0 else "n/a"
+        ttfb = "" if mode == "json" else "%s / %s" % (r.get("ttfb_p50_ms"), r.get("ttfb_p99_ms"))
+        print("| %s | %s | %s / %s | %s / %s | %s | %s | %s | %s | %s | %s |" % (
+            mode, target, added(500, "p50"), added(500, "p99"), added(2000, "p50"), added(2000, "p99"),
+            r.get("r2000_errors"), ratio, r.get("rps_max"), r.get("cpu_us_per_req"),
+            None if r.get("rss_peak_mb") is None else round(r["rss_peak_mb"]), ttfb))

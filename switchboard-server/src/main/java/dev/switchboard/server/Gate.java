@@ -6,7 +6,7 @@ import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Principal;
 import dev.switchboard.core.pipeline.Reply;
 import dev.switchboard.core.stages.AuthStage;
-import dev.switchboard.core.stages.ObserveStage;
+import dev.switchboard.core.stages.AccessLog;
 import dev.switchboard.core.wire.Json;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -128,6 +128,6 @@ final class Gate {
         var line = Json.object().put("ts", java.time.Instant.now().toString()).put("request_id", requestId)
                 .put("path", req.path().path()).put("status", e.status()).put("error_type", e.type())
                 .put("error", e.getMessage());
-        ObserveStage.ACCESS_LOG.info(line.toString());
+        AccessLog.LOGGER.info(line.toString());
     }
 }

@@ -1,0 +1,84 @@
+package dev.switchboard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.config.ConfigLoader;
+import dev.switchboard.core.config.SwitchboardConfig;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ChatResponse;
+import dev.switchboard.core.model.Choice;
+import dev.switchboard.core.model.Message;
+import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.pipeline.Credentials;
+import dev.switchboard.core.pipeline.Exchange;
+import dev.switchboard.core.pipeline.Pipeline;
+import dev.switchboard.core.pipeline.Reply;
+import dev.switchboard.core.stages.FallbackStage;
+import dev.switchboard.core.stages.ModelGroupRouter;
+import dev.switchboard.core.stages.RouteStage;
+import dev.switchboard.core.wire.Json;
+import dev.switchboard.core.wire.OpenAiCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The gateway's own work per request, without I/O: parse the client's JSON, route it down the pipeline
+ * to a terminal stage that answers at once, serialise the answer.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class HotPathBenchmark {
+    private byte[] body;
+    private Pipeline pipeline;
+    private ChatResponse canned;
+
+    @Setup
+    public void setup() {
+        body = ("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a helpful assistant.\"},"
+                + "{\"role\":\"user\",\"content\":\"Write one short sentence about latency budgets in API gateways.\"}],"
+                + "\"temperature\":0.2,\"max_tokens\":64}").getBytes(StandardCharsets.UTF_8);
+        SwitchboardConfig config = new ConfigLoader(k -> null, Set.of("openai")).parse("""
+                model_list:
+                  - {model_name: gpt-4o-mini, litellm_params: {model: openai/gpt-4o-mini, api_key: sk-x}}
+                  - {model_name: gpt-4o-mini, litellm_params: {model: openai/gpt-4o-mini, api_key: sk-y}}
+                """, "bench");
+        canned = new ChatResponse("chatcmpl-1", 1_700_000_000L, "gpt-4o-mini", List.of(new Choice(0,
+                Message.assistant("Every millisecond a gateway adds is a millisecond the user waits."), Optional.empty(),
+                Optional.empty())), Optional.of(Usage.of(30, 14)), Optional.empty(), Optional.empty());
+        pipeline = new Pipeline(List.of(
+                new RouteStage(List.of(new ModelGroupRouter(config.modelGroups()))),
+                new FallbackStage(),
+                (exchange, next) -> new Reply.Complete(canned)));
+    }
+
+    @Benchmark
+    public byte[] parseRouteSerialise() {
+        JsonNode node = Json.parseBody(body);
+        ChatRequest request = OpenAiCodec.parseChatRequest(node);
+        Exchange exchange = Exchange.of("r", request, Credentials.IN_PROCESS, 0, Long.MAX_VALUE);
+        Reply.Complete reply = (Reply.Complete) pipeline.run(exchange);
+        return Json.bytes(OpenAiCodec.writeChatResponse(reply.response()));
+    }
+
+    @Benchmark
+    public byte[] parseOnly() {
+        return Json.bytes(OpenAiCodec.parseChatRequest(Json.parseBody(body)).openAiBody().orElseThrow());
+    }
+
+}

@@ -1,0 +1,68 @@
+package dev.switchboard.providers.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.Ticker;
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.spi.Frame;
+import dev.switchboard.core.spi.StreamDecoder;
+import dev.switchboard.core.wire.Json;
+import dev.switchboard.core.wire.OpenAiCodec;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.List;
+
+/**
+ * Decodes OpenAI's streamed {@code chat.completion.chunk} events: one JSON chunk per {@code data:} frame,
+ * {@code data: [DONE]} at the end. An {@code error} object inside a frame (OpenAI-compatible servers send
+ * one when generation fails mid-stream) becomes the mapped exception. A frame that is not valid JSON is
+ * skipped and logged: passing garbage on would break the client's parser.
+ */
+final class OpenAiStreamDecoder implements StreamDecoder {
+    private static final System.Logger LOG = System.getLogger(OpenAiStreamDecoder.class.getName());
+    private static final String DONE = "[DONE]";
+
+    private final Ticker ticker;
+    private boolean done;
+
+    OpenAiStreamDecoder(Ticker ticker) {
+        this.ticker = ticker;
+    }
+
+    @Override
+    public List<ChatChunk> decode(Frame frame) {
+        String data = frame.data();
+        if (data.isBlank()) return List.of();
+        if (data.strip().equals(DONE)) {
+            done = true;
+            return List.of();
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(data);
+        } catch (JsonProcessingException e) {
+            LOG.log(System.Logger.Level.WARNING, "skipping a malformed stream frame from openai: {0}", e.getOriginalMessage());
+            return List.of();
+        }
+        if (node == null || !node.isObject()) {
+            LOG.log(System.Logger.Level.WARNING, "skipping a stream frame from openai that is not a JSON object");
+            return List.of();
+        }
+        if (node.has("error") || frame.event().filter("error"::equals).isPresent()) {
+            throw OpenAiErrors.fromStreamEvent(node, ticker);
+        }
+        ChatChunk chunk = OpenAiCodec.parseChunk(node);
+        // Azure-style prompt-filter preambles carry neither choices nor usage: nothing to pass on.
+        if (chunk.choices().isEmpty() && chunk.usage().isEmpty()) return List.of();
+        return List.of(chunk);
+    }
+
+    @Override
+    public boolean done() {
+        return done;
+    }
+
+    /** Nothing is buffered between frames, so an end without {@code [DONE]} owes nothing more. */
+    @Override
+    public List<ChatChunk> finish() {
+        return List.of();
+    }
+}

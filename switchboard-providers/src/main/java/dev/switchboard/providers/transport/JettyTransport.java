@@ -1,0 +1,189 @@
+package dev.switchboard.providers.transport;
+
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.config.Timeouts;
+import dev.switchboard.core.spi.Transport;
+import dev.switchboard.core.spi.TransportFactory.TransportSettings;
+import dev.switchboard.core.spi.WireHeaders;
+import dev.switchboard.core.spi.WireRequest;
+import dev.switchboard.core.spi.WireResponse;
+import dev.switchboard.core.spi.WireStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The shared upstream HTTP client, on Jetty's HttpClient: one pooled client for every provider.
+ *
+ * <p>Bodies are read on the calling (virtual) thread straight from Jetty's {@link Content.Source}, without
+ * handing chunks across threads. Content decoders are cleared (no gzip in the path: LLM streams are small
+ * and latency-bound) and Jetty's default {@code User-Agent} is dropped. Timeouts follow {@link Timeouts}:
+ * {@code connect} bounds getting a connection and sending the request head, {@code firstByte} the wait for
+ * the response head, {@code idle} each wait between body reads, {@code total} the whole exchange.
+ */
+public final class JettyTransport implements Transport {
+    /** How long a pooled connection may sit unused before it is closed. */
+    public static final Duration DEFAULT_POOL_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final HttpClient client;
+    private final int maxResponseBytes;
+
+    public JettyTransport(TransportSettings settings) {
+        this(settings, DEFAULT_POOL_IDLE_TIMEOUT);
+    }
+
+    public JettyTransport(TransportSettings settings, Duration poolIdleTimeout) {
+        if (settings.maxConnectionsPerDestination() < 1) throw new IllegalArgumentException("maxConnectionsPerDestination must be >= 1");
+        if (settings.maxResponseBytes() < 1) throw new IllegalArgumentException("maxResponseBytes must be >= 1");
+        this.maxResponseBytes = settings.maxResponseBytes();
+        ClientConnector connector = new ClientConnector();
+        connector.setTCPNoDelay(true);
+        QueuedThreadPool pool = new QueuedThreadPool();
+        pool.setName("switchboard-upstream");
+        pool.setDaemon(true);
+        // Jetty runs blocking callbacks on virtual threads; selectors stay on the small platform pool.
+        pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        connector.setExecutor(pool);
+        client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        client.setExecutor(pool);
+        client.setName("switchboard-upstream");
+        client.setMaxConnectionsPerDestination(settings.maxConnectionsPerDestination());
+        client.setMaxRequestsQueuedPerDestination(Math.max(1024, settings.maxConnectionsPerDestination() * 4));
+        client.setIdleTimeout(poolIdleTimeout.toMillis());
+        client.setFollowRedirects(false);
+        client.setUserAgentField(null);
+        client.getContentDecoderFactories().clear();
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the upstream HTTP client", e);
+        }
+    }
+
+    @Override
+    public WireResponse send(WireRequest request, Timeouts timeouts) {
+        try (WireStream stream = open(request, timeouts)) {
+            InputStream body = stream.body();
+            byte[] bytes;
+            try {
+                bytes = body.readNBytes(maxResponseBytes);
+                if (bytes.length == maxResponseBytes && body.read() >= 0) {
+                    throw new GatewayException.UpstreamError(host(request.uri()) + " sent a response larger than "
+                            + maxResponseBytes + " bytes", 502, null);
+                }
+            } catch (IOException e) {
+                throw failure(e, request.uri());
+            }
+            return new WireResponse(stream.status(), stream.headers(), bytes);
+        }
+    }
+
+    @Override
+    public WireStream open(WireRequest wire, Timeouts timeouts) {
+        long start = System.nanoTime();
+        long deadline = start + timeouts.total().toNanos();
+        Request request = client.newRequest(wire.uri())
+                .method(wire.method())
+                .timeout(timeouts.total().toMillis(), TimeUnit.MILLISECONDS)
+                // Our own waits enforce connect/firstByte/idle precisely; Jetty's idle timer only backs them up.
+                .idleTimeout(timeouts.total().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        String contentType = wire.headers().first("Content-Type").orElse("application/json");
+        request.headers(h -> wire.headers().forEach((name, value) -> {
+            if (!name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Length")) h.add(name, value);
+        }));
+        if (wire.body() != null && wire.body().length > 0) request.body(new BytesRequestContent(contentType, wire.body()));
+
+        CompletableFuture<Void> committed = new CompletableFuture<>();
+        CompletableFuture<JettyWireStream> head = new CompletableFuture<>();
+        request.onRequestCommit(r -> committed.complete(null));
+        request.onResponseContentSource((response, source) ->
+                head.complete(new JettyWireStream(request, response, source, timeouts.idle(), deadline)));
+        request.send(result -> {
+            if (result.isFailed()) {
+                committed.completeExceptionally(result.getFailure());
+                head.completeExceptionally(result.getFailure());
+            }
+        });
+
+        await(committed, request, Math.min(timeouts.connect().toNanos(), deadline - System.nanoTime()),
+                () -> "could not connect to " + host(wire.uri()) + " within " + timeouts.connect().toMillis() + " ms");
+        return await(head, request, Math.min(timeouts.firstByte().toNanos(), deadline - System.nanoTime()),
+                () -> host(wire.uri()) + " sent no response head within " + timeouts.firstByte().toMillis() + " ms");
+    }
+
+    private static <T> T await(CompletableFuture<T> future, Request request, long nanos,
+            java.util.function.Supplier<String> timeoutMessage) {
+        try {
+            return future.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            String message = timeoutMessage.get();
+            request.abort(new TimeoutException(message));
+            throw new GatewayException.UpstreamTimeout(message);
+        } catch (ExecutionException e) {
+            throw failure(e.getCause(), request.getURI());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            request.abort(e);
+            throw new GatewayException.ConnectionFailed("interrupted while calling " + host(request.getURI()), e);
+        }
+    }
+
+    /** Maps a transport failure into the gateway's hierarchy: timeouts vs. connections that failed or broke. */
+    static GatewayException failure(Throwable t, URI uri) {
+        Throwable cause = t;
+        while (cause instanceof ExecutionException || (cause instanceof IOException && !(cause instanceof InterruptedIOException)
+                && cause.getCause() instanceof TimeoutException)) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof GatewayException g) return g;
+        if (cause instanceof TimeoutException || cause instanceof InterruptedIOException) {
+            return new GatewayException.UpstreamTimeout("timed out calling " + host(uri) + ": " + cause.getMessage());
+        }
+        if (cause instanceof ConnectException || cause instanceof UnknownHostException || cause instanceof NoRouteToHostException
+                || cause instanceof UnresolvedAddressException) {
+            return new GatewayException.ConnectionFailed("could not connect to " + host(uri) + ": " + describe(cause), cause);
+        }
+        return new GatewayException.ConnectionFailed("the connection to " + host(uri) + " failed: " + describe(cause), cause);
+    }
+
+    private static String describe(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    static String host(URI uri) {
+        return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+    }
+
+    static WireHeaders headers(org.eclipse.jetty.http.HttpFields fields) {
+        WireHeaders.Builder b = WireHeaders.builder();
+        for (org.eclipse.jetty.http.HttpField f : fields) b.add(f.getName(), f.getValue());
+        return b.build();
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stop the upstream HTTP client", e);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.switchboard.providers.transport;
+
+import dev.switchboard.core.spi.WireHeaders;
+import dev.switchboard.core.spi.WireStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.io.Content;
+
+/**
+ * A response whose head arrived; its body is pulled from Jetty's content source on the reading thread.
+ * Closing it before the body ended aborts the exchange, so the upstream stops generating.
+ */
+final class JettyWireStream implements WireStream {
+    private final Request request;
+    private final int status;
+    private final WireHeaders headers;
+    private final Body body;
+
+    JettyWireStream(Request request, Response response, Content.Source source, Duration idle, long deadlineNanos) {
+        this.request = request;
+        this.status = response.getStatus();
+        this.headers = JettyTransport.headers(response.getHeaders());
+        this.body = new Body(source, idle, deadlineNanos);
+    }
+
+    @Override
+    public int status() {
+        return status;
+    }
+
+    @Override
+    public WireHeaders headers() {
+        return headers;
+    }
+
+    @Override
+    public InputStream body() {
+        return body;
+    }
+
+    @Override
+    public void close() {
+        body.close();
+    }
+
+    /** Blocking reads over the content source, each wait bounded by the idle timeout and the total deadline. */
+    private final class Body extends InputStream {
+        private final Content.Source source;
+        private final long idleNanos;
+        private final Duration idle;
+        private final long deadlineNanos;
+        private final Semaphore ready = new Semaphore(0);
+        private Content.Chunk chunk;
+        private boolean ended;
+        private boolean closed;
+
+        Body(Content.Source source, Duration idle, long deadlineNanos) {
+            this.source = source;
+            this.idle = idle;
+            this.idleNanos = idle.toNanos();
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) return 0;
+            while (true) {
+                if (closed) throw new IOException("the upstream response was closed");
+                if (chunk != null) {
+                    ByteBuffer buffer = chunk.getByteBuffer();
+                    int n = Math.min(len, buffer.remaining());
+                    buffer.get(b, off, n);
+                    if (!buffer.hasRemaining()) releaseChunk();
+                    if (n > 0) return n;
+                }
+                if (ended) return -1;
+                Content.Chunk next = source.read();
+                if (next == null) {
+                    awaitData();
+                } else if (Content.Chunk.isFailure(next)) {
+                    throw ioFailure(next.getFailure());
+                } else {
+                    chunk = next;
+                }
+            }
+        }
+
+        private void releaseChunk() {
+            if (chunk.isLast()) ended = true;
+            chunk.release();
+            chunk = null;
+        }
+
+        private void awaitData() throws IOException {
+            source.demand(ready::release);
+            long remaining = deadlineNanos - System.nanoTime();
+            boolean total = remaining < idleNanos;
+            try {
+                if (ready.tryAcquire(Math.max(0, Math.min(idleNanos, remaining)), TimeUnit.NANOSECONDS)) return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                abort(e);
+                throw new InterruptedIOException("interrupted while reading the upstream response");
+            }
+            String message = total ? "the upstream call exceeded its total timeout"
+                    : "the upstream sent nothing for " + idle.toMillis() + " ms";
+            abort(new TimeoutException(message));
+            throw new SocketTimeoutException(message);
+        }
+
+        private IOException ioFailure(Throwable failure) {
+            if (failure instanceof TimeoutException) {
+                SocketTimeoutException e = new SocketTimeoutException(failure.getMessage());
+                e.initCause(failure);
+                return e;
+            }
+            if (failure instanceof IOException io) return io;
+            return new IOException(failure);
+        }
+
+        private void abort(Throwable cause) {
+            request.abort(cause);
+        }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
+            if (chunk != null) {
+                boolean last = chunk.isLast() && !chunk.getByteBuffer().hasRemaining();
+                chunk.release();
+                chunk = null;
+                if (last) ended = true;
+            }
+            // A body not read to its end leaves the connection mid-response: abort it rather than drain it.
+            if (!ended) abort(new IOException("the gateway closed the upstream response"));
+        }
+    }
+}

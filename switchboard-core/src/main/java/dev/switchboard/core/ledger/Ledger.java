@@ -124,6 +124,11 @@ public final class Ledger implements AutoCloseable {
         return store.stats(query);
     }
 
+    /** The request's records as stored (see {@link LedgerStore#find}); records still queued are not found. */
+    public List<LedgerRecord> find(String requestId) {
+        return store.find(requestId);
+    }
+
     /** Records dropped because the queue was full or the ledger closed. */
     public long dropped() {
         return dropped.get();

@@ -8,7 +8,7 @@ import java.util.List;
  */
 public interface LedgerStore extends AutoCloseable {
 
-    /** Writes the records, all or none (one transaction). */
+    /** Writes the records, all or none (one transaction). Must not keep a reference to the list. */
     void append(List<LedgerRecord> records);
 
     /**
@@ -18,6 +18,9 @@ public interface LedgerStore extends AutoCloseable {
      * @return how many records it reached (0 when the id is unknown)
      */
     int attachFeedback(String requestId, Feedback feedback);
+
+    /** The request's records: the one with this id and its parts, in part order. Empty when unknown. */
+    List<LedgerRecord> find(String requestId);
 
     LedgerStats stats(StatsQuery query);
 

@@ -21,9 +21,14 @@ final class RecordingLedgerStore implements LedgerStore {
     @Override
     public int attachFeedback(String requestId, Feedback feedback) {
         calls.add("feedback " + requestId);
-        return (int) records().stream()
+        return find(requestId).size();
+    }
+
+    @Override
+    public List<LedgerRecord> find(String requestId) {
+        return records().stream()
                 .filter(r -> r.requestId().equals(requestId) || r.parentRequestId().filter(requestId::equals).isPresent())
-                .count();
+                .toList();
     }
 
     @Override

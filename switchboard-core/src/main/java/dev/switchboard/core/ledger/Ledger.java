@@ -1,0 +1,274 @@
+package dev.switchboard.core.ledger;
+
+import dev.switchboard.core.Ticker;
+import dev.switchboard.core.config.LedgerSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The front of the routing ledger, kept off the request's critical path: {@link #record} only offers the
+ * record to a bounded queue and returns. One writer thread drains the queue and writes batches to the
+ * {@link LedgerStore} — a batch is written when it holds {@code batch-size} records or when its oldest
+ * record has waited {@code flush-interval}.
+ *
+ * <p><b>When the queue is full, records are dropped, not waited for:</b> a slow or stuck database must
+ * never slow down or stall requests. Drops are counted ({@link #dropped()}) and logged as a warning at
+ * most every {@value #DROP_LOG_EVERY_SECONDS} seconds. Size {@code queue-capacity} for the longest store
+ * stall you want to ride out.
+ *
+ * <p>{@link #close()} writes everything recorded before it and then closes the store: call it on
+ * shutdown (SIGTERM) after the server has stopped taking requests, and nothing is lost. A record that
+ * cannot be written (the store throws) is counted in {@link #failed()} and logged.
+ *
+ * <p>Feedback and flushes travel through the same queue, so feedback for a request whose record is
+ * still queued lands after that record is written.
+ */
+public final class Ledger implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Ledger.class.getName());
+    static final long DROP_LOG_EVERY_SECONDS = 10;
+    /** How long an idle writer waits before looking again; close() wakes it anyway. */
+    private static final long IDLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private sealed interface Entry permits Append, AttachFeedback, Flush, Wake {}
+
+    private record Append(LedgerRecord record) implements Entry {}
+
+    private record AttachFeedback(String requestId, Feedback feedback, CompletableFuture<Integer> done) implements Entry {}
+
+    private record Flush(CompletableFuture<Void> done) implements Entry {}
+
+    private enum Wake implements Entry { INSTANCE }
+
+    private final LedgerStore store;
+    private final Ticker ticker;
+    private final int capacity;
+    private final int batchSize;
+    private final long maxDelayNanos;
+    private final BlockingQueue<Entry> queue;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong lastDropLogNanos = new AtomicLong();
+    private volatile Thread writer;
+
+    // Owned by whoever drains: the writer thread, or the closing thread once the writer has stopped.
+    private final List<LedgerRecord> pending = new ArrayList<>();
+    private final List<Entry> drained = new ArrayList<>();
+    private long oldestPendingNanos;
+
+    Ledger(LedgerStore store, int queueCapacity, int batchSize, Duration flushInterval, Ticker ticker) {
+        if (queueCapacity < 1 || batchSize < 1) throw new IllegalArgumentException("capacity and batch size must be positive");
+        this.store = Objects.requireNonNull(store);
+        this.ticker = Objects.requireNonNull(ticker);
+        this.capacity = queueCapacity;
+        this.batchSize = batchSize;
+        this.maxDelayNanos = flushInterval.toNanos();
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    }
+
+    /** A ledger writing to {@code store} with the queue settings of {@code settings}; its writer runs at once. */
+    public static Ledger start(LedgerStore store, LedgerSettings settings, Ticker ticker) {
+        Ledger ledger = new Ledger(store, settings.queueCapacity(), settings.batchSize(), settings.flushInterval(), ticker);
+        ledger.startWriter();
+        return ledger;
+    }
+
+    void startWriter() {
+        // A platform thread: the SQLite driver works through JNI, which would pin a virtual thread's carrier
+        // for every write. Daemon so it never holds the JVM open; close() is what guarantees the flush.
+        Thread t = new Thread(this::runWriter, "switchboard-ledger-writer");
+        t.setDaemon(true);
+        writer = t;
+        t.start();
+    }
+
+    /** Queues a record for writing. Never blocks; drops (and counts) the record when the queue is full. */
+    public void record(LedgerRecord record) {
+        Objects.requireNonNull(record, "record");
+        if (closed.get() || !queue.offer(new Append(record))) drop();
+    }
+
+    /**
+     * Attaches a quality signal to a request's records once every record queued before it is written.
+     *
+     * @return completes with how many records the signal reached (0 for an unknown id), or exceptionally
+     *     when the ledger is closed, its queue is full or the store fails
+     */
+    public CompletableFuture<Integer> attachFeedback(String requestId, Feedback feedback) {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        enqueue(new AttachFeedback(Objects.requireNonNull(requestId), Objects.requireNonNull(feedback), done), done);
+        return done;
+    }
+
+    /** Completes when every record queued before this call is written (exceptionally if writing failed). */
+    public CompletableFuture<Void> flush() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        enqueue(new Flush(done), done);
+        return done;
+    }
+
+    /** Statistics straight from the store; records still queued (at most one flush interval old) are not in them. */
+    public LedgerStats stats(StatsQuery query) {
+        return store.stats(query);
+    }
+
+    /** The request's records as stored (see {@link LedgerStore#find}); records still queued are not found. */
+    public List<LedgerRecord> find(String requestId) {
+        return store.find(requestId);
+    }
+
+    /** Records dropped because the queue was full or the ledger closed. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Records written to the store. */
+    public long written() {
+        return written.get();
+    }
+
+    /** Records the store refused (the batch's write threw). */
+    public long failed() {
+        return failed.get();
+    }
+
+    /** Entries waiting in the queue. */
+    public int queued() {
+        return queue.size();
+    }
+
+    /** Writes everything recorded so far, stops the writer and closes the store. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        Thread t = writer;
+        if (t != null) {
+            queue.offer(Wake.INSTANCE); // if the queue is full the writer is busy and sees the flag anyway
+            joinUninterruptibly(t);
+        }
+        drainAll(); // what a record() racing with close() put in after the writer's last look
+        store.close();
+        if (dropped.get() > 0) LOG.warning(() -> "ledger closed; " + dropped.get() + " records were dropped while running");
+    }
+
+    private void runWriter() {
+        while (!closed.get()) {
+            try {
+                Entry first = queue.poll(waitNanos(), TimeUnit.NANOSECONDS);
+                if (first != null) accept(first);
+                pump();
+            } catch (InterruptedException e) {
+                break; // nobody interrupts the writer; if someone does, close() still drains what is left
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "ledger writer failed; continuing", e);
+            }
+        }
+        drainAll();
+    }
+
+    /** One non-blocking writer step: takes what is queued (up to a batch) and writes the batch if it is due. */
+    void pump() {
+        drained.clear();
+        queue.drainTo(drained, batchSize);
+        for (Entry e : drained) accept(e);
+        drained.clear();
+        if (!pending.isEmpty() && (pending.size() >= batchSize || ticker.nanoTime() - oldestPendingNanos >= maxDelayNanos)) {
+            writePending();
+        }
+    }
+
+    private void drainAll() {
+        while (true) {
+            drained.clear();
+            queue.drainTo(drained);
+            if (drained.isEmpty()) break;
+            for (Entry e : drained) accept(e);
+        }
+        writePending();
+    }
+
+    private long waitNanos() {
+        if (pending.isEmpty()) return IDLE_WAIT_NANOS;
+        return Math.max(0, oldestPendingNanos + maxDelayNanos - ticker.nanoTime());
+    }
+
+    private void accept(Entry entry) {
+        switch (entry) {
+            case Append a -> {
+                if (pending.isEmpty()) oldestPendingNanos = ticker.nanoTime();
+                pending.add(a.record());
+                if (pending.size() >= batchSize) writePending();
+            }
+            case AttachFeedback f -> {
+                writePending();
+                try {
+                    f.done().complete(store.attachFeedback(f.requestId(), f.feedback()));
+                } catch (RuntimeException e) {
+                    f.done().completeExceptionally(e);
+                }
+            }
+            case Flush f -> {
+                if (writePending()) f.done().complete(null);
+                else f.done().completeExceptionally(new IllegalStateException("ledger store failed to write a batch"));
+            }
+            case Wake w -> { }
+        }
+    }
+
+    /** Writes the pending batch; false when the store threw (the batch is then counted as failed). */
+    private boolean writePending() {
+        if (pending.isEmpty()) return true;
+        int n = pending.size();
+        try {
+            store.append(Collections.unmodifiableList(pending));
+            written.addAndGet(n);
+            return true;
+        } catch (RuntimeException e) {
+            failed.addAndGet(n);
+            LOG.log(Level.WARNING, "ledger store could not write a batch of " + n + " records; they are lost", e);
+            return false;
+        } finally {
+            pending.clear();
+        }
+    }
+
+    private void enqueue(Entry entry, CompletableFuture<?> done) {
+        if (closed.get()) done.completeExceptionally(new IllegalStateException("ledger is closed"));
+        else if (!queue.offer(entry)) done.completeExceptionally(new IllegalStateException("ledger queue is full"));
+    }
+
+    private void drop() {
+        long n = dropped.incrementAndGet();
+        long now = ticker.nanoTime();
+        long last = lastDropLogNanos.get();
+        if ((n == 1 || now - last >= TimeUnit.SECONDS.toNanos(DROP_LOG_EVERY_SECONDS)) && lastDropLogNanos.compareAndSet(last, now)) {
+            LOG.warning(() -> (closed.get() ? "ledger is closed" : "ledger queue is full (queue-capacity " + capacity + ")")
+                    + "; records dropped so far: " + n);
+        }
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+}

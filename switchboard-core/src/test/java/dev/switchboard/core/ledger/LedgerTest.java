@@ -1,0 +1,191 @@
+package dev.switchboard.core.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.core.Ticker;
+import dev.switchboard.core.config.LedgerSettings;
+import dev.switchboard.core.model.Usage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class LedgerTest {
+    private final RecordingLedgerStore store = new RecordingLedgerStore();
+    private final ManualTicker ticker = new ManualTicker();
+
+    private Ledger manual(int capacity, int batchSize, Duration flushInterval) {
+        return new Ledger(store, capacity, batchSize, flushInterval, ticker);
+    }
+
+    private static LedgerRecord record(String id) {
+        return LedgerRecord.builder(id).time(Instant.parse("2026-01-01T00:00:00Z")).caller("team-a")
+                .modelGroup("llama3.2").deployment("tier2-llama3.2", "simulated", "llama3.2")
+                .usage(Usage.of(10, 20)).cost(0.001, 0.01, "2026-01").router("utility").build();
+    }
+
+    @Test
+    void holdsAPartialBatchUntilItsOldestRecordHasWaitedTheFlushInterval() {
+        Ledger ledger = manual(100, 5, Duration.ofMillis(100));
+        ledger.record(record("a"));
+        ledger.record(record("b"));
+        ledger.record(record("c"));
+
+        ledger.pump();
+        ticker.advance(Duration.ofMillis(99));
+        ledger.pump();
+        assertThat(store.batches).isEmpty();
+
+        ticker.advance(Duration.ofMillis(1));
+        ledger.pump();
+        assertThat(store.batchSizes()).containsExactly(3);
+        assertThat(ledger.written()).isEqualTo(3);
+    }
+
+    @Test
+    void writesFullBatchesWithoutWaitingForTheFlushInterval() {
+        Ledger ledger = manual(100, 5, Duration.ofHours(1));
+        IntStream.range(0, 12).forEach(i -> ledger.record(record("r" + i)));
+
+        ledger.pump();
+        ledger.pump();
+        ledger.pump();
+
+        assertThat(store.batchSizes()).containsExactly(5, 5);
+        assertThat(store.records()).extracting(LedgerRecord::requestId)
+                .containsExactly("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9");
+    }
+
+    @Test
+    void dropsAndCountsRecordsWhenTheQueueIsFullInsteadOfBlocking() {
+        Ledger ledger = manual(4, 10, Duration.ofHours(1));
+        IntStream.range(0, 7).forEach(i -> ledger.record(record("r" + i)));
+
+        assertThat(ledger.dropped()).isEqualTo(3);
+        assertThat(ledger.queued()).isEqualTo(4);
+        ledger.close();
+        assertThat(store.records()).extracting(LedgerRecord::requestId).containsExactly("r0", "r1", "r2", "r3");
+    }
+
+    @Test
+    void closeWritesEveryQueuedRecordAndThenClosesTheStore() {
+        Ledger ledger = manual(1000, 64, Duration.ofHours(1));
+        IntStream.range(0, 150).forEach(i -> ledger.record(record("r" + i)));
+
+        ledger.close();
+
+        assertThat(store.records()).hasSize(150);
+        assertThat(store.batchSizes()).containsExactly(64, 64, 22);
+        assertThat(store.calls).last().isEqualTo("close");
+        assertThat(ledger.dropped()).isZero();
+    }
+
+    @Test
+    void recordsAfterCloseAreDroppedAndCounted() {
+        Ledger ledger = manual(10, 10, Duration.ofHours(1));
+        ledger.close();
+        ledger.record(record("late"));
+        assertThat(ledger.dropped()).isEqualTo(1);
+        assertThat(store.records()).isEmpty();
+    }
+
+    @Test
+    void feedbackWaitsForTheRecordsQueuedBeforeIt() throws Exception {
+        Ledger ledger = manual(100, 50, Duration.ofHours(1));
+        ledger.record(LedgerRecord.builder("part-0").parent("req-1", 0).build());
+        ledger.record(LedgerRecord.builder("part-1").parent("req-1", 1).build());
+        var done = ledger.attachFeedback("req-1", Feedback.thumbs(true));
+        assertThat(done).isNotDone();
+
+        ledger.pump();
+
+        assertThat(done.get()).isEqualTo(2);
+        assertThat(store.calls).containsExactly("append 2", "feedback req-1");
+    }
+
+    @Test
+    void flushCompletesOnceQueuedRecordsAreWritten() throws Exception {
+        Ledger ledger = manual(100, 50, Duration.ofHours(1));
+        ledger.record(record("a"));
+        var flushed = ledger.flush();
+        assertThat(flushed).isNotDone();
+
+        ledger.pump();
+
+        flushed.get();
+        assertThat(store.records()).hasSize(1);
+    }
+
+    @Test
+    void aFailingStoreLosesOnlyItsBatchAndFlushReportsTheFailure() {
+        Ledger ledger = manual(100, 2, Duration.ofHours(1));
+        store.failAppends = true;
+        ledger.record(record("a"));
+        ledger.record(record("b"));
+        ledger.pump();
+        assertThat(ledger.failed()).isEqualTo(2);
+
+        ledger.record(record("c"));
+        var flushed = ledger.flush();
+        ledger.pump();
+        assertThatThrownBy(flushed::get).isInstanceOf(ExecutionException.class).hasMessageContaining("failed to write");
+
+        store.failAppends = false;
+        ledger.record(record("d"));
+        ledger.close();
+        assertThat(store.records()).extracting(LedgerRecord::requestId).containsExactly("d");
+        assertThat(ledger.failed()).isEqualTo(3);
+        assertThat(ledger.written()).isEqualTo(1);
+    }
+
+    @Test
+    void feedbackAndFlushAreRefusedOnceClosed() {
+        Ledger ledger = manual(10, 10, Duration.ofHours(1));
+        ledger.close();
+        assertThat(ledger.attachFeedback("x", Feedback.score(0.5))).isCompletedExceptionally();
+        assertThat(ledger.flush()).isCompletedExceptionally();
+    }
+
+    @Test
+    void closeFlushesEverythingRecordedConcurrentlyByManyThreads() throws Exception {
+        LedgerSettings settings = LedgerSettings.defaults().withQueue(50_000, 256, Duration.ofMillis(50));
+        Ledger ledger = Ledger.start(store, settings, Ticker.SYSTEM);
+        List<Thread> producers = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            producers.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 5_000; i++) ledger.record(record("t" + thread + "-" + i));
+            }));
+        }
+        for (Thread p : producers) p.join();
+
+        ledger.close();
+
+        assertThat(ledger.dropped()).isZero();
+        assertThat(store.records()).hasSize(40_000);
+        assertThat(store.records()).extracting(LedgerRecord::requestId).doesNotHaveDuplicates();
+        assertThat(store.batchSizes()).allSatisfy(n -> assertThat(n).isBetween(1, 256));
+        assertThat(store.closed).isTrue();
+    }
+
+    @Test
+    void flushMakesTheWriterThreadWriteAPartialBatchAtOnce() throws Exception {
+        Ledger ledger = Ledger.start(store, LedgerSettings.defaults().withQueue(100, 100, Duration.ofHours(1)), Ticker.SYSTEM);
+        ledger.record(record("only"));
+        ledger.flush().get(5, TimeUnit.SECONDS);
+        assertThat(store.records()).extracting(LedgerRecord::requestId).containsExactly("only");
+        ledger.close();
+    }
+
+    @Test
+    void feedbackScoresOutsideZeroToOneAreRejected() {
+        assertThatThrownBy(() -> Feedback.score(1.5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Feedback.score(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Feedback.thumbs(false).score()).isZero();
+    }
+}

@@ -1,0 +1,237 @@
+package dev.switchboard.storage;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.switchboard.core.ledger.Feedback;
+import dev.switchboard.core.ledger.LedgerRecord;
+import dev.switchboard.core.ledger.LedgerStats;
+import dev.switchboard.core.ledger.LedgerStore;
+import dev.switchboard.core.ledger.StatsQuery;
+import dev.switchboard.core.model.Usage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+/**
+ * The ledger's SQL, shared by the SQLite and PostgreSQL stores: both speak the same portable subset
+ * (plain inserts, one update, {@code GROUP BY} aggregates); only connection setup and the migration
+ * scripts differ. Appends run as one transaction per batch.
+ */
+public abstract sealed class JdbcLedgerStore implements LedgerStore permits SqliteLedgerStore, PostgresLedgerStore {
+    private static final String COLUMNS = "time_ms, request_id, parent_request_id, part_index, caller, task_type, "
+            + "complexity, tier, model_group, deployment_id, provider, upstream_model, latency_ms, prompt_tokens, "
+            + "completion_tokens, cached_prompt_tokens, cache_write_tokens, reasoning_tokens, cost_usd, "
+            + "top_tier_cost_usd, price_catalogue, status, fallbacks_used, attempts, quality, router";
+    private static final int COLUMN_COUNT = COLUMNS.split(",").length;
+
+    private final HikariDataSource pool;
+    private final String insertSql;
+    private final String feedbackSql;
+    private final String findSql;
+    private final String table;
+
+    /** @param table the ledger table's name as SQL should write it (schema-qualified where needed) */
+    JdbcLedgerStore(HikariDataSource pool, String table) {
+        this.pool = pool;
+        this.table = table;
+        this.insertSql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (" + "?, ".repeat(COLUMN_COUNT - 1) + "?)";
+        this.feedbackSql = "UPDATE " + table + " SET quality = ? WHERE request_id = ? OR parent_request_id = ?";
+        this.findSql = "SELECT " + COLUMNS + " FROM " + table
+                + " WHERE request_id = ? OR parent_request_id = ? ORDER BY part_index, id";
+    }
+
+    @Override
+    public void append(List<LedgerRecord> records) {
+        if (records.isEmpty()) return;
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(insertSql)) {
+                for (LedgerRecord r : records) {
+                    bind(ps, r);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new LedgerStoreException("could not append " + records.size() + " ledger records", e);
+        }
+    }
+
+    @Override
+    public int attachFeedback(String requestId, Feedback feedback) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(feedbackSql)) {
+            c.setAutoCommit(true);
+            ps.setDouble(1, feedback.score());
+            ps.setString(2, requestId);
+            ps.setString(3, requestId);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new LedgerStoreException("could not attach feedback to request " + requestId, e);
+        }
+    }
+
+    @Override
+    public List<LedgerRecord> find(String requestId) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(findSql)) {
+            c.setAutoCommit(true);
+            ps.setString(1, requestId);
+            ps.setString(2, requestId);
+            List<LedgerRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(read(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new LedgerStoreException("could not read ledger records of request " + requestId, e);
+        }
+    }
+
+    @Override
+    public LedgerStats stats(StatsQuery query) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        query.from().ifPresent(t -> { where.append(" AND time_ms >= ?"); args.add(t.toEpochMilli()); });
+        query.to().ifPresent(t -> { where.append(" AND time_ms < ?"); args.add(t.toEpochMilli()); });
+        query.caller().ifPresent(id -> { where.append(" AND caller = ?"); args.add(id); });
+        String totals = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status <> '" + LedgerRecord.OK + "' THEN 1 ELSE 0 END), 0), "
+                + "COALESCE(SUM(cost_usd), 0), COALESCE(SUM(top_tier_cost_usd), 0), AVG(quality), COUNT(quality) FROM "
+                + table + where;
+        try (Connection c = pool.getConnection()) {
+            // One read transaction, so the totals and the breakdowns see the same rows.
+            c.setAutoCommit(false);
+            try {
+                long calls;
+                long errors;
+                double cost;
+                double topTier;
+                OptionalDouble quality;
+                long rated;
+                try (PreparedStatement ps = prepare(c, totals, args); ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    calls = rs.getLong(1);
+                    errors = rs.getLong(2);
+                    cost = rs.getDouble(3);
+                    topTier = rs.getDouble(4);
+                    double q = rs.getDouble(5);
+                    quality = rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(q);
+                    rated = rs.getLong(6);
+                }
+                Map<Integer, Long> byTier = new HashMap<>();
+                groupCounts(c, "tier", where, args, rs -> byTier.put(rs.getInt(1), rs.getLong(2)));
+                Map<String, Long> byModel = new HashMap<>();
+                groupCounts(c, "model_group", where, args, rs -> byModel.put(rs.getString(1), rs.getLong(2)));
+                Map<String, Long> byType = new HashMap<>();
+                groupCounts(c, "task_type", where, args, rs -> byType.put(rs.getString(1), rs.getLong(2)));
+                c.commit();
+                return new LedgerStats(calls, errors, cost, topTier, quality, rated, byTier, byModel, byType);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new LedgerStoreException("could not compute ledger statistics", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private interface RowConsumer {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    private void groupCounts(Connection c, String column, CharSequence where, List<Object> args, RowConsumer row)
+            throws SQLException {
+        String sql = "SELECT " + column + ", COUNT(*) FROM " + table + where + " AND " + column + " IS NOT NULL GROUP BY " + column;
+        try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) row.accept(rs);
+        }
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, List<Object> args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
+        return ps;
+    }
+
+    private static void bind(PreparedStatement ps, LedgerRecord r) throws SQLException {
+        int i = 0;
+        ps.setLong(++i, r.time().toEpochMilli());
+        ps.setString(++i, r.requestId());
+        ps.setString(++i, r.parentRequestId().orElse(null));
+        ps.setInt(++i, r.partIndex());
+        ps.setString(++i, r.caller());
+        ps.setString(++i, r.taskType().orElse(null));
+        if (r.complexity().isPresent()) ps.setDouble(++i, r.complexity().getAsDouble());
+        else ps.setNull(++i, Types.DOUBLE);
+        if (r.tier().isPresent()) ps.setInt(++i, r.tier().getAsInt());
+        else ps.setNull(++i, Types.INTEGER);
+        ps.setString(++i, r.modelGroup());
+        ps.setString(++i, r.deploymentId());
+        ps.setString(++i, r.provider());
+        ps.setString(++i, r.upstreamModel());
+        ps.setLong(++i, r.latencyMs());
+        Usage u = r.usage();
+        ps.setInt(++i, u.promptTokens());
+        ps.setInt(++i, u.completionTokens());
+        ps.setInt(++i, u.cachedPromptTokens());
+        ps.setInt(++i, u.cacheWriteTokens());
+        ps.setInt(++i, u.reasoningTokens());
+        ps.setDouble(++i, r.costUsd());
+        ps.setDouble(++i, r.topTierCostUsd());
+        ps.setString(++i, r.priceCatalogue());
+        ps.setString(++i, r.status());
+        ps.setInt(++i, r.fallbacksUsed());
+        ps.setInt(++i, r.attempts());
+        if (r.quality().isPresent()) ps.setDouble(++i, r.quality().getAsDouble());
+        else ps.setNull(++i, Types.DOUBLE);
+        ps.setString(++i, r.router());
+    }
+
+    private static LedgerRecord read(ResultSet rs) throws SQLException {
+        int i = 0;
+        Instant time = Instant.ofEpochMilli(rs.getLong(++i));
+        String requestId = rs.getString(++i);
+        Optional<String> parent = Optional.ofNullable(rs.getString(++i));
+        int part = rs.getInt(++i);
+        String caller = rs.getString(++i);
+        Optional<String> taskType = Optional.ofNullable(rs.getString(++i));
+        double complexity = rs.getDouble(++i);
+        OptionalDouble complexityOpt = rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(complexity);
+        int tier = rs.getInt(++i);
+        OptionalInt tierOpt = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(tier);
+        String modelGroup = rs.getString(++i);
+        String deploymentId = rs.getString(++i);
+        String provider = rs.getString(++i);
+        String upstreamModel = rs.getString(++i);
+        long latency = rs.getLong(++i);
+        Usage usage = new Usage(rs.getInt(++i), rs.getInt(++i), rs.getInt(++i), rs.getInt(++i), rs.getInt(++i));
+        double cost = rs.getDouble(++i);
+        double topTier = rs.getDouble(++i);
+        String catalogue = rs.getString(++i);
+        String status = rs.getString(++i);
+        int fallbacks = rs.getInt(++i);
+        int attempts = rs.getInt(++i);
+        double quality = rs.getDouble(++i);
+        OptionalDouble qualityOpt = rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(quality);
+        String router = rs.getString(++i);
+        return new LedgerRecord(time, requestId, parent, part, caller, taskType, complexityOpt, tierOpt, modelGroup,
+                deploymentId, provider, upstreamModel, latency, usage, cost, topTier, catalogue, status, fallbacks,
+                attempts, qualityOpt, router);
+    }
+}

@@ -75,7 +75,7 @@ public final class ConfigLoader {
         top.onlyKeys(TOP_LEVEL);
 
         ConfigNode sb = top.get("switchboard");
-        sb.onlyKeys(Set.of("server", "master-key", "upstream", "ledger"));
+        sb.onlyKeys(Set.of("server", "master-key", "upstream", "ledger", "routing"));
         ServerSettings server = server(sb.get("server"));
         Timeouts defaultTimeouts = timeouts(sb.get("upstream"), Timeouts.DEFAULT);
 
@@ -91,7 +91,7 @@ public final class ConfigLoader {
         }
         warnIgnored(top.get("litellm_settings"));
         warnIgnored(top.get("router_settings"));
-        return new SwitchboardConfig(server, deployments, masterKey, origin).withLedger(ledger(sb.get("ledger")));
+        return new SwitchboardConfig(server, deployments, masterKey, origin, routing(sb.get("routing")), ledger(sb.get("ledger")));
     }
 
     private static LedgerSettings ledger(ConfigNode n) {
@@ -120,6 +120,60 @@ public final class ConfigLoader {
                 n.get("queue-capacity").integer(d.queueCapacity(), 1, 10_000_000),
                 n.get("batch-size").integer(d.batchSize(), 1, 100_000),
                 n.get("flush-interval").duration(d.flushInterval()));
+    }
+
+    private static RoutingSettings routing(ConfigNode n) {
+        n.onlyKeys(Set.of("model-names", "quality-weight", "cost-weight", "default-threshold", "thresholds",
+                "security-sensitive", "pins", "decompose", "max-parts", "dependent-parts", "default-expected-output",
+                "expected-output-tokens", "low-tier-below", "high-tier-from", "task-types"));
+        RoutingSettings d = RoutingSettings.defaults();
+        List<String> names = n.get("model-names").present() ? n.get("model-names").stringList() : d.modelNames();
+        if (names.isEmpty()) throw n.get("model-names").error("must name at least one model");
+        Map<String, Double> thresholds = new java.util.HashMap<>(d.thresholds());
+        for (String type : n.get("thresholds").keys()) {
+            thresholds.put(type, n.get("thresholds").get(type).number(0, 0, 1));
+        }
+        Map<String, Integer> expected = new java.util.HashMap<>(d.expectedOutputTokens());
+        for (String type : n.get("expected-output-tokens").keys()) {
+            expected.put(type, n.get("expected-output-tokens").get(type).integer(0, 1, 10_000_000));
+        }
+        String dependent = n.get("dependent-parts").string("sequential");
+        RoutingSettings.DependentParts dependentParts = switch (dependent) {
+            case "sequential" -> RoutingSettings.DependentParts.SEQUENTIAL;
+            case "together" -> RoutingSettings.DependentParts.TOGETHER;
+            default -> throw n.get("dependent-parts").error("must be sequential or together (was '" + dependent + "')");
+        };
+        double low = n.get("low-tier-below").number(d.lowTierBelow(), 0, 1);
+        double high = n.get("high-tier-from").number(d.highTierFrom(), 0, 1);
+        if (high < low) throw n.get("high-tier-from").error("must not be below low-tier-below (" + low + ")");
+        Map<String, RoutingSettings.TaskTypeSpec> types = new java.util.LinkedHashMap<>();
+        for (String type : n.get("task-types").keys()) {
+            ConfigNode t = n.get("task-types").get(type);
+            t.onlyKeys(Set.of("keywords", "phrases", "base-complexity"));
+            if (!type.matches("[a-z][a-z0-9_]*")) throw t.error("task type names are lower_snake_case");
+            java.util.OptionalDouble base = t.get("base-complexity").present()
+                    ? java.util.OptionalDouble.of(t.get("base-complexity").number(0, 0, 1)) : java.util.OptionalDouble.empty();
+            List<String> keywords = t.get("keywords").stringList().stream().map(k -> k.toLowerCase(java.util.Locale.ROOT)).toList();
+            List<String> phrases = t.get("phrases").stringList().stream().map(k -> k.toLowerCase(java.util.Locale.ROOT)).toList();
+            if (keywords.isEmpty() && phrases.isEmpty()) throw t.error("needs keywords or phrases");
+            types.put(type, new RoutingSettings.TaskTypeSpec(keywords, phrases, base));
+        }
+        return new RoutingSettings(
+                names,
+                n.get("quality-weight").number(d.qualityWeight(), 0, 10),
+                n.get("cost-weight").number(d.costWeight(), 0, 10),
+                n.get("default-threshold").number(d.defaultThreshold(), 0, 1),
+                thresholds,
+                n.get("security-sensitive").present() ? Set.copyOf(n.get("security-sensitive").stringList()) : d.securitySensitive(),
+                n.get("pins").stringMap(),
+                n.get("decompose").bool(d.decompose()),
+                n.get("max-parts").integer(d.maxParts(), 1, 64),
+                dependentParts,
+                n.get("default-expected-output").integer(d.defaultExpectedOutput(), 1, 10_000_000),
+                expected,
+                low,
+                high,
+                types);
     }
 
     private ServerSettings server(ConfigNode n) {
@@ -212,14 +266,26 @@ public final class ConfigLoader {
     private static ModelInfo modelInfo(ConfigNode n, ConfigNode params) {
         ModelInfo d = ModelInfo.defaults();
         if (!n.present()) {
+            boolean maxDeclared = params.get("max_tokens").present();
             int maxOut = params.get("max_tokens").integer(d.maxOutputTokens(), 1, 10_000_000);
-            return new ModelInfo(d.tier(), d.label(), d.taskTypes(), d.contextWindow(), maxOut, d.prices(), d.mode(), d.description());
+            return new ModelInfo(d.tier(), d.label(), d.taskTypes(), d.contextWindow(), maxOut, d.prices(), d.mode(),
+                    d.description(), Optional.empty(), java.util.OptionalDouble.empty(),
+                    maxDeclared ? Set.of(ModelInfo.MAX_OUTPUT) : Set.of());
         }
+        Set<String> declared = new HashSet<>();
         // LiteLLM writes prices per token; Switchboard's own keys are per million tokens.
         double in = perMillion(n, "input_cost_per_token", "input-price-per-million");
         double out = perMillion(n, "output_cost_per_token", "output-price-per-million");
         double cached = perMillion(n, "cache_read_input_token_cost", "cached-input-price-per-million");
         double cacheWrite = perMillion(n, "cache_creation_input_token_cost", "cache-write-price-per-million");
+        for (String k : List.of("input_cost_per_token", "input-price-per-million", "output_cost_per_token",
+                "output-price-per-million")) {
+            if (n.get(k).present()) declared.add(ModelInfo.PRICES);
+        }
+        if (n.get("max_input_tokens").present() || n.get("context-window").present()) declared.add(ModelInfo.CONTEXT_WINDOW);
+        if (n.get("max_output_tokens").present() || n.get("max_tokens").present() || params.get("max_tokens").present()) {
+            declared.add(ModelInfo.MAX_OUTPUT);
+        }
         int context = n.get("max_input_tokens").present()
                 ? n.get("max_input_tokens").integer(d.contextWindow(), 1, 100_000_000)
                 : n.get("context-window").integer(d.contextWindow(), 1, 100_000_000);
@@ -228,6 +294,8 @@ public final class ConfigLoader {
                 : n.get("max_tokens").integer(params.get("max_tokens").integer(d.maxOutputTokens(), 1, 10_000_000), 1, 10_000_000);
         String mode = n.get("mode").string("chat");
         if (!Set.of("chat", "embedding", "completion").contains(mode)) throw n.get("mode").error("must be chat or embedding");
+        java.util.OptionalDouble relativeCost = n.get("relative-cost").present()
+                ? java.util.OptionalDouble.of(n.get("relative-cost").number(0, 0, 1_000_000)) : java.util.OptionalDouble.empty();
         return new ModelInfo(
                 n.get("tier").integer(1, 100),
                 n.get("label").string(),
@@ -236,7 +304,35 @@ public final class ConfigLoader {
                 maxOut,
                 new Prices(in, out, cached, cacheWrite),
                 mode,
-                n.get("description").string());
+                n.get("description").string(),
+                quality(n),
+                relativeCost,
+                declared);
+    }
+
+    /** {@code quality: 0.8} (flat) or {@code quality: {low: .85, high: .55}}, plus {@code quality-by-type}. */
+    private static Optional<QualityProfile> quality(ConfigNode info) {
+        ConfigNode q = info.get("quality");
+        ConfigNode byType = info.get("quality-by-type");
+        if (!q.present() && !byType.present()) return Optional.empty();
+        if (!q.present()) throw q.error("is required when quality-by-type is given");
+        QualityProfile profile = new QualityProfile(curve(q), Map.of());
+        for (String type : byType.keys()) {
+            QualityProfile.Curve c = curve(byType.get(type));
+            profile = profile.withType(type, c.low(), c.high());
+        }
+        return Optional.of(profile);
+    }
+
+    private static QualityProfile.Curve curve(ConfigNode n) {
+        if (n.raw().isNumber() || n.raw().isTextual()) {
+            double v = n.number(0, 0, 1);
+            return new QualityProfile.Curve(v, v);
+        }
+        n.onlyKeys(Set.of("low", "high"));
+        if (!n.get("low").present()) throw n.get("low").error("is required");
+        double low = n.get("low").number(0, 0, 1);
+        return new QualityProfile.Curve(low, n.get("high").number(low, 0, 1));
     }
 
     private static double perMillion(ConfigNode info, String perTokenKey, String perMillionKey) {

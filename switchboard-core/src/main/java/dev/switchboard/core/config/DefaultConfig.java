@@ -18,6 +18,30 @@ public final class DefaultConfig {
         {"4", "mistral-small3.2", "Mistral AI", "250ms", "60"},
     };
 
+    /**
+     * Routing profile per tier: task types, quality at complexity 0 and 1, per-type quality lines, and a
+     * relative cost. The local tiers are free, so the utility's cost term compares them by relative cost
+     * (roughly the compute a call needs: parameter count and speed), keeping the light tier the cheap
+     * choice. The quality lines are priors in the spirit of the seeds (light models fade fast as tasks get
+     * harder); tune them in config or from ledger feedback.
+     */
+    private static final String[] TIER_ROUTING = {
+        "task-types: [documentation, summarisation, qa_simple]\n"
+                + "      quality: {low: 0.80, high: 0.50}\n"
+                + "      relative-cost: 1\n",
+        "task-types: [documentation, summarisation, qa_simple, code_generation, reasoning]\n"
+                + "      quality: {low: 0.84, high: 0.56}\n"
+                + "      quality-by-type: {code_generation: {low: 0.74, high: 0.52}}\n"
+                + "      relative-cost: 2\n",
+        "task-types: [documentation, summarisation, qa_simple, code_generation, code_review, reasoning]\n"
+                + "      quality: {low: 0.90, high: 0.66}\n"
+                + "      quality-by-type: {code_generation: {low: 0.90, high: 0.72}}\n"
+                + "      relative-cost: 3\n",
+        "task-types: [documentation, summarisation, qa_simple, code_generation, code_review, reasoning]\n"
+                + "      quality: {low: 0.95, high: 0.78}\n"
+                + "      relative-cost: 4\n",
+    };
+
     private DefaultConfig() {}
 
     public static SwitchboardConfig load(Function<String, String> env, Set<String> knownProviders) {
@@ -28,7 +52,8 @@ public final class DefaultConfig {
     public static String yaml(Function<String, String> env) {
         StringBuilder y = new StringBuilder("model_list:\n");
         String ollama = env.apply("SWITCHBOARD_OLLAMA_URL");
-        for (String[] t : TIERS) {
+        for (int i = 0; i < TIERS.length; i++) {
+            String[] t = TIERS[i];
             y.append("  - model_name: ").append(quote(t[1])).append('\n');
             y.append("    litellm_params:\n");
             if (ollama != null && !ollama.isBlank()) {
@@ -44,6 +69,7 @@ public final class DefaultConfig {
             y.append("      tier: ").append(t[0]).append('\n');
             y.append("      label: ").append(quote(t[2])).append('\n');
             y.append("      context-window: 128000\n");
+            y.append("      ").append(TIER_ROUTING[i]);
         }
         y.append("  - model_name: nomic-embed-text\n    litellm_params:\n");
         if (ollama != null && !ollama.isBlank()) {

@@ -1,6 +1,7 @@
 package dev.switchboard.core.config;
 
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -13,6 +14,10 @@ import java.util.Set;
  * @param contextWindow input + output tokens the model accepts
  * @param maxOutputTokens the most the model will generate in one answer
  * @param mode "chat" or "embedding"
+ * @param quality expected quality by task complexity (and type), when declared
+ * @param relativeCost a unitless cost weight used to compare models that have no real price (local models)
+ * @param declared which of {@link #PRICES}, {@link #CONTEXT_WINDOW}, {@link #MAX_OUTPUT} the config stated
+ *     explicitly; the others may be filled in from the price catalogue
  */
 public record ModelInfo(
         OptionalInt tier,
@@ -22,21 +27,40 @@ public record ModelInfo(
         int maxOutputTokens,
         Prices prices,
         String mode,
-        Optional<String> description) {
+        Optional<String> description,
+        Optional<QualityProfile> quality,
+        OptionalDouble relativeCost,
+        Set<String> declared) {
 
     public static final int DEFAULT_CONTEXT_WINDOW = 128_000;
     public static final int DEFAULT_MAX_OUTPUT = 4_096;
+    public static final String PRICES = "prices";
+    public static final String CONTEXT_WINDOW = "context-window";
+    public static final String MAX_OUTPUT = "max-output-tokens";
 
     public ModelInfo {
         taskTypes = Set.copyOf(taskTypes);
+        declared = Set.copyOf(declared);
+    }
+
+    /** Everything stated explicitly, no quality profile: for models built in code. */
+    public ModelInfo(OptionalInt tier, Optional<String> label, Set<String> taskTypes, int contextWindow,
+            int maxOutputTokens, Prices prices, String mode, Optional<String> description) {
+        this(tier, label, taskTypes, contextWindow, maxOutputTokens, prices, mode, description, Optional.empty(),
+                OptionalDouble.empty(), Set.of(PRICES, CONTEXT_WINDOW, MAX_OUTPUT));
     }
 
     public static ModelInfo defaults() {
         return new ModelInfo(OptionalInt.empty(), Optional.empty(), Set.of(), DEFAULT_CONTEXT_WINDOW,
-                DEFAULT_MAX_OUTPUT, Prices.FREE, "chat", Optional.empty());
+                DEFAULT_MAX_OUTPUT, Prices.FREE, "chat", Optional.empty(), Optional.empty(), OptionalDouble.empty(),
+                Set.of());
     }
 
     public boolean isEmbedding() {
         return "embedding".equals(mode);
+    }
+
+    public boolean isDeclared(String field) {
+        return declared.contains(field);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
  *
  * @param masterKey when set, every API call must present it as a bearer key
  * @param origin where it came from ("built-in default", a file path), for the start-up banner
+ * @param routing the cost-aware router's settings ({@code switchboard.routing})
  * @param ledger where routing records are written ({@code switchboard.ledger})
  */
 public record SwitchboardConfig(
@@ -17,6 +18,7 @@ public record SwitchboardConfig(
         List<Deployment> deployments,
         Optional<Secret> masterKey,
         String origin,
+        RoutingSettings routing,
         LedgerSettings ledger) {
 
     public SwitchboardConfig {
@@ -25,7 +27,7 @@ public record SwitchboardConfig(
 
     public SwitchboardConfig(ServerSettings server, List<Deployment> deployments, Optional<Secret> masterKey,
             String origin) {
-        this(server, deployments, masterKey, origin, LedgerSettings.defaults());
+        this(server, deployments, masterKey, origin, RoutingSettings.defaults(), LedgerSettings.defaults());
     }
 
     /** Deployments by model group, in config order. */
@@ -39,14 +41,18 @@ public record SwitchboardConfig(
     }
 
     public SwitchboardConfig withServer(ServerSettings s) {
-        return new SwitchboardConfig(s, deployments, masterKey, origin, ledger);
+        return new SwitchboardConfig(s, deployments, masterKey, origin, routing, ledger);
     }
 
     public SwitchboardConfig withMasterKey(Optional<Secret> key) {
-        return new SwitchboardConfig(server, deployments, key, origin, ledger);
+        return new SwitchboardConfig(server, deployments, key, origin, routing, ledger);
+    }
+
+    public SwitchboardConfig withRouting(RoutingSettings r) {
+        return new SwitchboardConfig(server, deployments, masterKey, origin, r, ledger);
     }
 
     public SwitchboardConfig withLedger(LedgerSettings l) {
-        return new SwitchboardConfig(server, deployments, masterKey, origin, l);
+        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, l);
     }
 }

@@ -10,6 +10,7 @@ import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.EmbeddingRequest;
+import dev.switchboard.core.pipeline.Attributes;
 import dev.switchboard.core.pipeline.ChatStream;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Reply;
@@ -55,7 +56,11 @@ final class OpenAiEndpoints {
         Reply reply = gate.run(exchange, req, res);
         switch (reply) {
             case Reply.Complete c when chat.stream() -> stream(res, StreamOfResponse.of(c.response()), chat.includeUsage());
-            case Reply.Complete c -> HttpIo.sendJson(res, 200, OpenAiCodec.writeChatResponse(c.response()));
+            case Reply.Complete c -> {
+                ObjectNode body = OpenAiCodec.writeChatResponse(c.response());
+                exchange.context().get(Attributes.RESPONSE_EXTENSION).ifPresent(ext -> body.set("switchboard", ext));
+                HttpIo.sendJson(res, 200, body);
+            }
             case Reply.Streaming s -> stream(res, s.stream(), chat.includeUsage());
             case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
         }
@@ -78,11 +83,13 @@ final class OpenAiEndpoints {
                 while ((next = s.next()).isPresent()) {
                     ChatChunk chunk = next.get();
                     if (!includeUsage && chunk.usage().isPresent()) {
-                        if (chunk.choices().isEmpty()) continue;
+                        if (chunk.choices().isEmpty() && s.extension().isEmpty()) continue;
                         chunk = new ChatChunk(chunk.id(), chunk.created(), chunk.model(), chunk.choices(), Optional.empty(),
                                 chunk.systemFingerprint());
                     }
-                    sse.data(Json.bytes(OpenAiCodec.writeChunk(chunk)));
+                    ObjectNode wire = OpenAiCodec.writeChunk(chunk);
+                    s.extension().ifPresent(ext -> wire.set("switchboard", ext));
+                    sse.data(Json.bytes(wire));
                 }
                 sse.done();
             } catch (GatewayException e) {

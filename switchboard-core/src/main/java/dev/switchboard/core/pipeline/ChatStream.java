@@ -1,5 +1,6 @@
 package dev.switchboard.core.pipeline;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.model.ChatChunk;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -19,6 +20,15 @@ public interface ChatStream extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * Gateway-specific fields for the wire chunk last returned by {@link #next()} (e.g. which part of a
+     * decomposed answer it belongs to); the OpenAI ingress writes them as a {@code switchboard} field,
+     * which SDKs ignore. Empty for plain streams.
+     */
+    default Optional<ObjectNode> extension() {
+        return Optional.empty();
+    }
 
     static ChatStream of(List<ChatChunk> chunks) {
         Deque<ChatChunk> queue = new ArrayDeque<>(chunks);
@@ -45,6 +55,11 @@ public interface ChatStream extends AutoCloseable {
             }
 
             @Override
+            public Optional<ObjectNode> extension() {
+                return self.extension();
+            }
+
+            @Override
             public void close() {
                 self.close();
             }
@@ -67,6 +82,11 @@ public interface ChatStream extends AutoCloseable {
                     end(e);
                     throw e;
                 }
+            }
+
+            @Override
+            public Optional<ObjectNode> extension() {
+                return self.extension();
             }
 
             @Override

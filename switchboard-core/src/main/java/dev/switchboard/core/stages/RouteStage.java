@@ -1,6 +1,7 @@
 package dev.switchboard.core.stages;
 
 import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.pipeline.Attributes;
 import dev.switchboard.core.pipeline.Chain;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Reply;
@@ -20,7 +21,10 @@ public final class RouteStage implements Stage {
     public Reply apply(Exchange exchange, Chain next) {
         for (Router router : routers) {
             var plan = router.route(exchange);
-            if (plan.isPresent()) return next.proceed(exchange.withPlan(plan.get()));
+            if (plan.isPresent()) {
+                exchange.context().set(Attributes.ROUTE_PLAN, plan.get());
+                return next.proceed(exchange.withPlan(plan.get()));
+            }
         }
         throw GatewayException.NotFound.model(exchange.request().model());
     }

@@ -19,6 +19,10 @@ public final class RouteStage implements Stage {
 
     @Override
     public Reply apply(Exchange exchange, Chain next) {
+        if (exchange.plan().isPresent()) { // planned upstream, e.g. one part of a decomposed request
+            exchange.context().set(Attributes.ROUTE_PLAN, exchange.plan().get());
+            return next.proceed(exchange);
+        }
         for (Router router : routers) {
             var plan = router.route(exchange);
             if (plan.isPresent()) {

@@ -24,6 +24,8 @@ class LedgerSigtermIT {
     void sigtermWritesEveryQueuedRecordBeforeTheProcessExits() throws Exception {
         Path file = dir.resolve("ledger.db");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Djava.util.logging.config.file="
+                        + System.getProperty("java.util.logging.config.file", ""),
                 "-cp", System.getProperty("java.class.path"), LedgerSigtermProcess.class.getName(), file.toString(),
                 String.valueOf(RECORDS))
                 .redirectErrorStream(true).start();

@@ -34,9 +34,13 @@ abstract class LedgerStoreContract {
         return s;
     }
 
+    /** Runs after each test once its stores are closed: where a store's test removes what it created. */
+    protected void cleanUp() {}
+
     @AfterEach
     void closeStores() {
         opened.forEach(LedgerStore::close);
+        cleanUp();
     }
 
     /** A part of a decomposed request, priced at $0.20/$0.80 per M tokens, top tier at $3/$15. */

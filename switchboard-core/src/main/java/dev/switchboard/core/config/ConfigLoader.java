@@ -91,35 +91,8 @@ public final class ConfigLoader {
         }
         warnIgnored(top.get("litellm_settings"));
         warnIgnored(top.get("router_settings"));
-        return new SwitchboardConfig(server, deployments, masterKey, origin, routing(sb.get("routing")), ledger(sb.get("ledger")));
-    }
-
-    private static LedgerSettings ledger(ConfigNode n) {
-        n.onlyKeys(Set.of("store", "path", "url", "schema", "queue-capacity", "batch-size", "flush-interval"));
-        LedgerSettings d = LedgerSettings.defaults();
-        String storeName = n.get("store").string(d.store().key());
-        LedgerSettings.Store store = java.util.Arrays.stream(LedgerSettings.Store.values())
-                .filter(s -> s.key().equals(storeName)).findFirst()
-                .orElseThrow(() -> n.get("store").error("must be sqlite, postgres or none (was '" + storeName + "')"));
-        String path = n.get("path").string(d.path().toString());
-        if (path.isBlank()) throw n.get("path").error("must not be empty");
-        Optional<String> url = n.get("url").string().filter(s -> !s.isBlank());
-        if (url.isPresent() && !url.get().startsWith("jdbc:postgresql:")) {
-            throw n.get("url").error("must be a PostgreSQL JDBC URL starting with jdbc:postgresql:");
-        }
-        if (store == LedgerSettings.Store.POSTGRES && url.isEmpty()) throw n.get("url").error("is required when store is postgres");
-        String schema = n.get("schema").string(d.schema());
-        if (!schema.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) throw n.get("schema").error("must be a plain SQL identifier (was '" + schema + "')");
-        Path file;
-        try {
-            file = Path.of(path);
-        } catch (java.nio.file.InvalidPathException e) {
-            throw n.get("path").error("is not a valid file path: " + e.getReason());
-        }
-        return new LedgerSettings(store, file, url, schema,
-                n.get("queue-capacity").integer(d.queueCapacity(), 1, 10_000_000),
-                n.get("batch-size").integer(d.batchSize(), 1, 100_000),
-                n.get("flush-interval").duration(d.flushInterval()));
+        return new SwitchboardConfig(server, deployments, masterKey, origin, routing(sb.get("routing")),
+                LedgerSettings.from(sb.get("ledger")));
     }
 
     private static RoutingSettings routing(ConfigNode n) {

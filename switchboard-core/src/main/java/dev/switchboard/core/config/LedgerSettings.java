@@ -1,8 +1,11 @@
 package dev.switchboard.core.config;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where and how the routing ledger is written (config section {@code switchboard.ledger}).
@@ -52,6 +55,35 @@ public record LedgerSettings(
     public static LedgerSettings defaults() {
         return new LedgerSettings(Store.SQLITE, DEFAULT_PATH, Optional.empty(), DEFAULT_SCHEMA, DEFAULT_QUEUE_CAPACITY,
                 DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL);
+    }
+
+    /** Reads the {@code switchboard.ledger} section; a bad value throws a {@link ConfigException} naming its key. */
+    static LedgerSettings from(ConfigNode n) {
+        n.onlyKeys(Set.of("store", "path", "url", "schema", "queue-capacity", "batch-size", "flush-interval"));
+        LedgerSettings d = LedgerSettings.defaults();
+        String storeName = n.get("store").string(d.store().key());
+        LedgerSettings.Store store = Arrays.stream(LedgerSettings.Store.values())
+                .filter(s -> s.key().equals(storeName)).findFirst()
+                .orElseThrow(() -> n.get("store").error("must be sqlite, postgres or none (was '" + storeName + "')"));
+        String path = n.get("path").string(d.path().toString());
+        if (path.isBlank()) throw n.get("path").error("must not be empty");
+        Optional<String> url = n.get("url").string().filter(s -> !s.isBlank());
+        if (url.isPresent() && !url.get().startsWith("jdbc:postgresql:")) {
+            throw n.get("url").error("must be a PostgreSQL JDBC URL starting with jdbc:postgresql:");
+        }
+        if (store == LedgerSettings.Store.POSTGRES && url.isEmpty()) throw n.get("url").error("is required when store is postgres");
+        String schema = n.get("schema").string(d.schema());
+        if (!schema.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) throw n.get("schema").error("must be a plain SQL identifier (was '" + schema + "')");
+        Path file;
+        try {
+            file = Path.of(path);
+        } catch (InvalidPathException e) {
+            throw n.get("path").error("is not a valid file path: " + e.getReason());
+        }
+        return new LedgerSettings(store, file, url, schema,
+                n.get("queue-capacity").integer(d.queueCapacity(), 1, 10_000_000),
+                n.get("batch-size").integer(d.batchSize(), 1, 100_000),
+                n.get("flush-interval").duration(d.flushInterval()));
     }
 
     public static LedgerSettings sqlite(Path file) {

@@ -39,6 +39,7 @@ public final class DefaultConfig {
                 + "      relative-cost: 3\n",
         "task-types: [documentation, summarisation, qa_simple, code_generation, code_review, reasoning]\n"
                 + "      quality: {low: 0.95, high: 0.78}\n"
+                + "      quality-by-type: {code_review: {low: 0.97, high: 0.84}}\n"
                 + "      relative-cost: 4\n",
     };
 

@@ -30,6 +30,8 @@ public final class TaskClassifier {
     static final double PHRASE_WEIGHT = 3.0;
     static final double KEYWORD_WEIGHT = 1.0;
     static final double WEAK_WEIGHT = 0.5;
+    /** The instruction's own verb ("Summarise ...", "Review ...") says most about the task. */
+    static final double LEADING_BONUS = 2.0;
     static final double CUSTOM_BASE = 0.40;
 
     private record Table(double base, List<String> phrases, List<String> keywords, List<String> weak) {}
@@ -68,16 +70,18 @@ public final class TaskClassifier {
                         "guide"),
                 List.of("explain*", "wiki")));
         t.put(SUMMARISATION, new Table(0.15,
-                List.of("tl;dr", "sum up", "key points", "main points", "key takeaways", "in one paragraph",
+                List.of("tl;dr", "sum up", "key points", "main points", "key takeaways", "in one paragraph", "into one paragraph",
+                        "into a paragraph", "in one sentence", "into one sentence", "bullet points",
                         "in a few sentences", "give me the gist"),
                 List.of("summar*", "tldr", "condense", "shorten", "recap", "gist", "digest"),
                 List.of("brief*", "overview", "abstract", "outline")));
+        // Question forms are weak evidence: any other type's signal in the question outweighs them.
         t.put(QA_SIMPLE, new Table(0.10,
-                List.of("what is", "what are", "what's", "what was", "who is", "who was", "when was", "when did",
-                        "where is", "how many", "how much", "how does", "how do i", "meaning of", "tell me",
-                        "capital of", "stand for"),
-                List.of("define", "definition", "who", "when", "where", "which"),
-                List.of("what", "how")));
+                List.of(),
+                List.of("what is", "what are", "what's", "what was", "who is", "who was", "who wrote", "when was",
+                        "when did", "where is", "how many", "how much", "how does", "how do i", "meaning of",
+                        "tell me", "capital of", "stand for", "stands for", "define", "definition"),
+                List.of("who", "when", "where", "which")));
         return t;
     }
 
@@ -181,7 +185,7 @@ public final class TaskClassifier {
         String lower = text.toLowerCase(Locale.ROOT);
         List<String> signals = new ArrayList<>(8);
         double[] score = new double[types.length];
-        typeTerms.score(lower, score, signals);
+        typeTerms.score(lower, leadingWord(lower), score, signals);
         int best = -1;
         for (int i = 0; i < types.length; i++) {
             if (score[i] > 0 && (best < 0 || score[i] > score[best])) best = i;
@@ -201,6 +205,17 @@ public final class TaskClassifier {
         ComplexityTier tier = complexity < lowTierBelow ? ComplexityTier.LOW
                 : complexity < highTierFrom ? ComplexityTier.MEDIUM : ComplexityTier.HIGH;
         return new TaskProfile(type, complexity, tier, tokenCount, signals);
+    }
+
+    /** Where the first word starts, after whitespace and a polite "please". */
+    private static int leadingWord(String lower) {
+        int i = 0;
+        while (i < lower.length() && !Character.isLetterOrDigit(lower.charAt(i))) i++;
+        if (lower.startsWith("please ", i)) {
+            i += "please ".length();
+            while (i < lower.length() && Character.isWhitespace(lower.charAt(i))) i++;
+        }
+        return i;
     }
 
     private double baseOf(String type) {
@@ -228,10 +243,11 @@ public final class TaskClassifier {
             return b;
         }
 
-        void score(String lower, double[] score, List<String> signals) {
+        void score(String lower, int leading, double[] score, List<String> signals) {
             for (int i = 0; i < terms.length; i++) {
-                if (matches(lower, i)) {
-                    score[owner[i]] += weight[i];
+                int at = find(lower, i);
+                if (at >= 0) {
+                    score[owner[i]] += weight[i] + (at == leading ? LEADING_BONUS : 0);
                     signals.add(terms[i]);
                 }
             }
@@ -240,7 +256,7 @@ public final class TaskClassifier {
         int count(String lower, List<String> signals) {
             int n = 0;
             for (int i = 0; i < terms.length; i++) {
-                if (matches(lower, i)) {
+                if (find(lower, i) >= 0) {
                     n++;
                     signals.add(terms[i]);
                 }
@@ -248,17 +264,18 @@ public final class TaskClassifier {
             return n;
         }
 
-        boolean matches(String lower, int i) {
+        /** Index of the first match at word boundaries, or -1. */
+        int find(String lower, int i) {
             String t = terms[i];
             int from = 0;
             while (true) {
                 int at = lower.indexOf(t, from);
-                if (at < 0) return false;
+                if (at < 0) return -1;
                 boolean startOk = at == 0 || !wordChar(lower.charAt(at - 1)) || !wordChar(t.charAt(0));
                 int end = at + t.length();
                 boolean endOk = stem[i] || end == lower.length() || !wordChar(lower.charAt(end))
                         || !wordChar(t.charAt(t.length() - 1));
-                if (startOk && endOk) return true;
+                if (startOk && endOk) return at;
                 from = at + 1;
             }
         }

@@ -71,7 +71,7 @@ final class SchemaValueGenerator {
             }
         }
         return switch (type(schema)) {
-            case "object" -> object(schema, depth);
+            case "object" -> object(schema, depth, variant);
             case "array" -> array(schema, name, depth);
             case "integer" -> Json.NODES.numberNode((long) number(schema, true, variant));
             case "number" -> Json.NODES.numberNode(number(schema, false, variant));
@@ -81,13 +81,13 @@ final class SchemaValueGenerator {
         };
     }
 
-    private ObjectNode object(JsonNode schema, int depth) {
+    private ObjectNode object(JsonNode schema, int depth, int variant) {
         ObjectNode out = Json.object();
         JsonNode props = schema.path("properties");
         Iterator<String> names = props.fieldNames();
         while (names.hasNext()) {
             String p = names.next();
-            out.set(p, value(props.get(p), p, depth + 1, 0));
+            out.set(p, value(props.get(p), p, depth + 1, variant));
         }
         for (JsonNode r : schema.path("required")) {
             if (!out.has(r.asText())) out.set(r.asText(), value(schema.path("additionalProperties").isObject()
@@ -114,9 +114,19 @@ final class SchemaValueGenerator {
         String itemName = name.endsWith("s") && name.length() > 1 ? name.substring(0, name.length() - 1) : name;
         for (int i = 0; i < n; i++) {
             JsonNode itemSchema = i < prefixCount ? prefix.get(i) : items;
-            out.add(value(itemSchema, itemName, depth + 1, unique ? i : 0));
+            JsonNode item = value(itemSchema, itemName, depth + 1, unique ? i : 0);
+            // uniqueItems: try further variants until the item differs from those already chosen.
+            for (int attempt = 1; unique && contains(out, item) && attempt <= 8; attempt++) {
+                item = value(itemSchema, itemName, depth + 1, i + attempt * n);
+            }
+            out.add(item);
         }
         return out;
+    }
+
+    private static boolean contains(ArrayNode array, JsonNode item) {
+        for (JsonNode x : array) if (x.equals(item)) return true;
+        return false;
     }
 
     private double number(JsonNode s, boolean integer, int variant) {
@@ -156,7 +166,7 @@ final class SchemaValueGenerator {
             default -> fromPrompt(name);
         };
         if (variant > 0) value = value + " " + (variant + 1);
-        if (s.path("pattern").isTextual()) value = matchPattern(s.get("pattern").asText(), value);
+        if (s.path("pattern").isTextual()) value = matchPattern(s.get("pattern").asText(), value, variant);
         int min = s.path("minLength").asInt(0);
         int max = s.path("maxLength").isIntegralNumber() ? s.get("maxLength").asInt() : Integer.MAX_VALUE;
         StringBuilder sb = new StringBuilder(value);
@@ -177,14 +187,19 @@ final class SchemaValueGenerator {
         return "simulated " + name.replace('_', ' ');
     }
 
-    private static String matchPattern(String pattern, String value) {
+    private static String matchPattern(String pattern, String value, int variant) {
         Pattern p;
         try {
             p = Pattern.compile(pattern);
         } catch (RuntimeException e) {
             return value;
         }
-        for (String candidate : List.of(value, "simulated", "a", "A", "0", "abc", "ABC", "123", "a1", "x-1")) {
+        String letters = variant == 0 ? "" : Integer.toString(variant, 26).chars()
+                .mapToObj(c -> String.valueOf((char) (Character.isDigit(c) ? 'a' + (c - '0') : c + 10)))
+                .reduce("", String::concat);
+        String digits = variant == 0 ? "" : Integer.toString(variant);
+        for (String candidate : List.of(value, "simulated" + letters, "a" + letters, "A" + letters.toUpperCase(Locale.ROOT),
+                "0" + digits, "abc" + letters, "ABC" + letters.toUpperCase(Locale.ROOT), "123" + digits, "a1" + digits, "x-1" + digits)) {
             if (p.matcher(candidate).find()) return candidate;
         }
         return value;

@@ -226,7 +226,7 @@ public final class SimulatedTransport implements Transport {
         int stallAfter = s.stallAfterTokens().orElse(Integer.MAX_VALUE);
         long stall = s.stallFor().toNanos();
         for (SimulatedCompletion.Choice ch : c.choices()) {
-            events.add(chunk(c, ChunkChoice.role(ch.index(), Role.ASSISTANT), due));
+            events.add(chunk(sse, c, ChunkChoice.role(ch.index(), Role.ASSISTANT), due));
             List<List<SimulatedCompletion.Piece>> parts = new ArrayList<>();
             parts.add(ch.content());
             parts.addAll(ch.argumentPieces());
@@ -235,7 +235,7 @@ public final class SimulatedTransport implements Transport {
                 int call = part - 1;
                 if (toolPart) {
                     ToolCall tc = ch.toolCalls().get(call);
-                    events.add(chunk(c, ChunkChoice.toolCalls(ch.index(), List.of(new ToolCallDelta(call, Optional.of(tc.id()),
+                    events.add(chunk(sse, c, ChunkChoice.toolCalls(ch.index(), List.of(new ToolCallDelta(call, Optional.of(tc.id()),
                             Optional.of(tc.name()), Optional.of("")))), due));
                 }
                 for (SimulatedCompletion.Piece p : parts.get(part)) {
@@ -250,12 +250,12 @@ public final class SimulatedTransport implements Transport {
                             ? ChunkChoice.toolCalls(ch.index(), List.of(new ToolCallDelta(call, Optional.empty(), Optional.empty(),
                                     Optional.of(p.text()))))
                             : ChunkChoice.content(ch.index(), p.text());
-                    events.add(chunk(c, delta, due));
+                    events.add(chunk(sse, c, delta, due));
                 }
             }
-            events.add(chunk(c, ChunkChoice.finish(ch.index(), ch.finishReason()), due));
+            events.add(chunk(sse, c, ChunkChoice.finish(ch.index(), ch.finishReason()), due));
         }
-        if (includeUsage) {
+        if (includeUsage && sse) {
             events.add(new Event(due, sse(OpenAiCodec.writeChunk(new ChatChunk(c.id(), c.created(), c.model(), List.of(),
                     Optional.of(c.usage()), Optional.of(FINGERPRINT)))), false));
         }
@@ -263,7 +263,9 @@ public final class SimulatedTransport implements Transport {
         return events;
     }
 
-    private static Event chunk(SimulatedCompletion c, ChunkChoice choice, long due) {
+    /** Without {@code sse} only the timing matters (a whole answer): no bytes are written. */
+    private static Event chunk(boolean sse, SimulatedCompletion c, ChunkChoice choice, long due) {
+        if (!sse) return new Event(due, new byte[0], false);
         ChatChunk chunk = new ChatChunk(c.id(), c.created(), c.model(), List.of(choice), Optional.empty(), Optional.of(FINGERPRINT));
         return new Event(due, sse(OpenAiCodec.writeChunk(chunk)), false);
     }

@@ -1,0 +1,148 @@
+package dev.switchboard.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.wire.Json;
+import dev.switchboard.testkit.Fault;
+import dev.switchboard.testkit.FakeUpstream;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Bad input, upstream failures, auth and shutdown through the real server: the right status and an OpenAI error object. */
+class EdgeCasesIT {
+    private static final String CHAT = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    private static String config(FakeUpstream upstream, String extra) {
+        return """
+                model_list:
+                  - model_name: gpt-4o-mini
+                    litellm_params: {model: openai/gpt-4o-mini, api_base: "%s", api_key: sk-up, timeout: 2}
+                switchboard:
+                  server: {port: 0, max-body-bytes: 4096, shutdown-grace: 10s}
+                  upstream: {first-byte-timeout: 1s}
+                  ledger: {store: none}
+                %s""".formatted(upstream.apiBase(), extra);
+    }
+
+    private static JsonNode error(HttpResponse<String> r) {
+        JsonNode body = Json.parseBody(r.body().getBytes());
+        assertThat(body.get("error").get("message").asText()).isNotBlank();
+        assertThat(body.get("error").has("type")).isTrue();
+        assertThat(body.get("error").has("param")).isTrue();
+        assertThat(body.get("error").has("code")).isTrue();
+        return body.get("error");
+    }
+
+    @Test
+    void clientMistakesAre4xxErrorObjectsNeverA500() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
+            record Case(String body, int status, String param) {}
+            for (Case c : new Case[] {
+                new Case("{not json", 400, null),
+                new Case("", 400, null),
+                new Case("[]", 400, null),
+                new Case("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 400, "model"),
+                new Case("{\"model\":\"gpt-4o-mini\",\"messages\":\"hi\"}", 400, "messages"),
+                new Case("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"wizard\",\"content\":\"hi\"}]}", 400, "messages[0].role"),
+                new Case("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":\"ten\"}", 400, "max_tokens"),
+                new Case("{\"model\":\"unknown\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 404, "model"),
+                new Case("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(5000) + "\"}]}", 413, null),
+            }) {
+                HttpResponse<String> r = gw.post("/v1/chat/completions", c.body());
+                assertThat(r.statusCode()).as(c.body()).isEqualTo(c.status());
+                JsonNode e = error(r);
+                if (c.param() != null) assertThat(e.get("param").asText()).isEqualTo(c.param());
+                assertThat(r.headers().firstValue("x-request-id")).isPresent();
+            }
+            assertThat(upstream.requests()).isEmpty();
+        }
+    }
+
+    @Test
+    void echoesTheClientsRequestIdOrMakesOne() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
+            assertThat(gw.post("/v1/chat/completions", CHAT, "x-request-id", "trace-123").headers().firstValue("x-request-id"))
+                    .hasValue("trace-123");
+            assertThat(gw.post("/v1/chat/completions", CHAT).headers().firstValue("x-request-id").orElseThrow()).hasSize(36);
+        }
+    }
+
+    @Test
+    void upstreamFailuresMapToGatewayStatuses() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
+            upstream.enqueue(Fault.status(401, "Incorrect API key provided"));
+            HttpResponse<String> auth = gw.post("/v1/chat/completions", CHAT);
+            assertThat(auth.statusCode()).isEqualTo(401);
+            assertThat(error(auth).get("type").asText()).isEqualTo("authentication_error");
+
+            upstream.enqueue(Fault.status(400, "This model's maximum context length is 128000 tokens."));
+            HttpResponse<String> ctx = gw.post("/v1/chat/completions", CHAT);
+            assertThat(ctx.statusCode()).isEqualTo(400);
+            assertThat(error(ctx).get("code").asText()).isEqualTo("context_length_exceeded");
+
+            upstream.enqueue(Fault.delayHeaders(Duration.ofSeconds(5)));
+            long start = System.nanoTime();
+            HttpResponse<String> slow = gw.post("/v1/chat/completions", CHAT);
+            assertThat(slow.statusCode()).isEqualTo(504);
+            assertThat(error(slow).get("type").asText()).isEqualTo("timeout_error");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+            upstream.release();
+
+            upstream.refuseConnections();
+            HttpResponse<String> down = gw.post("/v1/chat/completions", CHAT);
+            assertThat(down.statusCode()).isEqualTo(502);
+            assertThat(error(down).get("message").asText()).contains("could not connect");
+        }
+    }
+
+    @Test
+    void aMasterKeyIsRequiredWhenConfigured() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi();
+                GatewayFixture gw = GatewayFixture.start(config(upstream, "  master-key: sk-master\n"))) {
+            HttpResponse<String> none = gw.post("/v1/chat/completions", CHAT);
+            assertThat(none.statusCode()).isEqualTo(401);
+            assertThat(error(none).get("type").asText()).isEqualTo("authentication_error");
+            assertThat(gw.post("/v1/chat/completions", CHAT, "authorization", "Bearer wrong").statusCode()).isEqualTo(401);
+            assertThat(gw.get("/v1/models").statusCode()).isEqualTo(401);
+            assertThat(gw.post("/v1/chat/completions", CHAT, "authorization", "Bearer sk-master").statusCode()).isEqualTo(200);
+            assertThat(gw.get("/v1/models", "authorization", "Bearer sk-master").statusCode()).isEqualTo(200);
+            assertThat(gw.get("/health").statusCode()).isEqualTo(200);
+            assertThat(upstream.lastRequest().headers().first("authorization")).hasValue("Bearer sk-up");
+        }
+    }
+
+    @Test
+    void healthAndReadinessAnswerWithoutAKey() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
+            assertThat(gw.get("/health").body()).contains("ok");
+            HttpResponse<String> ready = gw.get("/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(Json.parseBody(ready.body().getBytes()).get("deployments").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shutdownLetsAnInFlightStreamFinish() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi()) {
+            GatewayFixture gw = GatewayFixture.start(config(upstream, "").replace("first-byte-timeout: 1s", "first-byte-timeout: 5s"));
+            upstream.enqueue(Fault.delayFirstChunk(Duration.ofMillis(800)));
+            CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return gw.post("/v1/chat/completions", CHAT.replace("}]}", "}],\"stream\":true}"));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            while (upstream.requests().isEmpty()) Thread.onSpinWait();
+            CompletableFuture<Void> stopping = CompletableFuture.runAsync(gw::close);
+            HttpResponse<String> finished = inFlight.get();
+            assertThat(finished.statusCode()).isEqualTo(200);
+            assertThat(finished.body()).contains("echo: hi").endsWith("data: [DONE]\n\n");
+            stopping.get();
+        }
+    }
+
+}

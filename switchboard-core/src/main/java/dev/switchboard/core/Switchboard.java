@@ -14,6 +14,7 @@ import dev.switchboard.core.pipeline.Credentials;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Pipeline;
 import dev.switchboard.core.pipeline.Reply;
+import dev.switchboard.core.reliability.DeploymentHealth;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,13 +36,15 @@ public final class Switchboard implements AutoCloseable {
     private final Pipeline pipeline;
     private final Ticker ticker;
     private final TokenCounter tokens;
+    private final DeploymentHealth health;
 
     private Switchboard(SwitchboardConfig config, ProviderRegistry providers, Ticker ticker, TokenCounter tokens) {
         this.config = config;
         this.providers = providers;
         this.ticker = ticker;
         this.tokens = tokens;
-        this.pipeline = PipelineAssembly.build(config, providers, ticker, tokens);
+        this.health = new DeploymentHealth(config.reliability(), config.deployments(), ticker);
+        this.pipeline = PipelineAssembly.build(config, providers, ticker, tokens, health);
     }
 
     /** An engine for {@code config}, with the providers found on the class path. */
@@ -123,6 +126,11 @@ public final class Switchboard implements AutoCloseable {
 
     public TokenCounter tokens() {
         return tokens;
+    }
+
+    /** Circuit state, failures and load of every deployment (for {@code /health/deployments} and model metadata). */
+    public DeploymentHealth deploymentHealth() {
+        return health;
     }
 
     @Override

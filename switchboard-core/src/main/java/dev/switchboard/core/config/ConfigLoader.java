@@ -75,7 +75,7 @@ public final class ConfigLoader {
         top.onlyKeys(TOP_LEVEL);
 
         ConfigNode sb = top.get("switchboard");
-        sb.onlyKeys(Set.of("server", "master-key", "upstream"));
+        sb.onlyKeys(Set.of("server", "master-key", "upstream", "reliability"));
         ServerSettings server = server(sb.get("server"));
         Timeouts defaultTimeouts = timeouts(sb.get("upstream"), Timeouts.DEFAULT);
 
@@ -90,8 +90,10 @@ public final class ConfigLoader {
             deployments.add(d);
         }
         warnIgnored(top.get("litellm_settings"));
-        warnIgnored(top.get("router_settings"));
-        return new SwitchboardConfig(server, deployments, masterKey, origin);
+        Set<String> groups = new HashSet<>();
+        deployments.forEach(d -> groups.add(d.modelName()));
+        ReliabilitySettings reliability = ReliabilitySettings.parse(top.get("router_settings"), sb.get("reliability"), groups);
+        return new SwitchboardConfig(server, deployments, masterKey, origin, reliability);
     }
 
     private ServerSettings server(ConfigNode n) {

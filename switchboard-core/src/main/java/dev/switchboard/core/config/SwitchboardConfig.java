@@ -10,15 +10,22 @@ import java.util.Optional;
  *
  * @param masterKey when set, every API call must present it as a bearer key
  * @param origin where it came from ("built-in default", a file path), for the start-up banner
+ * @param reliability retries, fallbacks, circuit breakers and load balancing
  */
 public record SwitchboardConfig(
         ServerSettings server,
         List<Deployment> deployments,
         Optional<Secret> masterKey,
-        String origin) {
+        String origin,
+        ReliabilitySettings reliability) {
 
     public SwitchboardConfig {
         deployments = List.copyOf(deployments);
+    }
+
+    /** A config with the default reliability settings. */
+    public SwitchboardConfig(ServerSettings server, List<Deployment> deployments, Optional<Secret> masterKey, String origin) {
+        this(server, deployments, masterKey, origin, ReliabilitySettings.defaults());
     }
 
     /** Deployments by model group, in config order. */
@@ -32,10 +39,10 @@ public record SwitchboardConfig(
     }
 
     public SwitchboardConfig withServer(ServerSettings s) {
-        return new SwitchboardConfig(s, deployments, masterKey, origin);
+        return new SwitchboardConfig(s, deployments, masterKey, origin, reliability);
     }
 
     public SwitchboardConfig withMasterKey(Optional<Secret> key) {
-        return new SwitchboardConfig(server, deployments, key, origin);
+        return new SwitchboardConfig(server, deployments, key, origin, reliability);
     }
 }

@@ -9,6 +9,7 @@ import dev.switchboard.core.config.RoutingStrategy;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.model.GatewayRequest;
+import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.pipeline.AttributeKey;
 import dev.switchboard.core.pipeline.Chain;
 import dev.switchboard.core.pipeline.Exchange;
@@ -25,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Walks the plan's candidates, then the fallback model groups, until one deployment answers.
@@ -145,8 +147,7 @@ public final class FallbackStage implements Stage {
                 tried.add(d.id());
                 exchange.context().set(HAS_ALTERNATIVE, !queue.isEmpty() || !genericQueued && !genericFallbacks.isEmpty());
                 try {
-                    Reply reply = next.proceed(exchange.withTarget(d));
-                    settle(d, estimate, reply);
+                    Reply reply = settled(d, estimate, next.proceed(exchange.withTarget(d)));
                     exchange.context().header("x-switchboard-fallbacks", Integer.toString(failed));
                     if (!d.modelName().equals(model)) exchange.context().header("x-switchboard-fallback-model", d.modelName());
                     return reply;
@@ -213,11 +214,26 @@ public final class FallbackStage implements Stage {
             return needed ? TokenEstimate.of(exchange, tokens).total() : 0;
         }
 
-        private void settle(Deployment d, long estimate, Reply reply) {
-            if (estimate > 0 && reply instanceof Reply.Complete c && c.response().usage().isPresent()) {
-                var u = c.response().usage().get();
-                limits.settle(d, estimate, (long) u.promptTokens() + u.completionTokens());
-            }
+        /** Corrects the TPM reservation with the real usage: at once for a response, at the end for a stream. */
+        private Reply settled(Deployment d, long estimate, Reply reply) {
+            if (estimate <= 0) return reply;
+            return switch (reply) {
+                case Reply.Complete c -> {
+                    c.response().usage().ifPresent(u -> limits.settle(d, estimate, (long) u.promptTokens() + u.completionTokens()));
+                    yield reply;
+                }
+                case Reply.Streaming s -> {
+                    AtomicReference<Usage> usage = new AtomicReference<>();
+                    yield new Reply.Streaming(s.stream().map(chunk -> {
+                        chunk.usage().ifPresent(usage::set);
+                        return chunk;
+                    }).onEnd(error -> {
+                        Usage u = usage.get();
+                        if (u != null) limits.settle(d, estimate, (long) u.promptTokens() + u.completionTokens());
+                    }));
+                }
+                case Reply.Embeddings e -> reply;
+            };
         }
 
         /** When only RPM/TPM budgets stood in the way, waits for the soonest refill (within bounds) and walks again. */

@@ -13,7 +13,10 @@ import dev.switchboard.core.TokenCounter;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.config.Prices;
 import dev.switchboard.core.config.ReliabilitySettings;
+import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.pipeline.ChatStream;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Reply;
 import dev.switchboard.core.stages.ModelGroupRouter;
@@ -329,5 +332,22 @@ class FallbackStageTest {
 
         assertThatThrownBy(() -> stage(new Settings().build()).apply(planned(chat("gpt", "hi")), chain)).isSameAs(slow);
         assertThat(chain.calls).containsExactly("a");
+    }
+
+    @Test
+    void aStreamSettlesItsTokenReservationWithTheUsageItReportsAtTheEnd() {
+        Deployment tight = deployment("tight", "gpt", 128_000, OptionalInt.empty(), OptionalInt.of(1_000), 1, Prices.FREE);
+        group("gpt", tight);
+        FallbackStage stage = stage(new Settings().build());
+        chain.answer("tight", () -> new Reply.Streaming(ChatStream.of(List.of(
+                ChatChunk.usage("c", 1, "m", Usage.of(20, 10))))));
+        ChatRequest request = chat("gpt", "hi").toBuilder().maxTokens(900).build();
+
+        var stream = ((Reply.Streaming) stage.apply(planned(request), chain)).stream();
+        assertThat(limits.hasHeadroom(tight, 500)).isFalse();
+        while (stream.next().isPresent()) { }
+
+        assertThat(limits.tokensLastMinute(tight)).isEqualTo(30);
+        assertThat(limits.hasHeadroom(tight, 900)).isTrue();
     }
 }

@@ -145,7 +145,7 @@ public final class FallbackStage implements Stage {
                     continue;
                 }
                 tried.add(d.id());
-                exchange.context().set(HAS_ALTERNATIVE, !queue.isEmpty() || !genericQueued && !genericFallbacks.isEmpty());
+                exchange.context().set(HAS_ALTERNATIVE, alternativeAvailable());
                 try {
                     Reply reply = settled(d, estimate, next.proceed(exchange.withTarget(d)));
                     exchange.context().header("x-switchboard-fallbacks", Integer.toString(failed));
@@ -167,6 +167,17 @@ public final class FallbackStage implements Stage {
                 if (d == null) return null;
                 if (!tried.contains(d.id())) return d;
             }
+        }
+
+        /** Whether a later candidate could take the request now (not tried, not cooling down, big enough). */
+        private boolean alternativeAvailable() {
+            long now = ticker.nanoTime();
+            for (Deployment c : queue) {
+                if (!tried.contains(c.id()) && !health.blockedAt(c.id(), now) && c.info().contextWindow() > largestFailedWindow) {
+                    return true;
+                }
+            }
+            return !genericQueued && !contentFiltered && !genericFallbacks.isEmpty();
         }
 
         private void onFailure(Deployment d, GatewayException e) {

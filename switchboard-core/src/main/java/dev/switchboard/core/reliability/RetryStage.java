@@ -16,8 +16,8 @@ import java.util.function.DoubleSupplier;
  * Tries the same deployment again after a retryable failure, waiting with exponential backoff and full
  * jitter, or exactly as long as the upstream's {@code Retry-After} asked. It gives up (and the fallback
  * stage moves on) when the error class's retry count is used up, when the wait would cross the request
- * deadline, when the deployment's circuit would still be open, or when the upstream asked for a pause
- * and another deployment can answer now. Fatal errors (400/401/403/404, context window, content
+ * deadline, when the deployment's circuit would still be open, or when the upstream rate-limited us or
+ * asked for a pause and another deployment can answer now. Fatal errors (400/401/403/404, context window, content
  * filter) are never retried. A stream returned by the chain is final: the terminal stage read its first
  * chunk, so nothing is retried once a byte may have reached the client.
  */
@@ -59,7 +59,8 @@ public final class RetryStage implements Stage {
         ErrorClass errorClass = ErrorClass.of(e);
         if (used[errorClass.ordinal()] >= policy.allowed(errorClass)) return Optional.empty();
         boolean alternative = exchange.context().get(FallbackStage.HAS_ALTERNATIVE).orElse(false);
-        if (e.retryAfter().isPresent() && alternative) return Optional.empty();
+        // A rate-limited or paused upstream is relieved at once when another deployment can answer.
+        if (alternative && (errorClass == ErrorClass.RATE_LIMIT || e.retryAfter().isPresent())) return Optional.empty();
         Optional<Duration> wait = policy.delay(retry, e.retryAfter(), random.getAsDouble());
         if (wait.isEmpty()) return wait;
         long resumeAt = ticker.nanoTime() + wait.get().toNanos();

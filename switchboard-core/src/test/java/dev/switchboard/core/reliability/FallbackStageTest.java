@@ -286,6 +286,26 @@ class FallbackStageTest {
     }
 
     @Test
+    void aCandidateThatIsCoolingDownIsNoAlternative() {
+        group("gpt", deployment("a", "gpt"), deployment("b", "gpt"));
+        FallbackStage stage = stage(new Settings().circuit(1, Duration.ofSeconds(60), Duration.ofSeconds(30)).build());
+        List<Boolean> seen = new java.util.ArrayList<>();
+        stage.apply(planned(chat("gpt", "hi")), ex -> {
+            seen.add(ex.context().get(FallbackStage.HAS_ALTERNATIVE).orElseThrow());
+            DeploymentHealth.Call call = health.admit("b");
+            call.failed(serverError());
+            call.release();
+            return Fixtures.complete("a");
+        });
+        stage.apply(planned(chat("gpt", "hi")), ex -> {
+            seen.add(ex.context().get(FallbackStage.HAS_ALTERNATIVE).orElseThrow());
+            return Fixtures.complete("a");
+        });
+
+        assertThat(seen).containsExactly(true, false);
+    }
+
+    @Test
     void waitsForRpmHeadroomWithinTheBoundThenCalls() {
         Deployment limited = deployment("a", "gpt", 128_000, OptionalInt.of(60), OptionalInt.empty(), 1, Prices.FREE);
         group("gpt", limited);

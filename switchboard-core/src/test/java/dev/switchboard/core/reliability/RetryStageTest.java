@@ -104,6 +104,20 @@ class RetryStageTest {
     }
 
     @Test
+    void aRateLimitFailsOverAtOnceWhenAnotherDeploymentFollowsAndBacksOffWhenNoneDoes() {
+        GatewayException limited = new GatewayException.RateLimited("slow down", null);
+        chain.fail("a", limited, new GatewayException.RateLimited("slow down", null));
+        Exchange withAlternative = call(Duration.ofSeconds(60));
+        withAlternative.context().set(FallbackStage.HAS_ALTERNATIVE, true);
+
+        assertThatThrownBy(() -> stage(ReliabilitySettings.Retries.DEFAULT, 0.5).apply(withAlternative, chain)).isSameAs(limited);
+        assertThat(stage(ReliabilitySettings.Retries.DEFAULT, 0.5).apply(call(Duration.ofSeconds(60)), chain))
+                .isInstanceOf(Reply.Complete.class);
+        assertThat(chain.calls).hasSize(3);
+        assertThat(ticker.sleeps).containsExactly(Duration.ofMillis(50));
+    }
+
+    @Test
     void neverWaitsPastTheRequestDeadline() {
         GatewayException overloaded = new GatewayException.Overloaded("busy", Duration.ofSeconds(5));
         chain.fail("a", overloaded);

@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  * @param contentPolicyFallbacks model group → groups to try after a content-filter rejection
  * @param requestTimeout an overall per-request limit ({@code router_settings.timeout}) shortening the
  *     server's request timeout
- * @param capacityWait how long a request waits for RPM/TPM headroom before a 429
+ * @param capacityWait how long a request waits for RPM/TPM headroom before a 429 (zero: not at all)
  * @param latencyExploration ε of latency-based routing: the share of requests sent to a random deployment
  * @param latencyEwmaAlpha weight of the newest latency sample in the moving average
  */
@@ -148,9 +148,16 @@ public record ReliabilitySettings(
                 groupMap(router.get("fallbacks"), modelGroups), groupList(router.get("default_fallbacks"), modelGroups),
                 groupMap(router.get("context_window_fallbacks"), modelGroups),
                 groupMap(router.get("content_policy_fallbacks"), modelGroups), timeout,
-                own.get("capacity-wait").present() ? own.get("capacity-wait").duration(d.capacityWait()) : d.capacityWait(),
+                zero(own.get("capacity-wait")) ? Duration.ZERO : own.get("capacity-wait").duration(d.capacityWait()),
                 own.get("latency-exploration").number(d.latencyExploration(), 0, 1),
                 own.get("latency-ewma-alpha").number(d.latencyEwmaAlpha(), 0.001, 1));
+    }
+
+    /** "0", 0 or "0s": a limit switched off (a request that finds no headroom gets its 429 at once). */
+    private static boolean zero(ConfigNode n) {
+        if (!n.present()) return false;
+        if (n.raw().isNumber()) return n.raw().asDouble() == 0;
+        return n.raw().isTextual() && n.raw().asText().trim().matches("0+(\\.0+)?\\s*(ms|s|m)?");
     }
 
     /** LiteLLM writes {@code [{"gpt-4o": ["claude", "gemma"]}]}; a single mapping is accepted too. */

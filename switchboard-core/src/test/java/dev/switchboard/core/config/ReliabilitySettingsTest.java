@@ -88,6 +88,12 @@ class ReliabilitySettingsTest {
         assertThat(r.requestTimeout()).isEqualTo(Optional.empty());
     }
 
+    @Test
+    void aCapacityWaitOfZeroMeansNoWaiting() {
+        assertThat(load("switchboard: {reliability: {capacity-wait: 0}}\n").reliability().capacityWait()).isZero();
+        assertThat(load("switchboard: {reliability: {capacity-wait: 0s}}\n").reliability().capacityWait()).isZero();
+    }
+
     private static void rejects(String yaml, String key) {
         assertThatThrownBy(() -> load(yaml)).isInstanceOfSatisfying(ConfigException.class,
                 e -> assertThat(e.getMessage()).contains(key));
@@ -106,5 +112,6 @@ class ReliabilitySettingsTest {
         rejects("switchboard: {reliability: {circuit: {failure-threshold: 0}}}\n", "switchboard.reliability.circuit.failure-threshold");
         rejects("switchboard: {reliability: {latency-exploration: 1.5}}\n", "switchboard.reliability.latency-exploration");
         rejects("switchboard: {reliability: {retry: {}}}\n", "switchboard.reliability.retry");
+        rejects("switchboard: {reliability: {capacity-wait: -1s}}\n", "switchboard.reliability.capacity-wait");
     }
 }

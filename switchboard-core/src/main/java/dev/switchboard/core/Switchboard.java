@@ -24,6 +24,7 @@ import dev.switchboard.core.pipeline.Credentials;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Pipeline;
 import dev.switchboard.core.pipeline.Reply;
+import dev.switchboard.core.reliability.DeploymentHealth;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,7 @@ public final class Switchboard implements AutoCloseable {
     private final PipelineAssembly.Assembly assembly;
     private final Ticker ticker;
     private final TokenCounter tokens;
+    private final DeploymentHealth health;
 
     private Switchboard(SwitchboardConfig config, ProviderRegistry providers, Optional<Ledger> ledger, Ticker ticker,
             TokenCounter tokens) {
@@ -56,7 +58,8 @@ public final class Switchboard implements AutoCloseable {
         this.ledger = ledger;
         this.ticker = ticker;
         this.tokens = tokens;
-        this.assembly = PipelineAssembly.build(config, providers, ledger, ticker, tokens);
+        this.health = new DeploymentHealth(config.reliability(), config.deployments(), ticker);
+        this.assembly = PipelineAssembly.build(config, providers, ledger, health, ticker, tokens);
     }
 
     /** An engine for {@code config}, with the providers found on the class path. */
@@ -171,6 +174,11 @@ public final class Switchboard implements AutoCloseable {
 
     public TokenCounter tokens() {
         return tokens;
+    }
+
+    /** Circuit state, failures and load of every deployment (for {@code /health/deployments} and model metadata). */
+    public DeploymentHealth deploymentHealth() {
+        return health;
     }
 
     /** Stops the part threads, flushes the ledger (nothing queued is lost) and closes upstream connections. */

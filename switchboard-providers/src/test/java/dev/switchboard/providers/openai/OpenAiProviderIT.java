@@ -66,6 +66,7 @@ class OpenAiProviderIT {
                   - model_name: embed
                     litellm_params: {model: openai/text-embedding-3-small, api_base: "%1$s", api_key: sk-local-test}
                     model_info: {mode: embedding}
+                router_settings: {num_retries: 0}
                 """.formatted(upstream.apiBase()));
     }
 

@@ -317,8 +317,12 @@ public final class AnthropicMessagesCodec {
             content.add(Json.object().put("type", "tool_use").put("id", call.id()).put("name", call.name())
                     .set("input", toolInput(call)));
         }
-        o.put("stop_reason", stopReason(choice.flatMap(Choice::finishReason), !m.toolCalls().isEmpty()));
-        o.putNull("stop_sequence");
+        Optional<FinishReason> finish = choice.flatMap(Choice::finishReason);
+        Optional<String> stopSequence = choice.flatMap(Choice::stopSequence);
+        String stopReason = stopReason(finish, !m.toolCalls().isEmpty(), stopSequence);
+        o.put("stop_reason", stopReason);
+        if (stopReason.equals("stop_sequence")) o.put("stop_sequence", stopSequence.get());
+        else o.putNull("stop_sequence");
         o.set("usage", writeUsage(r.usage().orElse(Usage.ZERO)));
         return o;
     }
@@ -342,13 +346,14 @@ public final class AnthropicMessagesCodec {
 
     /**
      * Canonical finish reasons in Anthropic's words. A reply with tool calls is {@code tool_use} whatever the
-     * upstream said (OpenAI reports {@code stop} for a forced tool call), unless it was cut off.
+     * upstream said (OpenAI reports {@code stop} for a forced tool call), unless it was cut off. A stop is
+     * {@code stop_sequence} only when the upstream said which sequence matched (OpenAI does not).
      */
-    public static String stopReason(Optional<FinishReason> finish, boolean hasToolCalls) {
+    public static String stopReason(Optional<FinishReason> finish, boolean hasToolCalls, Optional<String> stopSequence) {
         FinishReason f = finish.orElse(FinishReason.STOP);
         if (hasToolCalls && f != FinishReason.LENGTH) return "tool_use";
         return switch (f) {
-            case STOP -> "end_turn";
+            case STOP -> stopSequence.isPresent() ? "stop_sequence" : "end_turn";
             case LENGTH -> "max_tokens";
             case TOOL_CALLS -> "tool_use";
             case CONTENT_FILTER -> "refusal";

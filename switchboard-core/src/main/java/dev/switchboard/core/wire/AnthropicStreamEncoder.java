@@ -48,6 +48,7 @@ public final class AnthropicStreamEncoder {
     private int nextIndex;
     private final Map<Integer, Integer> blockByToolIndex = new HashMap<>();
     private Optional<FinishReason> finish = Optional.empty();
+    private Optional<String> stopSequence = Optional.empty();
     private Optional<Usage> usage = Optional.empty();
     private final StringBuilder generated = new StringBuilder();
 
@@ -81,7 +82,10 @@ public final class AnthropicStreamEncoder {
                 generated.append(t);
             });
             for (ToolCallDelta call : choice.toolCalls()) toolDelta(call, events);
-            choice.finishReason().ifPresent(f -> finish = Optional.of(f));
+            choice.finishReason().ifPresent(f -> {
+                finish = Optional.of(f);
+                stopSequence = choice.stopSequence();
+            });
         }
         return events;
     }
@@ -92,9 +96,10 @@ public final class AnthropicStreamEncoder {
         if (ended) return events;
         start("", "", events);
         close(events);
-        ObjectNode delta = Json.object()
-                .put("stop_reason", AnthropicMessagesCodec.stopReason(finish, !blockByToolIndex.isEmpty()))
-                .putNull("stop_sequence");
+        String stopReason = AnthropicMessagesCodec.stopReason(finish, !blockByToolIndex.isEmpty(), stopSequence);
+        ObjectNode delta = Json.object().put("stop_reason", stopReason);
+        if (stopReason.equals("stop_sequence")) delta.put("stop_sequence", stopSequence.get());
+        else delta.putNull("stop_sequence");
         ObjectNode usageNode = usage.map(AnthropicMessagesCodec::writeUsage).orElseGet(() -> Json.object()
                 .put("input_tokens", inputTokensEstimate)
                 .put("cache_creation_input_tokens", 0)

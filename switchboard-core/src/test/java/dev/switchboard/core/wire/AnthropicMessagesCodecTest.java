@@ -226,14 +226,26 @@ class AnthropicMessagesCodecTest {
 
         @Test
         void mapsFinishReasonsToStopReasons() {
-            assertThat(AnthropicMessagesCodec.stopReason(Optional.of(FinishReason.STOP), false)).isEqualTo("end_turn");
-            assertThat(AnthropicMessagesCodec.stopReason(Optional.empty(), false)).isEqualTo("end_turn");
-            assertThat(AnthropicMessagesCodec.stopReason(Optional.of(FinishReason.LENGTH), false)).isEqualTo("max_tokens");
-            assertThat(AnthropicMessagesCodec.stopReason(Optional.of(FinishReason.TOOL_CALLS), true)).isEqualTo("tool_use");
-            assertThat(AnthropicMessagesCodec.stopReason(Optional.of(FinishReason.CONTENT_FILTER), false)).isEqualTo("refusal");
+            assertThat(AnthropicMessagesCodec.stopReason(Optional.of(FinishReason.STOP), false, Optional.empty())).isEqualTo("end_turn");
+            assertThat(AnthropicMessagesCodec.stopReason(Optional.empty(), false, Optional.empty())).isEqualTo("end_turn");
+            assertThat(AnthropicMessagesCodec.stopReason(Optional.of(FinishReason.LENGTH), false, Optional.empty())).isEqualTo("max_tokens");
+            assertThat(AnthropicMessagesCodec.stopReason(Optional.of(FinishReason.TOOL_CALLS), true, Optional.empty())).isEqualTo("tool_use");
+            assertThat(AnthropicMessagesCodec.stopReason(Optional.of(FinishReason.CONTENT_FILTER), false, Optional.empty())).isEqualTo("refusal");
             // OpenAI answers a forced tool call with finish_reason "stop".
-            assertThat(AnthropicMessagesCodec.stopReason(Optional.of(FinishReason.STOP), true)).isEqualTo("tool_use");
-            assertThat(AnthropicMessagesCodec.stopReason(Optional.of(FinishReason.LENGTH), true)).isEqualTo("max_tokens");
+            assertThat(AnthropicMessagesCodec.stopReason(Optional.of(FinishReason.STOP), true, Optional.empty())).isEqualTo("tool_use");
+            assertThat(AnthropicMessagesCodec.stopReason(Optional.of(FinishReason.LENGTH), true, Optional.empty())).isEqualTo("max_tokens");
+            assertThat(AnthropicMessagesCodec.stopReason(Optional.of(FinishReason.STOP), false, Optional.of("###")))
+                    .isEqualTo("stop_sequence");
+        }
+
+        @Test
+        void namesTheStopSequenceThatEndedTheAnswer() {
+            ChatResponse r = new ChatResponse("msg_2", 1L, "m", List.of(new Choice(0, Message.assistant("1, 2, 3"),
+                    Optional.of(FinishReason.STOP), Optional.empty(), Optional.of("4"))), Optional.of(Usage.of(5, 3)),
+                    Optional.empty(), Optional.empty());
+            ObjectNode written = AnthropicMessagesCodec.writeResponse(r);
+            assertThat(written.get("stop_reason").asText()).isEqualTo("stop_sequence");
+            assertThat(written.get("stop_sequence").asText()).isEqualTo("4");
         }
 
         @Test

@@ -148,6 +148,14 @@ class AnthropicStreamEncoderTest {
     }
 
     @Test
+    void reportsTheMatchedStopSequenceInMessageDelta() {
+        List<Event> events = run(List.of(chunk(ChunkChoice.content(0, "1, 2, 3")),
+                chunk(ChunkChoice.finish(0, FinishReason.STOP, Optional.of("4")))));
+        assertThat(events.get(events.size() - 2).data().path("delta")).isEqualTo(json(
+                "{'stop_reason':'stop_sequence','stop_sequence':'4'}"));
+    }
+
+    @Test
     void stillFormsAWholeMessageWhenNoChunkArrived() {
         assertThat(names(encoder.finish())).containsExactly("message_start", "ping", "message_delta", "message_stop");
     }

@@ -292,8 +292,14 @@ public final class AnthropicAdapter implements ProviderAdapter {
                 reasoning.isEmpty() ? Optional.empty() : Optional.of(reasoning.toString()), Optional.empty());
         Optional<FinishReason> finish = m.stopReason().map(AnthropicAdapter::finishReason);
         return new ChatResponse(m.id(), ticker.epochSeconds(), m.model() == null ? "" : m.model(),
-                List.of(new Choice(0, message, finish, Optional.empty())), m.usage().map(AnthropicAdapter::usage),
+                List.of(new Choice(0, message, finish, Optional.empty(), stopSequence(m.stopReason(), m.stopSequence()))),
+                m.usage().map(AnthropicAdapter::usage),
                 Optional.empty(), Optional.empty());
+    }
+
+    /** The matched sequence, only when it is what stopped the answer. */
+    static Optional<String> stopSequence(Optional<String> stopReason, Optional<String> stopSequence) {
+        return stopReason.filter("stop_sequence"::equals).flatMap(r -> stopSequence);
     }
 
     /** end_turn, stop_sequence and pause_turn stop; max_tokens is length; refusal is a content filter. */

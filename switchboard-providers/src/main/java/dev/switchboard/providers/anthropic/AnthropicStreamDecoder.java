@@ -131,7 +131,9 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
             u.cacheReadInputTokens().ifPresent(v -> cacheRead = v);
         });
         Optional<String> stop = d.delta() == null ? Optional.empty() : d.delta().stopReason();
-        return stop.map(reason -> List.of(chunk(ChunkChoice.finish(0, AnthropicAdapter.finishReason(reason)))))
+        Optional<String> sequence = d.delta() == null ? Optional.empty()
+                : AnthropicAdapter.stopSequence(stop, d.delta().stopSequence());
+        return stop.map(reason -> List.of(chunk(ChunkChoice.finish(0, AnthropicAdapter.finishReason(reason), sequence))))
                 .orElse(List.of());
     }
 

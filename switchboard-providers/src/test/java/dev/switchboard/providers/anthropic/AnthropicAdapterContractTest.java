@@ -224,6 +224,8 @@ class AnthropicAdapterContractTest {
             assertThat(parse("response-refusal.json").choices().getFirst().finishReason())
                     .contains(FinishReason.CONTENT_FILTER);
             assertThat(parse("response-stop-sequence.json").choices().getFirst().finishReason()).contains(FinishReason.STOP);
+            assertThat(parse("response-stop-sequence.json").choices().getFirst().stopSequence()).contains("5");
+            assertThat(parse("response-text.json").choices().getFirst().stopSequence()).isEmpty();
         }
 
         @Test

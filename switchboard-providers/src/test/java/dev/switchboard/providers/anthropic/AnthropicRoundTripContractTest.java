@@ -46,7 +46,8 @@ class AnthropicRoundTripContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"response-tool-use.json", "response-cache-usage.json", "response-text.json"})
+    @ValueSource(strings = {"response-tool-use.json", "response-cache-usage.json", "response-text.json",
+            "response-stop-sequence.json"})
     void givesTheClientTheUpstreamAnswer(String fixture) throws IOException {
         ChatResponse canonical = adapter.fromWire(new WireResponse(200, WireHeaders.EMPTY, bytes(fixture)),
                 ChatRequest.builder("claude").build());

@@ -132,6 +132,9 @@ public final class AnthropicAdapter implements ProviderAdapter {
         Optional<AnthropicWire.Metadata> metadata = request.user().map(AnthropicWire.Metadata::new);
         JsonNode params = target.params();
         Optional<JsonNode> thinking = Optional.ofNullable(params.get("thinking")).filter(JsonNode::isObject);
+        // With thinking on, the API wants the last assistant tool turn to start with its signed thinking; history
+        // from another provider has none, so that request goes without thinking instead of failing.
+        if (thinking.isPresent() && toolTurnWithoutThinking(messages)) thinking = Optional.empty();
         OptionalInt topK = params.path("top_k").canConvertToInt() ? OptionalInt.of(params.get("top_k").asInt())
                 : OptionalInt.empty();
         Optional<String> serviceTier = Optional.ofNullable(params.get("service_tier")).filter(JsonNode::isTextual)
@@ -139,6 +142,17 @@ public final class AnthropicAdapter implements ProviderAdapter {
         return new AnthropicWire.MessagesRequest(target.upstreamModel(), maxTokens, messages, system, request.stop(),
                 request.temperature(), request.topP(), topK, tools, toolChoice, metadata, thinking, serviceTier,
                 request.stream());
+    }
+
+    private static boolean toolTurnWithoutThinking(List<InputMessage> messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            InputMessage m = messages.get(i);
+            if (!m.role().equals("assistant")) continue;
+            boolean usesTools = m.content().stream().anyMatch(b -> b instanceof AnthropicWire.ToolUseBlock);
+            String first = m.content().getFirst().type();
+            return usesTools && !first.equals("thinking") && !first.equals("redacted_thinking");
+        }
+        return false;
     }
 
     /** Adds a turn, merging it into the previous one when both have the same role. */

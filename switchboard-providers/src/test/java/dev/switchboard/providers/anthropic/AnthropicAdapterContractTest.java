@@ -140,6 +140,28 @@ class AnthropicAdapterContractTest {
         }
 
         @Test
+        void sendsDeploymentThinkingUnlessAToolTurnLacksItsSignedThinking() throws Exception {
+            ObjectNode params = Json.object();
+            params.putObject("thinking").put("type", "enabled").put("budget_tokens", 1024);
+            var thinkingDeployment = deployment(Map.of(), params, 4096);
+            assertThat(body(adapter.toWire(simple().build(), thinkingDeployment)).get("thinking"))
+                    .isEqualTo(params.get("thinking"));
+
+            Message unsignedToolTurn = new Message(Role.ASSISTANT, List.of(), true, Optional.empty(),
+                    List.of(new ToolCall("toolu_1", "f", "{}")), Optional.empty(), Optional.of("reasoning from elsewhere"),
+                    Optional.empty());
+            ChatRequest loop = simple().message(unsignedToolTurn).message(Message.toolResult("toolu_1", "ok")).build();
+            assertThat(body(adapter.toWire(loop, thinkingDeployment)).has("thinking")).isFalse();
+
+            ObjectNode signed = Json.object().put("type", "thinking").put("thinking", "t").put("signature", "sig");
+            Message signedToolTurn = new Message(Role.ASSISTANT, List.of(new ContentPart.Other("thinking", signed)), false,
+                    Optional.empty(), List.of(new ToolCall("toolu_1", "f", "{}")), Optional.empty(), Optional.of("t"),
+                    Optional.empty());
+            ChatRequest signedLoop = simple().message(signedToolTurn).message(Message.toolResult("toolu_1", "ok")).build();
+            assertThat(body(adapter.toWire(signedLoop, thinkingDeployment)).has("thinking")).isTrue();
+        }
+
+        @Test
         void asksForJsonSchemaOutputThroughTheSystemPrompt() throws Exception {
             JsonNode schema = Json.MAPPER.readTree("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}");
             ChatRequest request = simple().responseFormat(new ResponseFormat.JsonSchema("place", schema, Optional.of(true),
@@ -226,6 +248,18 @@ class AnthropicAdapterContractTest {
             assertThat(parse("response-stop-sequence.json").choices().getFirst().finishReason()).contains(FinishReason.STOP);
             assertThat(parse("response-stop-sequence.json").choices().getFirst().stopSequence()).contains("5");
             assertThat(parse("response-text.json").choices().getFirst().stopSequence()).isEmpty();
+        }
+
+        @Test
+        void skipsBlockTypesItDoesNotModel() {
+            String body = "{\"id\":\"msg_ws\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\","
+                    + "\"content\":[{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_1\",\"name\":\"web_search\","
+                    + "\"input\":{\"query\":\"x\"}},{\"type\":\"web_search_tool_result\",\"tool_use_id\":\"srvtoolu_1\","
+                    + "\"content\":[]},{\"type\":\"text\",\"text\":\"Found it.\"}],\"stop_reason\":\"end_turn\","
+                    + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":5,\"output_tokens\":3}}";
+            ChatResponse r = adapter.fromWire(new WireResponse(200, WireHeaders.EMPTY, body.getBytes()), simple().build());
+            assertThat(r.text()).isEqualTo("Found it.");
+            assertThat(r.choices().getFirst().message().toolCalls()).isEmpty();
         }
 
         @Test

@@ -49,8 +49,10 @@ import java.util.Set;
  *       with an instruction appended to {@code system} (best effort, not enforced by the API).</li>
  *   <li>Thinking blocks are sent back only when they carry Anthropic's signature (kept as raw content parts
  *       by the Anthropic ingress); unsigned reasoning text is dropped, as the API would reject it.</li>
- *   <li>{@code thinking}, {@code top_k} and {@code service_tier} may be set per deployment in
- *       {@code litellm_params}; {@code anthropic-beta} and other headers come from the deployment's headers.</li>
+ *   <li>{@code thinking}, {@code top_k}, {@code service_tier} and {@code cache_control} (automatic prompt
+ *       caching, e.g. {@code {type: ephemeral}}) may be set per deployment in {@code litellm_params};
+ *       {@code anthropic-beta} and other headers come from the deployment's headers. Thinking is left out of a
+ *       request whose last assistant tool turn has no signed thinking block, which the API would reject.</li>
  * </ul>
  */
 public final class AnthropicAdapter implements ProviderAdapter {
@@ -137,10 +139,11 @@ public final class AnthropicAdapter implements ProviderAdapter {
         if (thinking.isPresent() && toolTurnWithoutThinking(messages)) thinking = Optional.empty();
         OptionalInt topK = params.path("top_k").canConvertToInt() ? OptionalInt.of(params.get("top_k").asInt())
                 : OptionalInt.empty();
+        Optional<JsonNode> cacheControl = Optional.ofNullable(params.get("cache_control")).filter(JsonNode::isObject);
         Optional<String> serviceTier = Optional.ofNullable(params.get("service_tier")).filter(JsonNode::isTextual)
                 .map(JsonNode::asText);
         return new AnthropicWire.MessagesRequest(target.upstreamModel(), maxTokens, messages, system, request.stop(),
-                request.temperature(), request.topP(), topK, tools, toolChoice, metadata, thinking, serviceTier,
+                request.temperature(), request.topP(), topK, tools, toolChoice, metadata, thinking, cacheControl, serviceTier,
                 request.stream());
     }
 

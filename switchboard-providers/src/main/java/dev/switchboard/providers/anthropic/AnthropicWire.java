@@ -46,7 +46,10 @@ public final class AnthropicWire {
 
     // ------------------------------------------------------------------ request
 
-    /** {@code POST /v1/messages} body. {@code system} is a string or an array of text blocks. */
+    /**
+     * {@code POST /v1/messages} body. {@code system} is a string or an array of text blocks; a top-level
+     * {@code cache_control} asks for automatic prompt caching (the API places the breakpoint itself).
+     */
     public record MessagesRequest(
             String model,
             int maxTokens,
@@ -60,6 +63,7 @@ public final class AnthropicWire {
             Optional<ToolChoice> toolChoice,
             Optional<Metadata> metadata,
             Optional<JsonNode> thinking,
+            Optional<JsonNode> cacheControl,
             Optional<String> serviceTier,
             boolean stream) {}
 

@@ -162,6 +162,15 @@ class AnthropicAdapterContractTest {
         }
 
         @Test
+        void asksForAutomaticPromptCachingWhenTheDeploymentSaysSo() throws Exception {
+            ObjectNode params = Json.object();
+            params.putObject("cache_control").put("type", "ephemeral");
+            assertThat(body(adapter.toWire(simple().build(), deployment(Map.of(), params, 4096))).get("cache_control"))
+                    .isEqualTo(Json.object().put("type", "ephemeral"));
+            assertThat(body(adapter.toWire(simple().build(), deployment())).has("cache_control")).isFalse();
+        }
+
+        @Test
         void asksForJsonSchemaOutputThroughTheSystemPrompt() throws Exception {
             JsonNode schema = Json.MAPPER.readTree("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}");
             ChatRequest request = simple().responseFormat(new ResponseFormat.JsonSchema("place", schema, Optional.of(true),

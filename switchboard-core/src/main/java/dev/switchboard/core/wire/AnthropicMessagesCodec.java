@@ -419,10 +419,19 @@ public final class AnthropicMessagesCodec {
 
     // ------------------------------------------------------------------ models
 
-    /** One {@code GET /v1/models} item: {@code {"type":"model","id","display_name","created_at"}}. */
+    /** One {@code GET /v1/models} item: {@code {"type":"model","id","display_name","created_at","lifecycle"}}. */
     public static ObjectNode modelItem(String id, String displayName, Instant createdAt) {
-        return Json.object().put("type", "model").put("id", id).put("display_name", displayName)
-                .put("created_at", DateTimeFormatter.ISO_INSTANT.format(createdAt));
+        return modelItem(id, displayName, createdAt, OptionalInt.empty(), OptionalInt.empty());
+    }
+
+    /** A model item that also states its context window ({@code max_input_tokens}) and output limit ({@code max_tokens}). */
+    public static ObjectNode modelItem(String id, String displayName, Instant createdAt, OptionalInt maxInputTokens,
+            OptionalInt maxOutputTokens) {
+        ObjectNode o = Json.object().put("type", "model").put("id", id).put("display_name", displayName)
+                .put("created_at", DateTimeFormatter.ISO_INSTANT.format(createdAt)).put("lifecycle", "active");
+        maxInputTokens.ifPresent(n -> o.put("max_input_tokens", n));
+        maxOutputTokens.ifPresent(n -> o.put("max_tokens", n));
+        return o;
     }
 
     /** The list page: {@code {"data":[...],"has_more":false,"first_id","last_id"}} (one page holds every model). */

@@ -298,10 +298,13 @@ class AnthropicMessagesCodecTest {
     void writesModelsInAnthropicsListShape() {
         ObjectNode list = AnthropicMessagesCodec.modelList(List.of(
                 AnthropicMessagesCodec.modelItem("claude-fast", "Claude fast", Instant.parse("2025-02-19T00:00:00Z")),
-                AnthropicMessagesCodec.modelItem("switchboard/auto", "switchboard/auto", Instant.EPOCH)));
+                AnthropicMessagesCodec.modelItem("switchboard/auto", "switchboard/auto", Instant.EPOCH,
+                        java.util.OptionalInt.of(200000), java.util.OptionalInt.of(8192))));
         assertThat(list).isEqualTo(json("""
-                {'data':[{'type':'model','id':'claude-fast','display_name':'Claude fast','created_at':'2025-02-19T00:00:00Z'},
-                         {'type':'model','id':'switchboard/auto','display_name':'switchboard/auto','created_at':'1970-01-01T00:00:00Z'}],
+                {'data':[{'type':'model','id':'claude-fast','display_name':'Claude fast','created_at':'2025-02-19T00:00:00Z',
+                          'lifecycle':'active'},
+                         {'type':'model','id':'switchboard/auto','display_name':'switchboard/auto','created_at':'1970-01-01T00:00:00Z',
+                          'lifecycle':'active','max_input_tokens':200000,'max_tokens':8192}],
                  'has_more':false,'first_id':'claude-fast','last_id':'switchboard/auto'}
                 """));
     }

@@ -31,6 +31,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -43,6 +44,8 @@ import java.util.Set;
  *   <li>System and developer messages become the top-level {@code system} (a string for one message, text
  *       blocks for several). Tool results become {@code tool_result} blocks in a user turn; consecutive user
  *       turns are merged, since the API wants tool results first in the turn after the {@code tool_use}.</li>
+ *   <li>When a request sets both {@code temperature} and {@code top_p}, only {@code temperature} is sent:
+ *       Claude 4.5 and later models reject the pair.</li>
  *   <li>{@code max_tokens} is required upstream: the request's value, else the deployment's
  *       {@code max_output_tokens} (4096 unless configured).</li>
  *   <li>{@code response_format} has no Messages API equivalent; json_object and json_schema are asked for
@@ -142,8 +145,10 @@ public final class AnthropicAdapter implements ProviderAdapter {
         Optional<JsonNode> cacheControl = Optional.ofNullable(params.get("cache_control")).filter(JsonNode::isObject);
         Optional<String> serviceTier = Optional.ofNullable(params.get("service_tier")).filter(JsonNode::isTextual)
                 .map(JsonNode::asText);
+        // Claude 4.5 and later reject temperature together with top_p ("use only one"); temperature wins.
+        OptionalDouble topP = request.temperature().isPresent() ? OptionalDouble.empty() : request.topP();
         return new AnthropicWire.MessagesRequest(target.upstreamModel(), maxTokens, messages, system, request.stop(),
-                request.temperature(), request.topP(), topK, tools, toolChoice, metadata, thinking, cacheControl, serviceTier,
+                request.temperature(), topP, topK, tools, toolChoice, metadata, thinking, cacheControl, serviceTier,
                 request.stream());
     }
 

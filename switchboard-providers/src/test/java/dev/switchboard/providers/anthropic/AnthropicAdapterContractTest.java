@@ -102,6 +102,15 @@ class AnthropicAdapterContractTest {
         }
 
         @Test
+        void sendsTopPOnlyWhenNoTemperatureIsSet() throws Exception {
+            JsonNode both = body(adapter.toWire(simple().temperature(0.7).topP(0.9).build(), deployment()));
+            assertThat(both.get("temperature").asDouble()).isEqualTo(0.7);
+            assertThat(both.has("top_p")).isFalse();
+            JsonNode onlyTopP = body(adapter.toWire(simple().topP(0.9).build(), deployment()));
+            assertThat(onlyTopP.get("top_p").asDouble()).isEqualTo(0.9);
+        }
+
+        @Test
         void fillsMaxTokensFromTheDeploymentWhenTheRequestHasNone() throws Exception {
             assertThat(body(adapter.toWire(simple().build(), deployment())).get("max_tokens").asInt()).isEqualTo(4096);
             assertThat(body(adapter.toWire(simple().maxTokens(77).build(), deployment())).get("max_tokens").asInt())

@@ -9,6 +9,7 @@ import dev.switchboard.core.model.ToolCallDelta;
 import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.spi.Frame;
 import dev.switchboard.core.spi.StreamDecoder;
+import dev.switchboard.core.wire.Json;
 import dev.switchboard.providers.anthropic.AnthropicWire.StreamEvent;
 import java.io.IOException;
 import java.util.HashMap;
@@ -91,8 +92,11 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
             case AnthropicWire.ToolUseBlock u -> {
                 int toolIndex = toolIndexByBlock.size();
                 toolIndexByBlock.put(s.index(), toolIndex);
+                // Input normally follows as input_json_delta; a start block that already holds it passes it on.
+                boolean hasInput = u.input() != null && u.input().isObject() && !u.input().isEmpty();
+                String arguments = hasInput ? Json.text(u.input()) : "";
                 yield List.of(chunk(ChunkChoice.toolCalls(0, List.of(
-                        new ToolCallDelta(toolIndex, Optional.of(u.id()), Optional.of(u.name()), Optional.of(""))))));
+                        new ToolCallDelta(toolIndex, Optional.of(u.id()), Optional.of(u.name()), Optional.of(arguments))))));
             }
             case AnthropicWire.TextBlock t when t.text() != null && !t.text().isEmpty() ->
                     List.of(chunk(ChunkChoice.content(0, t.text())));
@@ -108,11 +112,8 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
             case AnthropicWire.ThinkingDelta t -> List.of(chunk(ChunkChoice.reasoning(0, t.thinking())));
             case AnthropicWire.InputJsonDelta j -> {
                 Integer toolIndex = toolIndexByBlock.get(d.index());
-                if (toolIndex == null) {
-                    throw new GatewayException.UpstreamError("anthropic sent input_json_delta for block " + d.index()
-                            + ", which is not a tool_use block", 502, null);
-                }
-                if (j.partialJson() == null || j.partialJson().isEmpty()) yield List.of();
+                // Input of blocks without a canonical form (server_tool_use) is not passed on.
+                if (toolIndex == null || j.partialJson() == null || j.partialJson().isEmpty()) yield List.of();
                 yield List.of(chunk(ChunkChoice.toolCalls(0, List.of(
                         new ToolCallDelta(toolIndex, Optional.empty(), Optional.empty(), Optional.of(j.partialJson()))))));
             }

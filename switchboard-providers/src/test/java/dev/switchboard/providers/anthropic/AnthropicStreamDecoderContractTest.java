@@ -118,6 +118,24 @@ class AnthropicStreamDecoderContractTest {
     }
 
     @Test
+    void passesOnToolInputThatArrivesWithTheStartBlock() {
+        decoder.decode(Frame.data("{\"type\":\"message_start\",\"message\":{\"id\":\"msg_x\",\"type\":\"message\","
+                + "\"role\":\"assistant\",\"model\":\"m\",\"content\":[],\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}"));
+        List<ChatChunk> chunks = decoder.decode(Frame.data("{\"type\":\"content_block_start\",\"index\":0,"
+                + "\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_x\",\"name\":\"f\",\"input\":{\"a\":1}}}"));
+        assertThat(only(chunks.getFirst()).toolCalls()).containsExactly(
+                new ToolCallDelta(0, Optional.of("toolu_x"), Optional.of("f"), Optional.of("{\"a\":1}")));
+    }
+
+    @Test
+    void ignoresTheInputOfServerToolBlocks() {
+        decoder.decode(Frame.data("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+                + "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_1\",\"name\":\"web_search\",\"input\":{}}}"));
+        assertThat(decoder.decode(Frame.data("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+                + "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"query\\\": \\\"x\\\"}\"}}"))).isEmpty();
+    }
+
+    @Test
     void ignoresPingsAndUnknownEvents() {
         assertThat(decoder.decode(Frame.data("{\"type\":\"ping\"}"))).isEmpty();
         assertThat(decoder.decode(Frame.data("{\"type\":\"some_future_event\",\"x\":1}"))).isEmpty();

@@ -74,9 +74,12 @@ final class AnthropicEndpoints {
         };
     }
 
+    /** Anthropic's error object, with the request id in the body as Anthropic sends it, and {@code retry-after} when known. */
     static void sendError(ServerResponse res, GatewayException e) {
         AnthropicMessagesCodec.retryAfterSeconds(e).ifPresent(s -> res.header(HeaderNames.RETRY_AFTER, Integer.toString(Math.max(1, s))));
-        HttpIo.sendJson(res, AnthropicMessagesCodec.status(e), AnthropicMessagesCodec.writeError(e));
+        ObjectNode body = AnthropicMessagesCodec.writeError(e);
+        res.headers().first(HttpIo.REQUEST_ID).ifPresent(id -> body.put("request_id", id));
+        HttpIo.sendJson(res, AnthropicMessagesCodec.status(e), body);
     }
 
     private void messages(ServerRequest req, ServerResponse res, String requestId) {

@@ -383,6 +383,9 @@ class AnthropicSdkIT {
         assertThat(list.get("object").asText()).isEqualTo("list");
         assertThat(list.get("data").get(0).get("object").asText()).isEqualTo("model");
         assertThat(list.has("has_more")).isFalse();
+        HttpResponse<String> noKey = gateway.get("/v1/models", "anthropic-version", "2023-06-01");
+        assertThat(noKey.statusCode()).isEqualTo(401);
+        assertThat(errorBody(noKey).get("type").asText()).isEqualTo("authentication_error");
     }
 
     @Test
@@ -419,6 +422,8 @@ class AnthropicSdkIT {
                     assertThat(e.statusCode()).isEqualTo(401);
                     assertThat(e.body().toString()).contains("authentication_error");
                 });
+        assertThatThrownBy(() -> client("sk-wrong").messages().countTokens(MessageCountTokensParams.builder().model(VIA_OPENAI)
+                .addUserMessage("hi").build())).isInstanceOf(UnauthorizedException.class);
     }
 
     @Test
@@ -439,6 +444,8 @@ class AnthropicSdkIT {
             assertThat(r.statusCode()).as(body).isEqualTo(400);
             assertThat(errorBody(r).get("type").asText()).as(body).isEqualTo("invalid_request_error");
             assertThat(r.headers().firstValue("request-id")).isPresent();
+            assertThat(Json.parseBody(r.body().getBytes()).get("request_id").asText())
+                    .isEqualTo(r.headers().firstValue("x-request-id").orElseThrow());
         }
         HttpResponse<String> missing = gateway.post("/v1/messages",
                 "{\"model\":\"" + VIA_OPENAI + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "x-api-key", MASTER_KEY);
@@ -455,6 +462,17 @@ class AnthropicSdkIT {
                     assertThat(e.headers().values("retry-after")).containsExactly("7");
                     assertThat(e.body().toString()).contains("overloaded_error");
                 });
+    }
+
+    @Test
+    void aStreamThatFailsBeforeItsFirstEventGetsAnErrorStatusNotA200() throws Exception {
+        anthropic.enqueue(Fault.status(529, "Overloaded"));
+        HttpResponse<String> r = gateway.post("/v1/messages", streamingBody(VIA_ANTHROPIC, "busy"),
+                "x-api-key", MASTER_KEY, "anthropic-version", "2023-06-01");
+
+        assertThat(r.statusCode()).isEqualTo(529);
+        assertThat(r.headers().firstValue("content-type").orElseThrow()).startsWith("application/json");
+        assertThat(errorBody(r).get("type").asText()).isEqualTo("overloaded_error");
     }
 
     // ------------------------------------------------------------------ concurrency

@@ -501,7 +501,7 @@ class AnthropicSdkIT {
     // ------------------------------------------------------------------ switchboard/auto
 
     @Test
-    void routesSwitchboardAutoOverSimulatedModels() {
+    void routesSwitchboardAutoOverSimulatedModels() throws Exception {
         // The built-in tiers, without their simulated latency.
         String tiers = DefaultConfig.yaml(name -> null).replaceAll("(?m)^\\s*simulation: .*\\n", "");
         assertThat(tiers).contains("simulated/").doesNotContain("simulation:");
@@ -515,6 +515,16 @@ class AnthropicSdkIT {
                 s.stream().forEach(accumulator::accumulate);
             }
 
+            HttpResponse<String> raw = auto.post("/v1/messages", """
+                    {"model":"switchboard/auto","max_tokens":300,"stream":true,
+                     "messages":[{"role":"user","content":"1. Summarise what a mutex is.\\n2. Write a Python function that reverses a list."}]}""",
+                    "x-api-key", "sk-anything", "anthropic-version", "2023-06-01");
+
+            // A compound prompt is split into parts; the gateway's per-part extras stay out of Anthropic's events.
+            assertThat(raw.headers().firstValue("x-switchboard-route")).hasValueSatisfying(v -> assertThat(v).startsWith("2 parts"));
+            List<Sse> events = events(raw.body());
+            assertThat(events.getLast().event()).isEqualTo("message_stop");
+            assertThat(events).allSatisfy(e -> assertThat(e.data().has("switchboard")).isFalse());
             for (Message answer : List.of(m, accumulator.message())) {
                 assertThat(text(answer)).isNotBlank();
                 assertThat(answer.stopReason()).contains(StopReason.END_TURN);

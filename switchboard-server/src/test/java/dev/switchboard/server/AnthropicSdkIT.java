@@ -525,7 +525,11 @@ class AnthropicSdkIT {
             List<Sse> events = events(raw.body());
             assertThat(events.getLast().event()).isEqualTo("message_stop");
             assertThat(events).allSatisfy(e -> assertThat(e.data().has("switchboard")).isFalse());
-            for (Message answer : List.of(m, accumulator.message())) {
+            // A simulated model named directly, and its entry in Anthropic's model list.
+            Message direct = c.messages().create(ask("llama3.2", "Name a sorting algorithm.").build());
+            assertThat(c.models().retrieve("llama3.2").displayName()).isEqualTo("Meta Llama");
+
+            for (Message answer : List.of(m, accumulator.message(), direct)) {
                 assertThat(text(answer)).isNotBlank();
                 assertThat(answer.stopReason()).contains(StopReason.END_TURN);
                 assertThat(answer.usage().outputTokens()).isPositive();

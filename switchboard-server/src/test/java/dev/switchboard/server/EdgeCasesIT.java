@@ -144,7 +144,8 @@ class EdgeCasesIT {
     @Test
     void shutdownLetsAnInFlightStreamFinish() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.openAi()) {
-            GatewayFixture gw = GatewayFixture.start(config(upstream, "").replace("first-byte-timeout: 1s", "first-byte-timeout: 5s"));
+            GatewayFixture gw = GatewayFixture.start(config(upstream, "")
+                    .replace("first-byte-timeout: 1s", "first-byte-timeout: 10s").replace("timeout: 2}", "timeout: 20}"));
             upstream.enqueue(Fault.delayFirstChunk(Duration.ofMillis(800)));
             CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
                 try {

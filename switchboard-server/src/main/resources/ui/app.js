@@ -36,9 +36,12 @@ const num2 = (x) => (typeof x === 'number' ? x.toFixed(2) : '–');
 const signed = (x) => (typeof x === 'number' ? (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(2) : '–');
 function usd(x) {
   if (typeof x !== 'number') return '–';
-  if (x === 0) return '$0';
-  if (Math.abs(x) < 0.01) return `$${x.toPrecision(2)}`;
-  return `$${x.toFixed(x < 1 ? 4 : 2)}`;
+  const a = Math.abs(x);
+  if (a === 0) return '$0';
+  if (a >= 1) return `$${x.toFixed(2)}`;
+  if (a >= 0.01) return `$${x.toFixed(4).replace(/0{1,2}$/, '')}`;
+  const small = String(Number(x.toPrecision(2)));
+  return small.includes('e') ? `$${x.toExponential(1)}` : `$${small}`;
 }
 const ms = (x) => (typeof x === 'number' ? `${Math.round(x)} ms` : '–');
 const typeLabel = (t) => (t || 'general').replaceAll('_', ' ');
@@ -266,8 +269,8 @@ function routingCard(plan, { dryRun }) {
           el('code', { class: 'part-model' }, p.model || '–'),
           p.simulated ? el('span', { class: 'badge simulated' }, 'simulated') : null,
           el('span', { class: 'metrics' },
-            el('span', { title: 'complexity' }, `complexity ${pct(p.complexity)}`),
-            el('span', { title: `complexity tier ${p.tier || ''}` }, p.tier || ''),
+            el('span', { title: `complexity, tier ${p.tier || '–'}` },
+              `complexity ${pct(p.complexity)}${p.tier ? ` (${String(p.tier).toLowerCase()})` : ''}`),
             el('span', { title: 'expected quality' }, `Q ${pct(p.quality)}`),
             el('span', { title: 'utility β·Q − α·C' }, `U ${signed(p.utility)}`),
             el('span', { title: 'quality threshold for this task type' }, `threshold ${num2(p.threshold)}`))),
@@ -284,11 +287,15 @@ function routingCard(plan, { dryRun }) {
   });
   return el('section', { class: 'card routing-card', 'aria-label': 'Routing decision' },
     el('header', { class: 'card-head' },
-      el('h3', {}, '🔀 ', el('span', { class: 'subtask-count' }, headline)),
+      el('h3', {}, el('span', { class: 'subtask-count' }, headline)),
       el('span', { class: 'muted' }, plan.router ? `router: ${plan.router}` : ''),
       dryRun ? el('span', { class: 'badge dry' }, 'dry run — no model called') : null),
     plan.explanation ? el('p', { class: 'explanation' }, plan.explanation) : null,
     el('ol', { class: 'parts' }, ...rows));
+}
+
+function metaItem(name, value) {
+  return el('span', { class: 'meta-item', dataset: { meta: name } }, el('span', { class: 'meta-label' }, `${name} `), value);
 }
 
 /** The response card: one tab per part plus a merged tab; text is streamed into it. */
@@ -302,6 +309,7 @@ class ResponseCard {
     this.panels = el('div', { class: 'panels' });
     this.node = el('section', { class: 'card response-card', 'aria-label': 'Response' }, this.tablist, this.panels);
     this.pending = false;
+    this.panelOf = new Map(); // tab -> panel (the card may not be in the document yet)
     for (const p of plan.parts || []) this.ensurePart(p.index, p);
     this.merged = this.addTab('merged', 'Merged', true);
     this.select(this.tabs()[0]);
@@ -328,6 +336,7 @@ class ResponseCard {
     const mergedTab = this.tablist.querySelector('.tab.merged');
     if (mergedTab && !isMerged) this.tablist.insertBefore(tab, mergedTab); else this.tablist.append(tab);
     this.panels.append(panel);
+    this.panelOf.set(tab, panel);
     return { tab, panel, body, meta };
   }
 
@@ -361,7 +370,7 @@ class ResponseCard {
       const on = t === tab;
       t.setAttribute('aria-selected', String(on));
       t.tabIndex = on ? 0 : -1;
-      document.getElementById(t.getAttribute('aria-controls')).hidden = !on;
+      this.panelOf.get(t).hidden = !on;
     }
   }
 
@@ -391,15 +400,14 @@ class ResponseCard {
 
   metaFor(r) {
     const u = r.usage || {};
-    const tokens = (u.prompt_tokens ?? null) !== null ? `${u.prompt_tokens} → ${u.completion_tokens ?? 0} tokens` : null;
+    const tokens = (u.prompt_tokens ?? null) !== null ? `${u.prompt_tokens} in → ${u.completion_tokens ?? 0} out` : null;
     const items = [
-      ['📡', r.provider ? `${r.provider}${r.model ? ` · ${r.model}` : ''}` : null, 'provider'],
-      ['⏱', r.latency_ms !== undefined ? ms(r.latency_ms) : null, 'latency'],
-      ['📝', tokens, 'tokens'],
-      ['💲', r.cost_usd !== undefined ? usd(r.cost_usd) : null, 'cost'],
+      ['provider', r.provider ? `${r.provider}${r.model ? ` · ${r.model}` : ''}` : null],
+      ['latency', r.latency_ms !== undefined ? ms(r.latency_ms) : null],
+      ['tokens', tokens],
+      ['cost', r.cost_usd !== undefined ? usd(r.cost_usd) : null],
     ];
-    const out = items.filter(([, v]) => v).map(([icon, v, name]) =>
-      el('span', { class: 'meta-item', dataset: { meta: name } }, el('span', { 'aria-hidden': 'true' }, `${icon} `), v));
+    const out = items.filter(([, v]) => v).map(([name, v]) => metaItem(name, v));
     if (r.status === 'error') out.push(el('span', { class: 'meta-item error-text' }, `failed: ${r.error?.type || 'error'}`));
     return out;
   }
@@ -435,10 +443,10 @@ class ResponseCard {
       const saved = typeof s.top_tier_cost_usd === 'number' && typeof s.cost_usd === 'number'
         ? ` · top tier would cost ${usd(s.top_tier_cost_usd)}` : '';
       this.merged.meta.replaceChildren(
-        el('span', { class: 'meta-item', dataset: { meta: 'parts' } }, `${this.parts.size} part${this.parts.size === 1 ? '' : 's'}`),
-        el('span', { class: 'meta-item', dataset: { meta: 'latency' } }, `⏱ ${ms(s.total_latency_ms)}`),
-        el('span', { class: 'meta-item', dataset: { meta: 'tokens' } }, `📝 ${tokens} tokens`),
-        el('span', { class: 'meta-item', dataset: { meta: 'cost' } }, `💲 ${usd(s.cost_usd)}${saved}`));
+        metaItem('parts', String(this.parts.size)),
+        metaItem('latency', ms(s.total_latency_ms)),
+        metaItem('tokens', String(tokens)),
+        metaItem('cost', `${usd(s.cost_usd)}${saved}`));
     }
     scrollToEnd();
   }
@@ -555,10 +563,15 @@ function wire() {
     }
   });
   const toggle = $('sidebar-toggle');
-  toggle.addEventListener('click', () => {
-    const open = document.body.classList.toggle('sidebar-open');
+  const setSidebar = (open) => {
+    document.body.classList.toggle('sidebar-open', open);
     toggle.setAttribute('aria-expanded', String(open));
-    toggle.setAttribute('aria-label', open ? 'Hide models and stats' : 'Show models and stats');
+    if (open) $('sidebar-close').focus(); else toggle.focus();
+  };
+  toggle.addEventListener('click', () => setSidebar(true));
+  $('sidebar-close').addEventListener('click', () => setSidebar(false));
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && document.body.classList.contains('sidebar-open')) setSidebar(false);
   });
 }
 

@@ -12,7 +12,6 @@ import dev.switchboard.core.pipeline.Credentials;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Pipeline;
 import dev.switchboard.core.pipeline.Reply;
-import dev.switchboard.core.stages.FallbackStage;
 import dev.switchboard.core.stages.ModelGroupRouter;
 import dev.switchboard.core.stages.RouteStage;
 import dev.switchboard.core.wire.Json;
@@ -63,7 +62,6 @@ public class HotPathBenchmark {
                 Optional.empty())), Optional.of(Usage.of(30, 14)), Optional.empty(), Optional.empty());
         pipeline = new Pipeline(List.of(
                 new RouteStage(List.of(new ModelGroupRouter(config.modelGroups()))),
-                new FallbackStage(),
                 (exchange, next) -> new Reply.Complete(canned)));
     }
 

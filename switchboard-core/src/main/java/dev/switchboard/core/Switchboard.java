@@ -1,6 +1,16 @@
 package dev.switchboard.core;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.config.ConfigLoader;
+import dev.switchboard.core.config.LedgerSettings;
+import dev.switchboard.core.ledger.Ledger;
+import dev.switchboard.core.routing.UtilityRouter;
+import dev.switchboard.core.spi.LedgerStoreProvider;
+import dev.switchboard.core.stages.AuthStage;
+import dev.switchboard.core.stages.SpendCalculator;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.logging.Logger;
 import dev.switchboard.core.config.DefaultConfig;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.config.SwitchboardConfig;
@@ -14,6 +24,7 @@ import dev.switchboard.core.pipeline.Credentials;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Pipeline;
 import dev.switchboard.core.pipeline.Reply;
+import dev.switchboard.core.reliability.DeploymentHealth;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,18 +41,25 @@ import java.util.UUID;
  * }</pre>
  */
 public final class Switchboard implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Switchboard.class.getName());
+
     private final SwitchboardConfig config;
     private final ProviderRegistry providers;
-    private final Pipeline pipeline;
+    private final Optional<Ledger> ledger;
+    private final PipelineAssembly.Assembly assembly;
     private final Ticker ticker;
     private final TokenCounter tokens;
+    private final DeploymentHealth health;
 
-    private Switchboard(SwitchboardConfig config, ProviderRegistry providers, Ticker ticker, TokenCounter tokens) {
+    private Switchboard(SwitchboardConfig config, ProviderRegistry providers, Optional<Ledger> ledger, Ticker ticker,
+            TokenCounter tokens) {
         this.config = config;
         this.providers = providers;
+        this.ledger = ledger;
         this.ticker = ticker;
         this.tokens = tokens;
-        this.pipeline = PipelineAssembly.build(config, providers, ticker, tokens);
+        this.health = new DeploymentHealth(config.reliability(), config.deployments(), ticker);
+        this.assembly = PipelineAssembly.build(config, providers, ledger, health, ticker, tokens);
     }
 
     /** An engine for {@code config}, with the providers found on the class path. */
@@ -51,7 +69,14 @@ public final class Switchboard implements AutoCloseable {
 
     public static Switchboard create(SwitchboardConfig config, Ticker ticker) {
         TokenCounter tokens = new TokenCounter();
-        return new Switchboard(config, ProviderRegistry.discover(ticker, tokens), ticker, tokens);
+        Optional<Ledger> ledger = ServiceLoader.load(LedgerStoreProvider.class).findFirst()
+                .flatMap(p -> p.open(config.ledger()))
+                .map(store -> Ledger.start(store, config.ledger(), ticker));
+        if (ledger.isEmpty() && config.ledger().store() != LedgerSettings.Store.NONE) {
+            LOG.warning("switchboard.ledger.store is " + config.ledger().store().key()
+                    + " but no ledger storage is on the class path (add switchboard-storage); the ledger is off");
+        }
+        return new Switchboard(config, ProviderRegistry.discover(ticker, tokens), ledger, ticker, tokens);
     }
 
     /** Reads and validates a YAML config file (throws {@link dev.switchboard.core.config.ConfigException}). */
@@ -93,7 +118,33 @@ public final class Switchboard implements AutoCloseable {
 
     /** Runs an exchange down the pipeline; ingress codecs call this. */
     public Reply handle(Exchange exchange) {
-        return pipeline.run(exchange);
+        return assembly.pipeline().run(exchange);
+    }
+
+    /**
+     * How a request to the routed model would be split and routed, without calling any model (the dry run).
+     * Authenticates like a real call.
+     */
+    public ObjectNode explain(Exchange exchange) {
+        if (!exchange.isChat() || !assembly.decompose().handles(exchange.request().model())) {
+            throw new GatewayException.BadRequest("Only the routed model (" + String.join(", ", config.routing().modelNames())
+                    + ") can be explained.", "model");
+        }
+        config.masterKey().ifPresent(key -> new AuthStage(key).authenticate(exchange.credentials()));
+        return assembly.decompose().explain(exchange);
+    }
+
+    /** The routing ledger, when one is configured and its storage is available. */
+    public Optional<Ledger> ledger() {
+        return ledger;
+    }
+
+    public SpendCalculator spend() {
+        return assembly.spend();
+    }
+
+    public UtilityRouter router() {
+        return assembly.router();
     }
 
     public Exchange newExchange(GatewayRequest request, Credentials credentials, String requestId) {
@@ -114,7 +165,7 @@ public final class Switchboard implements AutoCloseable {
     }
 
     public Pipeline pipeline() {
-        return pipeline;
+        return assembly.pipeline();
     }
 
     public Ticker ticker() {
@@ -125,8 +176,16 @@ public final class Switchboard implements AutoCloseable {
         return tokens;
     }
 
+    /** Circuit state, failures and load of every deployment (for {@code /health/deployments} and model metadata). */
+    public DeploymentHealth deploymentHealth() {
+        return health;
+    }
+
+    /** Stops the part threads, flushes the ledger (nothing queued is lost) and closes upstream connections. */
     @Override
     public void close() {
+        assembly.decompose().close();
+        ledger.ifPresent(Ledger::close);
         providers.close();
     }
 }

@@ -3,6 +3,8 @@ package dev.switchboard.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.pipeline.Credentials;
+import dev.switchboard.core.pipeline.Exchange;
+import dev.switchboard.core.stages.DecomposeStage;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.OpenAiCodec;
 import io.helidon.http.HeaderName;
@@ -21,6 +23,7 @@ import java.util.regex.Pattern;
 final class HttpIo {
     static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
     static final HeaderName API_KEY = HeaderNames.create("x-api-key");
+    static final HeaderName DECOMPOSE = HeaderNames.create("x-switchboard-decompose");
     private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
 
     private HttpIo() {}
@@ -67,11 +70,21 @@ final class HttpIo {
     }
 
     static void sendOpenAiError(ServerResponse res, GatewayException e) {
-        e.retryable();
         if (e instanceof GatewayException.Retryable r) {
             r.retryAfter().ifPresent(d -> res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))));
         }
         sendJson(res, e.status(), OpenAiCodec.writeError(e));
+    }
+
+    /** {@code x-switchboard-decompose: off} routes a compound prompt as one task (on is the default). */
+    static void decomposeOption(ServerRequest req, Exchange exchange) {
+        req.headers().first(DECOMPOSE).ifPresent(v -> {
+            String value = v.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!value.equals("on") && !value.equals("off") && !value.equals("true") && !value.equals("false")) {
+                throw new GatewayException.BadRequest("Header x-switchboard-decompose must be 'on' or 'off'.", null);
+            }
+            exchange.context().set(DecomposeStage.DECOMPOSE, value.equals("on") || value.equals("true"));
+        });
     }
 
     static void headers(ServerResponse res, Map<String, String> headers) {

@@ -14,6 +14,7 @@ import dev.switchboard.core.pipeline.Attributes;
 import dev.switchboard.core.pipeline.ChatStream;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Reply;
+import dev.switchboard.core.stages.RouteReport;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.OpenAiCodec;
 import dev.switchboard.core.wire.OpenAiEmbeddingsCodec;
@@ -53,6 +54,7 @@ final class OpenAiEndpoints {
     private void chat(ServerRequest req, ServerResponse res, String requestId) {
         ChatRequest chat = OpenAiCodec.parseChatRequest(HttpIo.jsonBody(req, maxBody));
         Exchange exchange = engine.newExchange(chat, HttpIo.credentials(req), requestId);
+        HttpIo.decomposeOption(req, exchange);
         Reply reply = gate.run(exchange, req, res);
         switch (reply) {
             case Reply.Complete c when chat.stream() -> stream(res, StreamOfResponse.of(c.response()), chat.includeUsage());
@@ -131,9 +133,18 @@ final class OpenAiEndpoints {
         o.put("owned_by", simulated ? "switchboard-simulated" : group.getFirst().provider());
         ObjectNode ext = o.putObject("switchboard");
         ext.put("simulated", simulated);
-        ext.put("mode", group.getFirst().info().mode());
-        group.getFirst().info().tier().ifPresent(t -> ext.put("tier", t));
-        group.getFirst().info().label().ifPresent(l -> ext.put("label", l));
+        Deployment first = group.getFirst();
+        ext.put("mode", first.info().mode());
+        first.info().tier().ifPresent(t -> ext.put("tier", t));
+        first.info().label().ifPresent(l -> ext.put("label", l));
+        engine.router().registry().find(first.id()).ifPresent(profile -> {
+            ext.set("price", Json.object().put("input_per_million", profile.prices().inputPerMillion())
+                    .put("output_per_million", profile.prices().outputPerMillion()).put("source", profile.priceSource()));
+            ext.set("quality", Json.object().put("low", RouteReport.round(profile.quality().overall().at(0.1)))
+                    .put("high", RouteReport.round(profile.quality().overall().at(0.9))));
+            ArrayNode types = ext.putArray("task_types");
+            profile.taskTypes().stream().sorted().forEach(types::add);
+        });
         ArrayNode deployments = ext.putArray("deployments");
         for (Deployment d : group) {
             deployments.add(Json.object().put("id", d.id()).put("provider", d.provider()).put("model", d.upstreamModel())

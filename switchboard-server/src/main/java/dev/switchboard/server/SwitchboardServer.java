@@ -23,6 +23,7 @@ public final class SwitchboardServer implements AutoCloseable {
         HttpRouting.Builder routing = HttpRouting.builder();
         new HealthEndpoints(engine, gate).register(routing);
         new OpenAiEndpoints(engine, gate).register(routing);
+        new SwitchboardEndpoints(engine, gate).register(routing);
         new UiEndpoints().register(routing);
         this.server = WebServer.builder()
                 .host(settings.host())

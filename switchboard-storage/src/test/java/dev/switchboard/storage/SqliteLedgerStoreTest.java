@@ -70,7 +70,7 @@ class SqliteLedgerStoreTest extends LedgerStoreContract {
 
     @Test
     void theFactoryOpensTheConfiguredSqliteFile() {
-        var store = LedgerStoreFactory.open(LedgerSettings.sqlite(file())).orElseThrow();
+        var store = LedgerStoreFactory.openStore(LedgerSettings.sqlite(file())).orElseThrow();
         try {
             assertThat(store).isInstanceOf(SqliteLedgerStore.class);
             assertThat(Files.exists(file())).isTrue();
@@ -79,6 +79,6 @@ class SqliteLedgerStoreTest extends LedgerStoreContract {
         }
         LedgerSettings off = new LedgerSettings(LedgerSettings.Store.NONE, file(), java.util.Optional.empty(), "public", 1, 1,
                 Duration.ofSeconds(1));
-        assertThat(LedgerStoreFactory.open(off)).isEmpty();
+        assertThat(LedgerStoreFactory.openStore(off)).isEmpty();
     }
 }

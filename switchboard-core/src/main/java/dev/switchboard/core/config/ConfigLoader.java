@@ -75,7 +75,7 @@ public final class ConfigLoader {
         top.onlyKeys(TOP_LEVEL);
 
         ConfigNode sb = top.get("switchboard");
-        sb.onlyKeys(Set.of("server", "master-key", "upstream", "ledger", "routing"));
+        sb.onlyKeys(Set.of("server", "master-key", "upstream", "ledger", "routing", "reliability"));
         ServerSettings server = server(sb.get("server"));
         Timeouts defaultTimeouts = timeouts(sb.get("upstream"), Timeouts.DEFAULT);
 
@@ -90,9 +90,11 @@ public final class ConfigLoader {
             deployments.add(d);
         }
         warnIgnored(top.get("litellm_settings"));
-        warnIgnored(top.get("router_settings"));
+        Set<String> groups = new HashSet<>();
+        deployments.forEach(d -> groups.add(d.modelName()));
+        ReliabilitySettings reliability = ReliabilitySettings.parse(top.get("router_settings"), sb.get("reliability"), groups);
         return new SwitchboardConfig(server, deployments, masterKey, origin, routing(sb.get("routing")),
-                LedgerSettings.from(sb.get("ledger")));
+                LedgerSettings.from(sb.get("ledger")), reliability);
     }
 
     private static RoutingSettings routing(ConfigNode n) {

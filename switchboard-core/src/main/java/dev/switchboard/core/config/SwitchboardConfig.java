@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param origin where it came from ("built-in default", a file path), for the start-up banner
  * @param routing the cost-aware router's settings ({@code switchboard.routing})
  * @param ledger where routing records are written ({@code switchboard.ledger})
+ * @param reliability retries, fallbacks, cool-downs and load balancing ({@code router_settings},
+ *     {@code switchboard.reliability})
  */
 public record SwitchboardConfig(
         ServerSettings server,
@@ -19,15 +21,18 @@ public record SwitchboardConfig(
         Optional<Secret> masterKey,
         String origin,
         RoutingSettings routing,
-        LedgerSettings ledger) {
+        LedgerSettings ledger,
+        ReliabilitySettings reliability) {
 
     public SwitchboardConfig {
         deployments = List.copyOf(deployments);
     }
 
+    /** A config with default routing, ledger and reliability settings. */
     public SwitchboardConfig(ServerSettings server, List<Deployment> deployments, Optional<Secret> masterKey,
             String origin) {
-        this(server, deployments, masterKey, origin, RoutingSettings.defaults(), LedgerSettings.defaults());
+        this(server, deployments, masterKey, origin, RoutingSettings.defaults(), LedgerSettings.defaults(),
+                ReliabilitySettings.defaults());
     }
 
     /** Deployments by model group, in config order. */
@@ -41,18 +46,22 @@ public record SwitchboardConfig(
     }
 
     public SwitchboardConfig withServer(ServerSettings s) {
-        return new SwitchboardConfig(s, deployments, masterKey, origin, routing, ledger);
+        return new SwitchboardConfig(s, deployments, masterKey, origin, routing, ledger, reliability);
     }
 
     public SwitchboardConfig withMasterKey(Optional<Secret> key) {
-        return new SwitchboardConfig(server, deployments, key, origin, routing, ledger);
+        return new SwitchboardConfig(server, deployments, key, origin, routing, ledger, reliability);
     }
 
     public SwitchboardConfig withRouting(RoutingSettings r) {
-        return new SwitchboardConfig(server, deployments, masterKey, origin, r, ledger);
+        return new SwitchboardConfig(server, deployments, masterKey, origin, r, ledger, reliability);
     }
 
     public SwitchboardConfig withLedger(LedgerSettings l) {
-        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, l);
+        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, l, reliability);
+    }
+
+    public SwitchboardConfig withReliability(ReliabilitySettings r) {
+        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, ledger, r);
     }
 }

@@ -28,6 +28,14 @@ public interface ProviderAdapter {
         return Framing.SSE;
     }
 
+    /**
+     * Checks the deployment's provider-specific settings ({@code litellm_params} keys only this provider
+     * reads); meant to run at start-up for every deployment of this provider.
+     *
+     * @throws dev.switchboard.core.config.ConfigException naming the key when a setting is invalid
+     */
+    default void validate(Deployment target) {}
+
     default WireRequest toWire(EmbeddingRequest request, Deployment target) {
         throw new GatewayException.Unsupported("provider '" + id() + "' does not offer embeddings", "model");
     }

@@ -70,12 +70,13 @@ public final class JettyTransport implements Transport {
         client.setIdleTimeout(poolIdleTimeout.toMillis());
         client.setFollowRedirects(false);
         client.setUserAgentField(null);
-        client.getContentDecoderFactories().clear();
         try {
             client.start();
         } catch (Exception e) {
             throw new IllegalStateException("could not start the upstream HTTP client", e);
         }
+        // Decoders are registered while starting; cleared afterwards, no Accept-Encoding is sent either.
+        client.getContentDecoderFactories().clear();
     }
 
     @Override
@@ -100,8 +101,13 @@ public final class JettyTransport implements Transport {
     public WireStream open(WireRequest wire, Timeouts timeouts) {
         long start = System.nanoTime();
         long deadline = start + timeouts.total().toNanos();
-        Request request = client.newRequest(wire.uri())
-                .method(wire.method())
+        Request request;
+        try {
+            request = client.newRequest(wire.uri());
+        } catch (IllegalArgumentException e) {
+            throw new GatewayException.ConnectionFailed("cannot call '" + wire.uri() + "': " + e.getMessage(), e);
+        }
+        request.method(wire.method())
                 .timeout(timeouts.total().toMillis(), TimeUnit.MILLISECONDS)
                 // Our own waits enforce connect/firstByte/idle precisely; Jetty's idle timer only backs them up.
                 .idleTimeout(timeouts.total().toMillis() + 1000, TimeUnit.MILLISECONDS);
@@ -123,18 +129,22 @@ public final class JettyTransport implements Transport {
             }
         });
 
-        await(committed, request, Math.min(timeouts.connect().toNanos(), deadline - System.nanoTime()),
-                () -> "could not connect to " + host(wire.uri()) + " within " + timeouts.connect().toMillis() + " ms");
-        return await(head, request, Math.min(timeouts.firstByte().toNanos(), deadline - System.nanoTime()),
-                () -> host(wire.uri()) + " sent no response head within " + timeouts.firstByte().toMillis() + " ms");
+        await(committed, request, timeouts.connect(), deadline, timeouts.total(),
+                limit -> "could not connect to " + host(wire.uri()) + " within " + limit);
+        return await(head, request, timeouts.firstByte(), deadline, timeouts.total(),
+                limit -> host(wire.uri()) + " sent no response head within " + limit);
     }
 
-    private static <T> T await(CompletableFuture<T> future, Request request, long nanos,
-            java.util.function.Supplier<String> timeoutMessage) {
+    /** Waits for one phase, bounded by its own limit and by what is left of the total. */
+    private static <T> T await(CompletableFuture<T> future, Request request, Duration phase, long deadline, Duration total,
+            java.util.function.Function<String, String> timeoutMessage) {
+        long remaining = deadline - System.nanoTime();
+        boolean totalBinds = remaining < phase.toNanos();
         try {
-            return future.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            return future.get(Math.max(0, Math.min(phase.toNanos(), remaining)), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            String message = timeoutMessage.get();
+            String message = timeoutMessage.apply(totalBinds ? "the total timeout of " + total.toMillis() + " ms"
+                    : phase.toMillis() + " ms");
             request.abort(new TimeoutException(message));
             throw new GatewayException.UpstreamTimeout(message);
         } catch (ExecutionException e) {

@@ -1,0 +1,70 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.core.TokenCounter;
+import dev.switchboard.core.config.DefaultConfig;
+import dev.switchboard.core.config.SwitchboardConfig;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.Message;
+import dev.switchboard.core.pipeline.Credentials;
+import dev.switchboard.core.pipeline.Exchange;
+import dev.switchboard.core.pipeline.RoutePlan;
+import dev.switchboard.core.routing.TaskSplitter;
+import dev.switchboard.core.routing.UtilityRouter;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** Classify + route one prompt with the utility router over the default four tiers (bar: ≤ 50 µs p99). */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class RoutingBenchmark {
+    @Param({"short", "compound", "long"})
+    public String prompt;
+
+    private UtilityRouter router;
+    private TaskSplitter splitter;
+    private Exchange exchange;
+    private String text;
+
+    @Setup
+    public void setup() {
+        SwitchboardConfig config = DefaultConfig.load(k -> null, Set.of("simulated"));
+        TokenCounter tokens = new TokenCounter();
+        router = UtilityRouter.create(config, tokens);
+        splitter = new TaskSplitter(config.routing());
+        text = switch (prompt) {
+            case "short" -> "What is a mutex?";
+            case "compound" -> "Write the API reference documentation for our REST /users endpoints AND implement the "
+                    + "OAuth2 Bearer-token middleware in Python FastAPI.";
+            default -> "Review this diff for security issues. First, check the input validation; then, evaluate the "
+                    + "trade-off between caching and consistency. ".repeat(20);
+        };
+        exchange = Exchange.of("r", ChatRequest.builder("switchboard/auto").message(Message.user(text)).build(),
+                Credentials.IN_PROCESS, 0, Long.MAX_VALUE);
+    }
+
+    @Benchmark
+    public RoutePlan classifyAndRoute() {
+        return router.route(exchange).orElseThrow();
+    }
+
+    @Benchmark
+    public List<?> splitClassifyAndRouteEachPart() {
+        return splitter.split(text).stream().map(part -> router.decide(part.text(), 64, java.util.OptionalInt.empty())).toList();
+    }
+}

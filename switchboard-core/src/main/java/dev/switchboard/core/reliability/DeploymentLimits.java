@@ -1,0 +1,138 @@
+package dev.switchboard.core.reliability;
+
+import dev.switchboard.core.Ticker;
+import dev.switchboard.core.config.Deployment;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A deployment's own RPM/TPM limits ({@code rpm}/{@code tpm} in {@code litellm_params}), enforced before
+ * the call with Bucket4j token buckets (greedy refill over a minute), plus a sliding one-minute record of
+ * the tokens each deployment was sent, which usage-based routing reads. Token counts are estimates
+ * (prompt + requested output) reserved up front and settled against the real usage when it is known.
+ */
+public final class DeploymentLimits {
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+
+    /** Whether a call was reserved; when not, how long until the deployment has headroom. */
+    public record Reservation(boolean granted, Duration retryAfter) {
+        static final Reservation GRANTED = new Reservation(true, Duration.ZERO);
+    }
+
+    private final Ticker ticker;
+    private final TimeMeter meter;
+    private final Map<String, Buckets> buckets = new ConcurrentHashMap<>();
+    private final Map<String, UsageWindow> usage = new ConcurrentHashMap<>();
+
+    public DeploymentLimits(Collection<Deployment> deployments, Ticker ticker) {
+        this.ticker = ticker;
+        this.meter = new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return ticker.nanoTime();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return false;
+            }
+        };
+        for (Deployment d : deployments) {
+            Optional<Bucket> rpm = d.rpm().isPresent() ? Optional.of(bucket(d.rpm().getAsInt())) : Optional.empty();
+            Optional<Bucket> tpm = d.tpm().isPresent() ? Optional.of(bucket(d.tpm().getAsInt())) : Optional.empty();
+            if (rpm.isPresent() || tpm.isPresent()) buckets.put(d.id(), new Buckets(rpm, tpm, d.tpm().orElse(0)));
+        }
+    }
+
+    private Bucket bucket(int perMinute) {
+        return Bucket.builder().addLimit(l -> l.capacity(perMinute).refillGreedy(perMinute, MINUTE))
+                .withCustomTimePrecision(meter).build();
+    }
+
+    /** Reserves one request of about {@code tokens} tokens on the deployment, if its limits allow it now. */
+    public Reservation reserve(Deployment d, long tokens) {
+        Buckets b = buckets.get(d.id());
+        if (b != null) {
+            long wait = 0;
+            boolean rpmTaken = false;
+            if (b.rpm.isPresent()) {
+                ConsumptionProbe p = b.rpm.get().tryConsumeAndReturnRemaining(1);
+                if (p.isConsumed()) rpmTaken = true;
+                else wait = p.getNanosToWaitForRefill();
+            }
+            if (wait == 0 && b.tpm.isPresent()) {
+                ConsumptionProbe p = b.tpm.get().tryConsumeAndReturnRemaining(b.clamp(tokens));
+                if (!p.isConsumed()) {
+                    wait = p.getNanosToWaitForRefill();
+                    if (rpmTaken) b.rpm.get().addTokens(1);
+                }
+            }
+            if (wait > 0) return new Reservation(false, Duration.ofNanos(wait));
+        }
+        usage.computeIfAbsent(d.id(), k -> new UsageWindow()).add(ticker.nanoTime(), tokens);
+        return Reservation.GRANTED;
+    }
+
+    /** Corrects a reservation once the real token count is known. */
+    public void settle(Deployment d, long estimated, long actual) {
+        long delta = actual - estimated;
+        if (delta == 0) return;
+        usage.computeIfAbsent(d.id(), k -> new UsageWindow()).add(ticker.nanoTime(), delta);
+        Buckets b = buckets.get(d.id());
+        if (b == null || b.tpm.isEmpty()) return;
+        if (delta > 0) b.tpm.get().consumeIgnoringRateLimits(delta);
+        else b.tpm.get().addTokens(Math.min(-delta, b.clamp(estimated)));
+    }
+
+    /** True when a request of {@code tokens} tokens would be admitted now (without reserving it). */
+    public boolean hasHeadroom(Deployment d, long tokens) {
+        Buckets b = buckets.get(d.id());
+        if (b == null) return true;
+        if (b.rpm.isPresent() && b.rpm.get().getAvailableTokens() < 1) return false;
+        return b.tpm.isEmpty() || b.tpm.get().getAvailableTokens() >= b.clamp(tokens);
+    }
+
+    /** Tokens sent to the deployment during the last minute. */
+    public long tokensLastMinute(Deployment d) {
+        UsageWindow w = usage.get(d.id());
+        return w == null ? 0 : w.total(ticker.nanoTime());
+    }
+
+    private record Buckets(Optional<Bucket> rpm, Optional<Bucket> tpm, long tpmCapacity) {
+        /** A request larger than the whole per-minute budget may still run alone: charge at most the budget. */
+        long clamp(long tokens) {
+            return Math.max(1, tpmCapacity > 0 ? Math.min(tokens, tpmCapacity) : tokens);
+        }
+    }
+
+    /** Tokens per second over the last 60 seconds, in a ring of one-second slots. */
+    private static final class UsageWindow {
+        private final long[] seconds = new long[60];
+        private final long[] tokens = new long[60];
+
+        synchronized void add(long nowNanos, long n) {
+            long second = Math.floorDiv(nowNanos, 1_000_000_000L);
+            int slot = (int) Math.floorMod(second, 60L);
+            if (seconds[slot] != second) {
+                seconds[slot] = second;
+                tokens[slot] = 0;
+            }
+            tokens[slot] += n;
+        }
+
+        synchronized long total(long nowNanos) {
+            long second = Math.floorDiv(nowNanos, 1_000_000_000L);
+            long sum = 0;
+            for (int i = 0; i < 60; i++) {
+                if (second - seconds[i] < 60 && seconds[i] <= second) sum += tokens[i];
+            }
+            return Math.max(0, sum);
+        }
+    }
+}

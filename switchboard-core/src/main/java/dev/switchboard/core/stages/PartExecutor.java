@@ -1,0 +1,298 @@
+package dev.switchboard.core.stages;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.Ticker;
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ChatResponse;
+import dev.switchboard.core.model.Choice;
+import dev.switchboard.core.model.ChunkChoice;
+import dev.switchboard.core.model.FinishReason;
+import dev.switchboard.core.model.Message;
+import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.pipeline.Chain;
+import dev.switchboard.core.pipeline.ChatStream;
+import dev.switchboard.core.pipeline.Exchange;
+import dev.switchboard.core.pipeline.Reply;
+import dev.switchboard.core.wire.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Runs the parts of one decomposed request, each down the rest of the pipeline on its own virtual
+ * thread, and merges them: as one response, or as one stream in which each part follows as soon as the
+ * parts before it are done. A part that fails is reported in its own section; the others still arrive.
+ */
+final class PartExecutor {
+    static final String MODEL = "switchboard/auto";
+
+    private final Exchange parent;
+    private final ChatRequest request;
+    private final List<DecomposeStage.PartRun> runs;
+    private final Chain next;
+    private final SpendCalculator spend;
+    private final Ticker ticker;
+    private final ExecutorService pool;
+    private final String id;
+    private final long created;
+
+    PartExecutor(Exchange parent, ChatRequest request, List<DecomposeStage.PartRun> runs, Chain next, SpendCalculator spend,
+            Ticker ticker, ExecutorService pool) {
+        this.parent = parent;
+        this.request = request;
+        this.runs = runs;
+        this.next = next;
+        this.spend = spend;
+        this.ticker = ticker;
+        this.pool = pool;
+        this.id = "chatcmpl-" + parent.requestId();
+        this.created = ticker.epochSeconds();
+    }
+
+    // ---------------------------------------------------------------- complete
+
+    Reply complete(ObjectNode extension) {
+        List<CompletableFuture<PartOutcome>> futures = schedule(null);
+        List<PartOutcome> outcomes = futures.stream().map(CompletableFuture::join).toList();
+        parent.context().set(DecomposeStage.PART_OUTCOMES, outcomes);
+        if (outcomes.stream().noneMatch(PartOutcome::succeeded)) throw outcomes.getFirst().error().orElseThrow();
+        StringBuilder merged = new StringBuilder();
+        Usage total = Usage.ZERO;
+        boolean truncated = false;
+        for (PartOutcome o : outcomes) {
+            if (!merged.isEmpty()) merged.append("\n\n");
+            merged.append(heading(o.run())).append(o.succeeded() ? o.content() : failure(o.error().get()));
+            total = total.plus(o.usage().orElse(Usage.ZERO));
+            truncated |= o.finishReason().orElse(FinishReason.STOP) == FinishReason.LENGTH;
+        }
+        summarise(extension, outcomes, true);
+        ChatResponse response = new ChatResponse(id, created, MODEL, List.of(new Choice(0, Message.assistant(merged.toString()),
+                Optional.of(truncated ? FinishReason.LENGTH : FinishReason.STOP), Optional.empty())), Optional.of(total),
+                Optional.empty(), Optional.empty());
+        return new Reply.Complete(response);
+    }
+
+    /**
+     * Starts every part; a part that depends on an earlier one starts when that one is done and receives
+     * its answer. {@code feeds} (null when not streaming) receives streamed chunks when streaming.
+     */
+    private List<CompletableFuture<PartOutcome>> schedule(PartFeeds feeds) {
+        List<CompletableFuture<PartOutcome>> futures = new ArrayList<>();
+        for (DecomposeStage.PartRun run : runs) {
+            CompletableFuture<Optional<String>> before = run.task().dependsOn()
+                    .map(k -> futures.get(k).thenApply(o -> o.succeeded() ? Optional.of(o.content()) : Optional.<String>empty()))
+                    .orElse(CompletableFuture.completedFuture(Optional.empty()));
+            futures.add(before.thenApplyAsync(earlier -> execute(run, earlier, feeds), pool));
+        }
+        return futures;
+    }
+
+    private PartOutcome execute(DecomposeStage.PartRun run, Optional<String> earlier, PartFeeds feeds) {
+        String text = earlier.map(answer -> run.task().text() + "\n\nThe earlier step produced this result; use it:\n\n" + answer)
+                .orElse(run.task().text());
+        ChatRequest partRequest = DecomposeStage.partRequest(request, text).withStream(feeds != null);
+        Exchange child = parent.child(parent.requestId() + "." + run.task().order(), partRequest).withPlan(run.plan());
+        long start = ticker.nanoTime();
+        try {
+            Reply reply = next.proceed(child);
+            return switch (reply) {
+                case Reply.Complete c -> {
+                    if (feeds != null) feeds.replay(run, c.response());
+                    Choice first = c.response().choices().isEmpty() ? null : c.response().choices().getFirst();
+                    yield outcome(run, child, c.response().text(), c.response().usage(),
+                            first == null ? Optional.empty() : first.finishReason(), null, start);
+                }
+                case Reply.Streaming s -> drain(run, child, s.stream(), start, feeds);
+                case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat part");
+            };
+        } catch (GatewayException e) {
+            PartOutcome failed = outcome(run, child, "", Optional.empty(), Optional.empty(), e, start);
+            if (feeds != null) feeds.failed(run, failed);
+            return failed;
+        }
+    }
+
+    /** Reads a part's stream to the end, passing content on to the merged stream when there is one. */
+    private PartOutcome drain(DecomposeStage.PartRun run, Exchange child, ChatStream stream, long start, PartFeeds feeds) {
+        StringBuilder content = new StringBuilder();
+        Usage usage = null;
+        FinishReason finish = null;
+        try (stream) {
+            Optional<ChatChunk> c;
+            while ((c = stream.next()).isPresent()) {
+                ChatChunk chunk = c.get();
+                if (chunk.usage().isPresent()) usage = chunk.usage().get();
+                for (ChunkChoice choice : chunk.choices()) {
+                    if (choice.index() != 0) continue;
+                    choice.content().ifPresent(content::append);
+                    if (choice.finishReason().isPresent()) finish = choice.finishReason().get();
+                    if (feeds != null && choice.content().filter(t -> !t.isEmpty()).isPresent()) {
+                        feeds.content(run, choice.content().get());
+                    }
+                }
+                if (feeds != null && feeds.cancelled()) break;
+            }
+        } catch (GatewayException e) {
+            PartOutcome failed = outcome(run, child, content.toString(), Optional.ofNullable(usage), Optional.empty(), e, start);
+            if (feeds != null) feeds.failed(run, failed);
+            return failed;
+        }
+        PartOutcome done = outcome(run, child, content.toString(), Optional.ofNullable(usage), Optional.ofNullable(finish), null, start);
+        if (feeds != null) feeds.done(run, done);
+        return done;
+    }
+
+    private PartOutcome outcome(DecomposeStage.PartRun run, Exchange child, String content, Optional<Usage> usage,
+            Optional<FinishReason> finish, GatewayException error, long start) {
+        Optional<String> deployment = Optional.ofNullable(child.context().responseHeaders().get("x-switchboard-deployment"))
+                .or(() -> child.context().attempts().stream().reduce((a, b) -> b).map(a -> a.deploymentId()));
+        PartOutcome o = new PartOutcome(run, child, content, usage, finish, Optional.ofNullable(error),
+                ticker.nanoTime() - start, deployment);
+        double cost = deployment.map(d -> spend.cost(d, usage.orElse(Usage.ZERO))).orElse(0.0);
+        synchronized (run.report()) {
+            RouteReport.result(run.report(), o.latencyNanos(), usage, cost, spend.topTierCost(usage.orElse(Usage.ZERO)),
+                    o.error());
+            deployment.flatMap(spend::deployment).ifPresent(d -> run.report().put("answered_by", d.id())
+                    .put("answered_model", d.modelName()).put("fallbacks",
+                            Math.max(0, child.context().attempts().size() - 1)));
+        }
+        return o;
+    }
+
+    // ---------------------------------------------------------------- stream
+
+    Reply stream(ObjectNode extension) {
+        PartFeeds feeds = new PartFeeds(runs.size());
+        List<CompletableFuture<PartOutcome>> futures = schedule(feeds);
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenRun(() ->
+                parent.context().set(DecomposeStage.PART_OUTCOMES, futures.stream().map(CompletableFuture::join).toList()));
+        if (runs.size() == 1) {
+            // A lone part that fails before its first byte fails the request like any plain call would.
+            Optional<PartOutcome> early = feeds.awaitFirst(0);
+            if (early.isPresent() && !early.get().succeeded()) throw early.get().error().get();
+        }
+        return new Reply.Streaming(new MergedStream(extension, feeds));
+    }
+
+    /** The merged stream: the plan event, then each part in order, then the summary. */
+    private final class MergedStream implements ChatStream {
+        private final ObjectNode extension;
+        private final PartFeeds feeds;
+        private int part = -1;
+        private boolean headingSent;
+        private boolean finished;
+        private final List<PartOutcome> outcomes = new ArrayList<>();
+        private Optional<ObjectNode> current = Optional.empty();
+
+        MergedStream(ObjectNode extension, PartFeeds feeds) {
+            this.extension = extension;
+            this.feeds = feeds;
+        }
+
+        @Override
+        public Optional<ChatChunk> next() {
+            if (finished) return Optional.empty();
+            if (part < 0) {
+                part = 0;
+                ObjectNode plan = extension.deepCopy().put("event", "plan");
+                current = Optional.of(plan);
+                return Optional.of(chunk(ChunkChoice.role(0, dev.switchboard.core.model.Role.ASSISTANT)));
+            }
+            while (part < runs.size()) {
+                DecomposeStage.PartRun run = runs.get(part);
+                if (!headingSent) {
+                    headingSent = true;
+                    String heading = (part > 0 ? "\n\n" : "") + heading(run);
+                    if (!heading.isEmpty()) return partChunk(heading);
+                }
+                PartFeeds.Item item = feeds.take(part);
+                switch (item) {
+                    case PartFeeds.Item.Content c -> {
+                        return partChunk(c.text());
+                    }
+                    case PartFeeds.Item.Done d -> {
+                        outcomes.add(d.outcome());
+                        String note = d.outcome().succeeded() ? "" : failure(d.outcome().error().get());
+                        ObjectNode done;
+                        synchronized (run.report()) {
+                            done = run.report().deepCopy().put("event", "part_done");
+                        }
+                        done.remove("text");
+                        part++;
+                        headingSent = false;
+                        current = Optional.of(done);
+                        return Optional.of(note.isEmpty() ? chunk(null)
+                                : chunk(ChunkChoice.content(0, note)));
+                    }
+                }
+            }
+            finished = true;
+            Usage total = outcomes.stream().map(o -> o.usage().orElse(Usage.ZERO)).reduce(Usage.ZERO, Usage::plus);
+            ObjectNode summary = Json.object().put("event", "summary");
+            summarise(summary, outcomes, false);
+            current = Optional.of(summary);
+            boolean truncated = outcomes.stream().anyMatch(o -> o.finishReason().orElse(FinishReason.STOP) == FinishReason.LENGTH);
+            return Optional.of(new ChatChunk(id, created, MODEL, List.of(ChunkChoice.finish(0,
+                    truncated ? FinishReason.LENGTH : FinishReason.STOP)), Optional.of(total), Optional.empty()));
+        }
+
+        private Optional<ChatChunk> partChunk(String text) {
+            current = Optional.of(Json.object().put("part", part));
+            return Optional.of(chunk(ChunkChoice.content(0, text)));
+        }
+
+        private ChatChunk chunk(ChunkChoice choice) {
+            return new ChatChunk(id, created, MODEL, choice == null ? List.of() : List.of(choice), Optional.empty(), Optional.empty());
+        }
+
+        @Override
+        public Optional<ObjectNode> extension() {
+            return current;
+        }
+
+        @Override
+        public void close() {
+            feeds.cancel();
+        }
+    }
+
+    // ---------------------------------------------------------------- merging
+
+    private String heading(DecomposeStage.PartRun run) {
+        if (runs.size() == 1) return "";
+        ObjectNode r = run.report();
+        String type = r.path("task_type").asText("task").replace('_', ' ');
+        String title = type.isEmpty() ? "Task" : type.substring(0, 1).toUpperCase(Locale.ROOT) + type.substring(1);
+        String model = r.path("model").asText("?") + (r.path("simulated").asBoolean() ? " (simulated)" : "");
+        return "## " + (run.task().order() + 1) + ". " + title + " — " + model + "\n\n";
+    }
+
+    private static String failure(GatewayException e) {
+        return "> **This part failed:** " + e.getMessage() + " (" + e.type() + ", status " + e.status() + ")";
+    }
+
+    private void summarise(ObjectNode target, List<PartOutcome> outcomes, boolean withParts) {
+        double cost = 0;
+        double top = 0;
+        for (PartOutcome o : outcomes) {
+            cost += o.run().report().path("cost_usd").asDouble(0);
+            top += o.run().report().path("top_tier_cost_usd").asDouble(0);
+        }
+        target.put("total_latency_ms", Math.round((ticker.nanoTime() - parent.startNanos()) / 1e6));
+        target.put("cost_usd", cost);
+        target.put("top_tier_cost_usd", top);
+        target.put("savings_usd", Math.max(0, top - cost));
+        target.put("catalogue_version", spend.catalogueVersion());
+        if (!withParts) {
+            ArrayNode statuses = target.putArray("part_status");
+            outcomes.forEach(o -> statuses.add(o.succeeded() ? "ok" : "error"));
+        }
+        parent.context().header("x-switchboard-cost", String.format(Locale.ROOT, "%.8f", cost));
+    }
+}

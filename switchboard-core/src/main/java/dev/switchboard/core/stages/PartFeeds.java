@@ -1,0 +1,84 @@
+package dev.switchboard.core.stages;
+
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.model.ChatResponse;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * One queue per part between the threads running the parts and the merged stream reading them in
+ * prompt order: later parts buffer while earlier ones stream.
+ */
+final class PartFeeds {
+    sealed interface Item {
+        record Content(String text) implements Item {}
+
+        record Done(PartOutcome outcome) implements Item {}
+    }
+
+    private final LinkedBlockingQueue<Item>[] queues;
+    private final CountDownLatch[] started;
+    private volatile boolean cancelled;
+
+    @SuppressWarnings("unchecked")
+    PartFeeds(int parts) {
+        queues = new LinkedBlockingQueue[parts];
+        started = new CountDownLatch[parts];
+        for (int i = 0; i < parts; i++) {
+            queues[i] = new LinkedBlockingQueue<>();
+            started[i] = new CountDownLatch(1);
+        }
+    }
+
+    void content(DecomposeStage.PartRun run, String text) {
+        put(run, new Item.Content(text));
+    }
+
+    void done(DecomposeStage.PartRun run, PartOutcome outcome) {
+        put(run, new Item.Done(outcome));
+    }
+
+    void failed(DecomposeStage.PartRun run, PartOutcome outcome) {
+        put(run, new Item.Done(outcome));
+    }
+
+    /** A part that answered whole (e.g. from a cache) is fed as one piece of content. */
+    void replay(DecomposeStage.PartRun run, ChatResponse response) {
+        if (!response.text().isEmpty()) content(run, response.text());
+    }
+
+    private void put(DecomposeStage.PartRun run, Item item) {
+        int i = run.task().order();
+        queues[i].add(item);
+        started[i].countDown();
+    }
+
+    Item take(int part) {
+        try {
+            return queues[part].take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayException.UpstreamTimeout("interrupted while waiting for part " + (part + 1));
+        }
+    }
+
+    /** Waits for a part's first item; returns its outcome if that item says the part already ended. */
+    Optional<PartOutcome> awaitFirst(int part) {
+        try {
+            started[part].await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        return queues[part].peek() instanceof Item.Done d ? Optional.of(d.outcome()) : Optional.empty();
+    }
+
+    void cancel() {
+        cancelled = true;
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.switchboard.core.stages;
+
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.Ticker;
+import dev.switchboard.core.config.Deployment;
+import dev.switchboard.core.ledger.Ledger;
+import dev.switchboard.core.ledger.LedgerRecord;
+import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.pipeline.Attempt;
+import dev.switchboard.core.pipeline.Attributes;
+import dev.switchboard.core.pipeline.Exchange;
+import dev.switchboard.core.pipeline.RoutePlan;
+import dev.switchboard.core.routing.RoutingDecision;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Prices every finished request from its actual usage, puts the cost in the {@code x-switchboard-cost}
+ * header (when the answer was not streamed, so headers are still open), and appends one ledger record
+ * per request — or one per part of a decomposed request.
+ */
+public final class SpendObserver implements Consumer<RequestOutcome> {
+    private final SpendCalculator spend;
+    private final Optional<Ledger> ledger;
+    private final Ticker ticker;
+
+    public SpendObserver(SpendCalculator spend, Optional<Ledger> ledger, Ticker ticker) {
+        this.spend = spend;
+        this.ledger = ledger;
+        this.ticker = ticker;
+    }
+
+    @Override
+    public void accept(RequestOutcome outcome) {
+        Exchange exchange = outcome.exchange();
+        Optional<List<PartOutcome>> parts = exchange.context().get(DecomposeStage.PART_OUTCOMES);
+        if (parts.isPresent()) {
+            for (PartOutcome part : parts.get()) {
+                record(part.child(), exchange.requestId(), part.run().task().order(), part.usage().orElse(Usage.ZERO),
+                        part.latencyNanos(), part.error(), part.deploymentId());
+            }
+            return;
+        }
+        Usage usage = outcome.usage().orElse(Usage.ZERO);
+        Optional<String> deployment = deploymentOf(exchange);
+        double cost = deployment.map(d -> spend.cost(d, usage)).orElse(0.0);
+        if (!outcome.stream()) exchange.context().header("x-switchboard-cost", String.format(Locale.ROOT, "%.8f", cost));
+        record(exchange, null, 0, usage, outcome.latencyNanos(),
+                outcome.error().filter(GatewayException.class::isInstance).map(GatewayException.class::cast), deployment);
+    }
+
+    private void record(Exchange exchange, String parentId, int index, Usage usage, long latencyNanos,
+            Optional<GatewayException> error, Optional<String> deploymentId) {
+        if (ledger.isEmpty()) return;
+        Optional<Deployment> deployment = deploymentId.flatMap(spend::deployment);
+        Optional<RoutePlan> plan = exchange.context().get(Attributes.ROUTE_PLAN);
+        Optional<RoutingDecision> decision = plan.flatMap(RoutePlan::decision);
+        List<Attempt> attempts = exchange.context().attempts();
+        LedgerRecord.Builder b = LedgerRecord.builder(exchange.requestId())
+                .time(Instant.ofEpochMilli(ticker.epochMillis()))
+                .caller(exchange.principal().id())
+                .modelGroup(deployment.map(Deployment::modelName).orElse(exchange.request().model()))
+                .latencyMs(latencyNanos / 1_000_000)
+                .usage(usage)
+                .cost(deploymentId.map(d -> spend.cost(d, usage)).orElse(0.0), spend.topTierCost(usage), spend.catalogueVersion())
+                .status(error.map(e -> e.code().orElse(e.type())).orElse(LedgerRecord.OK))
+                .attempts(attempts.size())
+                .fallbacksUsed((int) Math.max(0, attempts.stream().map(Attempt::deploymentId).distinct().count() - 1))
+                .router(plan.map(RoutePlan::router).orElse("none"));
+        if (parentId != null) b.parent(parentId, index);
+        deployment.ifPresent(d -> {
+            b.deployment(d.id(), d.provider(), d.upstreamModel());
+            d.info().tier().ifPresent(b::tier);
+        });
+        decision.ifPresent(d -> b.taskType(d.task().type()).complexity(d.task().complexity()));
+        ledger.get().record(b.build());
+    }
+
+    /** The deployment that answered, or the last one tried. */
+    static Optional<String> deploymentOf(Exchange exchange) {
+        return Optional.ofNullable(exchange.context().responseHeaders().get("x-switchboard-deployment"))
+                .or(() -> exchange.context().attempts().stream().reduce((a, b) -> b).map(Attempt::deploymentId));
+    }
+}

@@ -1,0 +1,135 @@
+package dev.switchboard.providers.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.model.ChunkChoice;
+import dev.switchboard.core.model.FinishReason;
+import dev.switchboard.core.model.Role;
+import dev.switchboard.core.model.ToolCallDelta;
+import dev.switchboard.core.spi.Frame;
+import dev.switchboard.core.spi.FrameReader;
+import dev.switchboard.core.spi.Framing;
+import dev.switchboard.core.spi.StreamDecoder;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class OpenAiStreamDecoderContractTest {
+    private final StreamDecoder decoder = new OpenAiAdapter(OpenAiFixtures.FIXED_TIME).newStreamDecoder(null);
+
+    private List<ChatChunk> decodeAll(String fixture) throws IOException {
+        FrameReader frames = new FrameReader(new ByteArrayInputStream(OpenAiFixtures.bytes(fixture)), Framing.SSE);
+        List<ChatChunk> chunks = new ArrayList<>();
+        Optional<Frame> frame;
+        while (!decoder.done() && (frame = frames.next()).isPresent()) chunks.addAll(decoder.decode(frame.get()));
+        chunks.addAll(decoder.finish());
+        return chunks;
+    }
+
+    private static String text(List<ChatChunk> chunks) {
+        StringBuilder sb = new StringBuilder();
+        for (ChatChunk c : chunks) for (ChunkChoice ch : c.choices()) ch.content().ifPresent(sb::append);
+        return sb.toString();
+    }
+
+    @Test
+    void streamedTextEndsWithAUsageChunkAndDone() throws IOException {
+        List<ChatChunk> chunks = decodeAll("stream-text.sse");
+
+        assertThat(decoder.done()).isTrue();
+        assertThat(text(chunks)).isEqualTo("Hello! How can I help?");
+        assertThat(chunks.getFirst().choices().getFirst().role()).contains(Role.ASSISTANT);
+        assertThat(chunks.get(chunks.size() - 2).choices().getFirst().finishReason()).contains(FinishReason.STOP);
+        ChatChunk usage = chunks.getLast();
+        assertThat(usage.choices()).isEmpty();
+        assertThat(usage.usage().orElseThrow().promptTokens()).isEqualTo(9);
+        assertThat(usage.usage().orElseThrow().completionTokens()).isEqualTo(6);
+        assertThat(chunks.subList(0, chunks.size() - 1)).allSatisfy(c -> assertThat(c.usage()).isEmpty());
+        assertThat(chunks).allSatisfy(c -> assertThat(c.id()).isEqualTo("chatcmpl-C3vJ2bQf9x1TzXwq8R0a6m4sLhK7p"));
+    }
+
+    @Test
+    void parallelToolCallDeltasAssembleIntoTwoCalls() throws IOException {
+        List<ChatChunk> chunks = decodeAll("stream-tool-calls.sse");
+
+        Map<Integer, StringBuilder> args = new TreeMap<>();
+        Map<Integer, String> ids = new TreeMap<>();
+        Map<Integer, String> names = new TreeMap<>();
+        for (ChatChunk c : chunks) {
+            for (ChunkChoice ch : c.choices()) {
+                for (ToolCallDelta d : ch.toolCalls()) {
+                    d.id().ifPresent(id -> ids.put(d.index(), id));
+                    d.name().ifPresent(n -> names.put(d.index(), n));
+                    args.computeIfAbsent(d.index(), i -> new StringBuilder()).append(d.arguments().orElse(""));
+                }
+            }
+        }
+        assertThat(ids).containsExactly(Map.entry(0, "call_DdmO9pD3xa9XTPNJ32zg2hcA"), Map.entry(1, "call_3MS8vbJL5SIvUe3ZtlmAtXlT"));
+        assertThat(names.values()).containsOnly("get_weather");
+        assertThat(args.get(0)).hasToString("{\"location\": \"Paris, France\"}");
+        assertThat(args.get(1)).hasToString("{\"location\": \"Bogotá, Colombia\"}");
+        assertThat(chunks).anySatisfy(c -> assertThat(c.choices()).anySatisfy(
+                ch -> assertThat(ch.finishReason()).contains(FinishReason.TOOL_CALLS)));
+        assertThat(chunks.getLast().usage().orElseThrow().totalTokens()).isEqualTo(136);
+    }
+
+    @Test
+    void anErrorObjectInTheStreamBecomesTheMappedException() throws IOException {
+        FrameReader frames = new FrameReader(new ByteArrayInputStream(OpenAiFixtures.bytes("stream-error-midstream.sse")), Framing.SSE);
+
+        List<ChatChunk> first = decoder.decode(frames.next().orElseThrow());
+        Frame error = frames.next().orElseThrow();
+
+        assertThat(text(first)).isEqualTo("Partial");
+        assertThatThrownBy(() -> decoder.decode(error))
+                .isInstanceOf(GatewayException.UpstreamError.class)
+                .hasMessageContaining("The server had an error while processing your request");
+    }
+
+    @Test
+    void aRateLimitErrorEventIsRetryable() {
+        Frame frame = Frame.data("{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}");
+
+        assertThatThrownBy(() -> decoder.decode(frame)).isInstanceOf(GatewayException.RateLimited.class);
+    }
+
+    @Test
+    void aMalformedFrameIsSkippedAndTheStreamGoesOn() throws IOException {
+        List<ChatChunk> chunks = decodeAll("stream-malformed-frame.sse");
+
+        assertThat(text(chunks)).isEqualTo("AB");
+        assertThat(chunks).hasSize(2);
+    }
+
+    @Test
+    void aStreamThatEndsWithoutDoneOwesNothingMore() throws IOException {
+        List<ChatChunk> chunks = decodeAll("stream-malformed-frame.sse");
+
+        assertThat(decoder.done()).isFalse();
+        assertThat(chunks.getLast().choices().getFirst().finishReason()).contains(FinishReason.STOP);
+        assertThat(decoder.finish()).isEmpty();
+    }
+
+    @Test
+    void doneMarkerYieldsNoChunk() {
+        assertThat(decoder.decode(Frame.data("[DONE]"))).isEmpty();
+        assertThat(decoder.done()).isTrue();
+    }
+
+    @Test
+    void aChunkWithNeitherChoicesNorUsageIsNotPassedOn() {
+        Frame preamble = Frame.data("{\"id\":\"\",\"object\":\"\",\"created\":0,\"model\":\"\",\"choices\":[],"
+                + "\"prompt_filter_results\":[{\"prompt_index\":0,\"content_filter_results\":{}}]}");
+
+        assertThat(decoder.decode(preamble)).isEmpty();
+        assertThat(decoder.done()).isFalse();
+    }
+}

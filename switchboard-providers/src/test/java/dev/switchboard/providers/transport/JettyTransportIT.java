@@ -1,0 +1,285 @@
+package dev.switchboard.providers.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.Ticker;
+import dev.switchboard.core.config.Timeouts;
+import dev.switchboard.core.spi.Frame;
+import dev.switchboard.core.spi.FrameReader;
+import dev.switchboard.core.spi.Framing;
+import dev.switchboard.core.spi.TransportFactory.TransportSettings;
+import dev.switchboard.core.spi.WireHeaders;
+import dev.switchboard.core.spi.WireRequest;
+import dev.switchboard.core.spi.WireResponse;
+import dev.switchboard.core.spi.WireStream;
+import dev.switchboard.providers.openai.OpenAiAdapter;
+import dev.switchboard.testkit.FakeUpstream;
+import dev.switchboard.testkit.Fault;
+import dev.switchboard.testkit.RecordedRequest;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class JettyTransportIT {
+    private static final Timeouts GENEROUS = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(10),
+            Duration.ofSeconds(20));
+    /** Short enough to keep the suite fast, long enough for a loaded 2-core machine to answer a local request. */
+    private static final Duration SHORT = Duration.ofMillis(300);
+
+    private static JettyTransport transport;
+    private FakeUpstream upstream;
+
+    @BeforeAll
+    static void startClient() {
+        transport = new JettyTransport(new TransportSettings(16, 1 << 20));
+    }
+
+    @AfterAll
+    static void stopClient() {
+        transport.close();
+    }
+
+    @BeforeEach
+    void startUpstream() {
+        upstream = FakeUpstream.openAi();
+    }
+
+    @AfterEach
+    void stopUpstream() {
+        upstream.close();
+    }
+
+    private WireRequest chat(boolean stream) {
+        String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]"
+                + (stream ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}" : "") + "}";
+        return WireRequest.post(URI.create(upstream.apiBase() + "/chat/completions"),
+                WireHeaders.of("Content-Type", "application/json", "Authorization", "Bearer sk-local"),
+                body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<String> frames(WireStream stream) throws IOException {
+        FrameReader reader = new FrameReader(stream.body(), Framing.SSE);
+        List<String> data = new ArrayList<>();
+        Optional<Frame> f;
+        while ((f = reader.next()).isPresent()) data.add(f.get().data());
+        return data;
+    }
+
+    @Test
+    void sendsTheRequestAsWrittenAndReadsTheWholeAnswer() {
+        WireResponse response = transport.send(chat(false), GENEROUS);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.bodyText()).contains("\"content\":\"echo: hello there\"");
+        RecordedRequest seen = upstream.lastRequest();
+        assertThat(seen.method()).isEqualTo("POST");
+        assertThat(seen.path()).isEqualTo("/v1/chat/completions");
+        assertThat(seen.headers().first("Authorization")).contains("Bearer sk-local");
+        assertThat(seen.headers().first("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(seen.bodyJson().path("messages").get(0).path("content").asText()).isEqualTo("hello there");
+    }
+
+    @Test
+    void sendsNeitherAUserAgentNorAnAcceptEncodingOfItsOwn() {
+        transport.send(chat(false), GENEROUS);
+
+        WireHeaders seen = upstream.lastRequest().headers();
+        assertThat(seen.first("User-Agent")).isEmpty();
+        assertThat(seen.first("Accept-Encoding")).isEmpty();
+    }
+
+    @Test
+    void reusesPooledConnectionsAcrossRequests() {
+        for (int i = 0; i < 5; i++) assertThat(transport.send(chat(false), GENEROUS).status()).isEqualTo(200);
+
+        assertThat(upstream.requests()).hasSize(5);
+    }
+
+    @Test
+    void streamsEventsUntilDone() throws IOException {
+        try (WireStream stream = transport.open(chat(true), GENEROUS)) {
+            assertThat(stream.status()).isEqualTo(200);
+            assertThat(stream.headers().first("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+            List<String> data = frames(stream);
+            assertThat(data.getLast()).isEqualTo("[DONE]");
+            assertThat(data).anySatisfy(d -> assertThat(d).contains("\"usage\""));
+        }
+    }
+
+    @Test
+    void aResponseOverTheSizeLimitIsAnUpstreamError() {
+        try (JettyTransport tiny = new JettyTransport(new TransportSettings(4, 64))) {
+            assertThatThrownBy(() -> tiny.send(chat(false), GENEROUS))
+                    .isInstanceOf(GatewayException.UpstreamError.class).hasMessageContaining("larger than 64 bytes");
+        }
+    }
+
+    @Test
+    void anErrorStatusIsReturnedWithItsHeadersForTheAdapterToMap() {
+        upstream.enqueue(Fault.rateLimited(7));
+
+        WireResponse response = transport.send(chat(false), GENEROUS);
+        GatewayException mapped = new OpenAiAdapter(Ticker.SYSTEM).mapError(response.status(), response.headers(), response.body());
+
+        assertThat(response.status()).isEqualTo(429);
+        assertThat(mapped).isInstanceOf(GatewayException.RateLimited.class);
+        assertThat(((GatewayException.RateLimited) mapped).retryAfter()).contains(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void aStreamedRequestGettingAnErrorStatusStillExposesTheErrorBody() throws IOException {
+        upstream.enqueue(Fault.status(503, "The engine is currently overloaded, please try again later."));
+
+        try (WireStream stream = transport.open(chat(true), GENEROUS)) {
+            byte[] body = stream.body().readAllBytes();
+            assertThat(stream.status()).isEqualTo(503);
+            assertThat(new OpenAiAdapter(Ticker.SYSTEM).mapError(503, stream.headers(), body))
+                    .isInstanceOf(GatewayException.Overloaded.class);
+        }
+    }
+
+    @Test
+    void aRefusedConnectionIsConnectionFailed() {
+        upstream.refuseConnections();
+
+        assertThatThrownBy(() -> transport.send(chat(false), GENEROUS))
+                .isInstanceOf(GatewayException.ConnectionFailed.class)
+                .hasMessageContaining("127.0.0.1:" + upstream.port());
+    }
+
+    @Test
+    void aConnectionClosedWithoutAnAnswerIsConnectionFailed() {
+        upstream.enqueue(Fault.disconnect());
+
+        assertThatThrownBy(() -> transport.send(chat(false), GENEROUS)).isInstanceOf(GatewayException.ConnectionFailed.class);
+    }
+
+    @Test
+    void aConnectionDroppedMidStreamBreaksTheReadWithoutLookingLikeAStall() throws IOException {
+        upstream.enqueue(Fault.disconnectAfter(2));
+
+        try (WireStream stream = transport.open(chat(true), GENEROUS)) {
+            FrameReader reader = new FrameReader(stream.body(), Framing.SSE);
+            assertThat(reader.next()).isPresent();
+            assertThat(reader.next()).isPresent();
+            assertThatThrownBy(reader::next).isInstanceOf(IOException.class).isNotInstanceOf(InterruptedIOException.class);
+        }
+    }
+
+    @Test
+    void aConnectionDroppedMidBodyOfACompleteAnswerIsConnectionFailed() {
+        upstream.enqueue(Fault.disconnectAfter(0));
+
+        assertThatThrownBy(() -> transport.send(chat(false), GENEROUS)).isInstanceOf(GatewayException.ConnectionFailed.class);
+    }
+
+    @Test
+    void noResponseHeadWithinTheFirstByteTimeoutIsAnUpstreamTimeout() {
+        upstream.enqueue(Fault.delayHeaders(Duration.ofSeconds(30)));
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(5), SHORT, Duration.ofSeconds(10), Duration.ofSeconds(20));
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> transport.open(chat(true), timeouts))
+                .isInstanceOf(GatewayException.UpstreamTimeout.class).hasMessageContaining("no response head within 300 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void openReturnsOnTheHeadWhileTheBodyIsStillHeldBack() throws IOException {
+        upstream.enqueue(Fault.delayFirstChunk(Duration.ofSeconds(30)));
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), SHORT, Duration.ofSeconds(20));
+
+        try (WireStream stream = transport.open(chat(true), timeouts)) {
+            assertThat(stream.status()).isEqualTo(200);
+            FrameReader reader = new FrameReader(stream.body(), Framing.SSE);
+            assertThatThrownBy(reader::next).isInstanceOf(InterruptedIOException.class)
+                    .hasMessageContaining("sent nothing for 300 ms");
+        }
+    }
+
+    @Test
+    void aStallBetweenEventsLongerThanTheIdleTimeoutFailsTheRead() throws IOException {
+        upstream.enqueue(Fault.stallAfter(3));
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), SHORT, Duration.ofSeconds(20));
+
+        try (WireStream stream = transport.open(chat(true), timeouts)) {
+            FrameReader reader = new FrameReader(stream.body(), Framing.SSE);
+            for (int i = 0; i < 3; i++) assertThat(reader.next()).isPresent();
+            assertThatThrownBy(reader::next).isInstanceOf(InterruptedIOException.class);
+        }
+    }
+
+    @Test
+    void aCompleteAnswerStalledBeforeItsBodyIsAnUpstreamTimeout() {
+        upstream.enqueue(Fault.stallAfter(0));
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), SHORT, Duration.ofSeconds(20));
+
+        assertThatThrownBy(() -> transport.send(chat(false), timeouts)).isInstanceOf(GatewayException.UpstreamTimeout.class);
+    }
+
+    @Test
+    void theTotalTimeoutBoundsAStreamThatKeepsStalling() throws IOException {
+        upstream.enqueue(Fault.stallAfter(1));
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(20), Duration.ofSeconds(2));
+
+        try (WireStream stream = transport.open(chat(true), timeouts)) {
+            FrameReader reader = new FrameReader(stream.body(), Framing.SSE);
+            assertThat(reader.next()).isPresent();
+            assertThatThrownBy(reader::next).isInstanceOf(InterruptedIOException.class).hasMessageContaining("total timeout");
+        }
+    }
+
+    @Test
+    void closingAStreamEarlyAbortsItAndLeavesThePoolUsable() throws IOException {
+        upstream.enqueue(Fault.stallAfter(1));
+
+        WireStream stream = transport.open(chat(true), GENEROUS);
+        assertThat(new FrameReader(stream.body(), Framing.SSE).next()).isPresent();
+        stream.close();
+
+        assertThatThrownBy(() -> stream.body().read()).isInstanceOf(IOException.class);
+        assertThat(transport.send(chat(false), GENEROUS).status()).isEqualTo(200);
+    }
+
+    @Test
+    void malformedJsonIsDeliveredAsSentForTheAdapterToReject() {
+        upstream.enqueue(Fault.malformedJson());
+
+        WireResponse response = transport.send(chat(false), GENEROUS);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThatThrownBy(() -> new OpenAiAdapter(Ticker.SYSTEM).fromWire(response, null))
+                .isInstanceOf(GatewayException.UpstreamError.class).hasMessageContaining("malformed JSON");
+    }
+
+    @Test
+    void aTruncatedStreamEndsWithoutTheDoneMarker() throws IOException {
+        upstream.enqueue(Fault.truncate());
+
+        try (WireStream stream = transport.open(chat(true), GENEROUS)) {
+            List<String> data = frames(stream);
+            assertThat(data).isNotEmpty().doesNotContain("[DONE]");
+        }
+    }
+
+    @Test
+    void theContentTypeIsReportedAsTheUpstreamSentIt() {
+        upstream.enqueue(Fault.wrongContentType("text/html"));
+
+        WireResponse response = transport.send(chat(false), GENEROUS);
+
+        assertThat(response.headers().first("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+    }
+}

@@ -1,0 +1,149 @@
+package dev.switchboard.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.config.RoutingSettings;
+import dev.switchboard.core.ledger.Feedback;
+import dev.switchboard.core.ledger.Ledger;
+import dev.switchboard.core.ledger.LedgerStats;
+import dev.switchboard.core.ledger.StatsQuery;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.Message;
+import dev.switchboard.core.wire.Json;
+import dev.switchboard.core.wire.OpenAiCodec;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Switchboard's own API: the routing dry run, feedback, spend statistics and what the UI needs to know. */
+final class SwitchboardEndpoints {
+    private final Switchboard engine;
+    private final Gate gate;
+    private final long maxBody;
+
+    SwitchboardEndpoints(Switchboard engine, Gate gate) {
+        this.engine = engine;
+        this.gate = gate;
+        this.maxBody = engine.config().server().maxBodyBytes();
+    }
+
+    void register(HttpRouting.Builder routing) {
+        routing.post("/v1/route", gate.guard(this::route));
+        routing.post("/v1/feedback", gate.guard(this::feedback));
+        routing.get("/v1/switchboard/stats", gate.guard(this::stats));
+        routing.get("/v1/switchboard/info", gate.guard(this::info));
+    }
+
+    /** {@code {"prompt": "..."}} or a chat body ({@code messages}); the model defaults to the routed one. */
+    private void route(ServerRequest req, ServerResponse res, String requestId) {
+        JsonNode body = HttpIo.jsonBody(req, maxBody);
+        String autoModel = engine.config().routing().modelNames().getFirst();
+        ChatRequest chat;
+        if (body.has("messages")) {
+            ObjectNode withModel = ((ObjectNode) body.deepCopy());
+            if (!withModel.has("model")) withModel.put("model", autoModel);
+            chat = OpenAiCodec.parseChatRequest(withModel);
+        } else {
+            JsonNode prompt = body.get("prompt");
+            if (prompt == null || !prompt.isTextual()) {
+                throw new GatewayException.BadRequest("Send {\"prompt\": \"...\"} or a chat body with 'messages'.", "prompt");
+            }
+            chat = ChatRequest.builder(body.path("model").asText(autoModel)).message(Message.user(prompt.asText())).build();
+        }
+        var exchange = engine.newExchange(chat, HttpIo.credentials(req), requestId);
+        HttpIo.decomposeOption(req, exchange);
+        HttpIo.sendJson(res, 200, engine.explain(exchange));
+    }
+
+    /** {@code {"request_id": "...", "score": 0.8}} or {@code {"request_id": "...", "thumbs": "up"}}. */
+    private void feedback(ServerRequest req, ServerResponse res, String requestId) {
+        gate.authenticate(req);
+        JsonNode body = HttpIo.jsonBody(req, maxBody);
+        Ledger ledger = ledger();
+        String target = body.path("request_id").asText("");
+        if (target.isBlank()) throw new GatewayException.BadRequest("Missing required parameter: 'request_id'.", "request_id");
+        Feedback feedback;
+        if (body.has("score")) {
+            if (!body.get("score").isNumber()) throw new GatewayException.BadRequest("'score' must be a number from 0 to 1.", "score");
+            double score = body.get("score").asDouble();
+            if (score < 0 || score > 1) throw new GatewayException.BadRequest("'score' must be between 0 and 1.", "score");
+            feedback = Feedback.score(score);
+        } else if (body.has("thumbs")) {
+            String thumbs = body.get("thumbs").asText();
+            if (!thumbs.equals("up") && !thumbs.equals("down")) {
+                throw new GatewayException.BadRequest("'thumbs' must be 'up' or 'down'.", "thumbs");
+            }
+            feedback = Feedback.thumbs(thumbs.equals("up"));
+        } else {
+            throw new GatewayException.BadRequest("Send 'score' (0 to 1) or 'thumbs' ('up' or 'down').", "score");
+        }
+        int attached;
+        try {
+            attached = ledger.attachFeedback(target, feedback).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayException.Overloaded("Interrupted while recording feedback.", null);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new GatewayException.Overloaded("The ledger could not record feedback right now: " + e.getMessage(), null);
+        }
+        if (attached == 0) throw new GatewayException.NotFound("No ledger record for request id '" + target + "'.", "request_id", "request_not_found");
+        HttpIo.sendJson(res, 200, Json.object().put("ok", true).put("records", attached));
+    }
+
+    private void stats(ServerRequest req, ServerResponse res, String requestId) {
+        gate.authenticate(req);
+        LedgerStats s = ledger().stats(StatsQuery.ALL);
+        ObjectNode o = Json.object();
+        o.put("calls", s.calls());
+        o.put("errors", s.errors());
+        o.put("total_cost_usd", s.totalCostUsd());
+        o.put("top_tier_cost_usd", s.topTierCostUsd());
+        o.put("savings_usd", s.savingsUsd());
+        o.put("savings_share", s.savingsShare());
+        if (s.averageQuality().isPresent()) o.put("avg_quality", s.averageQuality().getAsDouble());
+        else o.putNull("avg_quality");
+        o.put("rated", s.ratedCalls());
+        o.set("by_tier", counts(s.callsByTier()));
+        o.set("by_model", counts(s.callsByModel()));
+        o.set("by_type", counts(s.callsByTaskType()));
+        HttpIo.sendJson(res, 200, o);
+    }
+
+    private static ObjectNode counts(Map<?, Long> counts) {
+        ObjectNode o = Json.object();
+        counts.forEach((k, v) -> o.put(String.valueOf(k), v));
+        return o;
+    }
+
+    /** No key needed: tells a client (the UI) whether it must ask for one, and the router's live parameters. */
+    private void info(ServerRequest req, ServerResponse res, String requestId) {
+        RoutingSettings r = engine.config().routing();
+        ObjectNode o = Json.object();
+        ObjectNode routing = o.putObject("routing");
+        routing.put("model", r.modelNames().getFirst());
+        ArrayNode aliases = routing.putArray("aliases");
+        r.modelNames().stream().skip(1).forEach(aliases::add);
+        routing.put("quality_weight", r.qualityWeight());
+        routing.put("cost_weight", r.costWeight());
+        routing.put("default_threshold", r.defaultThreshold());
+        ObjectNode thresholds = routing.putObject("thresholds");
+        r.thresholds().forEach(thresholds::put);
+        routing.put("decompose", r.decompose());
+        o.put("auth_required", engine.config().masterKey().isPresent());
+        o.put("ledger", engine.ledger().isPresent());
+        o.put("version", "0.1.0");
+        HttpIo.sendJson(res, 200, o);
+    }
+
+    private Ledger ledger() {
+        return engine.ledger().orElseThrow(() -> new GatewayException.NotFound(
+                "The routing ledger is off (switchboard.ledger.store: none).", null, "ledger_disabled"));
+    }
+}

@@ -1,0 +1,23 @@
+package dev.switchboard.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.spi.WireHeaders;
+import dev.switchboard.core.wire.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** A request as the fake upstream received it, for assertions. */
+public record RecordedRequest(String method, String path, WireHeaders headers, byte[] body) {
+    public String bodyText() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    public JsonNode bodyJson() {
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -90,10 +90,12 @@ async function errorFrom(response) {
 }
 
 /** fetch with the key; on 401 asks for a key once and retries. */
-async function call(path, { method = 'GET', body, signal } = {}, retried = false) {
+async function call(path, { method = 'GET', body, signal, requestId } = {}, retried = false) {
+  const h = headers(body !== undefined);
+  if (requestId) h['x-request-id'] = requestId;
   const response = await fetch(path, {
     method,
-    headers: headers(body !== undefined),
+    headers: h,
     body: body === undefined ? undefined : JSON.stringify(body),
     signal,
   });
@@ -101,7 +103,7 @@ async function call(path, { method = 'GET', body, signal } = {}, retried = false
     const err = await errorFrom(response);
     sessionStorage.removeItem(KEY_STORAGE);
     await askForKey(err.message);
-    return call(path, { method, body, signal }, true);
+    return call(path, { method, body, signal, requestId }, true);
   }
   if (!response.ok) throw await errorFrom(response);
   return response;
@@ -156,7 +158,8 @@ function renderInfo(info) {
 }
 
 function healthClass(h) {
-  if (!h || h === 'healthy') return 'ok';
+  if (!h) return 'none';
+  if (h === 'healthy') return 'ok';
   if (h === 'cooling-down' || h === 'half-open') return 'warn';
   return 'bad';
 }
@@ -172,7 +175,7 @@ function renderModels(models) {
     const s = m.switchboard || {};
     const d = (s.deployments || [])[0] || {};
     const simulated = s.simulated || m.owned_by === 'switchboard-simulated';
-    const health = s.health || 'unknown';
+    const health = s.health;
     return el('li', { class: 'model', dataset: { model: m.id } },
       el('div', { class: 'model-head' },
         s.tier !== undefined ? el('span', { class: 'tier', title: `Tier ${s.tier}` }, `T${s.tier}`) : null,
@@ -186,25 +189,38 @@ function renderModels(models) {
         el('dt', {}, 'Quality low · high'),
         el('dd', {}, s.quality ? `${pct(s.quality.low)} · ${pct(s.quality.high)}` : '–'),
         el('dt', {}, 'Health'),
-        el('dd', {}, el('span', { class: `dot ${healthClass(health)}`, 'aria-hidden': 'true' }), ` ${health}`)));
+        el('dd', {}, el('span', { class: `dot ${healthClass(health)}`, 'aria-hidden': 'true' }), ` ${health || 'not reported'}`)));
   }));
 }
 
 function renderStats(s) {
   $('stat-calls').textContent = String(s.calls ?? 0);
-  $('stat-quality').textContent = s.avg_quality === null || s.avg_quality === undefined ? '–' : pct(s.avg_quality);
+  $('stat-quality').textContent = typeof s.avg_quality === 'number'
+    ? `${pct(s.avg_quality)}${s.rated ? ` (${s.rated} rated)` : ''}` : 'no ratings yet';
   $('stat-cost').textContent = usd(s.total_cost_usd ?? 0);
   const share = s.top_tier_cost_usd > 0 ? ` (${pct(s.savings_usd / s.top_tier_cost_usd)})` : '';
   $('stat-savings').textContent = `${usd(s.savings_usd ?? 0)}${share}`;
 }
 
+const STATS_POLL_MS = 10000;
+
 async function refreshStats() {
+  if (state.info && state.info.ledger === false) {
+    $('stats-note').textContent = 'Stats come from the routing ledger, which is off (switchboard.ledger.store: none).';
+    return;
+  }
   try {
     renderStats(await getJson('/v1/switchboard/stats'));
+    $('stats-note').textContent = '';
   } catch (e) {
-    $('stat-calls').textContent = '–';
-    console.warn('stats unavailable', e);
+    $('stats-note').textContent = `Stats unavailable: ${e.message}`;
   }
+}
+
+/** The ledger writes in batches, so a call shows up in the stats a moment after its answer. */
+function refreshStatsSoon() {
+  refreshStats();
+  setTimeout(refreshStats, 1000);
 }
 
 async function refreshModels() {
@@ -223,7 +239,7 @@ function modelFor(part) {
 }
 
 function tierOf(part) {
-  const t = modelFor(part)?.switchboard?.tier;
+  const t = part.model_tier ?? modelFor(part)?.switchboard?.tier;
   return t === undefined ? null : `T${t}`;
 }
 
@@ -259,7 +275,8 @@ function routingCard(plan, { dryRun }) {
   const rows = parts.map((p) => {
     const tier = tierOf(p);
     const cands = (p.candidates || []).map((c) => el('tr', { class: c.chosen ? 'chosen' : '' },
-      el('td', {}, el('code', {}, c.model)), el('td', {}, pct(c.quality)), el('td', {}, usd(c.cost)),
+      el('td', {}, el('code', {}, c.model), c.tier !== undefined ? ` T${c.tier}` : ''), el('td', {}, pct(c.quality)),
+      el('td', {}, num2(c.cost)), el('td', {}, usd(c.expected_cost_usd)),
       el('td', {}, signed(c.utility)), el('td', {}, c.chosen ? 'chosen' : (c.reason || ''))));
     return el('li', { class: 'part', dataset: { partIndex: p.index } },
       el('details', {},
@@ -272,17 +289,19 @@ function routingCard(plan, { dryRun }) {
             el('span', { title: `complexity, tier ${p.tier || '–'}` },
               `complexity ${pct(p.complexity)}${p.tier ? ` (${String(p.tier).toLowerCase()})` : ''}`),
             el('span', { title: 'expected quality' }, `Q ${pct(p.quality)}`),
+            el('span', { title: `normalised cost${p.cost_basis ? ` (${p.cost_basis})` : ''}` }, `C ${num2(p.cost)}`),
             el('span', { title: 'utility β·Q − α·C' }, `U ${signed(p.utility)}`),
             el('span', { title: 'quality threshold for this task type' }, `threshold ${num2(p.threshold)}`))),
         el('div', { class: 'part-body' },
           el('p', { class: 'part-text' }, el('span', { class: 'muted' }, 'Sub-task: '), p.text || ''),
-          el('p', { class: 'reason' }, el('span', { class: 'muted' }, 'Why: '), p.reason || '–'),
+          el('p', { class: 'reason' }, el('span', { class: 'muted' }, 'Why: '), p.reason || p.rationale || '–'),
+          p.rationale && p.rationale !== p.reason ? el('p', { class: 'muted' }, p.rationale) : null,
           el('p', { class: 'muted' }, `Deployment ${p.deployment || '–'} · provider ${p.provider || '–'}`
-            + ` · ~${p.token_estimate ?? '–'} tokens · est. cost ${usd(p.cost)}`
+            + ` · ~${p.token_estimate ?? '–'} tokens · est. ${usd(p.expected_cost_usd)}`
             + (p.depends_on !== null && p.depends_on !== undefined ? ` · depends on part ${p.depends_on + 1}` : '')),
           cands.length ? el('table', { class: 'candidates' },
             el('caption', { class: 'visually-hidden' }, 'Candidates considered'),
-            el('thead', {}, el('tr', {}, ...['Model', 'Q', 'Cost', 'U', ''].map((h) => el('th', { scope: 'col' }, h)))),
+            el('thead', {}, el('tr', {}, ...['Model', 'Q', 'C', 'Est. cost', 'U', ''].map((h) => el('th', { scope: 'col' }, h)))),
             el('tbody', {}, ...cands)) : null)));
   });
   return el('section', { class: 'card routing-card', 'aria-label': 'Routing decision' },
@@ -300,8 +319,9 @@ function metaItem(name, value) {
 
 /** The response card: one tab per part plus a merged tab; text is streamed into it. */
 class ResponseCard {
-  constructor(plan, id) {
+  constructor(plan, id, requestId) {
     this.id = id;
+    this.requestId = requestId;
     this.plan = plan;
     this.parts = new Map(); // index -> {plan, text, result, tab, panel, body, meta}
     this.summary = null;
@@ -387,27 +407,53 @@ class ResponseCard {
     part.plan = { ...part.plan, ...result };
     part.tab.classList.toggle('failed', result.status === 'error');
     part.meta.replaceChildren(...this.metaFor(result));
-    if (result.status === 'error' && !part.text) {
-      part.text = `**This part failed:** ${result.error?.message || 'unknown error'}`;
-    }
     this.schedule();
+  }
+
+  failedParts() {
+    return [...this.parts.values()].filter((p) => p.result?.status === 'error').map((p) => p.result);
   }
 
   finish(summary) {
     this.summary = summary || {};
+    if (this.failedParts().length < this.parts.size) this.node.append(this.feedbackBar());
     this.schedule();
+  }
+
+  /** Ratings go to the ledger (POST /v1/feedback) and feed the average quality in the session stats. */
+  feedbackBar() {
+    const status = el('span', { class: 'muted', role: 'status' });
+    const rate = async (thumbs, button) => {
+      for (const b of bar.querySelectorAll('button')) { b.setAttribute('aria-pressed', String(b === button)); b.disabled = true; }
+      try {
+        await call('/v1/feedback', { method: 'POST', body: { request_id: this.requestId, thumbs } });
+        status.textContent = 'Thanks — recorded.';
+        refreshStatsSoon();
+      } catch (e) {
+        status.textContent = `Could not record the rating: ${e.message}`;
+        for (const b of bar.querySelectorAll('button')) b.disabled = false;
+      }
+    };
+    const up = el('button', { type: 'button', class: 'rate', 'aria-pressed': 'false', onclick: () => rate('up', up) }, 'Good answer');
+    const down = el('button', { type: 'button', class: 'rate', 'aria-pressed': 'false', onclick: () => rate('down', down) }, 'Poor answer');
+    const bar = el('div', { class: 'feedback', role: 'group', 'aria-label': 'Rate this answer' },
+      el('span', { class: 'muted' }, 'Rate this answer:'), up, down, status);
+    return bar;
   }
 
   metaFor(r) {
     const u = r.usage || {};
     const tokens = (u.prompt_tokens ?? null) !== null ? `${u.prompt_tokens} in → ${u.completion_tokens ?? 0} out` : null;
     const items = [
-      ['provider', r.provider ? `${r.provider}${r.model ? ` · ${r.model}` : ''}` : null],
+      ['provider', r.provider ? `${r.provider}${r.label ? ` · ${r.label}` : ''}${r.model ? ` · ${r.model}` : ''}` : null],
       ['latency', r.latency_ms !== undefined ? ms(r.latency_ms) : null],
       ['tokens', tokens],
       ['cost', r.cost_usd !== undefined ? usd(r.cost_usd) : null],
     ];
     const out = items.filter(([, v]) => v).map(([name, v]) => metaItem(name, v));
+    if (r.fallbacks > 0 && r.answered_model) {
+      out.push(metaItem('fallback', `answered by ${r.answered_model} after ${r.fallbacks} fallback${r.fallbacks === 1 ? '' : 's'}`));
+    }
     if (r.status === 'error') out.push(el('span', { class: 'meta-item error-text' }, `failed: ${r.error?.type || 'error'}`));
     return out;
   }
@@ -431,7 +477,8 @@ class ResponseCard {
 
   render() {
     for (const p of this.parts.values()) {
-      renderMarkdown(p.body, p.text);
+      const failure = p.result?.status === 'error' ? `**This part failed:** ${p.result.error?.message || 'unknown error'}` : '';
+      renderMarkdown(p.body, p.text || failure);
       p.body.setAttribute('aria-busy', String(!p.result));
     }
     renderMarkdown(this.merged.body, this.mergedText());
@@ -488,8 +535,10 @@ async function dryRun(prompt) {
 
 async function chat(prompt) {
   const model = state.info?.routing?.model || 'switchboard/auto';
+  const requestId = crypto.randomUUID();
   const response = await call('/v1/chat/completions', {
     method: 'POST',
+    requestId,
     body: { model, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: prompt }] },
   });
   const turn = ++state.turns;
@@ -498,7 +547,7 @@ async function chat(prompt) {
   const ensureCard = (plan) => {
     if (!card) {
       if (plan) append(routingCard(plan, { dryRun: false }));
-      card = new ResponseCard(plan || { parts: [] }, `turn-${turn}`);
+      card = new ResponseCard(plan || { parts: [] }, `turn-${turn}`, requestId);
       append(card.node);
     }
     return card;
@@ -514,19 +563,27 @@ async function chat(prompt) {
       return;
     }
     const ext = chunk.switchboard || {};
-    if (ext.event === 'plan') { ensureCard(ext); }
+    if (ext.event === 'plan') ensureCard(ext);
     const c = ensureCard(null);
-    if (ext.event === 'part_done') c.partDone(ext);
-    if (ext.event === 'summary') c.finish(ext);
+    // content chunks name their part; a part_done chunk may carry the part's last text (e.g. its failure note)
+    const partIndex = ext.part ?? (ext.event === 'part_done' ? ext.index : undefined) ?? 0;
     for (const choice of chunk.choices || []) {
       const text = choice.delta?.content;
-      if (text) c.delta(ext.part ?? 0, text);
+      if (text) c.delta(partIndex, text);
     }
+    if (ext.event === 'part_done') c.partDone(ext);
+    if (ext.event === 'summary') c.finish(ext);
   }
   if (!done) {
     append(errorCard('The answer stopped before it was complete', new Error('The stream ended without a final [DONE] event.')));
   } else if (card && !card.summary) {
     card.finish({});
+  }
+  const failed = card ? card.failedParts() : [];
+  if (failed.length) {
+    append(errorCard(`${failed.length} of ${card.parts.size} part${card.parts.size === 1 ? '' : 's'} failed`,
+      new Error(failed.map((p) => `${capitalise(typeLabel(p.task_type))} (${p.model || 'no model'}): ${p.error?.message || 'failed'}`)
+        .join(' — '))));
   }
 }
 
@@ -541,7 +598,7 @@ async function send(prompt) {
     append(errorCard(dry ? 'Routing failed' : 'The request failed', err));
   } finally {
     setBusy(false);
-    refreshStats();
+    refreshStatsSoon();
     refreshModels();
   }
 }
@@ -586,6 +643,7 @@ async function start() {
     append(errorCard('Could not read the gateway configuration', e));
   }
   await Promise.all([refreshModels(), refreshStats()]);
+  setInterval(() => { if (!document.hidden && !state.busy) refreshStats(); }, STATS_POLL_MS);
   document.body.dataset.ready = 'true';
 }
 

@@ -209,6 +209,22 @@ class UiIT {
     }
 
     @Test
+    void htmlInAnAnswerIsSanitisedBeforeItReachesThePage() {
+        Page page = open();
+        // the simulated models quote the request in their answer, so this HTML comes back inside the markdown
+        send(page, "Summarise this markup: <img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script>");
+        awaitFinished(page);
+        Locator answer = lastResponse(page).getByRole(AriaRole.TABPANEL).locator(".markdown");
+        assertThat(answer).containsText("Summarise this markup");
+        assertThat(answer.locator("img")).hasCount(1);
+        assertThat(answer.locator("img[onerror]")).hasCount(0);
+        assertThat(page.locator(".markdown script")).hasCount(0);
+        assertThat(page.evaluate("() => window.pwned === undefined")).isEqualTo(true);
+        // the user's own bubble is text, never markup
+        assertThat(page.locator(".bubble.user")).containsText("<script>");
+    }
+
+    @Test
     void shiftEnterAddsANewLineInsteadOfSending() {
         Page page = open();
         Locator box = page.getByLabel("Prompt", new Page.GetByLabelOptions().setExact(true));
@@ -227,7 +243,9 @@ class UiIT {
         assertThat(lastResponse(narrow).getByRole(AriaRole.TAB)).hasCount(3);
         Object overflow = narrow.evaluate("() => document.documentElement.scrollWidth - window.innerWidth");
         assertThat(((Number) overflow).intValue()).isLessThanOrEqualTo(0);
-        shot(narrow, "mobile-360");
+        shot(narrow, "mobile-360-answer");
+        narrow.locator(".routing-card").last().scrollIntoViewIfNeeded();
+        shot(narrow, "mobile-360-routing");
         narrow.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Show models and stats")).click();
         assertThat(narrow.locator("#sidebar")).isInViewport();
         assertThat(narrow.locator("#sidebar-close")).isFocused();

@@ -294,6 +294,7 @@ function routingCard(plan, { dryRun }) {
             el('span', { title: 'quality threshold for this task type' }, `threshold ${num2(p.threshold)}`))),
         el('div', { class: 'part-body' },
           el('p', { class: 'part-text' }, el('span', { class: 'muted' }, 'Sub-task: '), p.text || ''),
+          p.explanation ? el('p', { class: 'muted' }, `Split: ${p.explanation}`) : null,
           el('p', { class: 'reason' }, el('span', { class: 'muted' }, 'Why: '), p.reason || p.rationale || '–'),
           p.rationale && p.rationale !== p.reason ? el('p', { class: 'muted' }, p.rationale) : null,
           el('p', { class: 'muted' }, `Deployment ${p.deployment || '–'} · provider ${p.provider || '–'}`

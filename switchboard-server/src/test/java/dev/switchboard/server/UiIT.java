@@ -191,6 +191,9 @@ class UiIT {
         awaitFinished(page);
         assertThat(page.locator(".response-card")).hasCount(0);
         assertThat(page.locator(".error-card")).hasCount(0);
+        routing.locator(".part summary").first().click();
+        assertThat(routing.locator(".candidates").first()).isVisible();
+        shot(page, "dry-run");
     }
 
     @Test

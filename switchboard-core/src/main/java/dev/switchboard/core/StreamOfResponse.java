@@ -32,7 +32,8 @@ public final class StreamOfResponse {
                 deltas.add(new ToolCallDelta(i, Optional.of(call.id()), Optional.of(call.name()), Optional.of(call.arguments())));
             }
             if (!deltas.isEmpty()) chunks.add(ChatChunk.of(r.id(), r.created(), r.model(), ChunkChoice.toolCalls(c.index(), deltas)));
-            c.finishReason().ifPresent(f -> chunks.add(ChatChunk.of(r.id(), r.created(), r.model(), ChunkChoice.finish(c.index(), f))));
+            c.finishReason().ifPresent(f -> chunks.add(ChatChunk.of(r.id(), r.created(), r.model(),
+                    ChunkChoice.finish(c.index(), f, c.stopSequence()))));
         }
         r.usage().ifPresent(u -> chunks.add(ChatChunk.usage(r.id(), r.created(), r.model(), u)));
         return chunks;

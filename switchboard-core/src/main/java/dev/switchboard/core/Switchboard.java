@@ -69,6 +69,14 @@ public final class Switchboard implements AutoCloseable {
 
     public static Switchboard create(SwitchboardConfig config, Ticker ticker) {
         TokenCounter tokens = new TokenCounter();
+        ProviderRegistry providers = ProviderRegistry.discover(ticker, tokens);
+        try {
+            // Provider-specific settings (e.g. simulation knobs) are checked now, so bad config refuses to start.
+            config.deployments().forEach(d -> providers.forDeployment(d).adapter().validate(d));
+        } catch (RuntimeException e) {
+            providers.close();
+            throw e;
+        }
         Optional<Ledger> ledger = ServiceLoader.load(LedgerStoreProvider.class).findFirst()
                 .flatMap(p -> p.open(config.ledger()))
                 .map(store -> Ledger.start(store, config.ledger(), ticker));
@@ -76,7 +84,7 @@ public final class Switchboard implements AutoCloseable {
             LOG.warning("switchboard.ledger.store is " + config.ledger().store().key()
                     + " but no ledger storage is on the class path (add switchboard-storage); the ledger is off");
         }
-        return new Switchboard(config, ProviderRegistry.discover(ticker, tokens), ledger, ticker, tokens);
+        return new Switchboard(config, providers, ledger, ticker, tokens);
     }
 
     /** Reads and validates a YAML config file (throws {@link dev.switchboard.core.config.ConfigException}). */

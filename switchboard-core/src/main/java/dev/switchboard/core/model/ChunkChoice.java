@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
 
-/** The change to one choice carried by a stream chunk. */
+/**
+ * The change to one choice carried by a stream chunk.
+ *
+ * @param stopSequence on the finish chunk: the stop sequence that ended the answer, when the provider says which
+ */
 public record ChunkChoice(
         int index,
         Optional<Role> role,
@@ -13,10 +17,17 @@ public record ChunkChoice(
         List<ToolCallDelta> toolCalls,
         Optional<FinishReason> finishReason,
         Optional<JsonNode> logprobs,
-        Optional<String> refusal) {
+        Optional<String> refusal,
+        Optional<String> stopSequence) {
 
     public ChunkChoice {
         toolCalls = List.copyOf(toolCalls);
+    }
+
+    public ChunkChoice(int index, Optional<Role> role, Optional<String> content, Optional<String> reasoning,
+            List<ToolCallDelta> toolCalls, Optional<FinishReason> finishReason, Optional<JsonNode> logprobs,
+            Optional<String> refusal) {
+        this(index, role, content, reasoning, toolCalls, finishReason, logprobs, refusal, Optional.empty());
     }
 
     public static ChunkChoice role(int index, Role role) {
@@ -40,7 +51,11 @@ public record ChunkChoice(
     }
 
     public static ChunkChoice finish(int index, FinishReason reason) {
+        return finish(index, reason, Optional.empty());
+    }
+
+    public static ChunkChoice finish(int index, FinishReason reason, Optional<String> stopSequence) {
         return new ChunkChoice(index, Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
-                Optional.of(reason), Optional.empty(), Optional.empty());
+                Optional.of(reason), Optional.empty(), Optional.empty(), stopSequence);
     }
 }

@@ -66,6 +66,7 @@ class OpenAiProviderIT {
                   - model_name: embed
                     litellm_params: {model: openai/text-embedding-3-small, api_base: "%1$s", api_key: sk-local-test}
                     model_info: {mode: embedding}
+                router_settings: {num_retries: 0}
                 """.formatted(upstream.apiBase()));
     }
 
@@ -233,6 +234,14 @@ class OpenAiProviderIT {
         ChatStream stream = engine().stream(ChatRequest.builder("smart").message(Message.user("one two three four")).build());
 
         assertThatThrownBy(() -> drain(stream)).isInstanceOf(GatewayException.ConnectionFailed.class);
+    }
+
+    @Test
+    void aStreamAnsweredWithAPlainJsonBodyFailsInsteadOfEndingEmpty() {
+        upstream.enqueue(Fault.rawError(200, "{\"object\":\"chat.completion\",\"choices\":[]}"));
+
+        assertThatThrownBy(() -> engine().stream(ChatRequest.builder("smart").message(Message.user("hi")).build()))
+                .isInstanceOf(GatewayException.UpstreamError.class).hasMessageContaining("without sending any event");
     }
 
     @Test

@@ -1,0 +1,487 @@
+package dev.switchboard.core.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.TokenCounter;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ChatResponse;
+import dev.switchboard.core.model.Choice;
+import dev.switchboard.core.model.ContentPart;
+import dev.switchboard.core.model.FinishReason;
+import dev.switchboard.core.model.Message;
+import dev.switchboard.core.model.Role;
+import dev.switchboard.core.model.Tool;
+import dev.switchboard.core.model.ToolCall;
+import dev.switchboard.core.model.ToolChoice;
+import dev.switchboard.core.model.Usage;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+/**
+ * Anthropic's Messages API as an ingress format: a client's {@code POST /v1/messages} body ⇄ the canonical
+ * model, so Anthropic SDKs and tools work against any routed provider. References:
+ * https://docs.anthropic.com/en/api/messages, https://docs.anthropic.com/en/api/messages-count-tokens,
+ * https://docs.anthropic.com/en/api/models-list, https://docs.anthropic.com/en/api/errors.
+ *
+ * <p>What the canonical model does not carry is not forwarded: {@code cache_control} markers,
+ * {@code top_k}, a client's {@code thinking} configuration and a tool result's {@code is_error} flag.
+ * Signed thinking and document blocks are kept as raw content parts, which only the Anthropic upstream
+ * sends on. Streams are written by {@link AnthropicStreamEncoder}.
+ */
+public final class AnthropicMessagesCodec {
+    private AnthropicMessagesCodec() {}
+
+    // ------------------------------------------------------------------ requests
+
+    /** Validates and reads {@code POST /v1/messages}. Every problem is a 400 invalid_request_error. */
+    public static ChatRequest parseRequest(JsonNode body) {
+        return parse(body, true);
+    }
+
+    /** Reads {@code POST /v1/messages/count_tokens}: the same body without {@code max_tokens}. */
+    public static ChatRequest parseCountTokensRequest(JsonNode body) {
+        return parse(body, false);
+    }
+
+    /** Answers count_tokens: {@code {"input_tokens": n}}, counted with the gateway's tokenizer (an estimate). */
+    public static ObjectNode countTokens(JsonNode body, TokenCounter tokens) {
+        return Json.object().put("input_tokens", tokens.countPrompt(parseCountTokensRequest(body)));
+    }
+
+    private static ChatRequest parse(JsonNode body, boolean requireMaxTokens) {
+        if (body == null || !body.isObject()) throw bad("The request body must be a JSON object.", null);
+        ChatRequest.Builder b = ChatRequest.builder(requiredText(body, "model"));
+        JsonNode maxTokens = body.get("max_tokens");
+        if (present(maxTokens)) {
+            if (!maxTokens.isIntegralNumber() || !maxTokens.canConvertToInt()) {
+                throw bad("max_tokens: Input should be a valid integer", "max_tokens");
+            }
+            if (maxTokens.asInt() < 1) throw bad("max_tokens: Input should be greater than or equal to 1", "max_tokens");
+            b.maxTokens(maxTokens.asInt());
+        } else if (requireMaxTokens) {
+            throw bad("max_tokens: Field required", "max_tokens");
+        }
+
+        parseSystem(body.get("system")).ifPresent(b::message);
+        JsonNode messages = body.get("messages");
+        if (!present(messages)) throw bad("messages: Field required", "messages");
+        if (!messages.isArray()) throw bad("messages: Input should be a valid list", "messages");
+        if (messages.isEmpty()) throw bad("messages: at least one message is required", "messages");
+        for (int i = 0; i < messages.size(); i++) parseMessage(messages.get(i), "messages." + i).forEach(b::message);
+
+        JsonNode tools = body.get("tools");
+        if (present(tools)) {
+            if (!tools.isArray()) throw bad("tools: Input should be a valid list", "tools");
+            for (int i = 0; i < tools.size(); i++) b.tool(parseTool(tools.get(i), "tools." + i));
+        }
+        JsonNode toolChoice = body.get("tool_choice");
+        if (present(toolChoice)) parseToolChoice(toolChoice, b);
+        b.temperature(optNumber(body, "temperature", 0, 1));
+        b.topP(optNumber(body, "top_p", 0, 1));
+        JsonNode stop = body.get("stop_sequences");
+        if (present(stop)) {
+            if (!stop.isArray()) throw bad("stop_sequences: Input should be a valid list", "stop_sequences");
+            List<String> stops = new ArrayList<>();
+            for (int i = 0; i < stop.size(); i++) {
+                if (!stop.get(i).isTextual()) throw bad("stop_sequences." + i + ": Input should be a valid string", "stop_sequences");
+                stops.add(stop.get(i).asText());
+            }
+            b.stop(stops);
+        }
+        JsonNode metadata = body.get("metadata");
+        if (present(metadata)) {
+            if (!metadata.isObject()) throw bad("metadata: Input should be a valid dictionary", "metadata");
+            JsonNode userId = metadata.get("user_id");
+            if (present(userId)) {
+                if (!userId.isTextual()) throw bad("metadata.user_id: Input should be a valid string", "metadata.user_id");
+                b.user(userId.asText());
+            }
+        }
+        JsonNode stream = body.get("stream");
+        if (present(stream)) {
+            if (!stream.isBoolean()) throw bad("stream: Input should be a valid boolean", "stream");
+            b.stream(stream.asBoolean());
+        }
+        JsonNode thinking = body.get("thinking");
+        if (present(thinking) && !thinking.isObject()) throw bad("thinking: Input should be a valid dictionary", "thinking");
+        return b.includeUsage(true).build();
+    }
+
+    private static Optional<Message> parseSystem(JsonNode system) {
+        if (!present(system)) return Optional.empty();
+        if (system.isTextual()) return system.asText().isEmpty() ? Optional.empty() : Optional.of(Message.system(system.asText()));
+        if (!system.isArray()) throw bad("system: Input should be a valid string or a list of text blocks", "system");
+        List<ContentPart> parts = new ArrayList<>();
+        for (int i = 0; i < system.size(); i++) {
+            JsonNode block = system.get(i);
+            String path = "system." + i;
+            if (!block.isObject() || !"text".equals(block.path("type").asText())) {
+                throw bad(path + ": system blocks must be text blocks ({\"type\":\"text\",\"text\":...})", path);
+            }
+            parts.add(new ContentPart.Text(requiredText(block, "text", path + ".text")));
+        }
+        if (parts.isEmpty()) return Optional.empty();
+        return Optional.of(new Message(Role.SYSTEM, parts, false, Optional.empty(), List.of(), Optional.empty(),
+                Optional.empty(), Optional.empty()));
+    }
+
+    /** One Anthropic turn becomes one or more canonical messages: tool results are their own messages. */
+    private static List<Message> parseMessage(JsonNode m, String path) {
+        if (!m.isObject()) throw bad(path + ": Input should be a valid dictionary", path);
+        String role = requiredText(m, "role", path + ".role");
+        if (role.equals("system")) {
+            throw bad(path + ".role: Unexpected role \"system\". The Messages API accepts a top-level `system` "
+                    + "parameter, not \"system\" as an input message role.", path + ".role");
+        }
+        if (!role.equals("user") && !role.equals("assistant")) {
+            throw bad(path + ".role: Input should be 'user' or 'assistant'", path + ".role");
+        }
+        JsonNode content = m.get("content");
+        if (!present(content)) throw bad(path + ".content: Field required", path + ".content");
+        if (content.isTextual()) {
+            return List.of(role.equals("user") ? Message.user(content.asText()) : Message.assistant(content.asText()));
+        }
+        if (!content.isArray()) throw bad(path + ".content: Input should be a valid string or a list of content blocks",
+                path + ".content");
+        return role.equals("user") ? userMessages(content, path) : List.of(assistantMessage(content, path));
+    }
+
+    private static List<Message> userMessages(JsonNode content, String path) {
+        List<Message> out = new ArrayList<>();
+        List<ContentPart> pending = new ArrayList<>();
+        for (int i = 0; i < content.size(); i++) {
+            JsonNode block = content.get(i);
+            String bp = path + ".content." + i;
+            String type = blockType(block, bp);
+            switch (type) {
+                case "text" -> pending.add(new ContentPart.Text(requiredText(block, "text", bp + ".text")));
+                case "image" -> pending.add(image(block, bp));
+                case "document", "search_result" -> pending.add(new ContentPart.Other(type, block));
+                case "tool_result" -> {
+                    flushUser(out, pending);
+                    out.add(toolResult(block, bp));
+                }
+                case "tool_use", "thinking", "redacted_thinking" -> throw bad(bp + ": '" + type
+                        + "' blocks are only allowed in assistant messages", bp + ".type");
+                default -> throw bad(bp + ": unsupported content block type '" + type + "'", bp + ".type");
+            }
+        }
+        flushUser(out, pending);
+        return out;
+    }
+
+    private static void flushUser(List<Message> out, List<ContentPart> pending) {
+        if (pending.isEmpty()) return;
+        out.add(new Message(Role.USER, List.copyOf(pending), false, Optional.empty(), List.of(), Optional.empty(),
+                Optional.empty(), Optional.empty()));
+        pending.clear();
+    }
+
+    private static Message toolResult(JsonNode block, String path) {
+        String id = requiredText(block, "tool_use_id", path + ".tool_use_id");
+        JsonNode content = block.get("content");
+        List<ContentPart> parts = new ArrayList<>();
+        boolean isText = true;
+        if (!present(content)) {
+            parts.add(new ContentPart.Text(""));
+        } else if (content.isTextual()) {
+            parts.add(new ContentPart.Text(content.asText()));
+        } else if (content.isArray()) {
+            isText = false;
+            for (int i = 0; i < content.size(); i++) {
+                JsonNode inner = content.get(i);
+                String ip = path + ".content." + i;
+                switch (blockType(inner, ip)) {
+                    case "text" -> parts.add(new ContentPart.Text(requiredText(inner, "text", ip + ".text")));
+                    case "image" -> parts.add(image(inner, ip));
+                    default -> parts.add(new ContentPart.Other(inner.path("type").asText(), inner));
+                }
+            }
+        } else {
+            throw bad(path + ".content: Input should be a valid string or a list of content blocks", path + ".content");
+        }
+        JsonNode isError = block.get("is_error");
+        if (present(isError) && !isError.isBoolean()) throw bad(path + ".is_error: Input should be a valid boolean", path + ".is_error");
+        return new Message(Role.TOOL, parts, isText, Optional.empty(), List.of(), Optional.of(id), Optional.empty(),
+                Optional.empty());
+    }
+
+    private static Message assistantMessage(JsonNode content, String path) {
+        List<ContentPart> parts = new ArrayList<>();
+        List<ToolCall> calls = new ArrayList<>();
+        StringBuilder reasoning = new StringBuilder();
+        for (int i = 0; i < content.size(); i++) {
+            JsonNode block = content.get(i);
+            String bp = path + ".content." + i;
+            String type = blockType(block, bp);
+            switch (type) {
+                case "text" -> parts.add(new ContentPart.Text(requiredText(block, "text", bp + ".text")));
+                case "tool_use" -> {
+                    JsonNode input = block.get("input");
+                    if (!present(input) || !input.isObject()) throw bad(bp + ".input: Input should be a valid dictionary", bp + ".input");
+                    calls.add(new ToolCall(requiredText(block, "id", bp + ".id"), requiredText(block, "name", bp + ".name"),
+                            Json.text(input)));
+                }
+                case "thinking" -> {
+                    reasoning.append(requiredText(block, "thinking", bp + ".thinking"));
+                    // Only a signed block can go back to Anthropic; an unsigned one is reasoning text only.
+                    if (!block.path("signature").asText("").isEmpty()) parts.add(new ContentPart.Other(type, block));
+                }
+                case "redacted_thinking" -> parts.add(new ContentPart.Other(type, block));
+                case "tool_result", "image", "document" -> throw bad(bp + ": '" + type
+                        + "' blocks are only allowed in user messages", bp + ".type");
+                default -> throw bad(bp + ": unsupported content block type '" + type + "'", bp + ".type");
+            }
+        }
+        return new Message(Role.ASSISTANT, parts, false, Optional.empty(), calls, Optional.empty(),
+                reasoning.isEmpty() ? Optional.empty() : Optional.of(reasoning.toString()), Optional.empty());
+    }
+
+    /** base64 sources become data URLs (the canonical image form); url sources stay URLs. */
+    private static ContentPart image(JsonNode block, String path) {
+        JsonNode source = block.get("source");
+        if (!present(source) || !source.isObject()) throw bad(path + ".source: Field required", path + ".source");
+        String type = requiredText(source, "type", path + ".source.type");
+        return switch (type) {
+            case "base64" -> new ContentPart.Image("data:" + requiredText(source, "media_type", path + ".source.media_type")
+                    + ";base64," + requiredText(source, "data", path + ".source.data"), Optional.empty());
+            case "url" -> new ContentPart.Image(requiredText(source, "url", path + ".source.url"), Optional.empty());
+            default -> throw bad(path + ".source.type: image sources of type '" + type + "' are not supported; use "
+                    + "'base64' or 'url'", path + ".source.type");
+        };
+    }
+
+    private static Tool parseTool(JsonNode t, String path) {
+        if (!t.isObject()) throw bad(path + ": Input should be a valid dictionary", path);
+        JsonNode type = t.get("type");
+        if (present(type) && !(type.isTextual() && type.asText().equals("custom"))) {
+            throw new GatewayException.Unsupported(path + ".type: server tools ('" + type.asText()
+                    + "') are not supported by this gateway; define client tools with name and input_schema", path + ".type");
+        }
+        String name = requiredText(t, "name", path + ".name");
+        JsonNode schema = t.get("input_schema");
+        if (!present(schema)) throw bad(path + ".input_schema: Field required", path + ".input_schema");
+        if (!schema.isObject()) throw bad(path + ".input_schema: Input should be a valid dictionary", path + ".input_schema");
+        JsonNode description = t.get("description");
+        if (present(description) && !description.isTextual()) {
+            throw bad(path + ".description: Input should be a valid string", path + ".description");
+        }
+        return new Tool(name, present(description) ? Optional.of(description.asText()) : Optional.empty(), schema,
+                Optional.empty());
+    }
+
+    private static void parseToolChoice(JsonNode c, ChatRequest.Builder b) {
+        if (!c.isObject()) throw bad("tool_choice: Input should be a valid dictionary", "tool_choice");
+        String type = requiredText(c, "type", "tool_choice.type");
+        b.toolChoice(switch (type) {
+            case "auto" -> new ToolChoice.Auto();
+            case "any" -> new ToolChoice.Required();
+            case "none" -> new ToolChoice.None();
+            case "tool" -> new ToolChoice.Named(requiredText(c, "name", "tool_choice.name"));
+            default -> throw bad("tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'", "tool_choice.type");
+        });
+        JsonNode disable = c.get("disable_parallel_tool_use");
+        if (present(disable)) {
+            if (!disable.isBoolean()) {
+                throw bad("tool_choice.disable_parallel_tool_use: Input should be a valid boolean", "tool_choice");
+            }
+            if (disable.asBoolean()) b.parallelToolCalls(false);
+        }
+    }
+
+    // ------------------------------------------------------------------ responses
+
+    /** A complete answer as a Messages API {@code message} object. Only the first choice is written. */
+    public static ObjectNode writeResponse(ChatResponse r) {
+        ObjectNode o = Json.object();
+        o.put("id", messageId(r.id()));
+        o.put("type", "message");
+        o.put("role", "assistant");
+        o.put("model", r.model());
+        ArrayNode content = o.putArray("content");
+        Optional<Choice> choice = r.choices().stream().findFirst();
+        Message m = choice.map(Choice::message).orElse(Message.assistant(""));
+        m.reasoning().filter(t -> !t.isEmpty()).ifPresent(t -> content.add(thinkingBlock(t)));
+        String text = m.text();
+        if (text.isEmpty() && m.refusal().isPresent()) text = m.refusal().get();
+        if (!text.isEmpty()) content.add(Json.object().put("type", "text").put("text", text));
+        for (ToolCall call : m.toolCalls()) {
+            content.add(Json.object().put("type", "tool_use").put("id", call.id()).put("name", call.name())
+                    .set("input", toolInput(call)));
+        }
+        Optional<FinishReason> finish = choice.flatMap(Choice::finishReason);
+        Optional<String> stopSequence = choice.flatMap(Choice::stopSequence);
+        String stopReason = stopReason(finish, !m.toolCalls().isEmpty(), stopSequence);
+        o.put("stop_reason", stopReason);
+        if (stopReason.equals("stop_sequence")) o.put("stop_sequence", stopSequence.get());
+        else o.putNull("stop_sequence");
+        o.set("usage", writeUsage(r.usage().orElse(Usage.ZERO)));
+        return o;
+    }
+
+    static ObjectNode thinkingBlock(String text) {
+        // The gateway has no signature to give; an empty one marks the block as not verifiable by Anthropic.
+        return Json.object().put("type", "thinking").put("thinking", text).put("signature", "");
+    }
+
+    private static JsonNode toolInput(ToolCall call) {
+        if (call.arguments() == null || call.arguments().isBlank()) return Json.object();
+        try {
+            JsonNode node = Json.MAPPER.readTree(call.arguments());
+            if (node != null && node.isObject()) return node;
+        } catch (IOException e) {
+            // fall through
+        }
+        throw new GatewayException.UpstreamError("the model returned arguments for tool '" + call.name()
+                + "' that are not a JSON object", 502, null);
+    }
+
+    /**
+     * Canonical finish reasons in Anthropic's words. A reply with tool calls is {@code tool_use} whatever the
+     * upstream said (OpenAI reports {@code stop} for a forced tool call), unless it was cut off. A stop is
+     * {@code stop_sequence} only when the upstream said which sequence matched (OpenAI does not).
+     */
+    public static String stopReason(Optional<FinishReason> finish, boolean hasToolCalls, Optional<String> stopSequence) {
+        FinishReason f = finish.orElse(FinishReason.STOP);
+        if (hasToolCalls && f != FinishReason.LENGTH) return "tool_use";
+        return switch (f) {
+            case STOP -> stopSequence.isPresent() ? "stop_sequence" : "end_turn";
+            case LENGTH -> "max_tokens";
+            case TOOL_CALLS -> "tool_use";
+            case CONTENT_FILTER -> "refusal";
+        };
+    }
+
+    /** Anthropic's input_tokens exclude cache reads and writes; the canonical prompt count includes them. */
+    public static ObjectNode writeUsage(Usage u) {
+        ObjectNode o = Json.object();
+        o.put("input_tokens", Math.max(0, u.promptTokens() - u.cachedPromptTokens() - u.cacheWriteTokens()));
+        o.put("cache_creation_input_tokens", u.cacheWriteTokens());
+        o.put("cache_read_input_tokens", u.cachedPromptTokens());
+        o.put("output_tokens", u.completionTokens());
+        return o;
+    }
+
+    static String messageId(String id) {
+        return id == null || id.isBlank() ? "msg_" + java.util.UUID.randomUUID().toString().replace("-", "") : id;
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    /** {@code {"type":"error","error":{"type","message"}}}. */
+    public static ObjectNode writeError(GatewayException e) {
+        ObjectNode o = Json.object().put("type", "error");
+        o.putObject("error").put("type", errorType(e)).put("message", e.getMessage());
+        return o;
+    }
+
+    /** Anthropic's error type for a gateway error. */
+    public static String errorType(GatewayException e) {
+        return switch (e) {
+            case GatewayException.BadRequest x -> "invalid_request_error";
+            case GatewayException.ContextWindowExceeded x -> "invalid_request_error";
+            case GatewayException.ContentFiltered x -> "invalid_request_error";
+            case GatewayException.Unsupported x -> "invalid_request_error";
+            case GatewayException.AuthenticationFailed x -> "authentication_error";
+            case GatewayException.PermissionDenied x -> "permission_error";
+            case GatewayException.NotFound x -> "not_found_error";
+            case GatewayException.PayloadTooLarge x -> "request_too_large";
+            case GatewayException.RateLimited x -> "rate_limit_error";
+            case GatewayException.Overloaded x -> "overloaded_error";
+            case GatewayException.UpstreamTimeout x -> "timeout_error";
+            case GatewayException.UpstreamError x -> "api_error";
+            case GatewayException.ConnectionFailed x -> "api_error";
+            case GatewayException.Internal x -> "api_error";
+        };
+    }
+
+    /** The HTTP status an Anthropic client expects: the gateway's, except overloaded, which Anthropic sends as 529. */
+    public static int status(GatewayException e) {
+        return e instanceof GatewayException.Overloaded ? 529 : e.status();
+    }
+
+    /** The {@code retry-after} value in whole seconds (rounded up), when the error carries one. */
+    public static OptionalInt retryAfterSeconds(GatewayException e) {
+        if (e instanceof GatewayException.Retryable r && r.retryAfter().isPresent()) {
+            long millis = r.retryAfter().get().toMillis();
+            return OptionalInt.of((int) Math.min(Integer.MAX_VALUE, Math.max(0, (millis + 999) / 1000)));
+        }
+        return OptionalInt.empty();
+    }
+
+    // ------------------------------------------------------------------ models
+
+    /** One {@code GET /v1/models} item: {@code {"type":"model","id","display_name","created_at","lifecycle"}}. */
+    public static ObjectNode modelItem(String id, String displayName, Instant createdAt) {
+        return modelItem(id, displayName, createdAt, OptionalInt.empty(), OptionalInt.empty());
+    }
+
+    /** A model item that also states its context window ({@code max_input_tokens}) and output limit ({@code max_tokens}). */
+    public static ObjectNode modelItem(String id, String displayName, Instant createdAt, OptionalInt maxInputTokens,
+            OptionalInt maxOutputTokens) {
+        ObjectNode o = Json.object().put("type", "model").put("id", id).put("display_name", displayName)
+                .put("created_at", DateTimeFormatter.ISO_INSTANT.format(createdAt)).put("lifecycle", "active");
+        maxInputTokens.ifPresent(n -> o.put("max_input_tokens", n));
+        maxOutputTokens.ifPresent(n -> o.put("max_tokens", n));
+        return o;
+    }
+
+    /** The list page: {@code {"data":[...],"has_more":false,"first_id","last_id"}} (one page holds every model). */
+    public static ObjectNode modelList(List<ObjectNode> items) {
+        ObjectNode o = Json.object();
+        ArrayNode data = o.putArray("data");
+        items.forEach(data::add);
+        o.put("has_more", false);
+        if (items.isEmpty()) {
+            o.putNull("first_id");
+            o.putNull("last_id");
+        } else {
+            o.put("first_id", items.getFirst().path("id").asText());
+            o.put("last_id", items.getLast().path("id").asText());
+        }
+        return o;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String blockType(JsonNode block, String path) {
+        if (!block.isObject()) throw bad(path + ": Input should be a valid dictionary", path);
+        return requiredText(block, "type", path + ".type");
+    }
+
+    private static boolean present(JsonNode n) {
+        return n != null && !n.isNull() && !n.isMissingNode();
+    }
+
+    private static GatewayException.BadRequest bad(String message, String param) {
+        return new GatewayException.BadRequest(message, param);
+    }
+
+    private static String requiredText(JsonNode o, String field) {
+        return requiredText(o, field, field);
+    }
+
+    private static String requiredText(JsonNode o, String field, String path) {
+        JsonNode v = o.get(field);
+        if (!present(v)) throw bad(path + ": Field required", path);
+        if (!v.isTextual()) throw bad(path + ": Input should be a valid string", path);
+        return v.asText();
+    }
+
+    private static OptionalDouble optNumber(JsonNode o, String field, double min, double max) {
+        JsonNode v = o.get(field);
+        if (!present(v)) return OptionalDouble.empty();
+        if (!v.isNumber()) throw bad(field + ": Input should be a valid number", field);
+        double d = v.asDouble();
+        if (d < min || d > max) throw bad(field + ": Input should be between " + min + " and " + max, field);
+        return OptionalDouble.of(d);
+    }
+}

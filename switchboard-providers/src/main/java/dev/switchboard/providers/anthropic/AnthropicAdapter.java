@@ -1,0 +1,352 @@
+package dev.switchboard.providers.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.Ticker;
+import dev.switchboard.core.config.Deployment;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ChatResponse;
+import dev.switchboard.core.model.Choice;
+import dev.switchboard.core.model.ContentPart;
+import dev.switchboard.core.model.FinishReason;
+import dev.switchboard.core.model.Message;
+import dev.switchboard.core.model.ResponseFormat;
+import dev.switchboard.core.model.Role;
+import dev.switchboard.core.model.Tool;
+import dev.switchboard.core.model.ToolCall;
+import dev.switchboard.core.model.ToolChoice;
+import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.spi.ProviderAdapter;
+import dev.switchboard.core.spi.StreamDecoder;
+import dev.switchboard.core.spi.WireHeaders;
+import dev.switchboard.core.spi.WireRequest;
+import dev.switchboard.core.spi.WireResponse;
+import dev.switchboard.core.wire.Json;
+import dev.switchboard.providers.anthropic.AnthropicWire.ContentBlock;
+import dev.switchboard.providers.anthropic.AnthropicWire.InputMessage;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * Canonical chat ⇄ Anthropic's Messages API ({@code POST /v1/messages}). Reference:
+ * https://docs.anthropic.com/en/api/messages
+ *
+ * <p>Mapping notes:
+ * <ul>
+ *   <li>System and developer messages become the top-level {@code system} (a string for one message, text
+ *       blocks for several). Tool results become {@code tool_result} blocks in a user turn; consecutive user
+ *       turns are merged, since the API wants tool results first in the turn after the {@code tool_use}.</li>
+ *   <li>When a request sets both {@code temperature} and {@code top_p}, only {@code temperature} is sent:
+ *       Claude 4.5 and later models reject the pair.</li>
+ *   <li>{@code max_tokens} is required upstream: the request's value, else the deployment's
+ *       {@code max_output_tokens} (4096 unless configured).</li>
+ *   <li>{@code response_format} has no Messages API equivalent; json_object and json_schema are asked for
+ *       with an instruction appended to {@code system} (best effort, not enforced by the API).</li>
+ *   <li>Thinking blocks are sent back only when they carry Anthropic's signature (kept as raw content parts
+ *       by the Anthropic ingress); unsigned reasoning text is dropped, as the API would reject it.</li>
+ *   <li>{@code thinking}, {@code top_k}, {@code service_tier} and {@code cache_control} (automatic prompt
+ *       caching, e.g. {@code {type: ephemeral}}) may be set per deployment in {@code litellm_params};
+ *       {@code anthropic-beta} and other headers come from the deployment's headers. Thinking is left out of a
+ *       request whose last assistant tool turn has no signed thinking block, which the API would reject.</li>
+ * </ul>
+ */
+public final class AnthropicAdapter implements ProviderAdapter {
+    static final String DEFAULT_API_BASE = "https://api.anthropic.com";
+    /** Content parts that only the Messages API understands; the Anthropic ingress keeps them verbatim. */
+    private static final Set<String> RAW_BLOCK_TYPES = Set.of("thinking", "redacted_thinking", "document",
+            "search_result");
+
+    private final Ticker ticker;
+
+    public AnthropicAdapter(Ticker ticker) {
+        this.ticker = ticker;
+    }
+
+    @Override
+    public String id() {
+        return "anthropic";
+    }
+
+    // ------------------------------------------------------------------ request
+
+    @Override
+    public WireRequest toWire(ChatRequest request, Deployment target) {
+        byte[] body = AnthropicWire.write(toMessagesRequest(request, target));
+        WireHeaders.Builder headers = WireHeaders.builder()
+                .add("content-type", "application/json")
+                .add("anthropic-version", AnthropicWire.API_VERSION);
+        target.apiKey().ifPresent(key -> headers.add("x-api-key", key.value()));
+        // Deployment headers (anthropic-beta, a pinned anthropic-version, ...) win over the defaults.
+        target.headers().forEach(headers::set);
+        return WireRequest.post(messagesUri(target.apiBase()), headers.build(), body);
+    }
+
+    static URI messagesUri(Optional<URI> apiBase) {
+        String base = apiBase.map(URI::toString).orElse(DEFAULT_API_BASE);
+        while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
+        if (base.endsWith("/v1/messages")) return URI.create(base);
+        if (base.endsWith("/v1")) return URI.create(base + "/messages");
+        return URI.create(base + "/v1/messages");
+    }
+
+    AnthropicWire.MessagesRequest toMessagesRequest(ChatRequest request, Deployment target) {
+        if (request.n().isPresent() && request.n().getAsInt() > 1) {
+            throw new GatewayException.Unsupported("anthropic returns one answer per request; 'n' must be 1", "n");
+        }
+        if (request.logprobs()) {
+            throw new GatewayException.Unsupported("anthropic does not return log probabilities", "logprobs");
+        }
+        List<String> systemTexts = new ArrayList<>();
+        List<InputMessage> messages = new ArrayList<>();
+        for (int i = 0; i < request.messages().size(); i++) {
+            Message m = request.messages().get(i);
+            String path = "messages[" + i + "]";
+            switch (m.role()) {
+                case SYSTEM, DEVELOPER -> {
+                    String text = m.text();
+                    if (!text.isEmpty()) systemTexts.add(text);
+                }
+                case USER -> append(messages, "user", userBlocks(m, path));
+                case TOOL -> append(messages, "user", List.of(toolResult(m, path)));
+                case ASSISTANT -> append(messages, "assistant", assistantBlocks(m, path));
+            }
+        }
+        formatInstruction(request.responseFormat()).ifPresent(systemTexts::add);
+        Optional<JsonNode> system = Optional.empty();
+        if (systemTexts.size() == 1) {
+            system = Optional.of(Json.NODES.textNode(systemTexts.getFirst()));
+        } else if (systemTexts.size() > 1) {
+            ArrayNode blocks = Json.NODES.arrayNode();
+            for (String t : systemTexts) blocks.add(Json.object().put("type", "text").put("text", t));
+            system = Optional.of(blocks);
+        }
+
+        List<AnthropicWire.ToolDefinition> tools = new ArrayList<>();
+        for (Tool t : request.tools()) tools.add(new AnthropicWire.ToolDefinition(t.name(), t.description(), t.parameters()));
+        Optional<AnthropicWire.ToolChoice> toolChoice = toolChoice(request);
+
+        int maxTokens = request.maxTokens().orElse(target.info().maxOutputTokens());
+        Optional<AnthropicWire.Metadata> metadata = request.user().map(AnthropicWire.Metadata::new);
+        JsonNode params = target.params();
+        Optional<JsonNode> thinking = Optional.ofNullable(params.get("thinking")).filter(JsonNode::isObject);
+        // With thinking on, the API wants the last assistant tool turn to start with its signed thinking; history
+        // from another provider has none, so that request goes without thinking instead of failing.
+        if (thinking.isPresent() && toolTurnWithoutThinking(messages)) thinking = Optional.empty();
+        OptionalInt topK = params.path("top_k").canConvertToInt() ? OptionalInt.of(params.get("top_k").asInt())
+                : OptionalInt.empty();
+        Optional<JsonNode> cacheControl = Optional.ofNullable(params.get("cache_control")).filter(JsonNode::isObject);
+        Optional<String> serviceTier = Optional.ofNullable(params.get("service_tier")).filter(JsonNode::isTextual)
+                .map(JsonNode::asText);
+        // Claude 4.5 and later reject temperature together with top_p ("use only one"); temperature wins.
+        OptionalDouble topP = request.temperature().isPresent() ? OptionalDouble.empty() : request.topP();
+        return new AnthropicWire.MessagesRequest(target.upstreamModel(), maxTokens, messages, system, request.stop(),
+                request.temperature(), topP, topK, tools, toolChoice, metadata, thinking, cacheControl, serviceTier,
+                request.stream());
+    }
+
+    private static boolean toolTurnWithoutThinking(List<InputMessage> messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            InputMessage m = messages.get(i);
+            if (!m.role().equals("assistant")) continue;
+            boolean usesTools = m.content().stream().anyMatch(b -> b instanceof AnthropicWire.ToolUseBlock);
+            String first = m.content().getFirst().type();
+            return usesTools && !first.equals("thinking") && !first.equals("redacted_thinking");
+        }
+        return false;
+    }
+
+    /** Adds a turn, merging it into the previous one when both have the same role. */
+    private static void append(List<InputMessage> messages, String role, List<ContentBlock> blocks) {
+        if (blocks.isEmpty()) return; // the API rejects empty turns
+        if (!messages.isEmpty() && messages.getLast().role().equals(role)) {
+            List<ContentBlock> merged = new ArrayList<>(messages.getLast().content());
+            merged.addAll(blocks);
+            messages.set(messages.size() - 1, new InputMessage(role, merged));
+        } else {
+            messages.add(new InputMessage(role, new ArrayList<>(blocks)));
+        }
+    }
+
+    private static List<ContentBlock> userBlocks(Message m, String path) {
+        List<ContentBlock> blocks = new ArrayList<>();
+        for (ContentPart part : m.content()) {
+            switch (part) {
+                case ContentPart.Text t -> {
+                    if (!t.text().isEmpty()) blocks.add(AnthropicWire.TextBlock.of(t.text()));
+                }
+                case ContentPart.Image img -> blocks.add(image(img, path));
+                case ContentPart.Other other -> blocks.add(raw(other, path));
+            }
+        }
+        return blocks;
+    }
+
+    private static ContentBlock image(ContentPart.Image img, String path) {
+        if (img.isDataUrl()) {
+            String mediaType = img.dataMediaType().orElseThrow(() -> new GatewayException.BadRequest(
+                    "The image data URL in '" + path + "' has no media type.", path));
+            String data = img.dataBase64().orElseThrow(() -> new GatewayException.BadRequest(
+                    "The image data URL in '" + path + "' has no base64 payload.", path));
+            return AnthropicWire.ImageBlock.of(AnthropicWire.ImageSource.base64(mediaType, data));
+        }
+        return AnthropicWire.ImageBlock.of(AnthropicWire.ImageSource.url(img.url()));
+    }
+
+    private static ContentBlock raw(ContentPart.Other other, String path) {
+        if (!RAW_BLOCK_TYPES.contains(other.type()) || !other.json().isObject()) {
+            throw new GatewayException.Unsupported("anthropic does not accept content parts of type '" + other.type()
+                    + "' (in '" + path + "')", path);
+        }
+        return new AnthropicWire.Raw((ObjectNode) other.json());
+    }
+
+    private static ContentBlock toolResult(Message m, String path) {
+        String id = m.toolCallId().orElseThrow(() -> new GatewayException.BadRequest(
+                "Tool message '" + path + "' has no tool_call_id.", path + ".tool_call_id"));
+        boolean onlyText = m.content().stream().allMatch(p -> p instanceof ContentPart.Text);
+        if (onlyText) return AnthropicWire.ToolResultBlock.of(id, Json.NODES.textNode(m.text()));
+        ArrayNode blocks = Json.NODES.arrayNode();
+        for (ContentBlock b : userBlocks(m, path)) blocks.add(AnthropicWire.MAPPER.valueToTree(b));
+        return AnthropicWire.ToolResultBlock.of(id, blocks);
+    }
+
+    private static List<ContentBlock> assistantBlocks(Message m, String path) {
+        List<ContentBlock> blocks = new ArrayList<>();
+        // Signed thinking first: the API wants an assistant turn to start with its thinking.
+        for (ContentPart part : m.content()) {
+            if (part instanceof ContentPart.Other o && (o.type().equals("thinking") || o.type().equals("redacted_thinking"))) {
+                blocks.add(raw(o, path));
+            }
+        }
+        for (ContentPart part : m.content()) {
+            switch (part) {
+                case ContentPart.Text t -> {
+                    if (!t.text().isEmpty()) blocks.add(AnthropicWire.TextBlock.of(t.text()));
+                }
+                case ContentPart.Image img -> blocks.add(image(img, path));
+                case ContentPart.Other o -> {
+                    if (!o.type().equals("thinking") && !o.type().equals("redacted_thinking")) blocks.add(raw(o, path));
+                }
+            }
+        }
+        for (int i = 0; i < m.toolCalls().size(); i++) {
+            ToolCall call = m.toolCalls().get(i);
+            blocks.add(AnthropicWire.ToolUseBlock.of(call.id(), call.name(),
+                    toolInput(call.arguments(), path + ".tool_calls[" + i + "]")));
+        }
+        return blocks;
+    }
+
+    /** Tool arguments are JSON text canonically; the API wants an object. */
+    private static JsonNode toolInput(String arguments, String path) {
+        if (arguments == null || arguments.isBlank()) return Json.object();
+        try {
+            JsonNode node = Json.MAPPER.readTree(arguments);
+            if (node != null && node.isObject()) return node;
+        } catch (IOException e) {
+            // fall through
+        }
+        throw new GatewayException.BadRequest("The arguments of '" + path + "' are not a JSON object; anthropic "
+                + "needs tool input as an object.", path + ".function.arguments");
+    }
+
+    private static Optional<AnthropicWire.ToolChoice> toolChoice(ChatRequest request) {
+        boolean noParallel = request.parallelToolCalls().map(p -> !p).orElse(false);
+        Optional<Boolean> disable = noParallel ? Optional.of(true) : Optional.empty();
+        if (request.toolChoice().isEmpty()) {
+            return noParallel && !request.tools().isEmpty()
+                    ? Optional.of(new AnthropicWire.ToolChoice("auto", Optional.empty(), disable))
+                    : Optional.empty();
+        }
+        return Optional.of(switch (request.toolChoice().get()) {
+            case ToolChoice.Auto a -> new AnthropicWire.ToolChoice("auto", Optional.empty(), disable);
+            case ToolChoice.Required r -> new AnthropicWire.ToolChoice("any", Optional.empty(), disable);
+            case ToolChoice.Named n -> new AnthropicWire.ToolChoice("tool", Optional.of(n.name()), disable);
+            case ToolChoice.None n -> new AnthropicWire.ToolChoice("none", Optional.empty(), Optional.empty());
+        });
+    }
+
+    static Optional<String> formatInstruction(Optional<ResponseFormat> format) {
+        if (format.isEmpty()) return Optional.empty();
+        return switch (format.get()) {
+            case ResponseFormat.Text t -> Optional.empty();
+            case ResponseFormat.JsonObject j -> Optional.of("Respond with a single valid JSON object and nothing else: "
+                    + "no prose, no code fences.");
+            case ResponseFormat.JsonSchema s -> Optional.of("Respond with a single valid JSON object that conforms to "
+                    + "this JSON Schema" + s.description().map(d -> " (" + d + ")").orElse("") + ", and nothing else: "
+                    + "no prose, no code fences.\nSchema \"" + s.name() + "\": " + Json.text(s.schema()));
+        };
+    }
+
+    // ------------------------------------------------------------------ response
+
+    @Override
+    public ChatResponse fromWire(WireResponse response, ChatRequest request) {
+        AnthropicWire.MessageResponse m;
+        try {
+            m = AnthropicWire.read(response.body(), AnthropicWire.MessageResponse.class);
+        } catch (IOException | RuntimeException e) {
+            throw new GatewayException.UpstreamError("anthropic returned a malformed message: " + e.getMessage(), 502, null);
+        }
+        if (m == null || m.id() == null) throw new GatewayException.UpstreamError("anthropic returned no message", 502, null);
+        StringBuilder text = new StringBuilder();
+        StringBuilder reasoning = new StringBuilder();
+        List<ToolCall> calls = new ArrayList<>();
+        for (ContentBlock block : m.content()) {
+            switch (block) {
+                case AnthropicWire.TextBlock t -> text.append(t.text());
+                case AnthropicWire.ToolUseBlock u -> calls.add(new ToolCall(u.id(), u.name(),
+                        u.input() == null || u.input().isNull() ? "{}" : Json.text(u.input())));
+                case AnthropicWire.ThinkingBlock th -> reasoning.append(th.thinking() == null ? "" : th.thinking());
+                default -> { /* redacted thinking, server tool blocks: nothing canonical to carry */ }
+            }
+        }
+        List<ContentPart> parts = text.isEmpty() && !calls.isEmpty() ? List.of() : List.of(new ContentPart.Text(text.toString()));
+        Message message = new Message(Role.ASSISTANT, parts, true, Optional.empty(), calls, Optional.empty(),
+                reasoning.isEmpty() ? Optional.empty() : Optional.of(reasoning.toString()), Optional.empty());
+        Optional<FinishReason> finish = m.stopReason().map(AnthropicAdapter::finishReason);
+        return new ChatResponse(m.id(), ticker.epochSeconds(), m.model() == null ? "" : m.model(),
+                List.of(new Choice(0, message, finish, Optional.empty(), stopSequence(m.stopReason(), m.stopSequence()))),
+                m.usage().map(AnthropicAdapter::usage),
+                Optional.empty(), Optional.empty());
+    }
+
+    /** The matched sequence, only when it is what stopped the answer. */
+    static Optional<String> stopSequence(Optional<String> stopReason, Optional<String> stopSequence) {
+        return stopReason.filter("stop_sequence"::equals).flatMap(r -> stopSequence);
+    }
+
+    /** end_turn, stop_sequence and pause_turn stop; max_tokens is length; refusal is a content filter. */
+    static FinishReason finishReason(String stopReason) {
+        return switch (stopReason) {
+            case "max_tokens", "model_context_window_exceeded" -> FinishReason.LENGTH;
+            case "tool_use" -> FinishReason.TOOL_CALLS;
+            case "refusal" -> FinishReason.CONTENT_FILTER;
+            default -> FinishReason.STOP;
+        };
+    }
+
+    /** Canonical prompt tokens include cache reads and writes (as OpenAI counts them); Anthropic's exclude them. */
+    static Usage usage(AnthropicWire.Usage u) {
+        int prompt = u.inputTokens() + u.cacheCreationInputTokens() + u.cacheReadInputTokens();
+        return new Usage(prompt, u.outputTokens(), u.cacheReadInputTokens(), u.cacheCreationInputTokens(), 0);
+    }
+
+    @Override
+    public StreamDecoder newStreamDecoder(ChatRequest request) {
+        return new AnthropicStreamDecoder(ticker);
+    }
+
+    @Override
+    public GatewayException mapError(int status, WireHeaders headers, byte[] body) {
+        return AnthropicErrors.fromResponse(status, headers, body);
+    }
+}

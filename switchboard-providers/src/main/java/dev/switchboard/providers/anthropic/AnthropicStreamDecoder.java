@@ -1,0 +1,160 @@
+package dev.switchboard.providers.anthropic;
+
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.Ticker;
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.model.ChunkChoice;
+import dev.switchboard.core.model.Role;
+import dev.switchboard.core.model.ToolCallDelta;
+import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.spi.Frame;
+import dev.switchboard.core.spi.StreamDecoder;
+import dev.switchboard.core.wire.Json;
+import dev.switchboard.providers.anthropic.AnthropicWire.StreamEvent;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Anthropic's streaming event grammar → canonical chunks. Reference:
+ * https://docs.anthropic.com/en/docs/build-with-claude/streaming
+ *
+ * <pre>
+ * message_start → content_block_start / content_block_delta* / content_block_stop (per block)
+ *               → message_delta (stop_reason, cumulative usage) → message_stop
+ * </pre>
+ * with {@code ping} anywhere and {@code error} ending the stream. Output: a role chunk, then content,
+ * reasoning and tool-call deltas (each {@code tool_use} block gets the next tool-call index), a finish chunk
+ * at message_delta and a usage chunk at message_stop.
+ */
+public final class AnthropicStreamDecoder implements StreamDecoder {
+    private final Ticker ticker;
+    private String id = "";
+    private String model = "";
+    private long created;
+    private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
+    private int inputTokens;
+    private int outputTokens;
+    private int cacheWrite;
+    private int cacheRead;
+    private boolean done;
+
+    public AnthropicStreamDecoder(Ticker ticker) {
+        this.ticker = ticker;
+    }
+
+    @Override
+    public List<ChatChunk> decode(Frame frame) {
+        StreamEvent event;
+        try {
+            event = AnthropicWire.read(frame.data(), StreamEvent.class);
+        } catch (IOException | RuntimeException e) {
+            throw new GatewayException.UpstreamError("anthropic sent a malformed stream event: " + e.getMessage(), 502, null);
+        }
+        return switch (event) {
+            case AnthropicWire.MessageStart s -> start(s);
+            case AnthropicWire.ContentBlockStart s -> blockStart(s);
+            case AnthropicWire.ContentBlockDelta d -> blockDelta(d);
+            case AnthropicWire.MessageDelta d -> messageDelta(d);
+            case AnthropicWire.MessageStop s -> {
+                done = true;
+                yield List.of(ChatChunk.usage(id, created, model, usage()));
+            }
+            case AnthropicWire.ErrorEvent e -> {
+                done = true;
+                throw AnthropicErrors.fromStreamError(e.error());
+            }
+            case AnthropicWire.ContentBlockStop s -> List.of();
+            case AnthropicWire.Ping p -> List.of();
+            case AnthropicWire.UnknownEvent u -> List.of();
+        };
+    }
+
+    private List<ChatChunk> start(AnthropicWire.MessageStart s) {
+        created = ticker.epochSeconds();
+        if (s.message() != null) {
+            id = s.message().id() == null ? "" : s.message().id();
+            model = s.message().model() == null ? "" : s.message().model();
+            s.message().usage().ifPresent(u -> {
+                inputTokens = u.inputTokens();
+                outputTokens = u.outputTokens();
+                cacheWrite = u.cacheCreationInputTokens();
+                cacheRead = u.cacheReadInputTokens();
+            });
+        }
+        return List.of(chunk(ChunkChoice.role(0, Role.ASSISTANT)));
+    }
+
+    private List<ChatChunk> blockStart(AnthropicWire.ContentBlockStart s) {
+        return switch (s.contentBlock()) {
+            case AnthropicWire.ToolUseBlock u -> {
+                int toolIndex = toolIndexByBlock.size();
+                toolIndexByBlock.put(s.index(), toolIndex);
+                // Input normally follows as input_json_delta; a start block that already holds it passes it on.
+                boolean hasInput = u.input() != null && u.input().isObject() && !u.input().isEmpty();
+                String arguments = hasInput ? Json.text(u.input()) : "";
+                yield List.of(chunk(ChunkChoice.toolCalls(0, List.of(
+                        new ToolCallDelta(toolIndex, Optional.of(u.id()), Optional.of(u.name()), Optional.of(arguments))))));
+            }
+            case AnthropicWire.TextBlock t when t.text() != null && !t.text().isEmpty() ->
+                    List.of(chunk(ChunkChoice.content(0, t.text())));
+            case AnthropicWire.ThinkingBlock t when t.thinking() != null && !t.thinking().isEmpty() ->
+                    List.of(chunk(ChunkChoice.reasoning(0, t.thinking())));
+            case null, default -> List.of();
+        };
+    }
+
+    private List<ChatChunk> blockDelta(AnthropicWire.ContentBlockDelta d) {
+        return switch (d.delta()) {
+            case AnthropicWire.TextDelta t -> List.of(chunk(ChunkChoice.content(0, t.text())));
+            case AnthropicWire.ThinkingDelta t -> List.of(chunk(ChunkChoice.reasoning(0, t.thinking())));
+            case AnthropicWire.InputJsonDelta j -> {
+                Integer toolIndex = toolIndexByBlock.get(d.index());
+                // Input of blocks without a canonical form (server_tool_use) is not passed on.
+                if (toolIndex == null || j.partialJson() == null || j.partialJson().isEmpty()) yield List.of();
+                yield List.of(chunk(ChunkChoice.toolCalls(0, List.of(
+                        new ToolCallDelta(toolIndex, Optional.empty(), Optional.empty(), Optional.of(j.partialJson()))))));
+            }
+            // The signature has no canonical home; citations are not modelled.
+            case AnthropicWire.SignatureDelta s -> List.of();
+            case AnthropicWire.UnknownDelta u -> List.of();
+            case null -> List.of();
+        };
+    }
+
+    private List<ChatChunk> messageDelta(AnthropicWire.MessageDelta d) {
+        d.usage().ifPresent(u -> {
+            outputTokens = u.outputTokens();
+            u.inputTokens().ifPresent(v -> inputTokens = v);
+            u.cacheCreationInputTokens().ifPresent(v -> cacheWrite = v);
+            u.cacheReadInputTokens().ifPresent(v -> cacheRead = v);
+        });
+        Optional<String> stop = d.delta() == null ? Optional.empty() : d.delta().stopReason();
+        Optional<String> sequence = d.delta() == null ? Optional.empty()
+                : AnthropicAdapter.stopSequence(stop, d.delta().stopSequence());
+        return stop.map(reason -> List.of(chunk(ChunkChoice.finish(0, AnthropicAdapter.finishReason(reason), sequence))))
+                .orElse(List.of());
+    }
+
+    private Usage usage() {
+        return AnthropicAdapter.usage(new AnthropicWire.Usage(inputTokens, outputTokens, cacheWrite, cacheRead));
+    }
+
+    private ChatChunk chunk(ChunkChoice choice) {
+        return ChatChunk.of(id, created, model, choice);
+    }
+
+    @Override
+    public boolean done() {
+        return done;
+    }
+
+    /** A body that ends before message_stop was cut off: the client must not mistake it for a full answer. */
+    @Override
+    public List<ChatChunk> finish() {
+        if (!done) throw new GatewayException.ConnectionFailed("anthropic stream ended before message_stop", null);
+        return List.of();
+    }
+}

@@ -1,0 +1,112 @@
+package dev.switchboard.providers.anthropic;
+
+import static dev.switchboard.providers.anthropic.AnthropicFixtures.bytes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.TokenCounter;
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ChatResponse;
+import dev.switchboard.core.spi.Frame;
+import dev.switchboard.core.spi.FrameReader;
+import dev.switchboard.core.spi.Framing;
+import dev.switchboard.core.spi.StreamDecoder;
+import dev.switchboard.core.spi.WireHeaders;
+import dev.switchboard.core.spi.WireResponse;
+import dev.switchboard.core.wire.AnthropicMessagesCodec;
+import dev.switchboard.core.wire.AnthropicStreamEncoder;
+import dev.switchboard.core.wire.Json;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An Anthropic client talking to an Anthropic upstream through the canonical model: what goes in must come
+ * out (the ingress codec and the adapter are each other's inverse for everything both model).
+ */
+class AnthropicRoundTripContractTest {
+    private final AnthropicAdapter adapter = new AnthropicAdapter(AnthropicFixtures.FIXED_TIME);
+
+    @Test
+    void forwardsAClientRequestToTheUpstreamUnchangedApartFromTheModel() throws IOException {
+        JsonNode client = Json.MAPPER.readTree(bytes("client-request.json"));
+        ChatRequest canonical = AnthropicMessagesCodec.parseRequest(client);
+        JsonNode upstream = Json.MAPPER.readTree(adapter.toWire(canonical, AnthropicFixtures.deployment()).body());
+
+        ObjectNode expected = client.deepCopy();
+        expected.put("model", "claude-sonnet-4-5-20250929");
+        assertThat(upstream).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"response-tool-use.json", "response-cache-usage.json", "response-text.json",
+            "response-stop-sequence.json"})
+    void givesTheClientTheUpstreamAnswer(String fixture) throws IOException {
+        ChatResponse canonical = adapter.fromWire(new WireResponse(200, WireHeaders.EMPTY, bytes(fixture)),
+                ChatRequest.builder("claude").build());
+        ObjectNode written = AnthropicMessagesCodec.writeResponse(canonical);
+
+        JsonNode upstream = Json.MAPPER.readTree(bytes(fixture));
+        for (String field : List.of("id", "type", "role", "model", "content", "stop_reason", "stop_sequence")) {
+            assertThat(written.get(field)).as(field).isEqualTo(upstream.get(field));
+        }
+        JsonNode usage = upstream.get("usage");
+        assertThat(written.get("usage").get("input_tokens")).isEqualTo(usage.get("input_tokens"));
+        assertThat(written.get("usage").get("output_tokens")).isEqualTo(usage.get("output_tokens"));
+        assertThat(written.get("usage").get("cache_read_input_tokens").asInt())
+                .isEqualTo(usage.path("cache_read_input_tokens").asInt(0));
+        assertThat(written.get("usage").get("cache_creation_input_tokens").asInt())
+                .isEqualTo(usage.path("cache_creation_input_tokens").asInt(0));
+    }
+
+    @Test
+    void replaysAnUpstreamToolStreamAsTheSameEventsToTheClient() throws IOException {
+        List<AnthropicStreamEncoder.Event> upstream = events("stream-tool-use.sse");
+
+        StreamDecoder decoder = adapter.newStreamDecoder(ChatRequest.builder("claude").build());
+        AnthropicStreamEncoder encoder = new AnthropicStreamEncoder("claude", 472, new TokenCounter());
+        List<AnthropicStreamEncoder.Event> client = new ArrayList<>();
+        FrameReader frames = new FrameReader(new ByteArrayInputStream(bytes("stream-tool-use.sse")), Framing.SSE);
+        Optional<Frame> frame;
+        while ((frame = frames.next()).isPresent()) {
+            for (ChatChunk chunk : decoder.decode(frame.get())) client.addAll(encoder.encode(chunk));
+        }
+        client.addAll(encoder.finish());
+
+        // Pings carry nothing and may sit anywhere; empty input_json_delta fragments carry nothing either.
+        // message_start's usage is announced before the upstream's is known, so compare the message without it.
+        assertThat(normalise(client)).isEqualTo(normalise(upstream));
+    }
+
+    private static List<JsonNode> normalise(List<AnthropicStreamEncoder.Event> events) {
+        List<JsonNode> out = new ArrayList<>();
+        for (AnthropicStreamEncoder.Event e : events) {
+            if (e.name().equals("ping")) continue;
+            if (e.data().path("delta").path("partial_json").asText("x").isEmpty()) continue;
+            ObjectNode data = e.data().deepCopy();
+            if (e.name().equals("message_start")) ((ObjectNode) data.get("message")).remove("usage");
+            ObjectNode event = Json.object().put("event", e.name());
+            event.set("data", data);
+            out.add(event);
+        }
+        return out;
+    }
+
+    private static List<AnthropicStreamEncoder.Event> events(String fixture) throws IOException {
+        FrameReader frames = new FrameReader(new ByteArrayInputStream(bytes(fixture)), Framing.SSE);
+        List<AnthropicStreamEncoder.Event> out = new ArrayList<>();
+        Optional<Frame> frame;
+        while ((frame = frames.next()).isPresent()) {
+            out.add(new AnthropicStreamEncoder.Event(frame.get().event().orElseThrow(),
+                    (ObjectNode) Json.MAPPER.readTree(frame.get().data())));
+        }
+        return out;
+    }
+}

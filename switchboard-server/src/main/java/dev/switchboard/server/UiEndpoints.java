@@ -39,6 +39,13 @@ final class UiEndpoints {
     // library files change only when a WebJar version changes.
     private static final String UI_CACHE = "no-cache";
     private static final String LIBRARY_CACHE = "public, max-age=86400";
+    /**
+     * Defence in depth behind the sanitiser: only our own scripts run, and the page talks only to this
+     * gateway; images are limited to it too, so a model answer cannot carry a tracking or exfiltration URL.
+     */
+    private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            + "frame-ancestors 'none'";
 
     private record Asset(byte[] bytes, String type, String etag) {}
 
@@ -83,6 +90,10 @@ final class UiEndpoints {
         res.header(HeaderNames.CACHE_CONTROL, cacheControl);
         res.header(HeaderNames.ETAG, a.etag());
         res.header("x-content-type-options", "nosniff");
+        if (a.type().startsWith("text/html")) {
+            res.header("content-security-policy", CONTENT_SECURITY_POLICY);
+            res.header("referrer-policy", "no-referrer");
+        }
         boolean unchanged = req.headers().first(HeaderNames.IF_NONE_MATCH).filter(a.etag()::equals).isPresent();
         if (unchanged) {
             res.status(Status.NOT_MODIFIED_304);

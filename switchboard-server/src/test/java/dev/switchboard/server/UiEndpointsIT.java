@@ -32,6 +32,8 @@ class UiEndpointsIT {
         assertThat(res.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
         assertThat(res.headers().firstValue("cache-control")).hasValue("no-cache");
         assertThat(res.body()).contains("<script type=\"module\" src=\"/ui/app.js\">");
+        assertThat(res.headers().firstValue("content-security-policy")).hasValueSatisfying(csp ->
+                assertThat(csp).contains("script-src 'self'", "connect-src 'self'", "img-src 'self' data:"));
     }
 
     @Test

@@ -34,6 +34,7 @@ class UiIT {
     static final String COMPOUND = "Write the API reference documentation for our REST /users endpoints AND implement "
             + "the OAuth2 Bearer-token middleware in Python FastAPI.";
     static final Path SCREENSHOTS = Path.of(System.getProperty("basedir", "."), "target", "screenshots");
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path LEDGERS = Path.of(System.getProperty("basedir", "."), "target", "ui-it");
     static final Pattern TWO_SUBTASKS = Pattern.compile("2 sub-tasks");
 
@@ -46,10 +47,11 @@ class UiIT {
 
     @BeforeAll
     static void start() {
+        assertThat(CHROMIUM).as("Debian's Chromium (apt-get install chromium; .ci/run installs it)").isExecutable();
         gateway = start(defaultYaml(), "UI test (simulated tiers)");
         playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(Path.of("/usr/bin/chromium"))
+                .setExecutablePath(CHROMIUM)
                 .setHeadless(true)
                 .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync")));
@@ -138,6 +140,10 @@ class UiIT {
         assertThat(page.locator("#beta")).hasText(Pattern.compile("0\\.\\d\\d"));
         assertThat(page.locator("#alpha")).hasText(Pattern.compile("0\\.\\d\\d"));
         assertThat(page.locator("#formula")).containsText("·");
+        // the front-end libraries came from their WebJars: sanitiser, and highlighting for the usual languages
+        assertThat(page.evaluate("() => typeof DOMPurify.sanitize")).isEqualTo("function");
+        assertThat(page.evaluate("() => ['python', 'java', 'javascript', 'bash', 'json'].every(l => hljs.getLanguage(l))"))
+                .isEqualTo(true);
     }
 
     @Test
@@ -301,6 +307,12 @@ class UiIT {
             page.navigate("http://127.0.0.1:" + locked.port() + "/");
             Locator dialog = page.getByRole(AriaRole.DIALOG);
             assertThat(dialog).isVisible();
+            dialog.getByLabel("Gateway API key").fill("sk-wrong");
+            dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Use key")).click();
+            // a refused key is forgotten and asked for again, with the gateway's reason
+            assertThat(dialog.getByRole(AriaRole.ALERT)).not().isEmpty();
+            assertThat(dialog).isVisible();
+            shot(page, "api-key-dialog");
             dialog.getByLabel("Gateway API key").fill("sk-ui-test");
             dialog.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Use key")).click();
             assertThat(page.locator("body[data-ready=true]")).hasCount(1);

@@ -131,6 +131,7 @@ function askForKey(reason) {
     };
     form.addEventListener('submit', submit);
     dialog.addEventListener('cancel', (e) => e.preventDefault(), { once: true });
+    $('key-input').value = '';
     dialog.showModal();
     $('key-input').focus();
   });

@@ -412,6 +412,10 @@ class ResponseCard {
     this.schedule();
   }
 
+  textOf(index) {
+    return this.parts.get(index)?.text ?? '';
+  }
+
   failedParts() {
     return [...this.parts.values()].filter((p) => p.result?.status === 'error').map((p) => p.result);
   }
@@ -571,7 +575,10 @@ async function chat(prompt) {
     const partIndex = ext.part ?? (ext.event === 'part_done' ? ext.index : undefined) ?? 0;
     for (const choice of chunk.choices || []) {
       const text = choice.delta?.content;
-      if (text) c.delta(partIndex, text);
+      if (!text) continue;
+      // a closing note (e.g. "this part failed") starts its own paragraph even if the stream broke mid-line
+      const cut = ext.event === 'part_done' && !/\n\n$|^$/.test(c.textOf(partIndex));
+      c.delta(partIndex, cut && !text.startsWith('\n') ? `\n\n${text}` : text);
     }
     if (ext.event === 'part_done') c.partDone(ext);
     if (ext.event === 'summary') c.finish(ext);

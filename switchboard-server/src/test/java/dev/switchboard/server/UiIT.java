@@ -297,6 +297,26 @@ class UiIT {
     }
 
     @Test
+    void aStreamThatBreaksMidwayKeepsWhatArrivedAndSaysItFailed() {
+        String breaking = defaultYaml().replace("simulation: {", "simulation: {fail-after-tokens: 12, ")
+                .replace("switchboard:\n", "switchboard:\n  reliability: {retries: {server-error: 0, connection: 0}}\n");
+        SwitchboardServer failing = start(breaking, "UI test (connection breaks mid-stream)");
+        try {
+            Page page = open(failing, 1280, 900, ColorScheme.LIGHT);
+            send(page, "Summarise the difference between TCP and UDP in two sentences.");
+            awaitFinished(page);
+            assertThat(page.getByRole(AriaRole.ALERT)).hasCount(1);
+            Locator answer = lastResponse(page).getByRole(AriaRole.TABPANEL).locator(".markdown");
+            assertThat(answer).containsText("Simulated answer");
+            assertThat(answer.locator("blockquote")).containsText("This part failed");
+            shot(page, "midstream-failure");
+        } finally {
+            closeContextsAndCheckForScriptErrors();
+            failing.shutdown();
+        }
+    }
+
+    @Test
     void askedForTheKeyOnceWhenTheGatewayRequiresOne() {
         SwitchboardServer locked = start(defaultYaml().replace("switchboard:\n", "switchboard:\n  master-key: sk-ui-test\n"),
                 "UI test (master key)");

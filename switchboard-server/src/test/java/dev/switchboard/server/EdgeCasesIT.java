@@ -140,7 +140,7 @@ class EdgeCasesIT {
             CompletableFuture<Void> stopping = CompletableFuture.runAsync(gw::close);
             HttpResponse<String> finished = inFlight.get();
             assertThat(finished.statusCode()).isEqualTo(200);
-            assertThat(finished.body()).contains("echo: hi").endsWith("data: [DONE]\n\n");
+            assertThat(finished.body()).contains("\"content\":\"hi\"").endsWith("data: [DONE]\n\n");
             stopping.get();
         }
     }

@@ -10,7 +10,6 @@ import java.util.List;
  * @param maxConcurrentRequests requests handled at once; more wait in the accept queue
  * @param requestTimeout deadline for a whole request, including retries and fallbacks
  * @param shutdownGrace how long SIGTERM waits for in-flight requests and streams
- * @param modelAliases extra names accepted for the routed model, e.g. "auto"
  */
 public record ServerSettings(
         String host,

@@ -133,6 +133,11 @@ public final class ProviderCallStage implements Stage {
         }
 
         @Override
+        public boolean ready() {
+            return first != null || rest.ready();
+        }
+
+        @Override
         public void close() {
             rest.close();
         }

@@ -109,6 +109,25 @@ final class JettyWireStream implements WireStream {
             }
         }
 
+        /**
+         * Bytes that can be read without waiting: peeks at the source without blocking, so a writer can
+         * coalesce events that already arrived. An end or a failure counts as available (reading it does
+         * not block); Jetty keeps a failure as the source's terminal chunk, so the next read still sees it.
+         */
+        @Override
+        public synchronized int available() {
+            if (closed) return 0;
+            if (chunk == null && !ended) {
+                Content.Chunk next = source.read();
+                if (next == null) return 0;
+                if (Content.Chunk.isFailure(next)) return 1;
+                chunk = next;
+            }
+            if (chunk == null) return ended ? 1 : 0;
+            int remaining = chunk.getByteBuffer().remaining();
+            return remaining > 0 ? remaining : chunk.isLast() ? 1 : 0;
+        }
+
         private void releaseChunk() {
             if (chunk.isLast()) ended = true;
             chunk.release();

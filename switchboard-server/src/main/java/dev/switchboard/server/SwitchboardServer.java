@@ -21,6 +21,7 @@ public final class SwitchboardServer implements AutoCloseable {
         this.gate = new Gate(engine);
         ServerSettings settings = engine.config().server();
         HttpRouting.Builder routing = HttpRouting.builder();
+        gate.cors().register(routing);
         new HealthEndpoints(engine, gate).register(routing);
         new OpenAiEndpoints(engine, gate).register(routing);
         new SwitchboardEndpoints(engine, gate).register(routing);

@@ -86,7 +86,7 @@ public final class Cli {
 
         private static void banner(PrintStream out, SwitchboardConfig cfg, SwitchboardServer server, String askedHost) {
             String base = "http://" + cfg.server().host() + ":" + server.port();
-            out.println("switchboard: listening on " + base + "  (OpenAI API at " + base + "/v1)");
+            out.println("switchboard: listening on " + base + "  (chat UI at " + base + "/, OpenAI API at " + base + "/v1)");
             out.println("switchboard: config: " + cfg.origin() + "; pipeline: " + String.join(" → ", server.engine().pipeline().stageNames()));
             if (cfg.masterKey().isEmpty()) {
                 out.println("switchboard: no SWITCHBOARD_MASTER_KEY set: API calls need no key, so the gateway listens on "

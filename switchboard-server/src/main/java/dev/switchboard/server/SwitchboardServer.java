@@ -26,6 +26,7 @@ public final class SwitchboardServer implements AutoCloseable {
         new AnthropicEndpoints(engine, gate).register(routing); // before OpenAI: it claims /v1/models only for anthropic-version
         new OpenAiEndpoints(engine, gate).register(routing);
         new SwitchboardEndpoints(engine, gate).register(routing);
+        new UiEndpoints().register(routing);
         this.server = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())

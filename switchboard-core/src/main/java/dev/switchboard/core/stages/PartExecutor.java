@@ -216,7 +216,8 @@ final class PartExecutor {
                     }
                     case PartFeeds.Item.Done d -> {
                         outcomes.add(d.outcome());
-                        String note = d.outcome().succeeded() ? "" : failure(d.outcome().error().get());
+                        // A part that broke mid-answer: its note starts a paragraph of its own.
+                        String note = d.outcome().succeeded() ? "" : "\n\n" + failure(d.outcome().error().get());
                         ObjectNode done;
                         synchronized (run.report()) {
                             done = run.report().deepCopy().put("event", "part_done");

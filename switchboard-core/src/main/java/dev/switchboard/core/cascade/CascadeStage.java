@@ -80,7 +80,7 @@ public final class CascadeStage implements Stage {
                 try {
                     response = complete(next.proceed(child));
                 } catch (GatewayException e) {
-                    CascadeCall failed = call(CascadeCall.TIER, model, child, Optional.empty(), start, Optional.of(e), status(e));
+                    CascadeCall failed = call(exchange, CascadeCall.TIER, model, child, Optional.empty(), start, Optional.of(e), status(e));
                     calls.add(failed);
                     steps.add(model + ":failed(" + status(e) + ")");
                     tiers.add(report(i, failed, "failed", Optional.of(AnswerCheck.Verdict.reject(AnswerCheck.Reason.ERROR, e.getMessage()))));
@@ -95,7 +95,7 @@ public final class CascadeStage implements Stage {
                     verdict = j.verdict();
                 }
                 boolean serve = verdict.accepted() || last;
-                CascadeCall tier = call(CascadeCall.TIER, model, child, response.usage(), start, Optional.empty(),
+                CascadeCall tier = call(exchange, CascadeCall.TIER, model, child, response.usage(), start, Optional.empty(),
                         serve ? LedgerRecord.OK : CascadeCall.REJECTED);
                 calls.add(tier);
                 judged.ifPresent(calls::add);
@@ -143,7 +143,7 @@ public final class CascadeStage implements Stage {
         long start = ticker.nanoTime();
         try {
             ChatResponse graded = complete(next.proceed(child));
-            CascadeCall call = call(CascadeCall.JUDGE, model, child, graded.usage(), start, Optional.empty(), LedgerRecord.OK);
+            CascadeCall call = call(exchange, CascadeCall.JUDGE, model, child, graded.usage(), start, Optional.empty(), LedgerRecord.OK);
             Optional<Boolean> pass = CascadeJudge.verdict(graded.text());
             AnswerCheck.Verdict verdict = pass.isEmpty() ? AnswerCheck.Verdict.accept("the judge gave no clear verdict")
                     : pass.get() ? AnswerCheck.Verdict.accept("the judge passed the answer")
@@ -151,7 +151,7 @@ public final class CascadeStage implements Stage {
             return new JudgeResult(verdict, call);
         } catch (GatewayException e) {
             return new JudgeResult(AnswerCheck.Verdict.accept("the judge failed (" + status(e) + "); the answer stands"),
-                    call(CascadeCall.JUDGE, model, child, Optional.empty(), start, Optional.of(e), status(e)));
+                    call(exchange, CascadeCall.JUDGE, model, child, Optional.empty(), start, Optional.of(e), status(e)));
         }
     }
 
@@ -167,8 +167,10 @@ public final class CascadeStage implements Stage {
         };
     }
 
-    private CascadeCall call(String kind, String model, Exchange child, Optional<Usage> usage, long start,
+    private CascadeCall call(Exchange parent, String kind, String model, Exchange child, Optional<Usage> usage, long start,
             Optional<GatewayException> error, String status) {
+        // The request's own attempt log (access log, metrics) shows every upstream call the cascade made.
+        child.context().attempts().forEach(parent.context()::recordAttempt);
         Optional<String> deployment = Optional.ofNullable(child.context().responseHeaders().get("x-switchboard-deployment"))
                 .or(() -> child.context().attempts().stream().reduce((a, b) -> b).map(Attempt::deploymentId));
         double cost = deployment.map(d -> spend.cost(d, usage.orElse(Usage.ZERO))).orElse(0.0);

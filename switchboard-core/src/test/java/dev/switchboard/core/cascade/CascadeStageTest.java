@@ -81,6 +81,7 @@ class CascadeStageTest {
         assertThat(calls).extracting(CascadeCall::model).containsExactly("cheap", "mid");
         assertThat(calls).extracting(CascadeCall::status).containsExactly(CascadeCall.REJECTED, "ok");
         assertThat(calls).extracting(c -> c.child().requestId()).containsExactly("req-1.t1", "req-1.t2");
+        assertThat(exchange.context().attempts()).extracting(Attempt::deploymentId).containsExactly("cheap-d", "mid-d");
         double both = SPEND.cost("cheap-d", answer("x").usage().orElseThrow()) + SPEND.cost("mid-d", answer("x").usage().orElseThrow());
         assertThat(exchange.context().responseHeaders())
                 .containsEntry("x-switchboard-cascade", "cheap:rejected(refusal) > mid:accepted")

@@ -69,6 +69,11 @@ public final class FakeUpstream implements AutoCloseable {
         return start(new OpenAiResponder());
     }
 
+    /** A fake Anthropic Messages API; its {@link #apiBase()} is the bare origin, as Anthropic's base URL is. */
+    public static FakeUpstream anthropic() {
+        return start(new AnthropicResponder());
+    }
+
     public static FakeUpstream start(Responder responder) {
         return new FakeUpstream(responder);
     }

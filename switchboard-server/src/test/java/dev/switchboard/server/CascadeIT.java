@@ -2,10 +2,15 @@ package dev.switchboard.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
-import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.switchboard.core.ledger.Ledger;
@@ -133,11 +138,29 @@ class CascadeIT {
     @Test
     void theOfficialSdkReadsAStreamedCascade() {
         StringBuilder text = new StringBuilder();
-        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(ChatCompletionCreateParams
+        try (com.openai.core.http.StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(ChatCompletionCreateParams
                 .builder().model("poor-cheap").addUserMessage(QUESTION).build())) {
             s.stream().forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
         }
         assertThat(text.toString()).contains("Simulated answer").contains("`strong`").doesNotContain("sorry");
+    }
+
+    @Test
+    void anAnthropicClientGetsTheEscalatedAnswerWholeAndStreamed() {
+        AnthropicClient anthropic = AnthropicOkHttpClient.builder().baseUrl(gateway.base()).apiKey("sk-x").maxRetries(0).build();
+        MessageCreateParams ask = MessageCreateParams.builder().model("poor-cheap").maxTokens(1024).addUserMessage(QUESTION).build();
+
+        StringBuilder whole = new StringBuilder();
+        anthropic.messages().create(ask).content().forEach(b -> b.text().ifPresent(t -> whole.append(t.text())));
+        MessageAccumulator streamed = MessageAccumulator.create();
+        try (StreamResponse<RawMessageStreamEvent> s = anthropic.messages().createStreaming(ask)) {
+            s.stream().forEach(streamed::accumulate);
+        }
+        StringBuilder streamedText = new StringBuilder();
+        streamed.message().content().forEach(b -> b.text().ifPresent(t -> streamedText.append(t.text())));
+
+        assertThat(whole.toString()).contains("Simulated answer").contains("`strong`").doesNotContain("sorry");
+        assertThat(streamedText.toString()).isEqualTo(whole.toString());
     }
 
     private static List<LedgerRecord> ledgerRecords(String requestId) throws Exception {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -110,7 +111,9 @@ public final class AnswerCheck {
             if (json.isPresent()) return json.get();
         }
         if (checks.tooShort() && format.isEmpty() && ASKS_FOR_EXPLANATION.matcher(request.lastUserText()).find()) {
-            long words = WORD.matcher(text).results().count();
+            int words = 0;
+            Matcher m = WORD.matcher(text);
+            while (words < checks.minWords() && m.find()) words++; // enough words is enough: long answers stop early
             if (words < checks.minWords()) {
                 return Verdict.reject(Reason.TOO_SHORT, words + " words for a question that asks for an explanation (minimum "
                         + checks.minWords() + ")");

@@ -47,13 +47,15 @@ public final class CascadeStage implements Stage {
     public static final AttributeKey<List<CascadeCall>> CALLS = (AttributeKey) AttributeKey.of("cascade-calls", List.class);
 
     private final Map<String, CascadeSettings> cascades;
-    private final Map<String, AnswerCheck> checks = new LinkedHashMap<>();
+    private final Map<String, AnswerCheck> checks;
     private final SpendCalculator spend;
     private final Ticker ticker;
 
     public CascadeStage(Map<String, CascadeSettings> cascades, SpendCalculator spend, Ticker ticker) {
         this.cascades = Map.copyOf(cascades);
-        cascades.forEach((name, c) -> checks.put(name, new AnswerCheck(c.checks())));
+        Map<String, AnswerCheck> byName = new LinkedHashMap<>();
+        cascades.forEach((name, c) -> byName.put(name, new AnswerCheck(c.checks())));
+        this.checks = Map.copyOf(byName);
         this.spend = spend;
         this.ticker = ticker;
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.core;
 
+import dev.switchboard.core.cascade.CascadeStage;
 import dev.switchboard.core.config.ReliabilitySettings;
 import dev.switchboard.core.config.RoutingStrategy;
 import dev.switchboard.core.config.SwitchboardConfig;
@@ -67,6 +68,7 @@ final class PipelineAssembly {
         stages.add(new ObserveStage(ticker, observers));
         config.masterKey().ifPresent(key -> stages.add(new AuthStage(key)));
         stages.add(decompose);
+        if (!config.cascades().isEmpty()) stages.add(new CascadeStage(config.cascades(), spend, ticker));
         stages.add(new RouteStage(List.of(router, groups)));
         stages.add(new FallbackStage(reliability, groups, health, limits, tokens, ticker, Sleeper.SYSTEM));
         stages.add(new RetryStage(RetryPolicy.of(reliability), health, ticker));

@@ -26,4 +26,25 @@ class PipelineAssemblyTest {
         assertThat(pipeline.stageNames()).containsExactly("ObserveStage", "DecomposeStage", "RouteStage", "FallbackStage",
                 "RetryStage", "HealthStage", "ProviderCallStage");
     }
+
+    @Test
+    void aConfiguredCascadeRunsRightAfterDecomposition() {
+        SwitchboardConfig config = new ConfigLoader(name -> null, Set.of("openai")).parse("""
+                model_list:
+                  - model_name: small
+                    litellm_params: {model: openai/gpt-4o-mini, api_key: sk-test}
+                  - model_name: large
+                    litellm_params: {model: openai/gpt-4o, api_key: sk-test}
+                switchboard:
+                  cascades:
+                    cheap-first: {models: [small, large]}
+                """, "test");
+        DeploymentHealth health = new DeploymentHealth(config.reliability(), config.deployments(), Ticker.SYSTEM);
+
+        var pipeline = PipelineAssembly.build(config, new ProviderRegistry(Map.of(), null), Optional.empty(), health,
+                Ticker.SYSTEM, new TokenCounter()).pipeline();
+
+        assertThat(pipeline.stageNames()).containsExactly("ObserveStage", "DecomposeStage", "CascadeStage", "RouteStage",
+                "FallbackStage", "RetryStage", "HealthStage", "ProviderCallStage");
+    }
 }

@@ -75,7 +75,7 @@ public final class ConfigLoader {
         top.onlyKeys(TOP_LEVEL);
 
         ConfigNode sb = top.get("switchboard");
-        sb.onlyKeys(Set.of("server", "master-key", "upstream", "ledger", "routing", "reliability"));
+        sb.onlyKeys(Set.of("server", "master-key", "upstream", "ledger", "routing", "reliability", "cascades"));
         ServerSettings server = server(sb.get("server"));
         ConfigNode upstream = sb.get("upstream");
         upstream.onlyKeys(Set.of("connect-timeout", "first-byte-timeout", "idle-timeout", "total-timeout",
@@ -99,8 +99,11 @@ public final class ConfigLoader {
         Set<String> groups = new HashSet<>();
         deployments.forEach(d -> groups.add(d.modelName()));
         ReliabilitySettings reliability = ReliabilitySettings.parse(top.get("router_settings"), sb.get("reliability"), groups);
-        return new SwitchboardConfig(server, deployments, masterKey, origin, routing(sb.get("routing")),
-                LedgerSettings.from(sb.get("ledger")), reliability);
+        RoutingSettings routing = routing(sb.get("routing"));
+        Set<String> taken = new HashSet<>(groups);
+        taken.addAll(routing.modelNames());
+        return new SwitchboardConfig(server, deployments, masterKey, origin, routing,
+                LedgerSettings.from(sb.get("ledger")), reliability, CascadeSettings.parse(sb.get("cascades"), groups, taken));
     }
 
     private static RoutingSettings routing(ConfigNode n) {

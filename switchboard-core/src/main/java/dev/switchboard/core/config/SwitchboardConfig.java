@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param ledger where routing records are written ({@code switchboard.ledger})
  * @param reliability retries, fallbacks, cool-downs and load balancing ({@code router_settings},
  *     {@code switchboard.reliability})
+ * @param cascades cascade aliases by name ({@code switchboard.cascades}); empty when none is configured
  */
 public record SwitchboardConfig(
         ServerSettings server,
@@ -22,10 +23,18 @@ public record SwitchboardConfig(
         String origin,
         RoutingSettings routing,
         LedgerSettings ledger,
-        ReliabilitySettings reliability) {
+        ReliabilitySettings reliability,
+        Map<String, CascadeSettings> cascades) {
 
     public SwitchboardConfig {
         deployments = List.copyOf(deployments);
+        cascades = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(cascades));
+    }
+
+    /** A config without cascades. */
+    public SwitchboardConfig(ServerSettings server, List<Deployment> deployments, Optional<Secret> masterKey, String origin,
+            RoutingSettings routing, LedgerSettings ledger, ReliabilitySettings reliability) {
+        this(server, deployments, masterKey, origin, routing, ledger, reliability, Map.of());
     }
 
     /** A config with default routing, ledger and reliability settings. */
@@ -46,22 +55,26 @@ public record SwitchboardConfig(
     }
 
     public SwitchboardConfig withServer(ServerSettings s) {
-        return new SwitchboardConfig(s, deployments, masterKey, origin, routing, ledger, reliability);
+        return new SwitchboardConfig(s, deployments, masterKey, origin, routing, ledger, reliability, cascades);
     }
 
     public SwitchboardConfig withMasterKey(Optional<Secret> key) {
-        return new SwitchboardConfig(server, deployments, key, origin, routing, ledger, reliability);
+        return new SwitchboardConfig(server, deployments, key, origin, routing, ledger, reliability, cascades);
     }
 
     public SwitchboardConfig withRouting(RoutingSettings r) {
-        return new SwitchboardConfig(server, deployments, masterKey, origin, r, ledger, reliability);
+        return new SwitchboardConfig(server, deployments, masterKey, origin, r, ledger, reliability, cascades);
     }
 
     public SwitchboardConfig withLedger(LedgerSettings l) {
-        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, l, reliability);
+        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, l, reliability, cascades);
+    }
+
+    public SwitchboardConfig withCascades(Map<String, CascadeSettings> c) {
+        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, ledger, reliability, c);
     }
 
     public SwitchboardConfig withReliability(ReliabilitySettings r) {
-        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, ledger, r);
+        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, ledger, r, cascades);
     }
 }

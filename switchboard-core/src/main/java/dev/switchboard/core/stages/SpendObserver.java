@@ -2,6 +2,8 @@ package dev.switchboard.core.stages;
 
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Ticker;
+import dev.switchboard.core.cascade.CascadeCall;
+import dev.switchboard.core.cascade.CascadeStage;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.ledger.Ledger;
 import dev.switchboard.core.ledger.LedgerRecord;
@@ -20,7 +22,8 @@ import java.util.function.Consumer;
 /**
  * Prices every finished request from its actual usage, puts the cost in the {@code x-switchboard-cost}
  * header (when the answer was not streamed, so headers are still open), and appends one ledger record
- * per request — or one per part of a decomposed request.
+ * per request — or one per part of a decomposed request, or one per model call of a cascade (the cascade
+ * stage sets the cost header itself).
  */
 public final class SpendObserver implements Consumer<RequestOutcome> {
     private final SpendCalculator spend;
@@ -40,7 +43,17 @@ public final class SpendObserver implements Consumer<RequestOutcome> {
         if (parts.isPresent()) {
             for (PartOutcome part : parts.get()) {
                 record(part.child(), exchange.requestId(), part.run().task().order(), part.usage().orElse(Usage.ZERO),
-                        part.latencyNanos(), part.error(), part.deploymentId());
+                        part.latencyNanos(), part.error(), part.deploymentId(), Optional.empty());
+            }
+            return;
+        }
+        Optional<List<CascadeCall>> cascade = exchange.context().get(CascadeStage.CALLS);
+        if (cascade.isPresent()) {
+            List<CascadeCall> calls = cascade.get();
+            for (int i = 0; i < calls.size(); i++) {
+                CascadeCall c = calls.get(i);
+                record(c.child(), exchange.requestId(), i, c.usage().orElse(Usage.ZERO), c.latencyNanos(), c.error(),
+                        c.deploymentId(), Optional.of(c.status()));
             }
             return;
         }
@@ -49,11 +62,12 @@ public final class SpendObserver implements Consumer<RequestOutcome> {
         double cost = deployment.map(d -> spend.cost(d, usage)).orElse(0.0);
         if (!outcome.stream()) exchange.context().header("x-switchboard-cost", String.format(Locale.ROOT, "%.8f", cost));
         record(exchange, null, 0, usage, outcome.latencyNanos(),
-                outcome.error().filter(GatewayException.class::isInstance).map(GatewayException.class::cast), deployment);
+                outcome.error().filter(GatewayException.class::isInstance).map(GatewayException.class::cast), deployment,
+                Optional.empty());
     }
 
     private void record(Exchange exchange, String parentId, int index, Usage usage, long latencyNanos,
-            Optional<GatewayException> error, Optional<String> deploymentId) {
+            Optional<GatewayException> error, Optional<String> deploymentId, Optional<String> status) {
         if (ledger.isEmpty()) return;
         Optional<Deployment> deployment = deploymentId.flatMap(spend::deployment);
         Optional<RoutePlan> plan = exchange.context().get(Attributes.ROUTE_PLAN);
@@ -66,7 +80,7 @@ public final class SpendObserver implements Consumer<RequestOutcome> {
                 .latencyMs(latencyNanos / 1_000_000)
                 .usage(usage)
                 .cost(deploymentId.map(d -> spend.cost(d, usage)).orElse(0.0), spend.topTierCost(usage), spend.catalogueVersion())
-                .status(error.map(e -> e.code().orElse(e.type())).orElse(LedgerRecord.OK))
+                .status(status.orElseGet(() -> error.map(e -> e.code().orElse(e.type())).orElse(LedgerRecord.OK)))
                 .attempts(attempts.size())
                 .fallbacksUsed((int) Math.max(0, attempts.stream().map(Attempt::deploymentId).distinct().count() - 1))
                 .router(plan.map(RoutePlan::router).orElse("none"));

@@ -55,12 +55,19 @@ final class SimulatedResponder {
     }
 
     SimulatedCompletion respond(ChatRequest request, long created) {
+        return respond(request, created, SimulationSettings.Answer.NORMAL);
+    }
+
+    /** With {@code answer} other than normal, every choice is that kind of poor answer (see {@link SimulationSettings}). */
+    SimulatedCompletion respond(ChatRequest request, long created, SimulationSettings.Answer answer) {
         long seed = seed(request);
         int n = request.n().orElse(1);
         List<SimulatedCompletion.Choice> choices = new ArrayList<>(n);
         int completion = 0;
         for (int i = 0; i < n; i++) {
-            SimulatedCompletion.Choice c = choice(request, i, seed + 0x9E3779B97F4A7C15L * i);
+            SimulatedCompletion.Choice c = answer == SimulationSettings.Answer.NORMAL
+                    ? choice(request, i, seed + 0x9E3779B97F4A7C15L * i)
+                    : poor(request, i, seed + 0x9E3779B97F4A7C15L * i, answer);
             choices.add(c);
             completion += tokens.count(c.text());
             for (ToolCall call : c.toolCalls()) completion += tokens.count(call.name()) + tokens.count(call.arguments());
@@ -112,6 +119,24 @@ final class SimulatedResponder {
             }
         }
         return new SimulatedCompletion.Choice(index, pieces, List.of(), List.of(), finish);
+    }
+
+    /** A deliberately poor answer; each one still says it comes from the simulator. */
+    private SimulatedCompletion.Choice poor(ChatRequest request, int index, long seed, SimulationSettings.Answer answer) {
+        String text = switch (answer) {
+            case REFUSAL -> "I'm sorry, but I can't help with that request. (Simulated refusal: simulation.answer is 'refusal'.)";
+            case DONT_KNOW -> "I don't know. (Simulated: simulation.answer is 'dont-know'.)";
+            case EMPTY -> "";
+            case INVALID_JSON -> "{\"simulated\": true, \"answer\": \"cut off before the JSON was closed";
+            case TRUNCATED, NORMAL -> prose(request, request.lastUserText(), new SplittableRandom(seed));
+        };
+        List<SimulatedCompletion.Piece> pieces = pieces(text);
+        if (answer == SimulationSettings.Answer.TRUNCATED) {
+            // Cut where a max_tokens limit would have: a third of the answer, finish reason length.
+            return new SimulatedCompletion.Choice(index, pieces.subList(0, Math.max(1, pieces.size() / 3)), List.of(), List.of(),
+                    FinishReason.LENGTH);
+        }
+        return new SimulatedCompletion.Choice(index, pieces, List.of(), List.of(), FinishReason.STOP);
     }
 
     private String prose(ChatRequest request, String prompt, SplittableRandom random) {

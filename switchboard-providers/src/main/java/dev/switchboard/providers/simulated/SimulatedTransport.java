@@ -136,7 +136,7 @@ public final class SimulatedTransport implements Transport {
                                     + (prompt + ex.chat.maxTokens().orElse(0)) + " tokens (" + prompt
                                     + " in the messages, " + ex.chat.maxTokens().orElse(0) + " in the completion).");
                 } else {
-                    ex.completion = responder.respond(ex.chat, ticker.epochSeconds());
+                    ex.completion = responder.respond(ex.chat, ticker.epochSeconds(), ex.settings.answer());
                 }
             } else {
                 ex.error = error(404, "invalid_request_error", "unknown_url", null, "Unknown request URL: " + path);

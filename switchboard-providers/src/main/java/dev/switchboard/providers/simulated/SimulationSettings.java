@@ -21,6 +21,8 @@ import java.util.function.Function;
  *   stall-after-tokens: 20       # with stall-for: the stream pauses once after this many tokens
  *   stall-for: 5s
  *   fail-after-tokens: 40        # the connection breaks after this many tokens
+ *   answer: normal               # normal | refusal | dont-know | empty | truncated | invalid-json: a poor
+ *                                # answer on purpose, to exercise answer checks and cascades; default normal
  * </pre>
  * The adapter sends them to the in-process server as request headers, the way a test upstream is steered.
  *
@@ -35,13 +37,35 @@ public record SimulationSettings(
         OptionalInt stallAfterTokens,
         Duration stallFor,
         OptionalInt failAfterTokens,
-        OptionalInt contextWindow) {
+        OptionalInt contextWindow,
+        Answer answer) {
 
     public static final SimulationSettings NONE = new SimulationSettings(Duration.ZERO, Double.POSITIVE_INFINITY, 0, 500,
-            OptionalInt.empty(), Duration.ZERO, OptionalInt.empty(), OptionalInt.empty());
+            OptionalInt.empty(), Duration.ZERO, OptionalInt.empty(), OptionalInt.empty(), Answer.NORMAL);
 
     static final Set<String> KEYS = Set.of("time-to-first-token", "tokens-per-second", "error-rate", "error-status",
-            "stall-after-tokens", "stall-for", "fail-after-tokens");
+            "stall-after-tokens", "stall-for", "fail-after-tokens", "answer");
+
+    /** The kind of answer the simulated model gives; everything but {@code normal} is deliberately poor. */
+    public enum Answer {
+        NORMAL("normal"), REFUSAL("refusal"), DONT_KNOW("dont-know"), EMPTY("empty"), TRUNCATED("truncated"),
+        INVALID_JSON("invalid-json");
+
+        private final String key;
+
+        Answer(String key) {
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        static Optional<Answer> of(String key) {
+            for (Answer a : values()) if (a.key.equals(key)) return Optional.of(a);
+            return Optional.empty();
+        }
+    }
 
     private static final String H_TTFT = "x-simulation-ttft-ms";
     private static final String H_TPS = "x-simulation-tokens-per-second";
@@ -51,6 +75,7 @@ public record SimulationSettings(
     private static final String H_STALL_FOR = "x-simulation-stall-ms";
     private static final String H_FAIL_AFTER = "x-simulation-fail-after-tokens";
     private static final String H_CONTEXT = "x-simulation-context-window";
+    private static final String H_ANSWER = "x-simulation-answer";
 
     /** Reads and validates a deployment's knobs; a bad value throws a {@link ConfigException} naming its key. */
     public static SimulationSettings of(Deployment target, Function<String, String> env) {
@@ -75,7 +100,11 @@ public record SimulationSettings(
         }
         Duration stallFor = stallForNode.duration(Duration.ZERO);
         OptionalInt failAfter = node.get("fail-after-tokens").integer(0, Integer.MAX_VALUE);
-        return new SimulationSettings(ttft, tps, errorRate, errorStatus, stallAfter, stallFor, failAfter, OptionalInt.empty());
+        String answerKey = node.get("answer").string(Answer.NORMAL.key());
+        Answer answer = Answer.of(answerKey).orElseThrow(() -> node.get("answer").error(
+                "must be normal, refusal, dont-know, empty, truncated or invalid-json (was '" + answerKey + "')"));
+        return new SimulationSettings(ttft, tps, errorRate, errorStatus, stallAfter, stallFor, failAfter, OptionalInt.empty(),
+                answer);
     }
 
     /** "0" means no delay; anything else must be a positive duration. */
@@ -88,7 +117,7 @@ public record SimulationSettings(
 
     SimulationSettings withContextWindow(int window) {
         return new SimulationSettings(timeToFirstToken, tokensPerSecond, errorRate, errorStatus, stallAfterTokens, stallFor,
-                failAfterTokens, OptionalInt.of(window));
+                failAfterTokens, OptionalInt.of(window), answer);
     }
 
     /** Nanoseconds to generate {@code tokens} tokens at the configured speed. */
@@ -110,6 +139,7 @@ public record SimulationSettings(
         });
         failAfterTokens.ifPresent(n -> h.add(H_FAIL_AFTER, Integer.toString(n)));
         contextWindow.ifPresent(n -> h.add(H_CONTEXT, Integer.toString(n)));
+        if (answer != Answer.NORMAL) h.add(H_ANSWER, answer.key());
     }
 
     /** The knobs a request carries; absent or unreadable headers mean "no simulation effect". */
@@ -122,7 +152,8 @@ public record SimulationSettings(
                 intHeader(h, H_STALL_AFTER),
                 Duration.ofMillis(longHeader(h, H_STALL_FOR).orElse(0L)),
                 intHeader(h, H_FAIL_AFTER),
-                intHeader(h, H_CONTEXT));
+                intHeader(h, H_CONTEXT),
+                h.first(H_ANSWER).flatMap(v -> Answer.of(v.trim())).orElse(Answer.NORMAL));
     }
 
     private static Optional<Long> longHeader(WireHeaders h, String name) {

@@ -80,6 +80,7 @@ class SimulatedAdapterTest {
         assertConfigError("{\"stall-for\":\"2s\"}", "simulation.stall-after-tokens");
         assertConfigError("{\"ttft\":\"100ms\"}", "simulation.ttft");
         assertConfigError("{\"fail-after-tokens\":-1}", "simulation.fail-after-tokens");
+        assertConfigError("{\"answer\":\"rude\"}", "simulation.answer");
     }
 
     @Test

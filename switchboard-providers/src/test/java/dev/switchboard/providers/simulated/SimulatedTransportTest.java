@@ -129,6 +129,38 @@ class SimulatedTransportTest {
     }
 
     @Test
+    void theAnswerKnobGivesDeliberatelyPoorAnswersWithHonestUsage() {
+        ChatRequest request = chat(user("Explain how a hash map handles collisions."));
+
+        ChatResponse refusal = complete(request, deployment("m", "{\"answer\":\"refusal\"}"));
+        ChatResponse dontKnow = complete(request, deployment("m", "{\"answer\":\"dont-know\"}"));
+        ChatResponse empty = complete(request, deployment("m", "{\"answer\":\"empty\"}"));
+        ChatResponse truncated = complete(request, deployment("m", "{\"answer\":\"truncated\"}"));
+        ChatResponse normal = complete(request, deployment("m", "{\"answer\":\"normal\"}"));
+        ChatResponse invalidJson = complete(request, deployment("m", "{\"answer\":\"invalid-json\"}"));
+
+        assertThat(refusal.text()).startsWith("I'm sorry, but I can't help").contains("Simulated refusal");
+        assertThat(dontKnow.text()).startsWith("I don't know.");
+        assertThat(empty.text()).isEmpty();
+        assertThat(empty.usage().orElseThrow().completionTokens()).isZero();
+        assertThat(truncated.choices().getFirst().finishReason()).contains(FinishReason.LENGTH);
+        assertThat(normal.text()).startsWith(truncated.text()).hasSizeGreaterThan(truncated.text().length());
+        assertThat(truncated.usage().orElseThrow().completionTokens()).isEqualTo(TOKENS.count(truncated.text()));
+        assertThat(invalidJson.text()).startsWith("{");
+        assertThatThrownBy(() -> Json.parseBody(invalidJson.text().getBytes())).isInstanceOf(RuntimeException.class);
+        assertThat(List.of(refusal, dontKnow, empty, invalidJson))
+                .allSatisfy(r -> assertThat(r.choices().getFirst().finishReason()).contains(FinishReason.STOP));
+    }
+
+    @Test
+    void aStreamedPoorAnswerIsTheSameAsTheWholeOne() {
+        Deployment d = deployment("m", "{\"answer\":\"refusal\"}");
+        List<ChatChunk> chunks = stream(chat(streamUser("Explain recursion.")), d, Timeouts.DEFAULT);
+
+        assertThat(contentOf(chunks)).isEqualTo(complete(chat(user("Explain recursion.")), d).text());
+    }
+
+    @Test
     void aStopSequenceEndsTheAnswerBeforeIt() {
         ChatResponse r = complete(chat("{\"model\":\"m\",\"stop\":[\"offline simulator\"],\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"),
                 deployment("m", null));

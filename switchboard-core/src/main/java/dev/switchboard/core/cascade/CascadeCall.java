@@ -1,0 +1,24 @@
+package dev.switchboard.core.cascade;
+
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.pipeline.Exchange;
+import java.util.Optional;
+
+/**
+ * One model call a cascade made — a tier's answer or a judge's grading — for the ledger (one record per
+ * call) and the cost header.
+ *
+ * @param kind {@link #TIER} or {@link #JUDGE}
+ * @param model the model group called
+ * @param child the exchange the call ran in (its attempts and headers)
+ * @param status the ledger status: {@code ok}, {@link #REJECTED}, or the error's code
+ * @param deploymentId the deployment that answered (or failed last)
+ */
+public record CascadeCall(String kind, String model, Exchange child, Optional<Usage> usage, long latencyNanos,
+        Optional<GatewayException> error, String status, Optional<String> deploymentId, double costUsd) {
+    public static final String TIER = "tier";
+    public static final String JUDGE = "judge";
+    /** Ledger status of a tier whose answer failed the checks and was not served. */
+    public static final String REJECTED = "cascade_rejected";
+}

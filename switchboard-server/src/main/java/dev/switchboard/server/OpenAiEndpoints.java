@@ -53,7 +53,7 @@ final class OpenAiEndpoints {
 
     private void chat(ServerRequest req, ServerResponse res, String requestId) {
         ChatRequest chat = OpenAiCodec.parseChatRequest(HttpIo.jsonBody(req, maxBody));
-        Exchange exchange = engine.newExchange(chat, HttpIo.credentials(req), requestId);
+        Exchange exchange = HttpIo.timeoutOption(req, engine.newExchange(chat, HttpIo.credentials(req), requestId));
         HttpIo.decomposeOption(req, exchange);
         Reply reply = gate.run(exchange, req, res);
         switch (reply) {
@@ -104,7 +104,7 @@ final class OpenAiEndpoints {
 
     private void embeddings(ServerRequest req, ServerResponse res, String requestId) {
         EmbeddingRequest request = OpenAiEmbeddingsCodec.parseRequest(HttpIo.jsonBody(req, maxBody));
-        Exchange exchange = engine.newExchange(request, HttpIo.credentials(req), requestId);
+        Exchange exchange = HttpIo.timeoutOption(req, engine.newExchange(request, HttpIo.credentials(req), requestId));
         if (!(gate.run(exchange, req, res) instanceof Reply.Embeddings e)) throw new IllegalStateException("expected embeddings");
         HttpIo.sendJson(res, 200, OpenAiEmbeddingsCodec.writeResponse(e.response().withModel(request.model()), request.base64()));
     }
@@ -147,8 +147,10 @@ final class OpenAiEndpoints {
         });
         ArrayNode deployments = ext.putArray("deployments");
         for (Deployment d : group) {
-            deployments.add(Json.object().put("id", d.id()).put("provider", d.provider()).put("model", d.upstreamModel())
-                    .put("simulated", d.simulated()).put("context_window", d.info().contextWindow()));
+            ObjectNode item = Json.object().put("id", d.id()).put("provider", d.provider()).put("model", d.upstreamModel())
+                    .put("simulated", d.simulated()).put("context_window", d.info().contextWindow());
+            item.set("health", HealthEndpoints.statusJson(engine.deploymentHealth().status(d.id())));
+            deployments.add(item);
         }
         return o;
     }

@@ -15,11 +15,13 @@ import dev.switchboard.core.pipeline.ChatStream;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Reply;
 import dev.switchboard.core.pipeline.Stage;
+import dev.switchboard.core.spi.Framing;
 import dev.switchboard.core.spi.Provider;
 import dev.switchboard.core.spi.WireResponse;
 import dev.switchboard.core.spi.WireStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -82,6 +84,12 @@ public final class ProviderCallStage implements Stage {
             }
             throw provider.adapter().mapError(wire.status(), wire.headers(), body);
         }
+        Optional<String> document = notAStream(wire.headers().first("content-type"), provider.adapter().framing());
+        if (document.isPresent()) {
+            wire.close();
+            throw new GatewayException.UpstreamError(target.provider() + " answered a stream request with Content-Type '"
+                    + document.get() + "' instead of a stream", 502, null);
+        }
         UpstreamChatStream upstream = new UpstreamChatStream(wire, provider.adapter(), chat);
         Optional<ChatChunk> first;
         try {
@@ -90,9 +98,24 @@ public final class ProviderCallStage implements Stage {
             upstream.close();
             throw e;
         }
+        if (first.isEmpty()) {
+            // Nothing was answered; passing this on would look like a complete, empty answer.
+            throw new GatewayException.UpstreamError(target.provider() + " ended the stream before its first event", 502, null);
+        }
         ChatStream primed = new PrimedStream(first, upstream)
                 .onEnd(error -> record(exchange, target, start, error instanceof GatewayException g ? g : null));
         return new Reply.Streaming(primed);
+    }
+
+    /**
+     * The content type of a 2xx answer to a stream request when it is plainly a document rather than a
+     * stream: an HTML page (a proxy or captive portal), or JSON where events were expected.
+     */
+    static Optional<String> notAStream(Optional<String> contentType, Framing framing) {
+        String type = contentType.map(t -> t.strip().toLowerCase(Locale.ROOT)).orElse("");
+        boolean document = type.startsWith("text/html")
+                || (framing != Framing.NDJSON && type.startsWith("application/json"));
+        return document ? contentType : Optional.empty();
     }
 
     private Timeouts timeoutsFor(Exchange exchange, Deployment target) {

@@ -11,6 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.switchboard.core.ledger.LedgerRecord;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.testkit.Fault;
@@ -227,6 +232,52 @@ class FailoverMatrixIT {
             assertEndsWithErrorEvent(r, "primary");
             assertThat(p.b.requests()).isEmpty();
             assertThat(p.record("stall-3").status()).isNotEqualTo(LedgerRecord.OK);
+        }
+    }
+
+    @Test
+    void aSlowFirstTokenIsKeptAliveWithCommentsWhileTheGatewayFailsOverBehindThem() throws Exception {
+        try (FailoverPair p = new FailoverPair(FailoverPair.DEFAULT_RELIABILITY, "", FailoverPair.FAST_TIMEOUTS,
+                ", sse-keep-alive: 100ms")) {
+            p.a.enqueue(Fault.delayFirstChunk(Duration.ofSeconds(20)));
+            long start = System.nanoTime();
+            HttpResponse<String> r = p.post(stream("patience"), "kept-alive");
+            assertThat(since(start)).isBetween(Duration.ofMillis(380), QUICK);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).startsWith(": waiting for the first token\n\n");
+            // The comments went out before anyone answered, so the answer's headers could not follow them.
+            assertThat(r.headers().firstValue("x-switchboard-deployment")).isEmpty();
+            assertThat(events(r.body()).getLast()).isEqualTo("[DONE]");
+            assertThat(streamedText(r.body())).isEqualTo("echo: patience");
+            assertThat(p.record("kept-alive").deploymentId()).isEqualTo("backup");
+
+            // An unmodified OpenAI SDK reads such a stream as usual.
+            p.a.enqueue(Fault.delayFirstChunk(Duration.ofSeconds(20)));
+            OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(p.gw.v1()).apiKey("sk-any").maxRetries(0).build();
+            StringBuilder text = new StringBuilder();
+            try (StreamResponse<ChatCompletionChunk> chunks = client.chat().completions().createStreaming(
+                    ChatCompletionCreateParams.builder().model("chat").addUserMessage("sdk patience").build())) {
+                chunks.stream().forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
+            }
+            assertThat(text).hasToString("echo: sdk patience");
+        }
+    }
+
+    @Test
+    void aFailureAfterKeepAliveCommentsEndsWithAnErrorEventAndNoDone() throws Exception {
+        try (FailoverPair p = new FailoverPair(FailoverPair.DEFAULT_RELIABILITY, "", FailoverPair.FAST_TIMEOUTS,
+                ", sse-keep-alive: 100ms")) {
+            p.a.enqueue(Fault.delayFirstChunk(Duration.ofSeconds(20)));
+            p.b.enqueue(Fault.delayFirstChunk(Duration.ofSeconds(20)));
+            long start = System.nanoTime();
+            HttpResponse<String> r = p.post(stream("nobody"), "kept-alive-failed");
+            assertThat(since(start)).isBetween(Duration.ofMillis(760), QUICK);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).startsWith(": waiting for the first token");
+            List<String> events = events(r.body());
+            assertThat(events).hasSize(1);
+            assertThat(Json.parseBody(events.getFirst().getBytes()).get("error").get("type").asText()).isEqualTo("timeout_error");
+            assertThat(p.record("kept-alive-failed").status()).isNotEqualTo(LedgerRecord.OK);
         }
     }
 

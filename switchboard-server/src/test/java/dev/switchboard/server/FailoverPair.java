@@ -45,6 +45,11 @@ final class FailoverPair implements AutoCloseable {
     }
 
     FailoverPair(String reliability, String routerExtra, String upstreamTimeouts) {
+        this(reliability, routerExtra, upstreamTimeouts, "");
+    }
+
+    /** @param serverExtra more {@code switchboard.server} settings, e.g. {@code ", sse-keep-alive: 100ms"} */
+    FailoverPair(String reliability, String routerExtra, String upstreamTimeouts, String serverExtra) {
         try {
             dir = Files.createTempDirectory("failover");
         } catch (java.io.IOException e) {
@@ -66,11 +71,11 @@ final class FailoverPair implements AutoCloseable {
                   context_window_fallbacks: [{chat: [chat-large]}]
                 %s
                 switchboard:
-                  server: {port: 0, log-requests: false}
+                  server: {port: 0, log-requests: false%s}
                   upstream: {%s}
                   ledger: {store: sqlite, path: "%s", flush-interval: 20ms}
                 %s""".formatted(a.apiBase(), perToken(PRIMARY_IN), perToken(PRIMARY_OUT), b.apiBase(), perToken(BACKUP_IN),
-                perToken(BACKUP_OUT), b.apiBase(), routerExtra, upstreamTimeouts, dir.resolve("ledger.db"), reliability));
+                perToken(BACKUP_OUT), b.apiBase(), routerExtra, serverExtra, upstreamTimeouts, dir.resolve("ledger.db"), reliability));
     }
 
     /**
@@ -114,13 +119,13 @@ final class FailoverPair implements AutoCloseable {
         Ledger ledger = gw.server.engine().ledger().orElseThrow();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (true) {
-            ledger.flush().get(5, TimeUnit.SECONDS);
             List<LedgerRecord> found = ledger.find(requestId);
             if (!found.isEmpty()) {
                 assertThat(found).hasSize(1);
                 return found.getFirst();
             }
             if (System.nanoTime() > deadline) throw new AssertionError("no ledger record for " + requestId);
+            ledger.flush().get(5, TimeUnit.SECONDS);
         }
     }
 

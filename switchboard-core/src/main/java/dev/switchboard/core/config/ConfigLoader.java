@@ -153,7 +153,7 @@ public final class ConfigLoader {
 
     private ServerSettings server(ConfigNode n) {
         n.onlyKeys(Set.of("host", "port", "max-body-bytes", "max-concurrent-requests", "request-timeout",
-                "shutdown-grace", "log-requests", "cors-origins"));
+                "shutdown-grace", "log-requests", "cors-origins", "sse-keep-alive"));
         ServerSettings d = ServerSettings.defaults();
         return new ServerSettings(
                 n.get("host").string(d.host()),
@@ -163,7 +163,8 @@ public final class ConfigLoader {
                 n.get("request-timeout").duration(d.requestTimeout()),
                 n.get("shutdown-grace").duration(d.shutdownGrace()),
                 n.get("log-requests").bool(d.logRequests()),
-                n.get("cors-origins").stringList());
+                n.get("cors-origins").stringList(),
+                n.get("sse-keep-alive").duration(d.sseKeepAlive()));
     }
 
     private static Timeouts timeouts(ConfigNode n, Timeouts d) {

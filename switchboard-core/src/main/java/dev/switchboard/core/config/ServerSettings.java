@@ -11,6 +11,8 @@ import java.util.List;
  * @param requestTimeout deadline for a whole request, including retries and fallbacks
  * @param shutdownGrace how long SIGTERM waits for in-flight requests and streams
  * @param modelAliases extra names accepted for the routed model, e.g. "auto"
+ * @param sseKeepAlive how long a streamed request may wait for its first token before the response is
+ *     started and kept alive with SSE comments, one per interval
  */
 public record ServerSettings(
         String host,
@@ -20,12 +22,15 @@ public record ServerSettings(
         Duration requestTimeout,
         Duration shutdownGrace,
         boolean logRequests,
-        List<String> corsOrigins) {
+        List<String> corsOrigins,
+        Duration sseKeepAlive) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 4000;
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
     public static final int DEFAULT_MAX_CONCURRENT = 1024;
+    /** Below the 60 s idle limit of common load balancers (AWS ALB, nginx's proxy_read_timeout). */
+    public static final Duration DEFAULT_SSE_KEEP_ALIVE = Duration.ofSeconds(15);
 
     public ServerSettings {
         corsOrigins = List.copyOf(corsOrigins);
@@ -33,16 +38,16 @@ public record ServerSettings(
 
     public static ServerSettings defaults() {
         return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT,
-                Duration.ofSeconds(600), Duration.ofSeconds(30), true, List.of());
+                Duration.ofSeconds(600), Duration.ofSeconds(30), true, List.of(), DEFAULT_SSE_KEEP_ALIVE);
     }
 
     public ServerSettings withHost(String h) {
         return new ServerSettings(h, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins);
+                logRequests, corsOrigins, sseKeepAlive);
     }
 
     public ServerSettings withPort(int p) {
         return new ServerSettings(host, p, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins);
+                logRequests, corsOrigins, sseKeepAlive);
     }
 }

@@ -114,6 +114,8 @@ class EdgeCasesIT {
             assertThat(error(none).get("type").asText()).isEqualTo("authentication_error");
             assertThat(gw.post("/v1/chat/completions", CHAT, "authorization", "Bearer wrong").statusCode()).isEqualTo(401);
             assertThat(gw.get("/v1/models").statusCode()).isEqualTo(401);
+            assertThat(gw.get("/health/deployments").statusCode()).isEqualTo(401);
+            assertThat(gw.get("/health/deployments", "authorization", "Bearer sk-master").statusCode()).isEqualTo(200);
             assertThat(gw.post("/v1/chat/completions", CHAT, "authorization", "Bearer sk-master").statusCode()).isEqualTo(200);
             assertThat(gw.get("/v1/models", "authorization", "Bearer sk-master").statusCode()).isEqualTo(200);
             assertThat(gw.get("/health").statusCode()).isEqualTo(200);

@@ -112,6 +112,38 @@ class FailoverMatrixIT {
         }
     }
 
+    @Test
+    void aConcurrentRateLimitStormCallsEachDeploymentAtMostOncePerRequest() throws Exception {
+        String reliability = FailoverPair.DEFAULT_RELIABILITY + "    max-retry-after: 5s\n";
+        try (FailoverPair p = new FailoverPair(reliability, "", FailoverPair.FAST_TIMEOUTS)) {
+            int requests = 20;
+            for (int i = 0; i < requests; i++) {
+                p.a.enqueue(Fault.rateLimited(30));
+                p.b.enqueue(Fault.rateLimited(30));
+            }
+            List<java.util.concurrent.Future<HttpResponse<String>>> replies = new java.util.ArrayList<>();
+            long start = System.nanoTime();
+            try (var clients = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < requests; i++) {
+                    String id = "burst-" + i;
+                    replies.add(clients.submit(() -> p.post(chat("burst"), id)));
+                }
+            }
+            assertThat(since(start)).isLessThan(QUICK);
+            for (var reply : replies) assertThat(reply.get().statusCode()).isIn(429, 503);
+            // Requests in flight together may each meet a deployment before its circuit opens, but none asks twice.
+            assertThat(p.a.requests()).hasSizeBetween(1, requests);
+            assertThat(p.b.requests()).hasSizeBetween(1, requests);
+            int calls = 0;
+            for (int i = 0; i < requests; i++) {
+                LedgerRecord record = p.record("burst-" + i);
+                assertThat(record.attempts()).isLessThanOrEqualTo(2);
+                calls += record.attempts();
+            }
+            assertThat(calls).isEqualTo(p.a.requests().size() + p.b.requests().size());
+        }
+    }
+
     // ------------------------------------------------------------------ server errors
 
     @ParameterizedTest

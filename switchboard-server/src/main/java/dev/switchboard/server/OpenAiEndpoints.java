@@ -23,21 +23,22 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.io.UncheckedIOException;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /** OpenAI-compatible endpoints: a thin codec over the engine. */
 final class OpenAiEndpoints {
     private static final Logger LOG = Logger.getLogger(OpenAiEndpoints.class.getName());
+
     private final Switchboard engine;
     private final Gate gate;
     private final long maxBody;

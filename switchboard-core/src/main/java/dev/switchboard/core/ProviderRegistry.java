@@ -22,9 +22,9 @@ public final class ProviderRegistry implements AutoCloseable {
     }
 
     /** Loads every {@link ProviderPlugin} on the class path, sharing one HTTP transport. */
-    public static ProviderRegistry discover(Ticker ticker, TokenCounter tokens) {
+    public static ProviderRegistry discover(Ticker ticker, TokenCounter tokens, TransportFactory.TransportSettings settings) {
         Transport http = ServiceLoader.load(TransportFactory.class).findFirst()
-                .map(f -> f.create(TransportFactory.TransportSettings.DEFAULT))
+                .map(f -> f.create(settings))
                 .orElseThrow(() -> new IllegalStateException(
                         "no HTTP transport on the class path: add the switchboard-providers module"));
         ProviderContext context = new ProviderContext(http, ticker, tokens);

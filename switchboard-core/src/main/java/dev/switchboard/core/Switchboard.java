@@ -6,6 +6,7 @@ import dev.switchboard.core.config.LedgerSettings;
 import dev.switchboard.core.ledger.Ledger;
 import dev.switchboard.core.routing.UtilityRouter;
 import dev.switchboard.core.spi.LedgerStoreProvider;
+import dev.switchboard.core.spi.TransportFactory;
 import dev.switchboard.core.stages.AuthStage;
 import dev.switchboard.core.stages.SpendCalculator;
 import java.util.Optional;
@@ -69,7 +70,8 @@ public final class Switchboard implements AutoCloseable {
 
     public static Switchboard create(SwitchboardConfig config, Ticker ticker) {
         TokenCounter tokens = new TokenCounter();
-        ProviderRegistry providers = ProviderRegistry.discover(ticker, tokens);
+        ProviderRegistry providers = ProviderRegistry.discover(ticker, tokens, new TransportFactory.TransportSettings(
+                config.server().upstreamMaxConnections(), config.server().upstreamMaxResponseBytes()));
         try {
             // Provider-specific settings (e.g. simulation knobs) are checked now, so bad config refuses to start.
             config.deployments().forEach(d -> providers.forDeployment(d).adapter().validate(d));

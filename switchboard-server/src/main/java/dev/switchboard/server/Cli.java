@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** The {@code switchboard} command line. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, version = "switchboard 0.1.0",
-        description = "Cost-aware LLM gateway.", subcommands = {Cli.Serve.class})
+        description = "Cost-aware LLM gateway.", subcommands = {Cli.Serve.class, RouteCommand.class, DemoCommand.class})
 public final class Cli {
 
     public static void main(String[] args) {
@@ -46,6 +46,11 @@ public final class Cli {
         // Without a master key nobody else may reach the gateway: loopback only, whatever was asked.
         if (config.masterKey().isEmpty() && !isLoopback(s.host())) s = s.withHost(ServerSettings.DEFAULT_HOST);
         return config.withServer(s);
+    }
+
+    /** For commands that call no model and write nothing: the ledger stays off. */
+    static SwitchboardConfig offline(SwitchboardConfig config) {
+        return config.withLedger(dev.switchboard.core.config.LedgerSettings.none());
     }
 
     static boolean isLoopback(String host) {

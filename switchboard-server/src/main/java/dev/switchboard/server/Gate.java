@@ -42,6 +42,7 @@ final class Gate {
 
     private final Switchboard engine;
     private final AuthStage auth;
+    private final Cors cors;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object idle = new Object();
@@ -49,6 +50,7 @@ final class Gate {
     Gate(Switchboard engine) {
         this.engine = engine;
         this.auth = engine.config().masterKey().map(AuthStage::new).orElse(null);
+        this.cors = new Cors(engine.config().server().corsOrigins());
     }
 
     Handler guard(Endpoint endpoint) {
@@ -59,6 +61,7 @@ final class Gate {
         return (req, res) -> {
             String requestId = HttpIo.requestId(req);
             res.header(HttpIo.REQUEST_ID, requestId);
+            cors.decorate(req, res);
             if (draining.get()) {
                 res.header("connection", "close");
                 errors.write(res, new GatewayException.Overloaded("The gateway is shutting down; retry on another instance.", null));
@@ -113,6 +116,10 @@ final class Gate {
     /** For endpoints outside the pipeline (model list, stats): the same key check as the pipeline's AuthStage. */
     Principal authenticate(ServerRequest req) {
         return auth == null ? Principal.ANONYMOUS : auth.authenticate(HttpIo.credentials(req));
+    }
+
+    Cors cors() {
+        return cors;
     }
 
     boolean draining() {

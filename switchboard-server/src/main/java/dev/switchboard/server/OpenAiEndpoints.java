@@ -179,14 +179,17 @@ final class OpenAiEndpoints {
             Optional<ChatChunk> next;
             while ((next = s.next()).isPresent()) {
                 ChatChunk chunk = next.get();
-                if (!includeUsage && chunk.usage().isPresent()) {
-                    if (chunk.choices().isEmpty() && s.extension().isEmpty()) continue;
-                    chunk = new ChatChunk(chunk.id(), chunk.created(), chunk.model(), chunk.choices(), Optional.empty(),
-                            chunk.systemFingerprint());
+                boolean usageOnly = chunk.usage().isPresent() && chunk.choices().isEmpty() && s.extension().isEmpty();
+                if (includeUsage || !usageOnly) {
+                    if (!includeUsage && chunk.usage().isPresent()) {
+                        chunk = new ChatChunk(chunk.id(), chunk.created(), chunk.model(), chunk.choices(), Optional.empty(),
+                                chunk.systemFingerprint());
+                    }
+                    ObjectNode wire = OpenAiCodec.writeChunk(chunk);
+                    s.extension().ifPresent(ext -> wire.set("switchboard", ext));
+                    sse.write(Json.bytes(wire));
                 }
-                ObjectNode wire = OpenAiCodec.writeChunk(chunk);
-                s.extension().ifPresent(ext -> wire.set("switchboard", ext));
-                sse.data(Json.bytes(wire));
+                if (!s.ready()) sse.flush(); // coalesce events already at hand into one write
             }
             sse.done();
         } catch (GatewayException e) {

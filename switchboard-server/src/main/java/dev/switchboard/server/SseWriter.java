@@ -18,9 +18,18 @@ final class SseWriter {
     }
 
     void data(byte[] json) throws IOException {
+        write(json);
+        out.flush();
+    }
+
+    /** Writes an event without flushing: the caller flushes once no further event is at hand. */
+    void write(byte[] json) throws IOException {
         out.write(DATA);
         out.write(json);
         out.write(END);
+    }
+
+    void flush() throws IOException {
         out.flush();
     }
 

@@ -21,7 +21,9 @@ public final class SwitchboardServer implements AutoCloseable {
         this.gate = new Gate(engine);
         ServerSettings settings = engine.config().server();
         HttpRouting.Builder routing = HttpRouting.builder();
+        gate.cors().register(routing);
         new HealthEndpoints(engine, gate).register(routing);
+        new AnthropicEndpoints(engine, gate).register(routing); // before OpenAI: it claims /v1/models only for anthropic-version
         new OpenAiEndpoints(engine, gate).register(routing);
         new SwitchboardEndpoints(engine, gate).register(routing);
         this.server = WebServer.builder()

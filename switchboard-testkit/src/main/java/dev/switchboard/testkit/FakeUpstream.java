@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,6 +45,7 @@ public final class FakeUpstream implements AutoCloseable {
     private final WebServer server;
     private final ConcurrentLinkedQueue<List<Fault>> script = new ConcurrentLinkedQueue<>();
     private final CopyOnWriteArrayList<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final LinkedBlockingQueue<RecordedRequest> abandoned = new LinkedBlockingQueue<>();
     private volatile CountDownLatch released = new CountDownLatch(1);
     private volatile boolean listening;
     private final int port;
@@ -65,6 +67,11 @@ public final class FakeUpstream implements AutoCloseable {
     /** A fake OpenAI (and OpenAI-compatible) API under {@code /v1}. */
     public static FakeUpstream openAi() {
         return start(new OpenAiResponder());
+    }
+
+    /** A fake Anthropic Messages API; its {@link #apiBase()} is the bare origin, as Anthropic's base URL is. */
+    public static FakeUpstream anthropic() {
+        return start(new AnthropicResponder());
     }
 
     public static FakeUpstream start(Responder responder) {
@@ -101,6 +108,20 @@ public final class FakeUpstream implements AutoCloseable {
         return requests.getLast();
     }
 
+    /**
+     * Waits until a response was abandoned by its client (writing to it failed because the client closed
+     * the connection), e.g. to prove that a gateway cancels the upstream call when its own client goes away.
+     * The client's close is seen on the next write, so release a stalled response first.
+     */
+    public Optional<RecordedRequest> awaitAbandoned(Duration max) {
+        try {
+            return Optional.ofNullable(abandoned.poll(max.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
     /** Ends every delay and stall now holding a response. */
     public void release() {
         CountDownLatch current = released;
@@ -121,6 +142,10 @@ public final class FakeUpstream implements AutoCloseable {
         refuseConnections();
     }
 
+    void abandoned(RecordedRequest request) {
+        if (listening) abandoned.add(request);
+    }
+
     void hold(Duration max) {
         CountDownLatch latch = released;
         try {
@@ -134,7 +159,7 @@ public final class FakeUpstream implements AutoCloseable {
         RecordedRequest request = record(req);
         requests.add(request);
         List<Fault> faults = Optional.ofNullable(script.poll()).orElse(List.of());
-        UpstreamExchange exchange = new UpstreamExchange(res, faults, responder, this);
+        UpstreamExchange exchange = new UpstreamExchange(request, res, faults, responder, this);
         for (Fault f : faults) {
             if (f instanceof Fault.DelayHeaders d) hold(d.delay());
         }

@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * OpenAI's API as a deterministic fake: {@code POST /v1/chat/completions} (JSON and SSE),
  * {@code POST /v1/embeddings}, {@code GET /v1/models[/{id}]}. Answers are derived from the request so tests
- * can tell requests apart: text is {@code "echo: <last user text>"}; with tools it calls them (all of them
+ * can tell requests apart: text is {@code "echo: <last user text>"}, cut at a stop sequence or at
+ * {@code max_tokens} (finish reason {@code length}) as a model would; with tools it calls them (all of them
  * when parallel calls are allowed) with arguments built from their parameter schemas; with a JSON response
  * format it answers valid JSON (matching the schema, if given). Usage is counted with the real tokenizer.
  */
@@ -118,11 +119,15 @@ public final class OpenAiResponder implements Responder {
         String id = "chatcmpl-fake" + n;
         long created = CREATED_BASE + n;
         List<ToolCall> calls = toolCalls(request, n);
-        Optional<String> content = calls.isEmpty() ? Optional.of(text(request)) : Optional.empty();
+        Optional<EchoAnswer> answer = calls.isEmpty()
+                ? Optional.of(EchoAnswer.of(text(request), request.stop(), request.maxTokens(), tokens)) : Optional.empty();
+        Optional<String> content = answer.map(EchoAnswer::text);
         int completion = content.map(tokens::count).orElse(0);
         for (ToolCall c : calls) completion += tokens.count(c.name()) + tokens.count(c.arguments());
         Usage usage = Usage.of(tokens.countPrompt(request), completion);
-        FinishReason finish = calls.isEmpty() ? FinishReason.STOP : FinishReason.TOOL_CALLS;
+        // OpenAI says "stop" for a matched stop sequence too, without naming it.
+        FinishReason finish = !calls.isEmpty() ? FinishReason.TOOL_CALLS
+                : answer.get().cutByLimit() ? FinishReason.LENGTH : FinishReason.STOP;
         int choices = request.n().orElse(1);
 
         if (!request.stream()) {
@@ -142,7 +147,7 @@ public final class OpenAiResponder implements Responder {
         for (int i = 0; i < choices; i++) {
             events.add(event(ChatChunk.of(id, created, request.model(), ChunkChoice.role(i, Role.ASSISTANT))));
             if (content.isPresent()) {
-                for (String piece : pieces(content.get())) {
+                for (String piece : EchoAnswer.pieces(content.get())) {
                     events.add(event(ChatChunk.of(id, created, request.model(), ChunkChoice.content(i, piece))));
                 }
             }
@@ -165,20 +170,6 @@ public final class OpenAiResponder implements Responder {
 
     private static byte[] event(ChatChunk chunk) {
         return ("data: " + Json.text(OpenAiCodec.writeChunk(chunk)) + "\n\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Word-sized stream pieces, each keeping its following space, so joined they give the text back. */
-    private static List<String> pieces(String text) {
-        List<String> out = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == ' ') {
-                out.add(text.substring(start, i + 1));
-                start = i + 1;
-            }
-        }
-        if (start < text.length() || out.isEmpty()) out.add(text.substring(start));
-        return out;
     }
 
     private static String text(ChatRequest request) {

@@ -1,9 +1,10 @@
 package dev.switchboard.testkit;
 
 /**
- * Speaks one provider's wire format for a {@link FakeUpstream}: OpenAI's today; Ollama's NDJSON or
- * Anthropic's SSE plug in the same way. It writes through {@link UpstreamExchange}, which applies the
- * scripted {@link Fault}s, so a responder only describes the correct answer.
+ * Speaks one provider's wire format for a {@link FakeUpstream}: OpenAI's ({@link OpenAiResponder}) or
+ * Anthropic's ({@link AnthropicResponder}); Ollama's NDJSON plugs in the same way. It writes through
+ * {@link UpstreamExchange}, which applies the scripted {@link Fault}s, so a responder only describes the
+ * correct answer.
  */
 public interface Responder {
     void respond(RecordedRequest request, UpstreamExchange exchange);

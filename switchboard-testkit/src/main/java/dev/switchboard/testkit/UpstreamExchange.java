@@ -1,6 +1,7 @@
 package dev.switchboard.testkit;
 
 import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,12 +15,15 @@ import java.util.Optional;
  * whole; stream events are written one by one with a flush each, as real providers do.
  */
 public final class UpstreamExchange {
+    private final RecordedRequest request;
     private final ServerResponse response;
     private final List<Fault> faults;
     private final Responder responder;
     private final FakeUpstream upstream;
 
-    UpstreamExchange(ServerResponse response, List<Fault> faults, Responder responder, FakeUpstream upstream) {
+    UpstreamExchange(RecordedRequest request, ServerResponse response, List<Fault> faults, Responder responder,
+            FakeUpstream upstream) {
+        this.request = request;
         this.response = response;
         this.faults = faults;
         this.responder = responder;
@@ -53,8 +57,8 @@ public final class UpstreamExchange {
                 throw new CloseConnectionException("scripted disconnect in the body");
             }
             stream.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | UncheckedIOException | ServerConnectionException e) {
+            upstream.abandoned(request); // the client gave up while the body was held back
         }
     }
 
@@ -96,8 +100,9 @@ public final class UpstreamExchange {
                 out.write(endMarker.get());
                 out.flush();
             }
-        } catch (IOException e) {
-            // The client went away (e.g. it timed out on a stall): nothing left to write to.
+        } catch (IOException | UncheckedIOException | ServerConnectionException e) {
+            // The client went away (it timed out on a stall, or cancelled): nothing left to write to.
+            upstream.abandoned(request);
         }
     }
 }

@@ -77,7 +77,13 @@ public final class ConfigLoader {
         ConfigNode sb = top.get("switchboard");
         sb.onlyKeys(Set.of("server", "master-key", "upstream", "ledger", "routing", "reliability"));
         ServerSettings server = server(sb.get("server"));
-        Timeouts defaultTimeouts = timeouts(sb.get("upstream"), Timeouts.DEFAULT);
+        ConfigNode upstream = sb.get("upstream");
+        upstream.onlyKeys(Set.of("connect-timeout", "first-byte-timeout", "idle-timeout", "total-timeout",
+                "max-connections-per-host", "max-response-bytes"));
+        Timeouts defaultTimeouts = readTimeouts(upstream, Timeouts.DEFAULT);
+        server = server.withUpstreamPool(
+                upstream.get("max-connections-per-host").integer(server.upstreamMaxConnections(), 1, 100_000),
+                (int) upstream.get("max-response-bytes").longValue(server.upstreamMaxResponseBytes(), 1024, Integer.MAX_VALUE));
 
         Optional<Secret> masterKey = sb.get("master-key").secret();
         if (masterKey.isEmpty()) masterKey = top.get("general_settings").get("master_key").secret();
@@ -164,11 +170,17 @@ public final class ConfigLoader {
                 n.get("shutdown-grace").duration(d.shutdownGrace()),
                 n.get("log-requests").bool(d.logRequests()),
                 n.get("cors-origins").stringList(),
+                d.upstreamMaxConnections(),
+                d.upstreamMaxResponseBytes(),
                 n.get("sse-keep-alive").duration(d.sseKeepAlive()));
     }
 
     private static Timeouts timeouts(ConfigNode n, Timeouts d) {
         n.onlyKeys(Set.of("connect-timeout", "first-byte-timeout", "idle-timeout", "total-timeout"));
+        return readTimeouts(n, d);
+    }
+
+    private static Timeouts readTimeouts(ConfigNode n, Timeouts d) {
         return new Timeouts(
                 n.get("connect-timeout").duration(d.connect()),
                 n.get("first-byte-timeout").duration(d.firstByte()),

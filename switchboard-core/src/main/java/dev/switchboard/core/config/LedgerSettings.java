@@ -86,6 +86,12 @@ public record LedgerSettings(
                 n.get("flush-interval").duration(d.flushInterval()));
     }
 
+    /** The ledger turned off. */
+    public static LedgerSettings none() {
+        return new LedgerSettings(Store.NONE, DEFAULT_PATH, Optional.empty(), DEFAULT_SCHEMA, DEFAULT_QUEUE_CAPACITY,
+                DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL);
+    }
+
     public static LedgerSettings sqlite(Path file) {
         return new LedgerSettings(Store.SQLITE, file, Optional.empty(), DEFAULT_SCHEMA, DEFAULT_QUEUE_CAPACITY,
                 DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL);

@@ -4,13 +4,16 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Settings of the HTTP server (config section {@code switchboard.server}).
+ * Settings of the HTTP server (config section {@code switchboard.server}) and of the shared upstream
+ * connection pool ({@code switchboard.upstream}).
  *
  * @param maxBodyBytes largest request body accepted (413 above)
  * @param maxConcurrentRequests requests handled at once; more wait in the accept queue
  * @param requestTimeout deadline for a whole request, including retries and fallbacks
  * @param shutdownGrace how long SIGTERM waits for in-flight requests and streams
- * @param modelAliases extra names accepted for the routed model, e.g. "auto"
+ * @param corsOrigins browser origins allowed to call the API ({@code *} for any); empty: same origin only
+ * @param upstreamMaxConnections pooled connections per upstream host
+ * @param upstreamMaxResponseBytes largest non-streamed upstream body read
  * @param sseKeepAlive how long a streamed request may wait for its first token before the response is
  *     started and kept alive with SSE comments, one per interval
  */
@@ -23,6 +26,8 @@ public record ServerSettings(
         Duration shutdownGrace,
         boolean logRequests,
         List<String> corsOrigins,
+        int upstreamMaxConnections,
+        int upstreamMaxResponseBytes,
         Duration sseKeepAlive) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -38,16 +43,22 @@ public record ServerSettings(
 
     public static ServerSettings defaults() {
         return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT,
-                Duration.ofSeconds(600), Duration.ofSeconds(30), true, List.of(), DEFAULT_SSE_KEEP_ALIVE);
+                Duration.ofSeconds(600), Duration.ofSeconds(30), true, List.of(), 1024, 64 * 1024 * 1024,
+                DEFAULT_SSE_KEEP_ALIVE);
     }
 
     public ServerSettings withHost(String h) {
         return new ServerSettings(h, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins, sseKeepAlive);
+                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive);
     }
 
     public ServerSettings withPort(int p) {
         return new ServerSettings(host, p, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins, sseKeepAlive);
+                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive);
+    }
+
+    public ServerSettings withUpstreamPool(int maxConnections, int maxResponseBytes) {
+        return new ServerSettings(host, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
+                logRequests, corsOrigins, maxConnections, maxResponseBytes, sseKeepAlive);
     }
 }

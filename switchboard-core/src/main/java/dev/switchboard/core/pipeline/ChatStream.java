@@ -30,12 +30,25 @@ public interface ChatStream extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * True when {@link #next()} can answer without waiting on the network. Writers use it to coalesce:
+     * flush only when the next chunk is not at hand. False is always safe.
+     */
+    default boolean ready() {
+        return false;
+    }
+
     static ChatStream of(List<ChatChunk> chunks) {
         Deque<ChatChunk> queue = new ArrayDeque<>(chunks);
         return new ChatStream() {
             @Override
             public Optional<ChatChunk> next() {
                 return Optional.ofNullable(queue.poll());
+            }
+
+            @Override
+            public boolean ready() {
+                return true;
             }
 
             @Override
@@ -57,6 +70,11 @@ public interface ChatStream extends AutoCloseable {
             @Override
             public Optional<ObjectNode> extension() {
                 return self.extension();
+            }
+
+            @Override
+            public boolean ready() {
+                return self.ready();
             }
 
             @Override
@@ -87,6 +105,11 @@ public interface ChatStream extends AutoCloseable {
             @Override
             public Optional<ObjectNode> extension() {
                 return self.extension();
+            }
+
+            @Override
+            public boolean ready() {
+                return self.ready();
             }
 
             @Override

@@ -24,6 +24,11 @@ public final class FrameReader {
         this.framing = framing;
     }
 
+    /** True when bytes already read from the body are waiting to be framed (the next frame may need no I/O). */
+    public boolean buffered() {
+        return pos < limit;
+    }
+
     /** The next frame, or empty at the end of the body. */
     public Optional<Frame> next() throws IOException {
         return framing == Framing.NDJSON ? nextLine() : nextEvent();

@@ -72,6 +72,9 @@ public final class DecomposeStage implements Stage {
         ObjectNode extension = extension(runs);
         exchange.context().set(Attributes.RESPONSE_EXTENSION, extension);
         exchange.context().header("x-switchboard-route", compactRoute(runs));
+        if (runs.stream().anyMatch(r -> r.report().path("simulated").asBoolean())) {
+            exchange.context().header("x-switchboard-simulated", "true");
+        }
         PartExecutor executor = new PartExecutor(exchange, request, runs, next, spend, ticker, parts);
         return request.stream() ? executor.stream(extension) : executor.complete(extension);
     }

@@ -169,9 +169,7 @@ final class PartExecutor {
 
     Reply stream(ObjectNode extension) {
         PartFeeds feeds = new PartFeeds(runs.size());
-        List<CompletableFuture<PartOutcome>> futures = schedule(feeds);
-        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenRun(() ->
-                parent.context().set(DecomposeStage.PART_OUTCOMES, futures.stream().map(CompletableFuture::join).toList()));
+        schedule(feeds);
         if (runs.size() == 1) {
             // A lone part that fails before its first byte fails the request like any plain call would.
             Optional<PartOutcome> early = feeds.awaitFirst(0);
@@ -233,6 +231,7 @@ final class PartExecutor {
                 }
             }
             finished = true;
+            parent.context().set(DecomposeStage.PART_OUTCOMES, List.copyOf(outcomes)); // before the stream ends: the ledger reads it then
             Usage total = outcomes.stream().map(o -> o.usage().orElse(Usage.ZERO)).reduce(Usage.ZERO, Usage::plus);
             ObjectNode summary = Json.object().put("event", "summary");
             summarise(summary, outcomes, false);
@@ -259,6 +258,7 @@ final class PartExecutor {
         @Override
         public void close() {
             feeds.cancel();
+            if (!finished) parent.context().set(DecomposeStage.PART_OUTCOMES, List.copyOf(outcomes)); // the parts that finished
         }
     }
 

@@ -15,7 +15,6 @@ import dev.switchboard.core.pipeline.ChatStream;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Reply;
 import dev.switchboard.core.pipeline.Stage;
-import dev.switchboard.core.spi.Framing;
 import dev.switchboard.core.spi.Provider;
 import dev.switchboard.core.spi.WireResponse;
 import dev.switchboard.core.spi.WireStream;
@@ -84,7 +83,7 @@ public final class ProviderCallStage implements Stage {
             }
             throw provider.adapter().mapError(wire.status(), wire.headers(), body);
         }
-        Optional<String> document = notAStream(wire.headers().first("content-type"), provider.adapter().framing());
+        Optional<String> document = notAStream(wire.headers().first("content-type"));
         if (document.isPresent()) {
             wire.close();
             throw new GatewayException.UpstreamError(target.provider() + " answered a stream request with Content-Type '"
@@ -108,14 +107,13 @@ public final class ProviderCallStage implements Stage {
     }
 
     /**
-     * The content type of a 2xx answer to a stream request when it is plainly a document rather than a
-     * stream: an HTML page (a proxy or captive portal), or JSON where events were expected.
+     * The content type of a 2xx answer to a stream request when it is plainly a page rather than a stream
+     * (a proxy or captive portal). JSON is left to the stream decoders: some servers label streams so, and a
+     * JSON document yields no event, which fails below.
      */
-    static Optional<String> notAStream(Optional<String> contentType, Framing framing) {
+    static Optional<String> notAStream(Optional<String> contentType) {
         String type = contentType.map(t -> t.strip().toLowerCase(Locale.ROOT)).orElse("");
-        boolean document = type.startsWith("text/html")
-                || (framing != Framing.NDJSON && type.startsWith("application/json"));
-        return document ? contentType : Optional.empty();
+        return type.startsWith("text/html") ? contentType : Optional.empty();
     }
 
     private Timeouts timeoutsFor(Exchange exchange, Deployment target) {
@@ -153,6 +151,11 @@ public final class ProviderCallStage implements Stage {
                 return f;
             }
             return rest.next();
+        }
+
+        @Override
+        public boolean ready() {
+            return first != null || rest.ready();
         }
 
         @Override

@@ -54,6 +54,16 @@ final class UpstreamChatStream implements ChatStream {
     }
 
     @Override
+    public boolean ready() {
+        if (!pending.isEmpty() || finished || frames.buffered()) return true;
+        try {
+            return wire.body().available() > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
     public void close() {
         wire.close();
     }

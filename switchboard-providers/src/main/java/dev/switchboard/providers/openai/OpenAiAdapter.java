@@ -18,6 +18,7 @@ import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.OpenAiCodec;
 import dev.switchboard.core.wire.OpenAiEmbeddingsCodec;
 import java.net.URI;
+import java.util.Optional;
 
 /**
  * OpenAI's Chat Completions and Embeddings APIs, and every server that speaks them through
@@ -97,11 +98,19 @@ public final class OpenAiAdapter implements ProviderAdapter {
         return URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) + path : b + path);
     }
 
+    private static Optional<String> text(Deployment target, String param) {
+        JsonNode v = target.params().get(param);
+        return v != null && v.isTextual() && !v.asText().isBlank() ? Optional.of(v.asText()) : Optional.empty();
+    }
+
     private static WireHeaders headers(Deployment target, String accept) {
         WireHeaders.Builder h = WireHeaders.builder()
                 .add("Content-Type", "application/json")
                 .add("Accept", accept);
         target.apiKey().ifPresent(key -> h.add("Authorization", "Bearer " + key.value()));
+        // LiteLLM's litellm_params.organization / project become OpenAI's scoping headers.
+        text(target, "organization").ifPresent(v -> h.add("OpenAI-Organization", v));
+        text(target, "project").ifPresent(v -> h.add("OpenAI-Project", v));
         target.headers().forEach(h::set);
         return h.build();
     }

@@ -35,8 +35,10 @@ final class OpenAiErrors {
         UpstreamError e = parse(body);
         String message = e.message().orElse("openai-compatible upstream answered HTTP " + status);
         Optional<Duration> wait = retryAfter(headers, ticker);
-        if (e.contextWindow()) return new GatewayException.ContextWindowExceeded(message);
-        if (e.contentFiltered()) return new GatewayException.ContentFiltered(message);
+        // Only a client-error answer can be a rejection of the prompt; a 5xx mentioning a policy is still a 5xx.
+        boolean rejection = status >= 400 && status < 500 && status != 401 && status != 429;
+        if (rejection && e.contextWindow()) return new GatewayException.ContextWindowExceeded(message);
+        if (rejection && e.contentFiltered()) return new GatewayException.ContentFiltered(message);
         return switch (status) {
             case 401 -> new GatewayException.AuthenticationFailed("the upstream rejected the gateway's credentials: " + message);
             case 403 -> new GatewayException.PermissionDenied(message);

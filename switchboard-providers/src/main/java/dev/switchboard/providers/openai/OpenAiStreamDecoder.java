@@ -1,6 +1,7 @@
 package dev.switchboard.providers.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Ticker;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.spi.Frame;
@@ -22,6 +23,7 @@ final class OpenAiStreamDecoder implements StreamDecoder {
 
     private final Ticker ticker;
     private boolean done;
+    private boolean sawEvent;
 
     OpenAiStreamDecoder(Ticker ticker) {
         this.ticker = ticker;
@@ -31,6 +33,7 @@ final class OpenAiStreamDecoder implements StreamDecoder {
     public List<ChatChunk> decode(Frame frame) {
         String data = frame.data();
         if (data.isBlank()) return List.of();
+        sawEvent = true;
         if (data.strip().equals(DONE)) {
             done = true;
             return List.of();
@@ -60,9 +63,17 @@ final class OpenAiStreamDecoder implements StreamDecoder {
         return done;
     }
 
-    /** Nothing is buffered between frames, so an end without {@code [DONE]} owes nothing more. */
+    /**
+     * Nothing is buffered between frames, so an end without {@code [DONE]} owes nothing more. A body without
+     * a single event, though, is no stream at all (e.g. a JSON body where SSE was expected): ending it
+     * quietly would hand the client an empty answer, so it fails while it can still be retried elsewhere.
+     */
     @Override
     public List<ChatChunk> finish() {
+        if (!sawEvent) {
+            throw new GatewayException.UpstreamError("openai-compatible upstream ended the stream without sending any event",
+                    200, null);
+        }
         return List.of();
     }
 }

@@ -81,6 +81,18 @@ final class JettyWireStream implements WireStream {
         public int read(byte[] b, int off, int len) throws IOException {
             if (len == 0) return 0;
             while (true) {
+                int n = readAvailable(b, off, len);
+                if (n != 0) return n;
+                awaitData();
+            }
+        }
+
+        /**
+         * Bytes already received: a count, -1 at the end, or 0 when nothing is there yet. Synchronized with
+         * {@link #close()}, which another thread may call (a client that went away) while this one reads.
+         */
+        private synchronized int readAvailable(byte[] b, int off, int len) throws IOException {
+            while (true) {
                 if (closed) throw new IOException("the upstream response was closed");
                 if (chunk != null) {
                     ByteBuffer buffer = chunk.getByteBuffer();
@@ -91,14 +103,29 @@ final class JettyWireStream implements WireStream {
                 }
                 if (ended) return -1;
                 Content.Chunk next = source.read();
-                if (next == null) {
-                    awaitData();
-                } else if (Content.Chunk.isFailure(next)) {
-                    throw ioFailure(next.getFailure());
-                } else {
-                    chunk = next;
-                }
+                if (next == null) return 0;
+                if (Content.Chunk.isFailure(next)) throw ioFailure(next.getFailure());
+                chunk = next;
             }
+        }
+
+        /**
+         * Bytes that can be read without waiting: peeks at the source without blocking, so a writer can
+         * coalesce events that already arrived. An end or a failure counts as available (reading it does
+         * not block); Jetty keeps a failure as the source's terminal chunk, so the next read still sees it.
+         */
+        @Override
+        public synchronized int available() {
+            if (closed) return 0;
+            if (chunk == null && !ended) {
+                Content.Chunk next = source.read();
+                if (next == null) return 0;
+                if (Content.Chunk.isFailure(next)) return 1;
+                chunk = next;
+            }
+            if (chunk == null) return ended ? 1 : 0;
+            int remaining = chunk.getByteBuffer().remaining();
+            return remaining > 0 ? remaining : chunk.isLast() ? 1 : 0;
         }
 
         private void releaseChunk() {
@@ -140,16 +167,20 @@ final class JettyWireStream implements WireStream {
 
         @Override
         public void close() {
-            if (closed) return;
-            closed = true;
-            if (chunk != null) {
-                boolean last = chunk.isLast() && !chunk.getByteBuffer().hasRemaining();
-                chunk.release();
-                chunk = null;
-                if (last) ended = true;
+            boolean complete;
+            synchronized (this) {
+                if (closed) return;
+                closed = true;
+                if (chunk != null) {
+                    if (chunk.isLast() && !chunk.getByteBuffer().hasRemaining()) ended = true;
+                    chunk.release();
+                    chunk = null;
+                }
+                complete = ended;
             }
             // A body not read to its end leaves the connection mid-response: abort it rather than drain it.
-            if (!ended) abort(new IOException("the gateway closed the upstream response"));
+            if (!complete) abort(new IOException("the gateway closed the upstream response"));
+            ready.release(); // wake a reader blocked on this stream
         }
     }
 }

@@ -148,6 +148,19 @@ class OpenAiAdapterContractTest {
     }
 
     @Test
+    void organizationAndProjectParamsBecomeOpenAiHeaders() {
+        var base = deployment();
+        var target = new dev.switchboard.core.config.Deployment(base.id(), base.modelName(), base.provider(), base.upstreamModel(),
+                base.apiBase(), base.apiKey(), base.headers(), Json.object().put("organization", "org-42").put("project", "proj_7"),
+                base.rpm(), base.tpm(), base.weight(), base.timeouts(), base.info());
+
+        WireRequest wire = adapter.toWire(OpenAiCodec.parseChatRequest(json("request-tools.json")), target);
+
+        assertThat(wire.headers().first("OpenAI-Organization")).contains("org-42");
+        assertThat(wire.headers().first("OpenAI-Project")).contains("proj_7");
+    }
+
+    @Test
     void sendsNoAuthorizationHeaderWhenTheDeploymentHasNoKey() {
         var target = deployment("http://127.0.0.1:8000/v1", Optional.empty(), Map.of());
 

@@ -64,4 +64,15 @@ class OpenAiErrorsTest {
 
         assertThat(e.getMessage()).isEqualTo("bad key ****");
     }
+
+    @Test
+    void aServerErrorMentioningThePolicyIsStillAServerError() {
+        byte[] body = "{\"error\":{\"message\":\"content policy service unavailable\",\"type\":\"server_error\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertThat(OpenAiErrors.map(500, WireHeaders.EMPTY, body, OpenAiFixtures.FIXED_TIME))
+                .isInstanceOf(GatewayException.UpstreamError.class);
+        assertThat(OpenAiErrors.map(403, WireHeaders.EMPTY, body, OpenAiFixtures.FIXED_TIME))
+                .isInstanceOf(GatewayException.ContentFiltered.class);
+    }
 }

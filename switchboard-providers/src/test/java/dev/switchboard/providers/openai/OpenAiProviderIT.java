@@ -237,6 +237,14 @@ class OpenAiProviderIT {
     }
 
     @Test
+    void aStreamAnsweredWithAPlainJsonBodyFailsInsteadOfEndingEmpty() {
+        upstream.enqueue(Fault.rawError(200, "{\"object\":\"chat.completion\",\"choices\":[]}"));
+
+        assertThatThrownBy(() -> engine().stream(ChatRequest.builder("smart").message(Message.user("hi")).build()))
+                .isInstanceOf(GatewayException.UpstreamError.class).hasMessageContaining("without sending any event");
+    }
+
+    @Test
     void aMalformedEventIsSkippedAndTheRestOfTheStreamArrives() {
         upstream.enqueue(Fault.malformedJson());
 

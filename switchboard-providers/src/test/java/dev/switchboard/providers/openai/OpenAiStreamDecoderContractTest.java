@@ -119,6 +119,15 @@ class OpenAiStreamDecoderContractTest {
     }
 
     @Test
+    void aBodyWithoutASingleEventIsAnUpstreamErrorNotAnEmptyAnswer() throws IOException {
+        FrameReader frames = new FrameReader(new ByteArrayInputStream(OpenAiFixtures.bytes("chat-text.json")), Framing.SSE);
+
+        assertThat(frames.next()).isEmpty();
+        assertThatThrownBy(decoder::finish).isInstanceOf(GatewayException.UpstreamError.class)
+                .hasMessageContaining("without sending any event");
+    }
+
+    @Test
     void doneMarkerYieldsNoChunk() {
         assertThat(decoder.decode(Frame.data("[DONE]"))).isEmpty();
         assertThat(decoder.done()).isTrue();

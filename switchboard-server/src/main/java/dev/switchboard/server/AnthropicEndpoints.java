@@ -1,0 +1,173 @@
+package dev.switchboard.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.StreamOfResponse;
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.config.Deployment;
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.pipeline.ChatStream;
+import dev.switchboard.core.pipeline.Exchange;
+import dev.switchboard.core.pipeline.Reply;
+import dev.switchboard.core.wire.AnthropicMessagesCodec;
+import dev.switchboard.core.wire.AnthropicStreamEncoder;
+import dev.switchboard.core.wire.Json;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Anthropic-compatible endpoints ({@code POST /v1/messages}, {@code /v1/messages/count_tokens}, and
+ * {@code GET /v1/models} for clients that send {@code anthropic-version}) in front of whatever provider the
+ * model routes to. A thin codec over the engine, like {@link OpenAiEndpoints}; errors are Anthropic error objects.
+ */
+final class AnthropicEndpoints {
+    static final HeaderName VERSION = HeaderNames.create("anthropic-version");
+    /** Anthropic's SDKs read the request id from this header. */
+    private static final HeaderName ANTHROPIC_REQUEST_ID = HeaderNames.create("request-id");
+
+    private final Switchboard engine;
+    private final Gate gate;
+    private final long maxBody;
+    private final Instant created;
+
+    AnthropicEndpoints(Switchboard engine, Gate gate) {
+        this.engine = engine;
+        this.gate = gate;
+        this.maxBody = engine.config().server().maxBodyBytes();
+        this.created = Instant.ofEpochSecond(engine.ticker().epochSeconds());
+    }
+
+    /** Must be registered before {@link OpenAiEndpoints}: the model listings pass on requests without {@code anthropic-version}. */
+    void register(HttpRouting.Builder routing) {
+        for (String prefix : List.of("/v1", "")) {
+            routing.post(prefix + "/messages", guard(this::messages));
+            routing.post(prefix + "/messages/count_tokens", guard(this::countTokens));
+            routing.get(prefix + "/models", onlyForAnthropicClients(guard(this::models)));
+            routing.get(prefix + "/models/*", onlyForAnthropicClients(guard(this::model)));
+        }
+    }
+
+    private Handler guard(Gate.Endpoint endpoint) {
+        return gate.guard((req, res, requestId) -> {
+            res.header(ANTHROPIC_REQUEST_ID, requestId);
+            endpoint.handle(req, res, requestId);
+        }, AnthropicEndpoints::sendError);
+    }
+
+    /** The one place that decides which shape a model listing takes: Anthropic's when the client says its version. */
+    private static Handler onlyForAnthropicClients(Handler handler) {
+        return (req, res) -> {
+            if (req.headers().contains(VERSION)) handler.handle(req, res);
+            else res.next();
+        };
+    }
+
+    /** Anthropic's error object, with the request id in the body as Anthropic sends it, and {@code retry-after} when known. */
+    static void sendError(ServerResponse res, GatewayException e) {
+        AnthropicMessagesCodec.retryAfterSeconds(e).ifPresent(s -> res.header(HeaderNames.RETRY_AFTER, Integer.toString(Math.max(1, s))));
+        ObjectNode body = AnthropicMessagesCodec.writeError(e);
+        res.headers().first(HttpIo.REQUEST_ID).ifPresent(id -> body.put("request_id", id));
+        HttpIo.sendJson(res, AnthropicMessagesCodec.status(e), body);
+    }
+
+    private void messages(ServerRequest req, ServerResponse res, String requestId) {
+        ChatRequest chat = AnthropicMessagesCodec.parseRequest(HttpIo.jsonBody(req, maxBody));
+        Exchange exchange = HttpIo.timeoutOption(req, engine.newExchange(chat, HttpIo.credentials(req), requestId));
+        HttpIo.decomposeOption(req, exchange);
+        Reply reply = gate.run(exchange, req, res);
+        switch (reply) {
+            case Reply.Complete c when chat.stream() -> stream(res, StreamOfResponse.of(c.response()), chat);
+            case Reply.Complete c -> HttpIo.sendJson(res, 200, AnthropicMessagesCodec.writeResponse(c.response()));
+            case Reply.Streaming s -> stream(res, s.stream(), chat);
+            case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
+        }
+    }
+
+    /**
+     * Streams Anthropic's event grammar. The first chunk is read before the response head goes out, so a
+     * failure that happens before any content still gets its own status and error object; a failure after
+     * that ends the stream with an {@code error} event and no {@code message_stop}, so it never looks complete.
+     * Gateway extras ({@link ChatStream#extension()}) have no place in Anthropic's events and are left out.
+     */
+    private void stream(ServerResponse res, ChatStream stream, ChatRequest chat) {
+        try (ChatStream s = stream) {
+            Optional<ChatChunk> first = s.next();
+            AnthropicStreamEncoder encoder = new AnthropicStreamEncoder(chat.model(), engine.tokens().countPrompt(chat),
+                    engine.tokens());
+            res.status(200);
+            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+            res.header("x-accel-buffering", "no");
+            try (var out = res.outputStream()) {
+                SseWriter sse = new SseWriter(out);
+                try {
+                    Optional<ChatChunk> next = first;
+                    while (next.isPresent()) {
+                        write(sse, encoder.encode(next.get()));
+                        next = s.next();
+                    }
+                    write(sse, encoder.finish());
+                } catch (GatewayException e) {
+                    write(sse, List.of(encoder.error(e)));
+                }
+            } catch (IOException e) {
+                // The client went away; closing the stream cancels the upstream call.
+            }
+        }
+    }
+
+    private static void write(SseWriter sse, List<AnthropicStreamEncoder.Event> events) throws IOException {
+        for (AnthropicStreamEncoder.Event e : events) sse.event(e.name(), Json.bytes(e.data()));
+    }
+
+    /** An estimate with the gateway's tokenizer, for a model the gateway serves (Anthropic answers 404 otherwise). */
+    private void countTokens(ServerRequest req, ServerResponse res, String requestId) {
+        gate.authenticate(req);
+        JsonNode body = HttpIo.jsonBody(req, maxBody);
+        ChatRequest chat = AnthropicMessagesCodec.parseCountTokensRequest(body);
+        if (!serves(chat.model())) throw GatewayException.NotFound.model(chat.model());
+        HttpIo.sendJson(res, 200, Json.object().put("input_tokens", engine.tokens().countPrompt(chat)));
+    }
+
+    private boolean serves(String model) {
+        return engine.modelGroups().containsKey(model) || engine.config().routing().modelNames().contains(model);
+    }
+
+    private void models(ServerRequest req, ServerResponse res, String requestId) {
+        gate.authenticate(req);
+        List<ObjectNode> items = new ArrayList<>();
+        engine.modelGroups().forEach((name, group) -> items.add(modelItem(name, group)));
+        HttpIo.sendJson(res, 200, AnthropicMessagesCodec.modelList(items));
+    }
+
+    private void model(ServerRequest req, ServerResponse res, String requestId) {
+        gate.authenticate(req);
+        String path = req.path().path();
+        String id = path.substring(path.indexOf("/models/") + "/models/".length());
+        List<Deployment> group = engine.modelGroups().get(id);
+        if (group == null) throw GatewayException.NotFound.model(id);
+        HttpIo.sendJson(res, 200, modelItem(id, group));
+    }
+
+    /** A model group as Anthropic's model item; limits are the smallest of the group's deployments. */
+    private ObjectNode modelItem(String name, List<Deployment> group) {
+        int window = group.stream().mapToInt(d -> d.info().contextWindow()).min().orElse(0);
+        int output = group.stream().mapToInt(d -> d.info().maxOutputTokens()).min().orElse(0);
+        String display = group.getFirst().info().label().orElse(name);
+        return AnthropicMessagesCodec.modelItem(name, display, created,
+                window > 0 ? OptionalInt.of(window) : OptionalInt.empty(),
+                output > 0 ? OptionalInt.of(output) : OptionalInt.empty());
+    }
+}

@@ -1,0 +1,197 @@
+package dev.switchboard.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.switchboard.core.ledger.LedgerRecord;
+import dev.switchboard.core.wire.Json;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Cost-aware orchestration end to end: split, route, run in parallel, merge, record — on simulated tiers. */
+class AutoRoutingIT {
+    static final String DEMO = "Write the API reference documentation for our REST /users endpoints AND implement the "
+            + "OAuth2 Bearer-token middleware in Python FastAPI.";
+    static GatewayFixture gateway;
+    static OpenAIClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path db = Files.createTempDirectory("switchboard-it").resolve("ledger.db");
+        StringBuilder yaml = new StringBuilder("model_list:\n");
+        String[][] tiers = {{"1", "granite4.1:3b"}, {"2", "llama3.2"}, {"3", "gemma3:4b"}, {"4", "mistral-small3.2"}};
+        for (String[] t : tiers) {
+            yaml.append("""
+                      - model_name: "%s"
+                        litellm_params: {model: "simulated/%s", simulation: {time-to-first-token: 700ms}}
+                        model_info: {id: "tier%s", tier: %s}
+                    """.formatted(t[1], t[1], t[0], t[0]));
+        }
+        yaml.append("""
+                switchboard:
+                  server: {port: 0}
+                  ledger: {store: sqlite, path: "%s", flush-interval: 10ms}
+                """.formatted(db));
+        gateway = GatewayFixture.start(yaml.toString());
+        client = OpenAIOkHttpClient.builder().baseUrl(gateway.v1()).apiKey("sk-x").maxRetries(0).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    private static String body(String model, String prompt, boolean stream) {
+        return Json.text(Json.object().put("model", model).put("stream", stream).set("messages",
+                Json.NODES.arrayNode().add(Json.object().put("role", "user").put("content", prompt))));
+    }
+
+    @Test
+    void splitsTheSeedPromptAndSendsEachPartToTheCheapestGoodEnoughTier() throws Exception {
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", body("switchboard/auto", DEMO, false));
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode answer = Json.parseBody(r.body().getBytes());
+        JsonNode parts = answer.at("/switchboard/parts");
+        assertThat(parts).hasSize(2);
+        assertThat(parts.get(0).get("task_type").asText()).isEqualTo("documentation");
+        assertThat(parts.get(1).get("task_type").asText()).isEqualTo("code_generation");
+        assertThat(parts.get(0).get("model_tier").asInt()).isLessThan(parts.get(1).get("model_tier").asInt());
+        assertThat(parts.get(0).get("candidates")).hasSize(4);
+        assertThat(parts.get(0).get("status").asText()).isEqualTo("ok");
+        String content = answer.at("/choices/0/message/content").asText();
+        assertThat(content.indexOf("## 1. Documentation")).isLessThan(content.indexOf("## 2. Code generation"));
+        assertThat(answer.at("/usage/completion_tokens").asInt())
+                .isEqualTo(parts.get(0).at("/usage/completion_tokens").asInt() + parts.get(1).at("/usage/completion_tokens").asInt());
+        assertThat(r.headers().firstValue("x-switchboard-route").orElseThrow()).startsWith("2 parts; 0=documentation>");
+    }
+
+    @Test
+    void partsRunInParallelSoWallTimeIsTheSlowestPartNotTheSum() throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", body("switchboard/auto", DEMO, false));
+        long wallMs = (System.nanoTime() - start) / 1_000_000;
+        JsonNode parts = Json.parseBody(r.body().getBytes()).at("/switchboard/parts");
+        long sum = parts.get(0).get("latency_ms").asLong() + parts.get(1).get("latency_ms").asLong();
+        long slowest = Math.max(parts.get(0).get("latency_ms").asLong(), parts.get(1).get("latency_ms").asLong());
+        assertThat(slowest).isGreaterThanOrEqualTo(700); // each part waits its time to first token
+        assertThat(wallMs).isLessThan(sum).isLessThan(slowest + 600);
+    }
+
+    @Test
+    void theOfficialSdkStreamsThePartsInPromptOrder() {
+        StringBuilder text = new StringBuilder();
+        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(ChatCompletionCreateParams
+                .builder().model("switchboard/auto").addUserMessage(DEMO).build())) {
+            s.stream().forEach(c -> c.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
+        }
+        assertThat(text.indexOf("## 1. Documentation")).isGreaterThanOrEqualTo(0).isLessThan(text.indexOf("## 2. Code generation"));
+    }
+
+    @Test
+    void theRawStreamCarriesThePlanFirstPartEventsAndASummaryLast() throws Exception {
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", body("switchboard/auto", DEMO, true));
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith("data: {")) events.add(Json.parseBody(line.substring(6).getBytes()));
+        }
+        assertThat(r.body()).endsWith("data: [DONE]\n\n");
+        assertThat(events.getFirst().at("/switchboard/event").asText()).isEqualTo("plan");
+        assertThat(events.getFirst().at("/switchboard/parts")).hasSize(2);
+        assertThat(events.getLast().at("/switchboard/event").asText()).isEqualTo("summary");
+        assertThat(events.stream().filter(e -> e.at("/switchboard/event").asText().equals("part_done")).count()).isEqualTo(2);
+        List<Integer> partOrder = events.stream().filter(e -> e.at("/switchboard/part").isInt())
+                .map(e -> e.at("/switchboard/part").asInt()).distinct().toList();
+        assertThat(partOrder).containsExactly(0, 1);
+    }
+
+    @Test
+    void aPlainModelCallKeepsOpenAisExactShape() throws Exception {
+        JsonNode answer = Json.parseBody(gateway.post("/v1/chat/completions", body("llama3.2", "hello", false)).body().getBytes());
+        assertThat(answer.has("switchboard")).isFalse();
+        ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("llama3.2")
+                .addUserMessage("hello").build());
+        assertThat(c.choices().getFirst().message().content().orElseThrow()).contains("Simulated");
+    }
+
+    @Test
+    void theDryRunExplainsWithoutCallingAnyModel() throws Exception {
+        HttpResponse<String> r = gateway.post("/v1/route", "{\"prompt\":" + Json.NODES.textNode(DEMO) + "}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode plan = Json.parseBody(r.body().getBytes());
+        assertThat(plan.get("parts")).hasSize(2);
+        JsonNode candidate = plan.at("/parts/0/candidates/0");
+        assertThat(candidate.has("quality") && candidate.has("cost") && candidate.has("utility") && candidate.has("reason")).isTrue();
+        assertThat(plan.at("/parts/0").has("latency_ms")).isFalse();
+        assertThat(gateway.post("/v1/route", "{\"prompt\":\"\"}").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void decompositionCanBeTurnedOffPerRequest() throws Exception {
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", body("auto", DEMO, false), "x-switchboard-decompose", "off");
+        assertThat(Json.parseBody(r.body().getBytes()).at("/switchboard/parts")).hasSize(1);
+    }
+
+    @Test
+    void everyPartIsInTheLedgerAndFeedbackAttaches() throws Exception {
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", body("switchboard/auto", DEMO, false), "x-request-id", "ledger-1");
+        assertThat(r.statusCode()).isEqualTo(200);
+        var ledger = gateway.server.engine().ledger().orElseThrow();
+        ledger.flush().get();
+        List<LedgerRecord> records = ledger.find("ledger-1");
+        assertThat(records).hasSize(2).allSatisfy(rec -> {
+            assertThat(rec.parentRequestId()).hasValue("ledger-1");
+            assertThat(rec.taskType()).isPresent();
+            assertThat(rec.status()).isEqualTo(LedgerRecord.OK);
+        });
+        HttpResponse<String> fb = gateway.post("/v1/feedback", "{\"request_id\":\"ledger-1\",\"thumbs\":\"up\"}");
+        assertThat(fb.statusCode()).isEqualTo(200);
+        assertThat(gateway.post("/v1/feedback", "{\"request_id\":\"nope\",\"score\":0.5}").statusCode()).isEqualTo(404);
+        assertThat(gateway.post("/v1/feedback", "{\"request_id\":\"ledger-1\",\"score\":7}").statusCode()).isEqualTo(400);
+        JsonNode stats = Json.parseBody(gateway.get("/v1/switchboard/stats").body().getBytes());
+        assertThat(stats.get("calls").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(stats.get("avg_quality").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aPartThatFailsIsReportedInItsSectionWhileTheOthersArrive() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start("""
+                model_list:
+                  - model_name: writer
+                    litellm_params: {model: simulated/writer}
+                    model_info: {tier: 1, task-types: [documentation, summarisation, qa_simple]}
+                  - model_name: coder
+                    litellm_params: {model: simulated/coder, simulation: {error-rate: 1.0, error-status: 500}}
+                    model_info: {tier: 3, task-types: [code_generation, code_review, reasoning]}
+                router_settings: {num_retries: 0}
+                """)) {
+            HttpResponse<String> r = gw.post("/v1/chat/completions", body("switchboard/auto", DEMO, false));
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode answer = Json.parseBody(r.body().getBytes());
+            assertThat(answer.at("/switchboard/parts/0/status").asText()).isEqualTo("ok");
+            assertThat(answer.at("/switchboard/parts/1/status").asText()).isEqualTo("error");
+            assertThat(answer.at("/choices/0/message/content").asText()).contains("Simulated answer").contains("This part failed");
+
+            HttpResponse<String> plain = gw.post("/v1/chat/completions", body("coder", "hello", false));
+            assertThat(plain.statusCode()).isBetween(500, 599);
+            assertThat(Json.parseBody(plain.body().getBytes()).at("/error/type").asText()).isEqualTo("server_error");
+        }
+    }
+
+    @Test
+    void anEmptyPromptIsABadRequest() throws Exception {
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", body("switchboard/auto", "   ", false));
+        assertThat(r.statusCode()).isEqualTo(400);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.switchboard.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.config.ConfigLoader;
+import dev.switchboard.core.config.SwitchboardConfig;
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ChatResponse;
+import dev.switchboard.core.model.EmbeddingRequest;
+import dev.switchboard.core.model.EmbeddingResponse;
+import dev.switchboard.core.model.Message;
+import dev.switchboard.core.pipeline.ChatStream;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The in-process SDK as the README shows it: the same engine and pipeline, no HTTP. */
+class InProcessSdkTest {
+    private static final String YAML = """
+            model_list:
+              - model_name: llama3.2
+                litellm_params: {model: simulated/llama3.2}
+              - model_name: nomic-embed-text
+                litellm_params: {model: simulated/nomic-embed-text}
+                model_info: {mode: embedding}
+            switchboard:
+              ledger: {store: none}
+            """;
+
+    private static Switchboard engine() {
+        SwitchboardConfig config = new ConfigLoader(System::getenv, Switchboard.availableProviders()).parse(YAML, "test");
+        return Switchboard.create(config);
+    }
+
+    @Test
+    void chatsStreamsAndEmbedsThroughThePipeline() {
+        try (Switchboard sb = engine()) {
+            ChatResponse reply = sb.chat(ChatRequest.builder("llama3.2")
+                    .message(Message.system("Be brief."))
+                    .message(Message.user("What is a circuit breaker?"))
+                    .maxTokens(200)
+                    .build());
+            assertThat(reply.text()).contains("circuit breaker");
+            assertThat(reply.usage().orElseThrow().promptTokens()).isPositive();
+
+            StringBuilder streamed = new StringBuilder();
+            try (ChatStream stream = sb.stream(ChatRequest.builder("llama3.2").message(Message.user("Stream a haiku")).build())) {
+                Optional<ChatChunk> chunk;
+                while ((chunk = stream.next()).isPresent()) {
+                    chunk.get().choices().forEach(c -> c.content().ifPresent(streamed::append));
+                }
+            }
+            assertThat(streamed.toString()).contains("haiku");
+
+            EmbeddingResponse vectors = sb.embed(EmbeddingRequest.of("nomic-embed-text", List.of("hello", "world")));
+            assertThat(vectors.vectors()).hasSize(2);
+            assertThat(vectors.vectors().getFirst()).hasSize(384);
+        }
+    }
+
+    @Test
+    void routesTheAutoModelInProcessToo() {
+        try (Switchboard sb = engine()) {
+            ChatResponse reply = sb.chat(ChatRequest.builder("switchboard/auto")
+                    .message(Message.user("Summarise the CAP theorem and also write a Python function that reverses a list."))
+                    .build());
+            assertThat(reply.model()).isEqualTo("switchboard/auto");
+            assertThat(reply.text()).contains("## 1.").contains("## 2.");
+        }
+    }
+
+    @Test
+    void errorsAreTheSameTypedExceptionsTheServerMapsToStatuses() {
+        try (Switchboard sb = engine()) {
+            assertThatThrownBy(() -> sb.chat(ChatRequest.builder("nope").message(Message.user("hi")).build()))
+                    .isInstanceOfSatisfying(GatewayException.NotFound.class, e -> assertThat(e.status()).isEqualTo(404));
+        }
+    }
+}

@@ -402,6 +402,24 @@ class FailoverMatrixIT {
 
     // ------------------------------------------------------------------ request errors
 
+    @ParameterizedTest
+    @ValueSource(ints = {400, 401, 403, 404})
+    void aClientOrCredentialErrorIsNeverRetriedOnTheSameDeployment(int status) throws Exception {
+        // A high threshold keeps the circuit closed, so every round reaches the upstream.
+        String reliability = FailoverPair.DEFAULT_RELIABILITY.replace("failure-threshold: 3", "failure-threshold: 1000");
+        try (FailoverPair p = new FailoverPair(reliability, "", FailoverPair.FAST_TIMEOUTS)) {
+            String single = "{\"model\":\"chat-large\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+            int rounds = 60;
+            for (int i = 0; i < rounds; i++) {
+                p.b.enqueue(Fault.status(status, "scripted " + status));
+                HttpResponse<String> r = p.post(single, "req-err-" + status + "-" + i);
+                assertThat(r.statusCode()).as("round %d: %s", i, r.body()).isEqualTo(status);
+                assertThat(p.b.requests()).as("round %d", i).hasSize(i + 1);
+            }
+        }
+    }
+
+
     @Test
     void aContentFilterRejectionReachesTheClientWithItsReasonAndIsNotRetried() throws Exception {
         try (FailoverPair p = new FailoverPair()) {

@@ -84,7 +84,7 @@ final class AnthropicEndpoints {
 
     private void messages(ServerRequest req, ServerResponse res, String requestId) {
         ChatRequest chat = AnthropicMessagesCodec.parseRequest(HttpIo.jsonBody(req, maxBody));
-        Exchange exchange = engine.newExchange(chat, HttpIo.credentials(req), requestId);
+        Exchange exchange = HttpIo.timeoutOption(req, engine.newExchange(chat, HttpIo.credentials(req), requestId));
         HttpIo.decomposeOption(req, exchange);
         Reply reply = gate.run(exchange, req, res);
         switch (reply) {

@@ -11,6 +11,7 @@ import dev.switchboard.core.wire.Json;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -93,6 +94,23 @@ final class Gate {
         } finally {
             HttpIo.headers(res, exchange.context().responseHeaders());
         }
+    }
+
+    /**
+     * Starts an exchange on its own virtual thread, for an endpoint that writes while it waits (SSE
+     * keep-alive). The caller copies the response headers when it can still send them.
+     */
+    CompletableFuture<Reply> start(Exchange exchange, ServerRequest req) {
+        req.context().register(PIPELINE_LOGGED, Boolean.TRUE);
+        CompletableFuture<Reply> reply = new CompletableFuture<>();
+        Thread.ofVirtual().name("pipeline-" + exchange.requestId()).start(() -> {
+            try {
+                reply.complete(engine.handle(exchange));
+            } catch (Throwable t) {
+                reply.completeExceptionally(t);
+            }
+        });
+        return reply;
     }
 
     /** For endpoints outside the pipeline (model list, stats): the same key check as the pipeline's AuthStage. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.pipeline.Credentials;
 import dev.switchboard.core.pipeline.Exchange;
+import dev.switchboard.core.reliability.RequestOptions;
 import dev.switchboard.core.stages.DecomposeStage;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.OpenAiCodec;
@@ -24,6 +25,7 @@ final class HttpIo {
     static final HeaderName REQUEST_ID = HeaderNames.create("x-request-id");
     static final HeaderName API_KEY = HeaderNames.create("x-api-key");
     static final HeaderName DECOMPOSE = HeaderNames.create("x-switchboard-decompose");
+    static final HeaderName TIMEOUT = HeaderNames.create(RequestOptions.TIMEOUT_HEADER);
     private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
 
     private HttpIo() {}
@@ -85,6 +87,13 @@ final class HttpIo {
             }
             exchange.context().set(DecomposeStage.DECOMPOSE, value.equals("on") || value.equals("true"));
         });
+    }
+
+    /** {@code x-switchboard-timeout: 5s} (or seconds) shortens the request's deadline; it never extends it. */
+    static Exchange timeoutOption(ServerRequest req, Exchange exchange) {
+        return req.headers().first(TIMEOUT)
+                .map(v -> RequestOptions.shorten(exchange, RequestOptions.parseTimeout(v, RequestOptions.TIMEOUT_HEADER)))
+                .orElse(exchange);
     }
 
     static void headers(ServerResponse res, Map<String, String> headers) {

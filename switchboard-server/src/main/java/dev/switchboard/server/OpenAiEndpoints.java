@@ -24,22 +24,33 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** OpenAI-compatible endpoints: a thin codec over the engine. */
 final class OpenAiEndpoints {
+    private static final Logger LOG = Logger.getLogger(OpenAiEndpoints.class.getName());
+
     private final Switchboard engine;
     private final Gate gate;
     private final long maxBody;
     private final long createdEpoch;
+    private final Duration keepAlive;
 
     OpenAiEndpoints(Switchboard engine, Gate gate) {
         this.engine = engine;
         this.gate = gate;
         this.maxBody = engine.config().server().maxBodyBytes();
         this.createdEpoch = engine.ticker().epochSeconds();
+        this.keepAlive = engine.config().server().sseKeepAlive();
     }
 
     void register(HttpRouting.Builder routing) {
@@ -53,11 +64,13 @@ final class OpenAiEndpoints {
 
     private void chat(ServerRequest req, ServerResponse res, String requestId) {
         ChatRequest chat = OpenAiCodec.parseChatRequest(HttpIo.jsonBody(req, maxBody));
-        Exchange exchange = engine.newExchange(chat, HttpIo.credentials(req), requestId);
+        Exchange exchange = HttpIo.timeoutOption(req, engine.newExchange(chat, HttpIo.credentials(req), requestId));
         HttpIo.decomposeOption(req, exchange);
-        Reply reply = gate.run(exchange, req, res);
-        switch (reply) {
-            case Reply.Complete c when chat.stream() -> stream(res, StreamOfResponse.of(c.response()), chat.includeUsage());
+        if (chat.stream()) {
+            streamChat(exchange, req, res, chat.includeUsage());
+            return;
+        }
+        switch (gate.run(exchange, req, res)) {
             case Reply.Complete c -> {
                 ObjectNode body = OpenAiCodec.writeChatResponse(c.response());
                 exchange.context().get(Attributes.RESPONSE_EXTENSION).ifPresent(ext -> body.set("switchboard", ext));
@@ -69,45 +82,124 @@ final class OpenAiEndpoints {
     }
 
     /**
+     * A streamed chat. The pipeline returns once the first chunk is in, and until then it may retry and
+     * fail over. When that takes longer than {@code sse-keep-alive}, the response is started (200, SSE)
+     * and an SSE comment goes out every interval, so proxies and load balancers don't cut a healthy
+     * stream. Comments carry no answer, so failing over behind them is still faithful; but from then on
+     * a failure can only be an error event (no HTTP status, no {@code x-switchboard-*} headers).
+     */
+    private void streamChat(Exchange exchange, ServerRequest req, ServerResponse res, boolean includeUsage) {
+        CompletableFuture<Reply> pending = gate.start(exchange, req);
+        Optional<Reply> early;
+        try {
+            early = await(pending, keepAlive);
+        } catch (RuntimeException e) {
+            HttpIo.headers(res, exchange.context().responseHeaders());
+            throw e;
+        }
+        if (early.isPresent()) {
+            HttpIo.headers(res, exchange.context().responseHeaders());
+            stream(res, chunks(early.get()), includeUsage);
+            return;
+        }
+        startSse(res);
+        try (var out = res.outputStream()) {
+            SseWriter sse = new SseWriter(out);
+            Optional<Reply> reply = Optional.empty();
+            try {
+                while (reply.isEmpty()) {
+                    sse.comment("waiting for the first token");
+                    reply = await(pending, keepAlive);
+                }
+            } catch (GatewayException e) {
+                sse.data(Json.bytes(OpenAiCodec.writeError(e)));
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "request " + exchange.requestId() + " failed inside the gateway", e);
+                sse.data(Json.bytes(OpenAiCodec.writeError(new GatewayException.Internal(
+                        "Internal gateway error (request id " + exchange.requestId() + ").", e))));
+                return;
+            }
+            writeChunks(sse, chunks(reply.get()), includeUsage);
+        } catch (IOException e) {
+            // The client went away while waiting: the answer, when it comes, is closed unread.
+            pending.thenAccept(r -> {
+                if (r instanceof Reply.Streaming s) s.stream().close();
+            });
+        }
+    }
+
+    /** The pipeline's reply if it arrives within {@code wait}; its failure is thrown as it was. */
+    private static Optional<Reply> await(CompletableFuture<Reply> pending, Duration wait) {
+        try {
+            return Optional.of(pending.get(wait.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayException.UpstreamTimeout("interrupted while waiting for the first token");
+        }
+    }
+
+    private static ChatStream chunks(Reply reply) {
+        return switch (reply) {
+            case Reply.Complete c -> StreamOfResponse.of(c.response());
+            case Reply.Streaming s -> s.stream();
+            case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
+        };
+    }
+
+    /**
      * Streams chunks as SSE. Upstreams are always asked for usage; it is passed on only when the client
      * asked ({@code stream_options.include_usage}). A failure after the first byte ends the stream with an
      * error event and no {@code [DONE]}, so it never looks complete.
      */
     static void stream(ServerResponse res, ChatStream stream, boolean includeUsage) {
+        startSse(res);
+        try (var out = res.outputStream()) {
+            writeChunks(new SseWriter(out), stream, includeUsage);
+        } catch (IOException e) {
+            // The client went away; closing the stream in writeChunks cancelled the upstream call.
+        }
+    }
+
+    private static void startSse(ServerResponse res) {
         res.status(200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header("x-accel-buffering", "no");
-        try (ChatStream s = stream; var out = res.outputStream()) {
-            SseWriter sse = new SseWriter(out);
-            try {
-                Optional<ChatChunk> next;
-                while ((next = s.next()).isPresent()) {
-                    ChatChunk chunk = next.get();
-                    boolean usageOnly = chunk.usage().isPresent() && chunk.choices().isEmpty() && s.extension().isEmpty();
-                    if (includeUsage || !usageOnly) {
-                        if (!includeUsage && chunk.usage().isPresent()) {
-                            chunk = new ChatChunk(chunk.id(), chunk.created(), chunk.model(), chunk.choices(), Optional.empty(),
-                                    chunk.systemFingerprint());
-                        }
-                        ObjectNode wire = OpenAiCodec.writeChunk(chunk);
-                        s.extension().ifPresent(ext -> wire.set("switchboard", ext));
-                        sse.write(Json.bytes(wire));
+    }
+
+    private static void writeChunks(SseWriter sse, ChatStream stream, boolean includeUsage) throws IOException {
+        try (ChatStream s = stream) {
+            Optional<ChatChunk> next;
+            while ((next = s.next()).isPresent()) {
+                ChatChunk chunk = next.get();
+                boolean usageOnly = chunk.usage().isPresent() && chunk.choices().isEmpty() && s.extension().isEmpty();
+                if (includeUsage || !usageOnly) {
+                    if (!includeUsage && chunk.usage().isPresent()) {
+                        chunk = new ChatChunk(chunk.id(), chunk.created(), chunk.model(), chunk.choices(), Optional.empty(),
+                                chunk.systemFingerprint());
                     }
-                    if (!s.ready()) sse.flush(); // coalesce events already at hand into one write
+                    ObjectNode wire = OpenAiCodec.writeChunk(chunk);
+                    s.extension().ifPresent(ext -> wire.set("switchboard", ext));
+                    sse.write(Json.bytes(wire));
                 }
-                sse.done();
-            } catch (GatewayException e) {
-                sse.data(Json.bytes(OpenAiCodec.writeError(e)));
+                if (!s.ready()) sse.flush(); // coalesce events already at hand into one write
             }
-        } catch (IOException e) {
-            // The client went away; closing the stream above cancelled the upstream call.
+            sse.done();
+        } catch (GatewayException e) {
+            sse.data(Json.bytes(OpenAiCodec.writeError(e)));
         }
     }
 
     private void embeddings(ServerRequest req, ServerResponse res, String requestId) {
         EmbeddingRequest request = OpenAiEmbeddingsCodec.parseRequest(HttpIo.jsonBody(req, maxBody));
-        Exchange exchange = engine.newExchange(request, HttpIo.credentials(req), requestId);
+        Exchange exchange = HttpIo.timeoutOption(req, engine.newExchange(request, HttpIo.credentials(req), requestId));
         if (!(gate.run(exchange, req, res) instanceof Reply.Embeddings e)) throw new IllegalStateException("expected embeddings");
         HttpIo.sendJson(res, 200, OpenAiEmbeddingsCodec.writeResponse(e.response().withModel(request.model()), request.base64()));
     }
@@ -150,8 +242,10 @@ final class OpenAiEndpoints {
         });
         ArrayNode deployments = ext.putArray("deployments");
         for (Deployment d : group) {
-            deployments.add(Json.object().put("id", d.id()).put("provider", d.provider()).put("model", d.upstreamModel())
-                    .put("simulated", d.simulated()).put("context_window", d.info().contextWindow()));
+            ObjectNode item = Json.object().put("id", d.id()).put("provider", d.provider()).put("model", d.upstreamModel())
+                    .put("simulated", d.simulated()).put("context_window", d.info().contextWindow());
+            item.set("health", HealthEndpoints.statusJson(engine.deploymentHealth().status(d.id())));
+            deployments.add(item);
         }
         return o;
     }

@@ -9,11 +9,18 @@ import dev.switchboard.testkit.FakeUpstream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Bad input, upstream failures, auth and shutdown through the real server: the right status and an OpenAI error object. */
 class EdgeCasesIT {
     private static final String CHAT = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    /** The fake upstream loads its tokenizer on first use; a cold load must not eat the 2 s timeouts below. */
+    @BeforeAll
+    static void warmUp() throws Exception {
+        FailoverPair.warmUp();
+    }
 
     private static String config(FakeUpstream upstream, String extra) {
         return """
@@ -107,6 +114,8 @@ class EdgeCasesIT {
             assertThat(error(none).get("type").asText()).isEqualTo("authentication_error");
             assertThat(gw.post("/v1/chat/completions", CHAT, "authorization", "Bearer wrong").statusCode()).isEqualTo(401);
             assertThat(gw.get("/v1/models").statusCode()).isEqualTo(401);
+            assertThat(gw.get("/health/deployments").statusCode()).isEqualTo(401);
+            assertThat(gw.get("/health/deployments", "authorization", "Bearer sk-master").statusCode()).isEqualTo(200);
             assertThat(gw.post("/v1/chat/completions", CHAT, "authorization", "Bearer sk-master").statusCode()).isEqualTo(200);
             assertThat(gw.get("/v1/models", "authorization", "Bearer sk-master").statusCode()).isEqualTo(200);
             assertThat(gw.get("/health").statusCode()).isEqualTo(200);

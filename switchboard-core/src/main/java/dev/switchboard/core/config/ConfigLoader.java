@@ -162,7 +162,7 @@ public final class ConfigLoader {
 
     private ServerSettings server(ConfigNode n) {
         n.onlyKeys(Set.of("host", "port", "max-body-bytes", "max-concurrent-requests", "request-timeout",
-                "shutdown-grace", "log-requests", "cors-origins"));
+                "shutdown-grace", "log-requests", "cors-origins", "sse-keep-alive"));
         ServerSettings d = ServerSettings.defaults();
         return new ServerSettings(
                 n.get("host").string(d.host()),
@@ -174,7 +174,8 @@ public final class ConfigLoader {
                 n.get("log-requests").bool(d.logRequests()),
                 n.get("cors-origins").stringList(),
                 d.upstreamMaxConnections(),
-                d.upstreamMaxResponseBytes());
+                d.upstreamMaxResponseBytes(),
+                n.get("sse-keep-alive").duration(d.sseKeepAlive()));
     }
 
     private static Timeouts timeouts(ConfigNode n, Timeouts d) {

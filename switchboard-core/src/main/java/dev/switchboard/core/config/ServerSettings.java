@@ -14,6 +14,8 @@ import java.util.List;
  * @param corsOrigins browser origins allowed to call the API ({@code *} for any); empty: same origin only
  * @param upstreamMaxConnections pooled connections per upstream host
  * @param upstreamMaxResponseBytes largest non-streamed upstream body read
+ * @param sseKeepAlive how long a streamed request may wait for its first token before the response is
+ *     started and kept alive with SSE comments, one per interval
  */
 public record ServerSettings(
         String host,
@@ -25,12 +27,15 @@ public record ServerSettings(
         boolean logRequests,
         List<String> corsOrigins,
         int upstreamMaxConnections,
-        int upstreamMaxResponseBytes) {
+        int upstreamMaxResponseBytes,
+        Duration sseKeepAlive) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 4000;
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
     public static final int DEFAULT_MAX_CONCURRENT = 1024;
+    /** Below the 60 s idle limit of common load balancers (AWS ALB, nginx's proxy_read_timeout). */
+    public static final Duration DEFAULT_SSE_KEEP_ALIVE = Duration.ofSeconds(15);
 
     public ServerSettings {
         corsOrigins = List.copyOf(corsOrigins);
@@ -38,21 +43,22 @@ public record ServerSettings(
 
     public static ServerSettings defaults() {
         return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT,
-                Duration.ofSeconds(600), Duration.ofSeconds(30), true, List.of(), 1024, 64 * 1024 * 1024);
+                Duration.ofSeconds(600), Duration.ofSeconds(30), true, List.of(), 1024, 64 * 1024 * 1024,
+                DEFAULT_SSE_KEEP_ALIVE);
     }
 
     public ServerSettings withHost(String h) {
         return new ServerSettings(h, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes);
+                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive);
     }
 
     public ServerSettings withPort(int p) {
         return new ServerSettings(host, p, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes);
+                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive);
     }
 
     public ServerSettings withUpstreamPool(int maxConnections, int maxResponseBytes) {
         return new ServerSettings(host, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins, maxConnections, maxResponseBytes);
+                logRequests, corsOrigins, maxConnections, maxResponseBytes, sseKeepAlive);
     }
 }

@@ -20,6 +20,7 @@ import dev.switchboard.core.spi.WireResponse;
 import dev.switchboard.core.spi.WireStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -82,6 +83,12 @@ public final class ProviderCallStage implements Stage {
             }
             throw provider.adapter().mapError(wire.status(), wire.headers(), body);
         }
+        Optional<String> document = notAStream(wire.headers().first("content-type"));
+        if (document.isPresent()) {
+            wire.close();
+            throw new GatewayException.UpstreamError(target.provider() + " answered a stream request with Content-Type '"
+                    + document.get() + "' instead of a stream", 502, null);
+        }
         UpstreamChatStream upstream = new UpstreamChatStream(wire, provider.adapter(), chat);
         Optional<ChatChunk> first;
         try {
@@ -90,9 +97,23 @@ public final class ProviderCallStage implements Stage {
             upstream.close();
             throw e;
         }
+        if (first.isEmpty()) {
+            // Nothing was answered; passing this on would look like a complete, empty answer.
+            throw new GatewayException.UpstreamError(target.provider() + " ended the stream before its first event", 502, null);
+        }
         ChatStream primed = new PrimedStream(first, upstream)
                 .onEnd(error -> record(exchange, target, start, error instanceof GatewayException g ? g : null));
         return new Reply.Streaming(primed);
+    }
+
+    /**
+     * The content type of a 2xx answer to a stream request when it is plainly a page rather than a stream
+     * (a proxy or captive portal). JSON is left to the stream decoders: some servers label streams so, and a
+     * JSON document yields no event, which fails below.
+     */
+    static Optional<String> notAStream(Optional<String> contentType) {
+        String type = contentType.map(t -> t.strip().toLowerCase(Locale.ROOT)).orElse("");
+        return type.startsWith("text/html") ? contentType : Optional.empty();
     }
 
     private Timeouts timeoutsFor(Exchange exchange, Deployment target) {

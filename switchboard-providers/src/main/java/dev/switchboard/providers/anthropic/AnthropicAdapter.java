@@ -347,6 +347,6 @@ public final class AnthropicAdapter implements ProviderAdapter {
 
     @Override
     public GatewayException mapError(int status, WireHeaders headers, byte[] body) {
-        return AnthropicErrors.fromResponse(status, headers, body);
+        return AnthropicErrors.fromResponse(status, headers, body, ticker.epochMillis());
     }
 }

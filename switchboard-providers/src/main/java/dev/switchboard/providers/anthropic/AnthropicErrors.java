@@ -1,6 +1,7 @@
 package dev.switchboard.providers.anthropic;
 
 import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.reliability.RetryAfter;
 import dev.switchboard.core.spi.WireHeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +22,12 @@ public final class AnthropicErrors {
     private AnthropicErrors() {}
 
     /** Maps a non-2xx HTTP answer. The body's error type wins over the status when both are present. */
-    public static GatewayException fromResponse(int status, WireHeaders headers, byte[] body) {
+    public static GatewayException fromResponse(int status, WireHeaders headers, byte[] body, long nowEpochMillis) {
         Optional<AnthropicWire.ErrorBody> error = parse(body);
         String type = error.map(AnthropicWire.ErrorBody::type).orElseGet(() -> typeForStatus(status));
         String message = error.map(AnthropicWire.ErrorBody::message).filter(m -> !m.isBlank())
                 .orElseGet(() -> fallbackMessage(status, body));
-        return map(type, message, status, retryAfter(headers));
+        return map(type, message, status, RetryAfter.from(headers, nowEpochMillis).orElse(null));
     }
 
     /** Maps an {@code error} event received in the middle of a stream (there is no HTTP status then). */
@@ -92,18 +93,6 @@ public final class AnthropicErrors {
             case "overloaded_error" -> 529;
             default -> 500;
         };
-    }
-
-    /** {@code retry-after} in seconds (Anthropic sends whole seconds); an HTTP date is ignored. */
-    static Duration retryAfter(WireHeaders headers) {
-        Optional<String> value = headers.first("retry-after");
-        if (value.isEmpty()) return null;
-        try {
-            double seconds = Double.parseDouble(value.get().trim());
-            return seconds >= 0 ? Duration.ofMillis((long) (seconds * 1000)) : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 
     private static Optional<AnthropicWire.ErrorBody> parse(byte[] body) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.Ticker;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
@@ -49,6 +50,17 @@ import java.util.Optional;
 public final class OllamaAdapter implements ProviderAdapter {
     public static final String ID = "ollama";
     static final URI DEFAULT_BASE = URI.create("http://127.0.0.1:11434");
+
+    private final Ticker ticker;
+
+    /** @param ticker the clock an HTTP-date {@code Retry-After} is measured against */
+    public OllamaAdapter(Ticker ticker) {
+        this.ticker = ticker;
+    }
+
+    public OllamaAdapter() {
+        this(Ticker.SYSTEM);
+    }
 
     @Override
     public String id() {
@@ -96,7 +108,7 @@ public final class OllamaAdapter implements ProviderAdapter {
 
     @Override
     public GatewayException mapError(int status, WireHeaders headers, byte[] body) {
-        return OllamaErrors.map(status, headers, body);
+        return OllamaErrors.map(status, headers, body, ticker.epochMillis());
     }
 
     // ------------------------------------------------------------------ embeddings

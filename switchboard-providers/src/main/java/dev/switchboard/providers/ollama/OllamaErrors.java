@@ -2,6 +2,7 @@ package dev.switchboard.providers.ollama;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.reliability.RetryAfter;
 import dev.switchboard.core.spi.WireHeaders;
 import dev.switchboard.core.wire.Json;
 import java.io.IOException;
@@ -22,9 +23,9 @@ final class OllamaErrors {
 
     private OllamaErrors() {}
 
-    static GatewayException map(int status, WireHeaders headers, byte[] body) {
+    static GatewayException map(int status, WireHeaders headers, byte[] body, long nowEpochMillis) {
         String message = message(body);
-        Optional<Duration> retryAfter = headers.first("retry-after").flatMap(OllamaErrors::seconds);
+        Optional<Duration> retryAfter = RetryAfter.from(headers, nowEpochMillis);
         return map(status, message, retryAfter.orElse(null));
     }
 
@@ -66,13 +67,5 @@ final class OllamaErrors {
         }
         String raw = new String(body, StandardCharsets.UTF_8).strip();
         return raw.length() > 500 ? raw.substring(0, 500) + "…" : raw;
-    }
-
-    private static Optional<Duration> seconds(String value) {
-        try {
-            return Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -13,6 +13,6 @@ public final class OllamaProviderPlugin implements ProviderPlugin {
 
     @Override
     public Provider create(ProviderContext context) {
-        return new Provider(new OllamaAdapter(), context.httpTransport());
+        return new Provider(new OllamaAdapter(context.ticker()), context.httpTransport());
     }
 }

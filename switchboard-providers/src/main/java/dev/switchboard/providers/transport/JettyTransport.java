@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
+import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.io.ClientConnector;
@@ -77,6 +79,11 @@ public final class JettyTransport implements Transport {
         }
         // Decoders are registered while starting; cleared afterwards, no Accept-Encoding is sent either.
         client.getContentDecoderFactories().clear();
+        // Jetty would handle a 401/407 itself (with its own, empty, credentials store) and fails one without a
+        // WWW-Authenticate header as a protocol violation: the gateway then saw a broken connection and
+        // retried an auth error. Upstream auth errors are the adapters' to map, never retried.
+        client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
+        client.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
     }
 
     @Override

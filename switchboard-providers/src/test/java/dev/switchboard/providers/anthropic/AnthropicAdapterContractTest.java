@@ -333,6 +333,20 @@ class AnthropicAdapterContractTest {
         }
 
         @Test
+        void readsAnHttpDateRetryAfterAgainstTheInjectedClock() {
+            GatewayException e = map(429, "rate-limit.json", WireHeaders.of("retry-after", "Sun, 23 Nov 2025 06:40:30 GMT"));
+            assertThat(((GatewayException.RateLimited) e).retryAfter()).contains(Duration.ofSeconds(30));
+        }
+
+        @Test
+        void waitsForTheRateLimitResetOfTheBudgetThatRanOutWhenThereIsNoRetryAfter() {
+            GatewayException e = map(429, "rate-limit.json", WireHeaders.of(
+                    "anthropic-ratelimit-requests-remaining", "12", "anthropic-ratelimit-requests-reset", "2025-11-23T06:40:05Z",
+                    "anthropic-ratelimit-tokens-remaining", "0", "anthropic-ratelimit-tokens-reset", "2025-11-23T06:40:20Z"));
+            assertThat(((GatewayException.RateLimited) e).retryAfter()).contains(Duration.ofSeconds(20));
+        }
+
+        @Test
         void mapsApiErrorAndBillingToRetryableUpstreamErrors() {
             GatewayException api = map(500, "api-error.json", WireHeaders.EMPTY);
             assertThat(api).isInstanceOf(GatewayException.UpstreamError.class);

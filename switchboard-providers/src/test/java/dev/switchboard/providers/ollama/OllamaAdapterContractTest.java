@@ -361,6 +361,15 @@ class OllamaAdapterContractTest {
     }
 
     @Test
+    void aProxyInFrontOfOllamaMayAskForAPauseInMilliseconds() {
+        GatewayException e = adapter.mapError(429, WireHeaders.of("retry-after-ms", "1500", "Retry-After", "2"),
+                "{\"error\":\"too many requests\"}".getBytes());
+
+        assertThat(e).isInstanceOfSatisfying(GatewayException.RateLimited.class,
+                r -> assertThat(r.retryAfter()).contains(java.time.Duration.ofMillis(1500)));
+    }
+
+    @Test
     void aNonJsonErrorBodyStillYieldsItsText() {
         GatewayException e = adapter.mapError(502, WireHeaders.EMPTY, "<html>Bad Gateway</html>".getBytes());
 

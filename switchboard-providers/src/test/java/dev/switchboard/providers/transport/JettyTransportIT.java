@@ -131,6 +131,17 @@ class JettyTransportIT {
     }
 
     @Test
+    void everyUnauthorizedAnswerComesBackAsItCameOnPooledConnections() {
+        for (int i = 0; i < 30; i++) {
+            upstream.enqueue(Fault.status(401, "Incorrect API key provided"));
+            assertThat(transport.send(chat(false), GENEROUS).status()).as("request %d", i).isEqualTo(401);
+            upstream.enqueue(Fault.status(407, "Proxy authentication required"));
+            assertThat(transport.send(chat(false), GENEROUS).status()).as("request %d", i).isEqualTo(407);
+        }
+        assertThat(upstream.requests()).hasSize(60);
+    }
+
+    @Test
     void anErrorStatusIsReturnedWithItsHeadersForTheAdapterToMap() {
         upstream.enqueue(Fault.rateLimited(7));
 

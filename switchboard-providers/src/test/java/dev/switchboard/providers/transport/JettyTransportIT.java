@@ -66,7 +66,11 @@ class JettyTransportIT {
     }
 
     private WireRequest chat(boolean stream) {
-        String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]"
+        return chat(stream, "hello there");
+    }
+
+    private WireRequest chat(boolean stream, String prompt) {
+        String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]"
                 + (stream ? ",\"stream\":true,\"stream_options\":{\"include_usage\":true}" : "") + "}";
         return WireRequest.post(URI.create(upstream.apiBase() + "/chat/completions"),
                 WireHeaders.of("Content-Type", "application/json", "Authorization", "Bearer sk-local"),
@@ -261,7 +265,9 @@ class JettyTransportIT {
     void closingAStreamEarlyAbortsItAndLeavesThePoolUsable() throws IOException {
         upstream.enqueue(Fault.stallAfter(1));
 
-        WireStream stream = transport.open(chat(true), GENEROUS);
+        // A long answer (one event per word): the upstream is still writing when the closed connection's reset
+        // reaches it, so it reliably sees its client go away.
+        WireStream stream = transport.open(chat(true, "word ".repeat(3000).trim()), GENEROUS);
         assertThat(new FrameReader(stream.body(), Framing.SSE).next()).isPresent();
         stream.close();
         upstream.release();

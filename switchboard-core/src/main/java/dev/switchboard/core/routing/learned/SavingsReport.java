@@ -24,7 +24,8 @@ public record SavingsReport(double targetQuality, double strongShare, double acc
      * Default prices per million tokens (input, output). GPT-4 Turbo preview (gpt-4-1106-preview): $10 / $30
      * (OpenAI's list price, as listed at https://aitoolrank.net/model/openai--gpt-4-turbo-preview).
      * Mixtral-8x7B-Instruct: $0.54 / $0.54 (OpenRouter's routed rate, as listed at
-     * https://llm-pricing-872.pages.dev/en/models/mistralai-mixtral-8x7b-instruct; hosts charge $0.30–0.70).
+     * https://llm-pricing-872.pages.dev/en/models/mistralai-mixtral-8x7b-instruct; other listings show
+     * $0.30–0.42).
      */
     public static final Prices GPT_4_1106 = new Prices(10.0, 30.0, 10.0, 10.0);
     public static final Prices MIXTRAL_8X7B = new Prices(0.54, 0.54, 0.54, 0.54);

@@ -1,0 +1,70 @@
+package dev.switchboard.core.routing.learned;
+
+import dev.switchboard.core.config.ConfigException;
+import dev.switchboard.core.config.Deployment;
+import dev.switchboard.core.pipeline.Exchange;
+import dev.switchboard.core.pipeline.RoutePlan;
+import dev.switchboard.core.routing.PromptScorer;
+import dev.switchboard.core.stages.ModelGroupRouter;
+import dev.switchboard.core.stages.Router;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Strong/weak routing by a trained model: the last user message is scored (higher = needs the strong model
+ * more) and goes to the strong model group at or above the threshold, else to the weak one. The threshold is fixed
+ * in config or calibrated from the model's calibration sample to a wanted share of strong calls. Requests for other
+ * models, and non-chat requests, fall through.
+ */
+public final class LearnedRouter implements Router, PromptScorer {
+    public static final String NAME = "learned";
+
+    private final LearnedRouterConfig config;
+    private final LearnedRouterModel model;
+    private final double threshold;
+    private final ModelGroupRouter groups;
+
+    /** @throws ConfigException when a target model group does not exist */
+    public LearnedRouter(LearnedRouterConfig config, LearnedRouterModel model, Map<String, List<Deployment>> modelGroups) {
+        if (!modelGroups.containsKey(config.strongModel())) {
+            throw new ConfigException("strong-model", "unknown model group '" + config.strongModel() + "'");
+        }
+        if (!modelGroups.containsKey(config.weakModel())) {
+            throw new ConfigException("weak-model", "unknown model group '" + config.weakModel() + "'");
+        }
+        this.config = config;
+        this.model = model;
+        this.threshold = config.threshold().orElseGet(
+                () -> Calibration.threshold(model.calibrationScores(), config.strongPct()));
+        this.groups = new ModelGroupRouter(modelGroups);
+    }
+
+    /** With the model from {@code config.artifact()}, or the bundled one. */
+    public static LearnedRouter of(LearnedRouterConfig config, Map<String, List<Deployment>> modelGroups) {
+        LearnedRouterModel model = config.artifact().map(LearnedRouterModel::read).orElseGet(LearnedRouterModel::bundled);
+        return new LearnedRouter(config, model, modelGroups);
+    }
+
+    @Override
+    public double score(String prompt) {
+        return model.score(prompt);
+    }
+
+    public double threshold() {
+        return threshold;
+    }
+
+    @Override
+    public Optional<RoutePlan> route(Exchange exchange) {
+        if (!exchange.isChat() || !exchange.request().model().equals(config.model())) return Optional.empty();
+        double score = model.score(exchange.chat().lastUserText());
+        boolean strong = score >= threshold;
+        String target = strong ? config.strongModel() : config.weakModel();
+        String why = String.format(Locale.ROOT, "score %.3f %s threshold %.3f → %s model '%s'", score,
+                strong ? "≥" : "<", threshold, strong ? "strong" : "weak", target);
+        return groups.route(exchange.withRequest(exchange.chat().withModel(target)))
+                .map(plan -> new RoutePlan(plan.candidates(), NAME, why));
+    }
+}

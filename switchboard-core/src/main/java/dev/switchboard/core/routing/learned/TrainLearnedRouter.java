@@ -1,0 +1,458 @@
+package dev.switchboard.core.routing.learned;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.TokenCounter;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Trains the learned strong/weak router from a RouteLLM-style table ({@code {id, source, prompt, weak_correct,
+ * strong_correct}} per line), prints k-fold cross-validated APGR / CPT per source, and writes the artifact.
+ *
+ * <pre>
+ * java -cp ... dev.switchboard.core.routing.learned.TrainLearnedRouter --data train.jsonl --out learned-router.bin
+ *     [--folds 5] [--seed 7] [--c 1] [--target soft|gain|weak-wrong] [--bits 18] [--char-ngrams none | 3-5]
+ *     [--no-bigrams] [--topic-bits 14] [--topic-c 1000] [--topic-weight 1.5] [--smoothing 20] [--iterations 300]
+ *     [--fold-dir DIR] [--output-tokens 300]
+ * </pre>
+ *
+ * Folds are grouped by prompt text, so duplicate prompts never straddle folds. With {@code --fold-dir} each
+ * held-out fold's labels and scores are written for {@code score.py}. The calibration sample stored in the
+ * artifact is the out-of-fold scores, the scores of prompts the scoring model never saw.
+ */
+public final class TrainLearnedRouter {
+    /** What the model learns to predict. */
+    enum Target {
+        /** strong right and weak wrong: the calls where the strong model pays off */
+        GAIN,
+        /** (strong − weak + 1) / 2: also learns where the weak model is the better choice */
+        SOFT,
+        /** weak wrong */
+        WEAK_WRONG;
+
+        double of(boolean weak, boolean strong) {
+            return switch (this) {
+                case GAIN -> strong && !weak ? 1 : 0;
+                case SOFT -> ((strong ? 1 : 0) - (weak ? 1 : 0) + 1) / 2.0;
+                case WEAK_WRONG -> weak ? 0 : 1;
+            };
+        }
+    }
+
+    record Options(Path data, Path out, int folds, long seed, double c, Target target, int bits, int charMin,
+            int charMax, boolean bigrams, int iterations, Optional<Path> foldDir, int outputTokens, int topicBits,
+            double topicC, double topicWeight, double smoothing) {
+
+        static Options parse(String[] args) {
+            Map<String, String> m = new HashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--no-bigrams")) {
+                    m.put(a, "true");
+                    continue;
+                }
+                if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("bad argument " + a);
+                m.put(a, args[++i]);
+            }
+            if (!m.containsKey("--data") || !m.containsKey("--out")) {
+                throw new IllegalArgumentException("usage: --data PATH --out PATH [--folds 5] [--seed N] ...");
+            }
+            String chars = m.getOrDefault("--char-ngrams", "none");
+            int cmin = 0;
+            int cmax = 0;
+            if (!chars.equals("none")) {
+                String[] p = chars.split("-");
+                cmin = Integer.parseInt(p[0]);
+                cmax = Integer.parseInt(p[p.length - 1]);
+            }
+            return new Options(Path.of(m.get("--data")), Path.of(m.get("--out")),
+                    Integer.parseInt(m.getOrDefault("--folds", "5")), Long.parseLong(m.getOrDefault("--seed", "7")),
+                    Double.parseDouble(m.getOrDefault("--c", "1")),
+                    Target.valueOf(m.getOrDefault("--target", "soft").toUpperCase(Locale.ROOT).replace('-', '_')),
+                    Integer.parseInt(m.getOrDefault("--bits", "18")), cmin, cmax, !m.containsKey("--no-bigrams"),
+                    Integer.parseInt(m.getOrDefault("--iterations", "300")),
+                    Optional.ofNullable(m.get("--fold-dir")).map(Path::of),
+                    Integer.parseInt(m.getOrDefault("--output-tokens", "300")),
+                    Integer.parseInt(m.getOrDefault("--topic-bits", "14")),
+                    Double.parseDouble(m.getOrDefault("--topic-c", "1000")),
+                    Double.parseDouble(m.getOrDefault("--topic-weight", "1.5")),
+                    Double.parseDouble(m.getOrDefault("--smoothing", "20")));
+        }
+
+        List<HashedFeatures> blocks() {
+            List<HashedFeatures> b = new ArrayList<>();
+            b.add(new HashedFeatures(bits, true, bigrams, 0, 0));
+            if (charMin > 0) b.add(new HashedFeatures(bits, false, false, charMin, charMax));
+            return b;
+        }
+    }
+
+    /** @param topic the subject label (source and domain); used only to build the {@link TopicPrior} */
+    record Item(String id, String source, String topic, String prompt, boolean weak, boolean strong) {}
+
+    public static void main(String[] args) {
+        Options options = Options.parse(args);
+        train(options, System.out);
+    }
+
+    static List<Item> readItems(Path data) {
+        ObjectMapper json = new ObjectMapper();
+        List<Item> items = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(data)) {
+                if (line.isBlank()) continue;
+                JsonNode n = json.readTree(line);
+                String source = n.path("source").asText("all");
+                items.add(new Item(n.get("id").asText(), source, source + "/" + n.path("domain").asText(""),
+                        n.get("prompt").asText(),
+                        n.get("weak_correct").asBoolean(), n.get("strong_correct").asBoolean()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return items;
+    }
+
+    /** Fold of each item: prompts are grouped by exact text, groups shuffled with the seed and dealt round-robin. */
+    static int[] groupedFolds(List<Item> items, int folds, long seed) {
+        Map<String, Integer> groupOf = new LinkedHashMap<>();
+        int[] group = new int[items.size()];
+        for (int i = 0; i < items.size(); i++) group[i] = groupOf.computeIfAbsent(items.get(i).prompt(), k -> groupOf.size());
+        int[] order = new int[groupOf.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Random random = new Random(seed);
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        int[] foldOfGroup = new int[order.length];
+        for (int i = 0; i < order.length; i++) foldOfGroup[order[i]] = i % folds;
+        int[] fold = new int[items.size()];
+        for (int i = 0; i < fold.length; i++) fold[i] = foldOfGroup[group[i]];
+        return fold;
+    }
+
+    /** Result of training: the model and the cross-validated scores of every item. */
+    record Trained(LearnedRouterModel model, double[] outOfFold, int[] fold) {}
+
+    static Trained train(Options o, PrintStream log) {
+        List<Item> items = readItems(o.data());
+        List<HashedFeatures> blocks = o.blocks();
+        int n = items.size();
+        HashedFeatures.Counts[][] counts = new HashedFeatures.Counts[blocks.size()][n];
+        float[][] cues = new float[n][];
+        HashedFeatures topicFeatures = new HashedFeatures(o.topicBits(), true, o.bigrams(), 0, 0);
+        HashedFeatures.Counts[] topicCounts = new HashedFeatures.Counts[n];
+        Map<String, Integer> topicIds = new LinkedHashMap<>();
+        int[] topic = new int[n];
+        for (int i = 0; i < n; i++) {
+            topicCounts[i] = topicFeatures.count(items.get(i).prompt());
+            topic[i] = topicIds.computeIfAbsent(items.get(i).topic(), k -> topicIds.size());
+            for (int b = 0; b < blocks.size(); b++) counts[b][i] = blocks.get(b).count(items.get(i).prompt());
+            cues[i] = PromptCues.of(items.get(i).prompt());
+        }
+        double[] target = new double[n];
+        for (int i = 0; i < n; i++) target[i] = o.target().of(items.get(i).weak(), items.get(i).strong());
+        int[] fold = groupedFolds(items, o.folds(), o.seed());
+        double[] oof = new double[n];
+        double[] oofMargin = new double[n];
+        double[] oofTopic = new double[n];
+        TopicData topicData = new TopicData(topicFeatures, topicCounts, topic, topicIds.size());
+        List<String> sources = items.stream().map(Item::source).distinct().sorted().toList();
+        Map<String, List<RoutingMetrics>> perFold = new LinkedHashMap<>();
+        for (String s : sources) perFold.put(s, new ArrayList<>());
+        for (int k = 0; k < o.folds(); k++) {
+            int fk = k;
+            boolean[] train = new boolean[n];
+            for (int i = 0; i < n; i++) train[i] = fold[i] != k;
+            LearnedRouterModel model = fit(o, blocks, counts, cues, topicData, target, train, new float[0]);
+            for (int i = 0; i < n; i++) {
+                if (train[i]) continue;
+                oof[i] = model.score(items.get(i).prompt());
+                oofMargin[i] = model.linearMargin(items.get(i).prompt());
+                oofTopic[i] = model.topics().logit(items.get(i).prompt());
+            }
+            for (String s : sources) perFold.get(s).add(metrics(items, oof, i -> fold[i] == fk && items.get(i).source().equals(s)));
+            if (o.foldDir().isPresent()) writeFold(o.foldDir().get(), k, items, oof, fold);
+            log.printf(Locale.ROOT, "fold %d/%d trained%n", k + 1, o.folds());
+        }
+        printTable(o, log, items, oof, sources, perFold);
+        for (double beta : new double[] {0, 0.5, 1, 1.5, 2, 3, 1000}) {
+            double[] blend = new double[n];
+            for (int i = 0; i < n; i++) blend[i] = oofMargin[i] + beta * oofTopic[i];
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "sensitivity: topic weight %6.1f:", beta));
+            for (String s : sources) {
+                line.append(String.format(Locale.ROOT, " %s pooled APGR %.3f", s,
+                        metrics(items, blend, i -> items.get(i).source().equals(s)).apgr()));
+            }
+            log.println(line);
+        }
+        boolean[] all = new boolean[n];
+        java.util.Arrays.fill(all, true);
+        float[] calibration = new float[n];
+        for (int i = 0; i < n; i++) calibration[i] = (float) oof[i];
+        LearnedRouterModel model = fit(o, blocks, counts, cues, topicData, target, all, calibration);
+        model.write(o.out());
+        try {
+            log.printf(Locale.ROOT, "wrote %s (%d bytes)%n", o.out(), Files.size(o.out()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Trained(model, oof, fold);
+    }
+
+    /** Topic labels and the hashed counts their centroids are built from. */
+    record TopicData(HashedFeatures features, HashedFeatures.Counts[] counts, int[] topic, int topics) {}
+
+    static TopicPrior fitTopics(Options o, TopicData data, double[] target, boolean[] train) {
+        int n = target.length;
+        int dim = data.features().dimension();
+        int trainCount = 0;
+        int[] df = new int[dim];
+        for (int i = 0; i < n; i++) {
+            if (!train[i]) continue;
+            trainCount++;
+            for (int j : data.counts()[i].index()) df[j]++;
+        }
+        float[] idf = new float[dim];
+        for (int j = 0; j < dim; j++) idf[j] = df[j] == 0 ? 0 : (float) (Math.log((1.0 + trainCount) / (1.0 + df[j])) + 1);
+        int[] rowOf = new int[trainCount];
+        int[][] index = new int[trainCount][];
+        float[][] value = new float[trainCount][];
+        int r = 0;
+        for (int i = 0; i < n; i++) {
+            if (!train[i]) continue;
+            HashedFeatures.Counts c = data.counts()[i];
+            float[] v = new float[c.index().length];
+            double norm = 0;
+            for (int q = 0; q < v.length; q++) {
+                v[q] = (float) ((1 + Math.log(c.count()[q])) * idf[c.index()[q]]);
+                norm += v[q] * v[q];
+            }
+            double inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+            for (int q = 0; q < v.length; q++) v[q] *= (float) inv;
+            rowOf[r] = i;
+            index[r] = c.index();
+            value[r++] = v;
+        }
+        LogisticTrainer.Rows rows = new LogisticTrainer.Rows(dim, index, value);
+        double global = 0;
+        for (int q = 0; q < trainCount; q++) global += target[rowOf[q]];
+        global /= trainCount;
+        List<float[]> weights = new ArrayList<>();
+        List<Float> biases = new ArrayList<>();
+        List<Float> rates = new ArrayList<>();
+        LogisticTrainer trainer = new LogisticTrainer(1 / o.topicC(), o.iterations());
+        for (int t = 0; t < data.topics(); t++) {
+            double[] y = new double[trainCount];
+            double hits = 0;
+            int size = 0;
+            for (int q = 0; q < trainCount; q++) {
+                if (data.topic()[rowOf[q]] != t) continue;
+                y[q] = 1;
+                hits += target[rowOf[q]];
+                size++;
+            }
+            if (size == 0) continue;
+            double[] w = trainer.fit(rows, y);
+            float[] wf = new float[dim];
+            for (int j = 0; j < dim; j++) wf[j] = (float) w[j];
+            roundToHalf(wf);
+            weights.add(wf);
+            biases.add((float) w[dim]);
+            rates.add((float) ((hits + o.smoothing() * global) / (size + o.smoothing())));
+        }
+        float[] rate = new float[rates.size()];
+        float[] bias = new float[rates.size()];
+        for (int t = 0; t < rate.length; t++) {
+            rate[t] = rates.get(t);
+            bias[t] = biases.get(t);
+        }
+        roundToHalf(idf);
+        return new TopicPrior(data.features(), idf, weights.toArray(float[][]::new), bias, rate);
+    }
+
+    static LearnedRouterModel fit(Options o, List<HashedFeatures> blocks, HashedFeatures.Counts[][] counts,
+            float[][] cues, TopicData topics, double[] target, boolean[] train, float[] calibration) {
+        int n = target.length;
+        int trainCount = 0;
+        for (boolean t : train) if (t) trainCount++;
+        int dim = blocks.getFirst().dimension();
+        float[][] idf = new float[blocks.size()][];
+        for (int b = 0; b < blocks.size(); b++) {
+            int[] df = new int[dim];
+            for (int i = 0; i < n; i++) if (train[i]) for (int j : counts[b][i].index()) df[j]++;
+            idf[b] = new float[dim];
+            for (int j = 0; j < dim; j++) idf[b][j] = df[j] == 0 ? 0 : (float) (Math.log((1.0 + trainCount) / (1.0 + df[j])) + 1);
+        }
+        float[] mean = new float[PromptCues.COUNT];
+        float[] scale = new float[PromptCues.COUNT];
+        for (int c = 0; c < PromptCues.COUNT; c++) {
+            double s = 0;
+            double s2 = 0;
+            for (int i = 0; i < n; i++) if (train[i]) {
+                s += cues[i][c];
+                s2 += (double) cues[i][c] * cues[i][c];
+            }
+            double m = s / trainCount;
+            mean[c] = (float) m;
+            scale[c] = (float) Math.max(1e-6, Math.sqrt(Math.max(0, s2 / trainCount - m * m)));
+        }
+        int total = blocks.size() * dim + PromptCues.COUNT;
+        int[][] index = new int[trainCount][];
+        float[][] value = new float[trainCount][];
+        double[] t = new double[trainCount];
+        int r = 0;
+        for (int i = 0; i < n; i++) {
+            if (!train[i]) continue;
+            int size = PromptCues.COUNT;
+            for (int b = 0; b < blocks.size(); b++) size += counts[b][i].index().length;
+            int[] idx = new int[size];
+            float[] val = new float[size];
+            int p = 0;
+            for (int b = 0; b < blocks.size(); b++) {
+                HashedFeatures.Counts cnt = counts[b][i];
+                int start = p;
+                double norm = 0;
+                for (int q = 0; q < cnt.index().length; q++) {
+                    int j = cnt.index()[q];
+                    double v = (1 + Math.log(cnt.count()[q])) * idf[b][j];
+                    idx[p] = b * dim + j;
+                    val[p++] = (float) v;
+                    norm += v * v;
+                }
+                double inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+                for (int q = start; q < p; q++) val[q] *= (float) inv;
+            }
+            for (int c = 0; c < PromptCues.COUNT; c++) {
+                idx[p] = blocks.size() * dim + c;
+                val[p++] = (cues[i][c] - mean[c]) / scale[c];
+            }
+            index[r] = idx;
+            value[r] = val;
+            t[r++] = target[i];
+        }
+        double[] w = new LogisticTrainer(1 / o.c(), o.iterations())
+                .fit(new LogisticTrainer.Rows(total, index, value), t);
+        float[][] weights = new float[blocks.size()][dim];
+        for (int b = 0; b < blocks.size(); b++) for (int j = 0; j < dim; j++) weights[b][j] = (float) w[b * dim + j];
+        float[] cueWeights = new float[PromptCues.COUNT];
+        for (int c = 0; c < PromptCues.COUNT; c++) cueWeights[c] = (float) w[blocks.size() * dim + c];
+        // The artifact stores float16; round here too so cross-validation scores what ships.
+        for (float[] a : idf) roundToHalf(a);
+        for (float[] a : weights) roundToHalf(a);
+        return new LearnedRouterModel(blocks, idf, weights, mean, scale, cueWeights, (float) w[total],
+                fitTopics(o, topics, target, train), (float) o.topicWeight(), calibration);
+    }
+
+    private static void roundToHalf(float[] a) {
+        for (int i = 0; i < a.length; i++) a[i] = Float.float16ToFloat(Float.floatToFloat16(a[i]));
+    }
+
+    private static RoutingMetrics metrics(List<Item> items, double[] score, java.util.function.IntPredicate keep) {
+        List<Integer> sel = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) if (keep.test(i)) sel.add(i);
+        double[] s = new double[sel.size()];
+        boolean[] w = new boolean[sel.size()];
+        boolean[] st = new boolean[sel.size()];
+        for (int q = 0; q < sel.size(); q++) {
+            s[q] = score[sel.get(q)];
+            w[q] = items.get(sel.get(q)).weak();
+            st[q] = items.get(sel.get(q)).strong();
+        }
+        return RoutingMetrics.of(s, w, st);
+    }
+
+    private static void printTable(Options o, PrintStream log, List<Item> items, double[] oof, List<String> sources,
+            Map<String, List<RoutingMetrics>> perFold) {
+        log.printf(Locale.ROOT, "%n%d-fold grouped cross-validation (seed %d, target %s, C %.3g, %d-bit hashing, "
+                + "char n-grams %s, bigrams %s, topic prior %d-bit C %.3g, weight %.3g, smoothing %.3g)%n",
+                o.folds(), o.seed(), o.target().name().toLowerCase(Locale.ROOT), o.c(), o.bits(),
+                o.charMin() == 0 ? "none" : o.charMin() + "-" + o.charMax(), o.bigrams(), o.topicBits(), o.topicC(),
+                o.topicWeight(), o.smoothing());
+        log.println("| source | n | APGR per fold | APGR mean ± sd | CPT(50%) mean | CPT(80%) mean | pooled out-of-fold APGR |");
+        log.println("|---|---|---|---|---|---|---|");
+        TokenCounter tokens = new TokenCounter();
+        for (String s : sources) {
+            List<RoutingMetrics> f = perFold.get(s);
+            double[] a = f.stream().mapToDouble(RoutingMetrics::apgr).toArray();
+            double mean = java.util.Arrays.stream(a).average().orElse(0);
+            double sd = Math.sqrt(java.util.Arrays.stream(a).map(x -> (x - mean) * (x - mean)).sum() / Math.max(1, a.length - 1));
+            StringBuilder folds = new StringBuilder();
+            for (double x : a) folds.append(folds.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.3f", x));
+            RoutingMetrics pooled = metrics(items, oof, i -> items.get(i).source().equals(s));
+            log.printf(Locale.ROOT, "| %s | %d | %s | %.3f ± %.3f | %s | %s | %.3f |%n", s, pooled.n(), folds, mean, sd,
+                    meanOf(f, RoutingMetrics::cpt50), meanOf(f, RoutingMetrics::cpt80), pooled.apgr());
+        }
+        log.println();
+        for (String s : sources) {
+            List<Integer> sel = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) if (items.get(i).source().equals(s)) sel.add(i);
+            double[] sc = sel.stream().mapToDouble(i -> oof[i]).toArray();
+            boolean[] w = new boolean[sel.size()];
+            boolean[] st = new boolean[sel.size()];
+            int[] in = new int[sel.size()];
+            for (int q = 0; q < sel.size(); q++) {
+                w[q] = items.get(sel.get(q)).weak();
+                st[q] = items.get(sel.get(q)).strong();
+                in[q] = tokens.count(items.get(sel.get(q)).prompt());
+            }
+            SavingsReport report = SavingsReport.compute(0.95, sc, w, st, in, o.outputTokens(),
+                    SavingsReport.GPT_4_1106, SavingsReport.MIXTRAL_8X7B);
+            log.printf(Locale.ROOT, "savings %s (out-of-fold scores, %d output tokens per call): %s%n", s,
+                    o.outputTokens(), report);
+        }
+    }
+
+    private static String meanOf(List<RoutingMetrics> folds, java.util.function.Function<RoutingMetrics, Optional<Double>> f) {
+        double sum = 0;
+        int k = 0;
+        for (RoutingMetrics m : folds) {
+            Optional<Double> v = f.apply(m);
+            if (v.isEmpty()) return "n/a";
+            sum += v.get();
+            k++;
+        }
+        return String.format(Locale.ROOT, "%.1f%%", sum / k);
+    }
+
+    private static void writeFold(Path dir, int k, List<Item> items, double[] oof, int[] fold) {
+        ObjectMapper json = new ObjectMapper();
+        try {
+            Files.createDirectories(dir);
+            try (BufferedWriter labels = Files.newBufferedWriter(dir.resolve("fold" + k + "-labels.jsonl"));
+                    BufferedWriter scores = Files.newBufferedWriter(dir.resolve("fold" + k + "-scores.jsonl"))) {
+                for (int i = 0; i < items.size(); i++) {
+                    if (fold[i] != k) continue;
+                    Item it = items.get(i);
+                    Map<String, Object> l = new LinkedHashMap<>();
+                    l.put("id", it.id());
+                    l.put("source", it.source());
+                    l.put("weak_correct", it.weak());
+                    l.put("strong_correct", it.strong());
+                    labels.write(json.writeValueAsString(l));
+                    labels.newLine();
+                    scores.write(json.writeValueAsString(Map.of("id", it.id(), "score", oof[i])));
+                    scores.newLine();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.switchboard.core.routing.learned;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainLearnedRouterTest {
+    @TempDir
+    Path dir;
+
+    private static final String[][] TOPICS = {
+        {"integral", "derivative", "theorem", "matrix", "eigenvalue", "proof"},
+        {"court", "plaintiff", "statute", "contract", "tort", "liability"},
+        {"colour", "animal", "city", "river", "holiday", "music"},
+        {"apple", "bread", "garden", "weather", "friend", "school"},
+    };
+
+    /** Topics 0 and 1 need the strong model far more often than 2 and 3; every 25th prompt is repeated. */
+    private Path syntheticData(int n) throws Exception {
+        Random random = new Random(11);
+        List<String> lines = new ArrayList<>();
+        String previous = null;
+        for (int i = 0; i < n; i++) {
+            int topic = i % TOPICS.length;
+            StringBuilder prompt = new StringBuilder();
+            for (int w = 0; w < 12; w++) prompt.append(TOPICS[topic][random.nextInt(6)]).append(' ');
+            String text = i % 25 == 24 && previous != null ? previous : prompt.toString().trim() + "?";
+            previous = text;
+            boolean hard = topic < 2;
+            boolean weak = random.nextDouble() < (hard ? 0.3 : 0.9);
+            boolean strong = random.nextDouble() < (hard ? 0.9 : 0.95);
+            lines.add("{\"id\":\"q" + i + "\",\"source\":\"" + (topic % 2 == 0 ? "alpha" : "beta") + "\",\"domain\":\"t"
+                    + topic + "\",\"prompt\":\"" + text + "\",\"weak_correct\":" + weak + ",\"strong_correct\":" + strong
+                    + "}");
+        }
+        Path file = dir.resolve("train.jsonl");
+        Files.write(file, lines);
+        return file;
+    }
+
+    private String train(Path data, Path out, String seed) {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TrainLearnedRouter.train(TrainLearnedRouter.Options.parse(new String[] {"--data", data.toString(), "--out",
+            out.toString(), "--folds", "3", "--seed", seed, "--bits", "12", "--topic-bits", "10", "--iterations", "60",
+            "--fold-dir", dir.resolve("folds").toString()}), new PrintStream(log, true, StandardCharsets.UTF_8));
+        return log.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void trainsAModelThatRanksTheHardTopicsAboveTheEasyOnes() throws Exception {
+        Path data = syntheticData(400);
+        Path out = dir.resolve("model.bin");
+        String log = train(data, out, "3");
+        assertThat(log).contains("| alpha |").contains("| beta |").contains("savings alpha");
+        LearnedRouterModel model = LearnedRouterModel.read(out);
+        double hard = model.score("the court found the plaintiff liable under the statute?");
+        double easy = model.score("my friend likes bread from the garden school?");
+        assertThat(hard).isGreaterThan(easy);
+        assertThat(model.calibrationScores()).hasSize(400);
+        assertThat(dir.resolve("folds").resolve("fold0-labels.jsonl")).exists();
+        assertThat(dir.resolve("folds").resolve("fold2-scores.jsonl")).exists();
+    }
+
+    @Test
+    void theSameSeedGivesTheSameArtifact() throws Exception {
+        Path data = syntheticData(200);
+        train(data, dir.resolve("a.bin"), "5");
+        train(data, dir.resolve("b.bin"), "5");
+        assertThat(Files.readAllBytes(dir.resolve("a.bin"))).isEqualTo(Files.readAllBytes(dir.resolve("b.bin")));
+    }
+
+    @Test
+    void duplicatePromptsNeverStraddleFolds() throws Exception {
+        List<TrainLearnedRouter.Item> items = TrainLearnedRouter.readItems(syntheticData(500));
+        int[] fold = TrainLearnedRouter.groupedFolds(items, 5, 9);
+        Map<String, Integer> foldOfPrompt = new HashMap<>();
+        int duplicates = 0;
+        for (int i = 0; i < items.size(); i++) {
+            Integer before = foldOfPrompt.putIfAbsent(items.get(i).prompt(), fold[i]);
+            if (before != null) {
+                duplicates++;
+                assertThat(fold[i]).isEqualTo(before);
+            }
+        }
+        assertThat(duplicates).isGreaterThan(10);
+        for (int k = 0; k < 5; k++) {
+            int kk = k;
+            assertThat(java.util.Arrays.stream(fold).filter(f -> f == kk).count()).isBetween(90L, 110L);
+        }
+    }
+}

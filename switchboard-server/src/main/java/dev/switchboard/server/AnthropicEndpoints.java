@@ -84,8 +84,7 @@ final class AnthropicEndpoints {
 
     private void messages(ServerRequest req, ServerResponse res, String requestId) {
         ChatRequest chat = AnthropicMessagesCodec.parseRequest(HttpIo.jsonBody(req, maxBody));
-        Exchange exchange = HttpIo.timeoutOption(req, engine.newExchange(chat, HttpIo.credentials(req), requestId));
-        HttpIo.decomposeOption(req, exchange);
+        Exchange exchange = HttpIo.exchange(engine, chat, req, requestId);
         Reply reply = gate.run(exchange, req, res);
         switch (reply) {
             case Reply.Complete c when chat.stream() -> stream(res, StreamOfResponse.of(c.response()), chat);

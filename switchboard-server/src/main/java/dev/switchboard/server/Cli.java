@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** The {@code switchboard} command line. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, version = "switchboard 0.1.0",
-        description = "Cost-aware LLM gateway.", subcommands = {Cli.Serve.class, RouteCommand.class, DemoCommand.class})
+        description = "Cost-aware LLM gateway.", subcommands = {Cli.Serve.class, RouteCommand.class, DemoCommand.class, EvalCommand.class})
 public final class Cli {
 
     public static void main(String[] args) {

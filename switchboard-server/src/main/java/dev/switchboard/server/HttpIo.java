@@ -3,7 +3,10 @@ package dev.switchboard.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.pipeline.Credentials;
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.model.GatewayRequest;
 import dev.switchboard.core.pipeline.Exchange;
+import dev.switchboard.core.pipeline.RequestHeaders;
 import dev.switchboard.core.reliability.RequestOptions;
 import dev.switchboard.core.stages.DecomposeStage;
 import dev.switchboard.core.wire.Json;
@@ -79,7 +82,7 @@ final class HttpIo {
     }
 
     /** {@code x-switchboard-decompose: off} routes a compound prompt as one task (on is the default). */
-    static void decomposeOption(ServerRequest req, Exchange exchange) {
+    private static void decomposeOption(ServerRequest req, Exchange exchange) {
         req.headers().first(DECOMPOSE).ifPresent(v -> {
             String value = v.trim().toLowerCase(java.util.Locale.ROOT);
             if (!value.equals("on") && !value.equals("off") && !value.equals("true") && !value.equals("false")) {
@@ -90,7 +93,20 @@ final class HttpIo {
     }
 
     /** {@code x-switchboard-timeout: 5s} (or seconds) shortens the request's deadline; it never extends it. */
-    static Exchange timeoutOption(ServerRequest req, Exchange exchange) {
+    /**
+     * A new exchange for this HTTP request with every per-request option applied: the client's headers (for
+     * rule routers), {@code x-switchboard-decompose} and {@code x-switchboard-timeout}.
+     */
+    static Exchange exchange(Switchboard engine, GatewayRequest request, ServerRequest req, String requestId) {
+        Exchange exchange = timeoutOption(req, engine.newExchange(request, credentials(req), requestId));
+        exchange.context().set(RequestHeaders.KEY, new RequestHeaders(req.headers().stream()
+                .filter(h -> !h.name().equalsIgnoreCase("authorization") && !h.name().equalsIgnoreCase("x-api-key"))
+                .collect(java.util.stream.Collectors.toMap(h -> h.name(), h -> h.get(), (a, b) -> a + "," + b))));
+        decomposeOption(req, exchange);
+        return exchange;
+    }
+
+    private static Exchange timeoutOption(ServerRequest req, Exchange exchange) {
         return req.headers().first(TIMEOUT)
                 .map(v -> RequestOptions.shorten(exchange, RequestOptions.parseTimeout(v, RequestOptions.TIMEOUT_HEADER)))
                 .orElse(exchange);

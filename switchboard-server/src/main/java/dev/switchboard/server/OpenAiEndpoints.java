@@ -64,8 +64,7 @@ final class OpenAiEndpoints {
 
     private void chat(ServerRequest req, ServerResponse res, String requestId) {
         ChatRequest chat = OpenAiCodec.parseChatRequest(HttpIo.jsonBody(req, maxBody));
-        Exchange exchange = HttpIo.timeoutOption(req, engine.newExchange(chat, HttpIo.credentials(req), requestId));
-        HttpIo.decomposeOption(req, exchange);
+        Exchange exchange = HttpIo.exchange(engine, chat, req, requestId);
         if (chat.stream()) {
             streamChat(exchange, req, res, chat.includeUsage());
             return;
@@ -199,7 +198,7 @@ final class OpenAiEndpoints {
 
     private void embeddings(ServerRequest req, ServerResponse res, String requestId) {
         EmbeddingRequest request = OpenAiEmbeddingsCodec.parseRequest(HttpIo.jsonBody(req, maxBody));
-        Exchange exchange = HttpIo.timeoutOption(req, engine.newExchange(request, HttpIo.credentials(req), requestId));
+        Exchange exchange = HttpIo.exchange(engine, request, req, requestId);
         if (!(gate.run(exchange, req, res) instanceof Reply.Embeddings e)) throw new IllegalStateException("expected embeddings");
         HttpIo.sendJson(res, 200, OpenAiEmbeddingsCodec.writeResponse(e.response().withModel(request.model()), request.base64()));
     }

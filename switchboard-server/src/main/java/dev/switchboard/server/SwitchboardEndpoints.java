@@ -57,8 +57,7 @@ final class SwitchboardEndpoints {
             }
             chat = ChatRequest.builder(body.path("model").asText(autoModel)).message(Message.user(prompt.asText())).build();
         }
-        var exchange = engine.newExchange(chat, HttpIo.credentials(req), requestId);
-        HttpIo.decomposeOption(req, exchange);
+        var exchange = HttpIo.exchange(engine, chat, req, requestId);
         HttpIo.sendJson(res, 200, engine.explain(exchange));
     }
 

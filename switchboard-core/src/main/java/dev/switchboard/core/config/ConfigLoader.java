@@ -75,7 +75,7 @@ public final class ConfigLoader {
         top.onlyKeys(TOP_LEVEL);
 
         ConfigNode sb = top.get("switchboard");
-        sb.onlyKeys(Set.of("server", "master-key", "upstream", "ledger", "routing", "reliability", "cascades"));
+        sb.onlyKeys(Set.of("server", "master-key", "upstream", "ledger", "routing", "reliability", "cascades", "routers"));
         ServerSettings server = server(sb.get("server"));
         ConfigNode upstream = sb.get("upstream");
         upstream.onlyKeys(Set.of("connect-timeout", "first-byte-timeout", "idle-timeout", "total-timeout",
@@ -103,7 +103,8 @@ public final class ConfigLoader {
         Set<String> taken = new HashSet<>(groups);
         taken.addAll(routing.modelNames());
         return new SwitchboardConfig(server, deployments, masterKey, origin, routing,
-                LedgerSettings.from(sb.get("ledger")), reliability, CascadeSettings.parse(sb.get("cascades"), groups, taken));
+                LedgerSettings.from(sb.get("ledger")), reliability, CascadeSettings.parse(sb.get("cascades"), groups, taken),
+                routers(sb.get("routers")));
     }
 
     private static RoutingSettings routing(ConfigNode n) {
@@ -158,6 +159,21 @@ public final class ConfigLoader {
                 low,
                 high,
                 types);
+    }
+
+    /**
+     * Each entry names one router type and its settings, e.g. {@code - rules: {model: smart, rules: [...]}}; the
+     * settings are checked when the engine builds the router (a bad value still refuses to start).
+     */
+    private static List<ConfigNode> routers(ConfigNode n) {
+        List<ConfigNode> entries = n.list();
+        List<ConfigNode> routers = new ArrayList<>();
+        for (ConfigNode entry : entries) {
+            List<String> keys = entry.keys();
+            if (keys.size() != 1) throw entry.error("must name exactly one router type (rules, semantic or learned)");
+            routers.add(entry);
+        }
+        return routers;
     }
 
     private ServerSettings server(ConfigNode n) {

@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param origin where it came from ("built-in default", a file path), for the start-up banner
  * @param routing the cost-aware router's settings ({@code switchboard.routing})
  * @param ledger where routing records are written ({@code switchboard.ledger})
+ * @param routers extra routers in the order they are tried ({@code switchboard.routers}: rules, semantic,
+ *     learned); each entry is one {@code type: settings} pair, built by its {@link dev.switchboard.core.spi.RouterFactory}
  * @param reliability retries, fallbacks, cool-downs and load balancing ({@code router_settings},
  *     {@code switchboard.reliability})
  * @param cascades cascade aliases by name ({@code switchboard.cascades}); empty when none is configured
@@ -24,17 +26,19 @@ public record SwitchboardConfig(
         RoutingSettings routing,
         LedgerSettings ledger,
         ReliabilitySettings reliability,
-        Map<String, CascadeSettings> cascades) {
+        Map<String, CascadeSettings> cascades,
+        List<ConfigNode> routers) {
 
     public SwitchboardConfig {
         deployments = List.copyOf(deployments);
         cascades = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(cascades));
+        routers = List.copyOf(routers);
     }
 
-    /** A config without cascades. */
+    /** A config without cascades or extra routers. */
     public SwitchboardConfig(ServerSettings server, List<Deployment> deployments, Optional<Secret> masterKey, String origin,
             RoutingSettings routing, LedgerSettings ledger, ReliabilitySettings reliability) {
-        this(server, deployments, masterKey, origin, routing, ledger, reliability, Map.of());
+        this(server, deployments, masterKey, origin, routing, ledger, reliability, Map.of(), List.of());
     }
 
     /** A config with default routing, ledger and reliability settings. */
@@ -55,26 +59,26 @@ public record SwitchboardConfig(
     }
 
     public SwitchboardConfig withServer(ServerSettings s) {
-        return new SwitchboardConfig(s, deployments, masterKey, origin, routing, ledger, reliability, cascades);
+        return new SwitchboardConfig(s, deployments, masterKey, origin, routing, ledger, reliability, cascades, routers);
     }
 
     public SwitchboardConfig withMasterKey(Optional<Secret> key) {
-        return new SwitchboardConfig(server, deployments, key, origin, routing, ledger, reliability, cascades);
+        return new SwitchboardConfig(server, deployments, key, origin, routing, ledger, reliability, cascades, routers);
     }
 
     public SwitchboardConfig withRouting(RoutingSettings r) {
-        return new SwitchboardConfig(server, deployments, masterKey, origin, r, ledger, reliability, cascades);
+        return new SwitchboardConfig(server, deployments, masterKey, origin, r, ledger, reliability, cascades, routers);
     }
 
     public SwitchboardConfig withLedger(LedgerSettings l) {
-        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, l, reliability, cascades);
+        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, l, reliability, cascades, routers);
     }
 
     public SwitchboardConfig withCascades(Map<String, CascadeSettings> c) {
-        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, ledger, reliability, c);
+        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, ledger, reliability, c, routers);
     }
 
     public SwitchboardConfig withReliability(ReliabilitySettings r) {
-        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, ledger, r, cascades);
+        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, ledger, r, cascades, routers);
     }
 }

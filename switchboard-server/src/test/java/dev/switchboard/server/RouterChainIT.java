@@ -1,0 +1,56 @@
+package dev.switchboard.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.core.config.ConfigException;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** Configured routers chained for one model name: rules first, the learned router for what they leave. */
+class RouterChainIT {
+    private static final String YAML = """
+            model_list:
+              - model_name: cheap
+                litellm_params: {model: simulated/cheap}
+              - model_name: strong
+                litellm_params: {model: simulated/strong}
+            switchboard:
+              server: {port: 0}
+              ledger: {store: none}
+              routers:
+                - rules: {model: smart, rules: [{name: greetings, keywords: [hello, thanks], max-chars: 80, target: cheap},
+                                                {name: vip, headers: {x-user-tier: gold}, target: strong}]}
+                - learned: {model: smart, strong-model: strong, weak-model: cheap, strong-pct: 0.5}
+            """;
+
+    private static String chat(String prompt) {
+        return "{\"model\":\"smart\",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}";
+    }
+
+    @Test
+    void rulesDecideFirstAndTheLearnedRouterTakesTheRest() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start(YAML)) {
+            HttpResponse<String> greeting = gw.post("/v1/chat/completions", chat("hello there"));
+            assertThat(greeting.statusCode()).isEqualTo(200);
+            assertThat(greeting.headers().firstValue("x-switchboard-deployment").orElseThrow()).startsWith("cheap");
+
+            HttpResponse<String> vip = gw.post("/v1/chat/completions", chat("Summarise the meeting notes"), "x-user-tier", "gold");
+            assertThat(vip.headers().firstValue("x-switchboard-deployment").orElseThrow()).startsWith("strong");
+
+            // Not a greeting, no header: the learned router scores it and picks one of its two models.
+            HttpResponse<String> hard = gw.post("/v1/chat/completions", chat(
+                    "A train leaves at 3 pm at 60 mph and another at 4 pm at 80 mph. When does the second catch up? Show each step."));
+            assertThat(hard.statusCode()).isEqualTo(200);
+            assertThat(hard.headers().firstValue("x-switchboard-deployment").orElseThrow()).matches("(cheap|strong).*");
+        }
+    }
+
+    @Test
+    void anUnknownRouterTypeRefusesToStartNamingTheKey() {
+        assertThatThrownBy(() -> GatewayFixture.start(YAML.replace("- learned:", "- psychic:")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("switchboard.routers[1].psychic")
+                .hasMessageContaining("unknown router type");
+    }
+}

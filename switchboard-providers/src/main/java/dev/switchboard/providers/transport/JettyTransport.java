@@ -28,6 +28,7 @@ import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -58,6 +59,9 @@ public final class JettyTransport implements Transport {
         this.maxResponseBytes = settings.maxResponseBytes();
         ClientConnector connector = new ClientConnector();
         connector.setTCPNoDelay(true);
+        // A bounded buffer pool: Jetty's default keeps whatever it once needed, which under a burst of streams
+        // grows native memory well past the heap. Retained buffers are capped at 16 MB heap + 16 MB direct.
+        connector.setByteBufferPool(new ArrayByteBufferPool(0, -1, -1, -1, 16L << 20, 16L << 20));
         QueuedThreadPool pool = new QueuedThreadPool();
         pool.setName("switchboard-upstream");
         pool.setDaemon(true);

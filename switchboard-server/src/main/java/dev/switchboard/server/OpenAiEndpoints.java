@@ -176,6 +176,7 @@ final class OpenAiEndpoints {
     private static void writeChunks(SseWriter sse, ChatStream stream, boolean includeUsage) throws IOException {
         try (ChatStream s = stream) {
             Optional<ChatChunk> next;
+            boolean first = true;
             while ((next = s.next()).isPresent()) {
                 ChatChunk chunk = next.get();
                 boolean usageOnly = chunk.usage().isPresent() && chunk.choices().isEmpty() && s.extension().isEmpty();
@@ -188,7 +189,9 @@ final class OpenAiEndpoints {
                     s.extension().ifPresent(ext -> wire.set("switchboard", ext));
                     sse.write(Json.bytes(wire));
                 }
-                if (!s.ready()) sse.flush(); // coalesce events already at hand into one write
+                // The first event goes out at once (no first-chunk delay); later ones already at hand share a write.
+                if (first || !s.ready()) sse.flush();
+                first = false;
             }
             sse.done();
         } catch (GatewayException e) {

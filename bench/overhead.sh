@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Gateway overhead versus a plain reverse proxy, in one run on this machine.
-#   bench/overhead.sh            # 1 round, JSON + SSE, direct vs nginx-proxy vs switchboard (~6 min)
+#   bench/overhead.sh            # 1 round, JSON + SSE, direct vs nginx-proxy vs switchboard (~7 min)
 #   ROUNDS=3 bench/overhead.sh   # medians of 3 interleaved rounds
+#   JIT_WARMUP=0 bench/overhead.sh   # measure a cold JVM (default: 30 s of JSON + 30 s of SSE load first)
 # Uses the shared harness in ../shared/bench (nginx mock provider, nginx proxy, wrk at fixed rates).
 # Prints the summary table (added p50/p99 over direct at 500 and 2,000 req/s, ratio to nginx's added
 # latency, max req/s, gateway CPU µs/request, peak RSS) and writes bench/results/.
@@ -40,6 +41,17 @@ echo $! > "$RUN_DIR/switchboard.pid"
 trap 'kill "$(cat "$RUN_DIR/switchboard.pid")" 2>/dev/null || true' EXIT
 for i in $(seq 300); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.2; done
 curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null || { cat "$RUN_DIR/switchboard.log" >&2; exit 1; }
+
+# A fresh JVM compiles its hot paths during its first 20-40 s under load (longer on a slow or busy machine), and the
+# harness's 5 s warm-up is sized for nginx: warm the gateway with both request kinds first, outside every measurement.
+JIT_WARMUP="${JIT_WARMUP:-30}"
+if [ "$JIT_WARMUP" -gt 0 ]; then
+  for body in request.json request-stream.json; do
+    echo "== JIT warm-up: ${JIT_WARMUP}s of $body" >&2
+    BODY_FILE="$HARNESS/lib/$body" API_KEY=sk-bench wrk -t2 -c64 -d"${JIT_WARMUP}s" -s "$HARNESS/lib/post.lua" \
+      "http://127.0.0.1:$PORT/v1/chat/completions" > /dev/null
+  done
+fi
 
 # java runs as a child of the launcher's exec: the pid is the JVM itself.
 : > "$OUT/all.jsonl"

@@ -30,14 +30,9 @@ import dev.switchboard.core.stages.RequestOutcome;
 import dev.switchboard.core.stages.RouteStage;
 import dev.switchboard.core.stages.SpendCalculator;
 import dev.switchboard.core.stages.SpendObserver;
-import dev.switchboard.core.config.ConfigNode;
 import dev.switchboard.core.spi.RouterFactory;
 import dev.switchboard.core.stages.Router;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.ServiceLoader;
-import java.util.TreeSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -52,23 +47,6 @@ final class PipelineAssembly {
 
     /** The built pipeline and the parts of it the engine also serves directly (dry runs, spend). */
     record Assembly(Pipeline pipeline, DecomposeStage decompose, UtilityRouter router, SpendCalculator spend) {}
-
-    /** {@code switchboard.routers}, in order: each handles its own model name and falls through on no match. */
-    static List<Router> configuredRouters(SwitchboardConfig config) {
-        Map<String, RouterFactory> factories = new HashMap<>();
-        ServiceLoader.load(RouterFactory.class).forEach(f -> factories.put(f.type(), f));
-        List<Router> routers = new ArrayList<>();
-        for (ConfigNode entry : config.routers()) {
-            String type = entry.keys().getFirst();
-            RouterFactory factory = factories.get(type);
-            if (factory == null) {
-                throw entry.get(type).error("unknown router type '" + type + "' (available: "
-                        + String.join(", ", new TreeSet<>(factories.keySet())) + ")");
-            }
-            routers.add(factory.create(entry.get(type), config));
-        }
-        return routers;
-    }
 
     static Assembly build(SwitchboardConfig config, ProviderRegistry providers, Optional<Ledger> ledger,
             DeploymentHealth health, Ticker ticker, TokenCounter tokens) {
@@ -93,7 +71,7 @@ final class PipelineAssembly {
         config.masterKey().ifPresent(key -> stages.add(new AuthStage(key)));
         stages.add(decompose);
         if (!config.cascades().isEmpty()) stages.add(new CascadeStage(config.cascades(), spend, ticker));
-        List<Router> routers = new ArrayList<>(configuredRouters(config));
+        List<Router> routers = new ArrayList<>(RouterFactory.configured(config));
         routers.add(router);
         routers.add(groups);
         stages.add(new RouteStage(routers));

@@ -3,6 +3,12 @@ package dev.switchboard.core.spi;
 import dev.switchboard.core.config.ConfigNode;
 import dev.switchboard.core.config.SwitchboardConfig;
 import dev.switchboard.core.stages.Router;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
 
 /**
  * Builds one kind of router from its {@code switchboard.routers} entry; found with
@@ -14,4 +20,21 @@ public interface RouterFactory {
 
     /** Throws {@link dev.switchboard.core.config.ConfigException} naming the key of a bad setting. */
     Router create(ConfigNode settings, SwitchboardConfig config);
+
+    /** {@code switchboard.routers}, in order: each handles its own model name and falls through on no match. */
+    static List<Router> configured(SwitchboardConfig config) {
+        Map<String, RouterFactory> factories = new HashMap<>();
+        ServiceLoader.load(RouterFactory.class).forEach(f -> factories.put(f.type(), f));
+        List<Router> routers = new ArrayList<>();
+        for (ConfigNode entry : config.routers()) {
+            String type = entry.keys().getFirst();
+            RouterFactory factory = factories.get(type);
+            if (factory == null) {
+                throw entry.get(type).error("unknown router type '" + type + "' (available: "
+                        + String.join(", ", new TreeSet<>(factories.keySet())) + ")");
+            }
+            routers.add(factory.create(entry.get(type), config));
+        }
+        return routers;
+    }
 }

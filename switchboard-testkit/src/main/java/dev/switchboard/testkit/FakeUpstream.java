@@ -195,6 +195,7 @@ public final class FakeUpstream implements AutoCloseable {
         } else {
             body = new byte[0];
         }
-        return new RecordedRequest(req.prologue().method().text(), req.path().path(), headers.build(), body);
+        int clientPort = req.remotePeer().address() instanceof java.net.InetSocketAddress a ? a.getPort() : -1;
+        return new RecordedRequest(req.prologue().method().text(), req.path().path(), headers.build(), body, clientPort);
     }
 }

@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** A request as the fake upstream received it, for assertions. */
-public record RecordedRequest(String method, String path, WireHeaders headers, byte[] body) {
+/**
+ * A request as the fake upstream received it, for assertions. {@code clientPort} tells connections apart: two
+ * requests with the same port came over one kept-alive connection.
+ */
+public record RecordedRequest(String method, String path, WireHeaders headers, byte[] body, int clientPort) {
     public String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
@@ -16,6 +18,12 @@ public final class Json {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
     public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /**
+     * Tree reader and writer resolved once: {@code MAPPER.readTree} looks up the JsonNode type on every call, a
+     * measurable share of a stream's CPU when every upstream event is parsed.
+     */
+    public static final ObjectReader TREE = MAPPER.readerFor(JsonNode.class);
+    private static final ObjectWriter WRITER = MAPPER.writerFor(JsonNode.class);
 
     private Json() {}
 
@@ -23,7 +31,7 @@ public final class Json {
     public static JsonNode parseBody(byte[] body) {
         if (body.length == 0) throw new GatewayException.BadRequest("The request body is empty; expected a JSON object.", null);
         try {
-            JsonNode node = MAPPER.readTree(body);
+            JsonNode node = TREE.readTree(body);
             if (node == null || !node.isObject()) {
                 throw new GatewayException.BadRequest("The request body must be a JSON object.", null);
             }
@@ -39,7 +47,7 @@ public final class Json {
     /** Parses an upstream body; garbage from a provider is a retryable upstream error. */
     public static JsonNode parseUpstream(byte[] body, String provider) {
         try {
-            JsonNode node = MAPPER.readTree(body);
+            JsonNode node = TREE.readTree(body);
             if (node == null) throw new GatewayException.UpstreamError(provider + " returned an empty body", 502, null);
             return node;
         } catch (IOException e) {
@@ -53,7 +61,7 @@ public final class Json {
 
     public static byte[] bytes(JsonNode node) {
         try {
-            return MAPPER.writeValueAsBytes(node);
+            return WRITER.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -61,7 +69,7 @@ public final class Json {
 
     public static String text(JsonNode node) {
         try {
-            return MAPPER.writeValueAsString(node);
+            return WRITER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -40,7 +40,7 @@ final class OpenAiStreamDecoder implements StreamDecoder {
         }
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(data);
+            node = Json.TREE.readTree(data);
         } catch (JsonProcessingException e) {
             LOG.log(System.Logger.Level.WARNING, "skipping a malformed stream frame from openai: {0}", e.getOriginalMessage());
             return List.of();

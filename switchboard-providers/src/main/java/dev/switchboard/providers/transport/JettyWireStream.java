@@ -172,9 +172,18 @@ final class JettyWireStream implements WireStream {
                 if (closed) return;
                 closed = true;
                 if (chunk != null) {
-                    if (chunk.isLast() && !chunk.getByteBuffer().hasRemaining()) ended = true;
+                    if (chunk.isLast()) ended = true;
                     chunk.release();
                     chunk = null;
+                }
+                // A decoder stops at its end-of-stream event ([DONE], message_stop), usually just before the body's
+                // own end (the chunked terminator), which has often arrived already: take it without waiting, so
+                // the connection goes back to the pool instead of being aborted and dialled again.
+                while (!ended) {
+                    Content.Chunk next = source.read();
+                    if (next == null || Content.Chunk.isFailure(next)) break;
+                    ended = next.isLast();
+                    next.release();
                 }
                 complete = ended;
             }

@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param type task type, e.g. "documentation", "code_generation"
  * @param complexity 0 (trivial) to 1 (hard)
- * @param tokens tokens of the text (o200k tokenizer)
+ * @param tokens tokens of the text (cl100k tokenizer)
  * @param signals the keywords and markers that decided type and complexity, for the explanation
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

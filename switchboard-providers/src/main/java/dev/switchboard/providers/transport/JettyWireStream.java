@@ -20,6 +20,9 @@ import org.eclipse.jetty.io.Content;
  * Closing it before the body ended aborts the exchange, so the upstream stops generating.
  */
 final class JettyWireStream implements WireStream {
+    /** How many already-arrived chunks close() takes while looking for the body's end. */
+    private static final int END_CHUNKS = 4;
+
     private final Request request;
     private final int status;
     private final WireHeaders headers;
@@ -178,8 +181,9 @@ final class JettyWireStream implements WireStream {
                 }
                 // A decoder stops at its end-of-stream event ([DONE], message_stop), usually just before the body's
                 // own end (the chunked terminator), which has often arrived already: take it without waiting, so
-                // the connection goes back to the pool instead of being aborted and dialled again.
-                while (!ended) {
+                // the connection goes back to the pool instead of being aborted and dialled again. Bounded, so a
+                // stream abandoned mid-answer is aborted rather than read on while the upstream keeps sending.
+                for (int taken = 0; !ended && taken < END_CHUNKS; taken++) {
                     Content.Chunk next = source.read();
                     if (next == null || Content.Chunk.isFailure(next)) break;
                     ended = next.isLast();

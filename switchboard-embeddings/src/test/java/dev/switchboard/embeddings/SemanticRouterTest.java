@@ -3,8 +3,6 @@ package dev.switchboard.embeddings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.ConfigNode;
@@ -22,7 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class SemanticRouterTest {
-    private static final Map<String, List<Deployment>> GROUPS = new ConfigLoader(k -> null, Set.of("simulated"))
+    private static final ConfigLoader LOADER = new ConfigLoader(k -> null, Set.of("simulated"));
+    private static final Map<String, List<Deployment>> GROUPS = LOADER
             .parse("""
                     model_list:
                       - model_name: coder
@@ -63,11 +62,7 @@ class SemanticRouterTest {
     private static SemanticRouter router;
 
     private static ConfigNode yaml(String text) {
-        try {
-            return new ConfigNode(new ObjectMapper(new YAMLFactory()).readTree(text), "router", k -> null);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return LOADER.read(text, "router");
     }
 
     @BeforeAll

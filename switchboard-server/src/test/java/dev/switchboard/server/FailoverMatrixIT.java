@@ -62,6 +62,17 @@ class FailoverMatrixIT {
         assertThat(record.costUsd()).isCloseTo(FailoverPair.cost(body.get("usage"), BACKUP_IN, BACKUP_OUT), within(1e-12));
     }
 
+    /** The primary fails twice with {@code fault}: one retry on it, then the backup answers, quickly and silently. */
+    private static void assertRetriedOnceThenFailedOver(FailoverPair p, Fault fault, String requestId, String prompt)
+            throws Exception {
+        p.a.enqueue(fault).enqueue(fault);
+        long start = System.nanoTime();
+        HttpResponse<String> r = p.post(chat(prompt), requestId);
+        assertThat(since(start)).isLessThan(QUICK);
+        assertBackupAnswered(p, r, requestId, prompt);
+        assertThat(p.a.requests()).hasSize(2);
+    }
+
     // ------------------------------------------------------------------ rate limits
 
     @Test
@@ -150,12 +161,7 @@ class FailoverMatrixIT {
     @ValueSource(ints = {500, 502, 503, 529})
     void aServerErrorIsRetriedOnceThenFailedOverSilently(int status) throws Exception {
         try (FailoverPair p = new FailoverPair()) {
-            p.a.enqueue(Fault.status(status, "scripted " + status)).enqueue(Fault.status(status, "scripted " + status));
-            long start = System.nanoTime();
-            HttpResponse<String> r = p.post(chat("five hundred"), "s-" + status);
-            assertThat(since(start)).isLessThan(QUICK);
-            assertBackupAnswered(p, r, "s-" + status, "five hundred");
-            assertThat(p.a.requests()).hasSize(2);
+            assertRetriedOnceThenFailedOver(p, Fault.status(status, "scripted " + status), "s-" + status, "five hundred");
             assertThat(p.record("s-" + status).attempts()).isEqualTo(3);
         }
     }
@@ -199,12 +205,7 @@ class FailoverMatrixIT {
     @Test
     void aConnectionResetBeforeTheAnswerFailsOverSilently() throws Exception {
         try (FailoverPair p = new FailoverPair()) {
-            p.a.enqueue(Fault.disconnect()).enqueue(Fault.disconnect());
-            long start = System.nanoTime();
-            HttpResponse<String> r = p.post(chat("reset"), "reset");
-            assertThat(since(start)).isLessThan(QUICK);
-            assertBackupAnswered(p, r, "reset", "reset");
-            assertThat(p.a.requests()).hasSize(2);
+            assertRetriedOnceThenFailedOver(p, Fault.disconnect(), "reset", "reset");
         }
     }
 
@@ -333,12 +334,7 @@ class FailoverMatrixIT {
     @Test
     void malformedJsonIsRetriedThenFailedOver() throws Exception {
         try (FailoverPair p = new FailoverPair()) {
-            p.a.enqueue(Fault.malformedJson()).enqueue(Fault.malformedJson());
-            long start = System.nanoTime();
-            HttpResponse<String> r = p.post(chat("garbled"), "garbled");
-            assertThat(since(start)).isLessThan(QUICK);
-            assertBackupAnswered(p, r, "garbled", "garbled");
-            assertThat(p.a.requests()).hasSize(2);
+            assertRetriedOnceThenFailedOver(p, Fault.malformedJson(), "garbled", "garbled");
         }
     }
 

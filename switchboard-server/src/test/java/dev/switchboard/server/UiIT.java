@@ -274,12 +274,17 @@ class UiIT {
         shot(dark, "desktop-dark");
     }
 
+    /** The built-in default with extra simulation settings on every model and no retries, so faults reach the page. */
+    private static String defaultYamlWithoutRetries(String simulation) {
+        return defaultYaml().replace("simulation: {", "simulation: {" + simulation + ", ")
+                .replace("switchboard:\n", "switchboard:\n  reliability: {retries: {server-error: 0, connection: 0}}\n");
+    }
+
     @Test
     void anUpstreamFailureShowsAnErrorCard() {
         // every simulated call fails with a 500, and nothing retries it, so the failure reaches the page at once
-        String faulty = defaultYaml().replace("simulation: {", "simulation: {error-rate: 1.0, error-status: 500, ")
-                .replace("switchboard:\n", "switchboard:\n  reliability: {retries: {server-error: 0, connection: 0}}\n");
-        SwitchboardServer failing = start(faulty, "UI test (injected upstream faults)");
+        SwitchboardServer failing = start(defaultYamlWithoutRetries("error-rate: 1.0, error-status: 500"),
+                "UI test (injected upstream faults)");
         try {
             Page page = open(failing, 1280, 900, ColorScheme.LIGHT);
             send(page, COMPOUND);
@@ -298,9 +303,8 @@ class UiIT {
 
     @Test
     void aStreamThatBreaksMidwayKeepsWhatArrivedAndSaysItFailed() {
-        String breaking = defaultYaml().replace("simulation: {", "simulation: {fail-after-tokens: 12, ")
-                .replace("switchboard:\n", "switchboard:\n  reliability: {retries: {server-error: 0, connection: 0}}\n");
-        SwitchboardServer failing = start(breaking, "UI test (connection breaks mid-stream)");
+        SwitchboardServer failing = start(defaultYamlWithoutRetries("fail-after-tokens: 12"),
+                "UI test (connection breaks mid-stream)");
         try {
             Page page = open(failing, 1280, 900, ColorScheme.LIGHT);
             send(page, "Summarise the difference between TCP and UDP in two sentences.");

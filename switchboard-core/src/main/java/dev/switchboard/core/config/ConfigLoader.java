@@ -61,17 +61,22 @@ public final class ConfigLoader {
         return parse(text, file.toString());
     }
 
-    public SwitchboardConfig parse(String yaml, String origin) {
+    /** YAML text as a config node at {@code path} (empty text is an empty mapping), secrets resolved from this env. */
+    public ConfigNode read(String yaml, String path) {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw new ConfigException("", "config is not valid YAML: " + e.getOriginalMessage()
+            throw new ConfigException(path, "config is not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
         }
         if (root == null || root.isMissingNode() || root.isNull()) root = JsonNodeFactory.instance.objectNode();
-        if (!root.isObject()) throw new ConfigException("", "config must be a YAML mapping");
-        ConfigNode top = new ConfigNode(root, "", env);
+        return new ConfigNode(root, path, env);
+    }
+
+    public SwitchboardConfig parse(String yaml, String origin) {
+        ConfigNode top = read(yaml, "");
+        if (!top.raw().isObject()) throw new ConfigException("", "config must be a YAML mapping");
         top.onlyKeys(TOP_LEVEL);
 
         ConfigNode sb = top.get("switchboard");

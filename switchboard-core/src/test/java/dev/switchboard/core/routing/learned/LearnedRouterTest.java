@@ -3,11 +3,8 @@ package dev.switchboard.core.routing.learned;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
-import dev.switchboard.core.config.ConfigNode;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.EmbeddingRequest;
@@ -21,7 +18,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LearnedRouterTest {
-    private static final Map<String, List<Deployment>> GROUPS = new ConfigLoader(k -> null, Set.of("simulated"))
+    private static final ConfigLoader LOADER = new ConfigLoader(k -> null, Set.of("simulated"));
+    private static final Map<String, List<Deployment>> GROUPS = LOADER
             .parse("""
                     model_list:
                       - model_name: strong
@@ -32,12 +30,7 @@ class LearnedRouterTest {
     private static final LearnedRouterModel MODEL = LearnedRouterModel.bundled();
 
     private static LearnedRouterConfig config(String yaml) {
-        try {
-            return LearnedRouterConfig.parse(new ConfigNode(new ObjectMapper(new YAMLFactory()).readTree(yaml), "router",
-                    k -> null));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return LearnedRouterConfig.parse(LOADER.read(yaml, "router"));
     }
 
     private static Exchange chat(String model, String text) {

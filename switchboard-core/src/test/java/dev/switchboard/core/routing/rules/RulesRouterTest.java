@@ -3,8 +3,6 @@ package dev.switchboard.core.routing.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.ConfigNode;
@@ -23,7 +21,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RulesRouterTest {
-    private static final Map<String, List<Deployment>> GROUPS = new ConfigLoader(k -> null, Set.of("simulated"))
+    private static final ConfigLoader LOADER = new ConfigLoader(k -> null, Set.of("simulated"));
+    private static final Map<String, List<Deployment>> GROUPS = LOADER
             .parse("""
                     model_list:
                       - model_name: strong
@@ -62,11 +61,7 @@ class RulesRouterTest {
             """;
 
     private static ConfigNode yaml(String text) {
-        try {
-            return new ConfigNode(new ObjectMapper(new YAMLFactory()).readTree(text), "router", k -> null);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return LOADER.read(text, "router");
     }
 
     private static RulesRouter router(String yaml) {
@@ -75,7 +70,7 @@ class RulesRouterTest {
 
     private static Exchange exchange(ChatRequest request, Map<String, String> headers) {
         Exchange e = Exchange.of("r1", request, Credentials.IN_PROCESS, 0, Long.MAX_VALUE);
-        if (!headers.isEmpty()) e.context().set(RequestHeaders.KEY, new RequestHeaders(headers));
+        if (!headers.isEmpty()) e.context().set(RequestHeaders.KEY, RequestHeaders.of(headers));
         return e;
     }
 

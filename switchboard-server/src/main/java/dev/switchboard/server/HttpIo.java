@@ -92,20 +92,28 @@ final class HttpIo {
         });
     }
 
-    /** {@code x-switchboard-timeout: 5s} (or seconds) shortens the request's deadline; it never extends it. */
     /**
      * A new exchange for this HTTP request with every per-request option applied: the client's headers (for
      * rule routers), {@code x-switchboard-decompose} and {@code x-switchboard-timeout}.
      */
     static Exchange exchange(Switchboard engine, GatewayRequest request, ServerRequest req, String requestId) {
         Exchange exchange = timeoutOption(req, engine.newExchange(request, credentials(req), requestId));
-        exchange.context().set(RequestHeaders.KEY, new RequestHeaders(req.headers().stream()
-                .filter(h -> !h.name().equalsIgnoreCase("authorization") && !h.name().equalsIgnoreCase("x-api-key"))
-                .collect(java.util.stream.Collectors.toMap(h -> h.name(), h -> h.get(), (a, b) -> a + "," + b))));
+        exchange.context().set(RequestHeaders.KEY, new RequestHeaders(name -> routableHeader(req, name)));
         decomposeOption(req, exchange);
         return exchange;
     }
 
+    /** A request header as routers see it: all its values, comma-joined; credentials are never shown to them. */
+    private static Optional<String> routableHeader(ServerRequest req, String name) {
+        HeaderName header = HeaderNames.create(name);
+        if (header.lowerCase().equals(HeaderNames.AUTHORIZATION.lowerCase()) || header.lowerCase().equals(API_KEY.lowerCase())
+                || !req.headers().contains(header)) {
+            return Optional.empty();
+        }
+        return Optional.of(req.headers().get(header).values());
+    }
+
+    /** {@code x-switchboard-timeout: 5s} (or seconds) shortens the request's deadline; it never extends it. */
     private static Exchange timeoutOption(ServerRequest req, Exchange exchange) {
         return req.headers().first(TIMEOUT)
                 .map(v -> RequestOptions.shorten(exchange, RequestOptions.parseTimeout(v, RequestOptions.TIMEOUT_HEADER)))

@@ -3,6 +3,7 @@ package dev.switchboard.core.routing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.routing.learned.LearnedRouterModel;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -53,7 +54,7 @@ public final class RoutingEval {
     }
 
     public static int run(PromptScorer scorer, Path promptsJsonl, Path outScoresJsonl) {
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.MAPPER;
         int count = 0;
         try (BufferedReader in = Files.newBufferedReader(promptsJsonl);
                 BufferedWriter out = Files.newBufferedWriter(outScoresJsonl)) {

@@ -2,6 +2,7 @@ package dev.switchboard.core.routing.learned;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.TokenCounter;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -109,7 +110,7 @@ public final class TrainLearnedRouter {
     }
 
     static List<Item> readItems(Path data) {
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.MAPPER;
         List<Item> items = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(data)) {
@@ -432,7 +433,7 @@ public final class TrainLearnedRouter {
     }
 
     private static void writeFold(Path dir, int k, List<Item> items, double[] oof, int[] fold) {
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.MAPPER;
         try {
             Files.createDirectories(dir);
             try (BufferedWriter labels = Files.newBufferedWriter(dir.resolve("fold" + k + "-labels.jsonl"));

@@ -45,11 +45,16 @@ public final class TokenCounter {
 
     /** Tokens of the prompt as the model will see it (messages, tool definitions). */
     public int countPrompt(ChatRequest request) {
+        return countPrompt(request, null, 0);
+    }
+
+    /** As {@link #countPrompt(ChatRequest)}; a text part that is the very string {@code counted} counts as {@code count}. */
+    public int countPrompt(ChatRequest request, String counted, int count) {
         int total = PER_REPLY;
         for (Message m : request.messages()) {
             total += PER_MESSAGE;
             for (ContentPart part : m.content()) {
-                if (part instanceof ContentPart.Text t) total += count(t.text());
+                if (part instanceof ContentPart.Text t) total += t.text() == counted ? count : count(t.text());
                 else if (part instanceof ContentPart.Image) total += PER_IMAGE;
             }
             for (ToolCall call : m.toolCalls()) total += count(call.name()) + count(call.arguments());

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Decides what kind of task a (sub-)prompt is and how hard it is, from keyword and phrase tables plus
  * structural signals (length, multi-step and conditional markers, constraints, code blocks).
- * Deterministic and allocation-light: the text is lower-cased once and every table is precompiled.
+ * Deterministic and allocation-light: the text is lower-cased once and every table is matched in one pass
+ * ({@link TermMatcher}).
  *
  * <p>Terms match at word boundaries; a term ending in {@code *} is a stem and matches any word that
  * starts with it ({@code summar*} matches "summarise" and "summary"). Phrases weigh three times a
@@ -100,6 +101,11 @@ public final class TaskClassifier {
     private static final List<String> EASY = List.of("simple", "simply", "quick*", "short", "brief*",
             "one sentence", "one line", "one-liner", "basic", "trivial", "eli5", "in a few words", "one word");
 
+    /** Positions of the complexity groups in the matcher, after the type terms. */
+    private static final int DEPTH_GROUP = 0;
+    private static final int CONSTRAINTS_GROUP = 1;
+    private static final int HARD_GROUP = 2;
+    private static final int EASY_GROUP = 3;
     private static final double DEPTH_STEP = 0.04;
     private static final double DEPTH_CAP = 0.20;
     private static final double CONSTRAINT_STEP = 0.03;
@@ -117,11 +123,12 @@ public final class TaskClassifier {
     private final double highTierFrom;
     private final String[] types;
     private final double[] base;
-    private final Terms typeTerms;
-    private final Terms depth = Terms.of(DEPTH);
-    private final Terms constraints = Terms.of(CONSTRAINTS);
-    private final Terms hard = Terms.of(HARD);
-    private final Terms easy = Terms.of(EASY);
+    /** Every table in one automaton: the type terms first, then the complexity groups, each a range of indices. */
+    private final TermMatcher matcher;
+    private final int[] owner;
+    private final double[] weight;
+    private final int typeTerms;
+    private final int[] groupEnd;
 
     public TaskClassifier(RoutingSettings settings, TokenCounter tokens) {
         this.tokens = tokens;
@@ -143,25 +150,33 @@ public final class TaskClassifier {
         types = tables.keySet().toArray(String[]::new);
         base = new double[types.length];
         List<String> terms = new ArrayList<>();
-        List<Integer> owner = new ArrayList<>();
-        List<Double> weight = new ArrayList<>();
+        List<Integer> owners = new ArrayList<>();
+        List<Double> weights = new ArrayList<>();
         for (int i = 0; i < types.length; i++) {
             Table t = tables.get(types[i]);
             base[i] = t.base();
-            add(terms, owner, weight, t.phrases(), i, PHRASE_WEIGHT);
-            add(terms, owner, weight, t.keywords(), i, KEYWORD_WEIGHT);
-            add(terms, owner, weight, t.weak(), i, WEAK_WEIGHT);
+            add(terms, owners, weights, t.phrases(), i, PHRASE_WEIGHT);
+            add(terms, owners, weights, t.keywords(), i, KEYWORD_WEIGHT);
+            add(terms, owners, weights, t.weak(), i, WEAK_WEIGHT);
         }
-        typeTerms = new Terms(terms, owner.stream().mapToInt(Integer::intValue).toArray(),
-                weight.stream().mapToDouble(Double::doubleValue).toArray());
+        typeTerms = terms.size();
+        List<List<String>> groups = List.of(DEPTH, CONSTRAINTS, HARD, EASY); // in *_GROUP order
+        groupEnd = new int[groups.size()];
+        for (int g = 0; g < groups.size(); g++) {
+            add(terms, owners, weights, groups.get(g), -1, 0);
+            groupEnd[g] = terms.size();
+        }
+        matcher = new TermMatcher(terms);
+        owner = owners.stream().mapToInt(Integer::intValue).toArray();
+        weight = weights.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    private static void add(List<String> terms, List<Integer> owner, List<Double> weight, List<String> src, int type,
-            double w) {
+    private static void add(List<String> terms, List<Integer> owners, List<Double> weights, List<String> src,
+            int type, double w) {
         for (String s : src) {
             terms.add(s.toLowerCase(Locale.ROOT));
-            owner.add(type);
-            weight.add(w);
+            owners.add(type);
+            weights.add(w);
         }
     }
 
@@ -183,9 +198,16 @@ public final class TaskClassifier {
     /** Classifies with a token count the caller already has. */
     public TaskProfile classify(String text, int tokenCount) {
         String lower = text.toLowerCase(Locale.ROOT);
+        int[] first = matcher.firstMatches(lower);
         List<String> signals = new ArrayList<>(8);
         double[] score = new double[types.length];
-        typeTerms.score(lower, leadingWord(lower), score, signals);
+        int leading = leadingWord(lower);
+        for (int i = 0; i < typeTerms; i++) {
+            if (first[i] >= 0) {
+                score[owner[i]] += weight[i] + (first[i] == leading ? LEADING_BONUS : 0);
+                signals.add(matcher.term(i));
+            }
+        }
         int best = -1;
         for (int i = 0; i < types.length; i++) {
             if (score[i] > 0 && (best < 0 || score[i] > score[best])) best = i;
@@ -193,10 +215,10 @@ public final class TaskClassifier {
         String type = best < 0 ? FALLBACK_TYPE : types[best];
         double complexity = best < 0 ? baseOf(FALLBACK_TYPE) : base[best];
         complexity += Math.min(LENGTH_CAP, Math.log10(Math.max(1, tokenCount)) * LENGTH_SCALE);
-        complexity += Math.min(DEPTH_CAP, depth.count(lower, signals) * DEPTH_STEP);
-        complexity += Math.min(CONSTRAINT_CAP, constraints.count(lower, signals) * CONSTRAINT_STEP);
-        complexity += Math.min(HARD_CAP, hard.count(lower, signals) * HARD_STEP);
-        complexity -= Math.min(EASY_CAP, easy.count(lower, signals) * EASY_STEP);
+        complexity += Math.min(DEPTH_CAP, matches(DEPTH_GROUP, first, signals) * DEPTH_STEP);
+        complexity += Math.min(CONSTRAINT_CAP, matches(CONSTRAINTS_GROUP, first, signals) * CONSTRAINT_STEP);
+        complexity += Math.min(HARD_CAP, matches(HARD_GROUP, first, signals) * HARD_STEP);
+        complexity -= Math.min(EASY_CAP, matches(EASY_GROUP, first, signals) * EASY_STEP);
         if (lower.contains("```")) {
             complexity += CODE_BLOCK;
             signals.add("code block");
@@ -218,70 +240,20 @@ public final class TaskClassifier {
         return i;
     }
 
+    /** How many terms of complexity group {@code g} occur, each added to the signals. */
+    private int matches(int g, int[] first, List<String> signals) {
+        int n = 0;
+        for (int i = g == 0 ? typeTerms : groupEnd[g - 1]; i < groupEnd[g]; i++) {
+            if (first[i] >= 0) {
+                n++;
+                signals.add(matcher.term(i));
+            }
+        }
+        return n;
+    }
+
     private double baseOf(String type) {
         for (int i = 0; i < types.length; i++) if (types[i].equals(type)) return base[i];
         return CUSTOM_BASE;
-    }
-
-    /** A precompiled term table matched with indexOf at word boundaries. */
-    record Terms(String[] terms, boolean[] stem, int[] owner, double[] weight) {
-        Terms(List<String> raw, int[] owner, double[] weight) {
-            this(strip(raw), stems(raw), owner, weight);
-        }
-
-        static Terms of(List<String> raw) {
-            return new Terms(raw, new int[raw.size()], new double[raw.size()]);
-        }
-
-        private static String[] strip(List<String> raw) {
-            return raw.stream().map(s -> s.endsWith("*") ? s.substring(0, s.length() - 1) : s).toArray(String[]::new);
-        }
-
-        private static boolean[] stems(List<String> raw) {
-            boolean[] b = new boolean[raw.size()];
-            for (int i = 0; i < b.length; i++) b[i] = raw.get(i).endsWith("*");
-            return b;
-        }
-
-        void score(String lower, int leading, double[] score, List<String> signals) {
-            for (int i = 0; i < terms.length; i++) {
-                int at = find(lower, i);
-                if (at >= 0) {
-                    score[owner[i]] += weight[i] + (at == leading ? LEADING_BONUS : 0);
-                    signals.add(terms[i]);
-                }
-            }
-        }
-
-        int count(String lower, List<String> signals) {
-            int n = 0;
-            for (int i = 0; i < terms.length; i++) {
-                if (find(lower, i) >= 0) {
-                    n++;
-                    signals.add(terms[i]);
-                }
-            }
-            return n;
-        }
-
-        /** Index of the first match at word boundaries, or -1. */
-        int find(String lower, int i) {
-            String t = terms[i];
-            int from = 0;
-            while (true) {
-                int at = lower.indexOf(t, from);
-                if (at < 0) return -1;
-                boolean startOk = at == 0 || !wordChar(lower.charAt(at - 1)) || !wordChar(t.charAt(0));
-                int end = at + t.length();
-                boolean endOk = stem[i] || end == lower.length() || !wordChar(lower.charAt(end))
-                        || !wordChar(t.charAt(t.length() - 1));
-                if (startOk && endOk) return at;
-                from = at + 1;
-            }
-        }
-
-        private static boolean wordChar(char c) {
-            return Character.isLetterOrDigit(c) || c == '_';
-        }
     }
 }

@@ -79,7 +79,9 @@ public final class UtilityRouter implements Router {
             throw new GatewayException.BadRequest("The prompt is empty: '" + chat.model()
                     + "' needs a user message with text to route.", "messages");
         }
-        RoutingDecision decision = decide(classifier.classify(text), tokens.countPrompt(chat), chat.maxTokens());
+        int textTokens = tokens.count(text); // counted once: the prompt count reuses it for the same string
+        RoutingDecision decision = decide(classifier.classify(text, textTokens), tokens.countPrompt(chat, text, textTokens),
+                chat.maxTokens());
         return Optional.of(plan(decision));
     }
 

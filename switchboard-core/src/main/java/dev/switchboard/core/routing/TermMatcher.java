@@ -1,0 +1,147 @@
+package dev.switchboard.core.routing;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
+
+/**
+ * Finds, in one pass over a lower-cased text, where each of many terms first occurs at word boundaries: an
+ * Aho–Corasick automaton compiled to a dense transition table. The classifier's few hundred terms used to cost one
+ * {@code indexOf} scan each, so a 400-word prompt was read some 300 times (RoutingBenchmark, long prompt).
+ *
+ * <p>A term ending in {@code *} is a stem: it may end inside a word ({@code summar*} matches "summarise"). Otherwise
+ * a term must start and end at word boundaries, except where its own first or last character is not a word
+ * character ({@code "first,"}, {@code "o(n"}). Hand-written rather than a library: the ones on Maven Central box
+ * characters and allocate per match, which is the cost this class exists to remove.
+ */
+final class TermMatcher {
+    private final String[] terms;
+    private final boolean[] stem;
+    /** Characters that occur in some term, sorted; each gets a column of {@link #next}. Others are column 0. */
+    private final char[] alphabet;
+    private final int[] asciiColumn = new int[128];
+    private final int columns;
+    /** next[state * columns + column]: the automaton's complete transition function. */
+    private final int[] next;
+    /** The terms that end in each state, its suffix states' included. */
+    private final int[][] ends;
+
+    TermMatcher(List<String> raw) {
+        int n = raw.size();
+        terms = new String[n];
+        stem = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            String t = raw.get(i);
+            stem[i] = t.endsWith("*");
+            terms[i] = stem[i] ? t.substring(0, t.length() - 1) : t;
+            if (terms[i].isEmpty()) throw new IllegalArgumentException("empty term: '" + t + "'");
+        }
+        alphabet = alphabetOf(terms);
+        for (int i = 0; i < alphabet.length && alphabet[i] < 128; i++) asciiColumn[alphabet[i]] = i + 1;
+        columns = alphabet.length + 1;
+
+        // The trie, then failure links breadth-first, folded into a full transition table.
+        List<int[]> trie = new ArrayList<>();
+        List<List<Integer>> endsHere = new ArrayList<>();
+        trie.add(new int[columns]);
+        endsHere.add(new ArrayList<>());
+        for (int i = 0; i < n; i++) {
+            int s = 0;
+            for (int k = 0; k < terms[i].length(); k++) {
+                int c = column(terms[i].charAt(k));
+                if (trie.get(s)[c] == 0) {
+                    trie.get(s)[c] = trie.size();
+                    trie.add(new int[columns]);
+                    endsHere.add(new ArrayList<>());
+                }
+                s = trie.get(s)[c];
+            }
+            endsHere.get(s).add(i);
+        }
+        int states = trie.size();
+        next = new int[states * columns];
+        ends = new int[states][];
+        int[] fail = new int[states];
+        Queue<Integer> queue = new ArrayDeque<>();
+        ends[0] = new int[0];
+        for (int c = 1; c < columns; c++) {
+            int child = trie.get(0)[c];
+            next[c] = child;
+            if (child != 0) queue.add(child);
+        }
+        while (!queue.isEmpty()) {
+            int s = queue.remove();
+            ends[s] = merge(endsHere.get(s), ends[fail[s]]);
+            for (int c = 1; c < columns; c++) {
+                int child = trie.get(s)[c];
+                if (child != 0) {
+                    fail[child] = next[fail[s] * columns + c];
+                    next[s * columns + c] = child;
+                    queue.add(child);
+                } else {
+                    next[s * columns + c] = next[fail[s] * columns + c];
+                }
+            }
+        }
+    }
+
+    int size() {
+        return terms.length;
+    }
+
+    String term(int i) {
+        return terms[i];
+    }
+
+    /** For each term, the index in {@code lower} where it first occurs at word boundaries, or -1. */
+    int[] firstMatches(String lower) {
+        int[] first = new int[terms.length];
+        Arrays.fill(first, -1);
+        int s = 0;
+        int length = lower.length();
+        for (int i = 0; i < length; i++) {
+            s = next[s * columns + column(lower.charAt(i))];
+            int[] here = ends[s];
+            for (int t : here) {
+                if (first[t] < 0) {
+                    int start = i + 1 - terms[t].length();
+                    if (atBoundaries(lower, t, start, i + 1)) first[t] = start;
+                }
+            }
+        }
+        return first;
+    }
+
+    private boolean atBoundaries(String lower, int t, int start, int end) {
+        String term = terms[t];
+        boolean startOk = start == 0 || !wordChar(lower.charAt(start - 1)) || !wordChar(term.charAt(0));
+        return startOk && (stem[t] || end == lower.length() || !wordChar(lower.charAt(end))
+                || !wordChar(term.charAt(term.length() - 1)));
+    }
+
+    private int column(char c) {
+        if (c < 128) return asciiColumn[c];
+        int at = Arrays.binarySearch(alphabet, c);
+        return at < 0 ? 0 : at + 1;
+    }
+
+    static boolean wordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_';
+    }
+
+    private static char[] alphabetOf(String[] terms) {
+        StringBuilder all = new StringBuilder();
+        for (String t : terms) all.append(t);
+        return all.chars().distinct().sorted().collect(StringBuilder::new, StringBuilder::appendCodePoint,
+                StringBuilder::append).toString().toCharArray();
+    }
+
+    private static int[] merge(List<Integer> own, int[] inherited) {
+        int[] out = new int[own.size() + inherited.length];
+        for (int i = 0; i < own.size(); i++) out[i] = own.get(i);
+        System.arraycopy(inherited, 0, out, own.size(), inherited.length);
+        return out;
+    }
+}

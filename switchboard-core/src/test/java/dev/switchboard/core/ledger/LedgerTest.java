@@ -48,6 +48,33 @@ class LedgerTest {
     }
 
     @Test
+    void aRecordQueuedWhileTheWriterSleptWaitsNoLongerThanTheFlushInterval() {
+        Ledger ledger = manual(100, 5, Duration.ofMillis(100));
+        ledger.pump();
+        ticker.advance(Duration.ofMillis(60));
+        ledger.record(record("late"));
+        ledger.pump(); // the writer cannot know when it arrived, only that it was after the last look
+        ticker.advance(Duration.ofMillis(39));
+        ledger.pump();
+        assertThat(store.batches).isEmpty();
+
+        ticker.advance(Duration.ofMillis(1));
+        ledger.pump();
+        assertThat(store.batchSizes()).containsExactly(1);
+    }
+
+    @Test
+    void aFullBatchWakesTheSleepingWriter() throws InterruptedException {
+        Ledger ledger = Ledger.start(store, LedgerSettings.defaults().withQueue(100, 10, Duration.ofHours(1)), Ticker.SYSTEM);
+        IntStream.range(0, 10).forEach(i -> ledger.record(record("r" + i)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ledger.written() < 10 && System.nanoTime() < deadline) Thread.sleep(5);
+        assertThat(ledger.written()).isEqualTo(10);
+        assertThat(store.batchSizes()).containsExactly(10);
+        ledger.close();
+    }
+
+    @Test
     void writesFullBatchesWithoutWaitingForTheFlushInterval() {
         Ledger ledger = manual(100, 5, Duration.ofHours(1));
         IntStream.range(0, 12).forEach(i -> ledger.record(record("r" + i)));

@@ -51,7 +51,9 @@ final class HttpIo {
         Optional<Long> declared = req.headers().contentLength().stream().boxed().findFirst();
         if (declared.isPresent() && declared.get() > limit) throw tooLarge(limit);
         try (InputStream in = req.content().inputStream()) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            // Exactly the declared length (one array, not a buffer and a copy, when it is small); a chunked body up to one byte past the limit.
+            long wanted = declared.isPresent() ? declared.get() : limit + 1;
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, wanted));
             if (bytes.length > limit) throw tooLarge(limit);
             return bytes;
         } catch (IOException e) {

@@ -185,9 +185,7 @@ final class OpenAiEndpoints {
                         chunk = new ChatChunk(chunk.id(), chunk.created(), chunk.model(), chunk.choices(), Optional.empty(),
                                 chunk.systemFingerprint());
                     }
-                    ObjectNode wire = OpenAiCodec.writeChunk(chunk);
-                    s.extension().ifPresent(ext -> wire.set("switchboard", ext));
-                    sse.write(Json.bytes(wire));
+                    sse.write(chunk, s.extension().orElse(null));
                 }
                 // The first event goes out at once (no first-chunk delay); later ones already at hand share a write.
                 if (first || !s.ready()) sse.flush();

@@ -1,5 +1,10 @@
 package dev.switchboard.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.wire.Json;
+import dev.switchboard.core.wire.OpenAiCodec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +25,15 @@ final class SseWriter {
     void data(byte[] json) throws IOException {
         write(json);
         out.flush();
+    }
+
+    /** Writes a chunk event without flushing, its JSON generated straight into the response. */
+    void write(ChatChunk chunk, JsonNode extension) throws IOException {
+        out.write(DATA);
+        try (JsonGenerator g = Json.generator(out)) {
+            OpenAiCodec.writeChunk(chunk, extension, g);
+        }
+        out.write(END);
     }
 
     /** Writes an event without flushing: the caller flushes once no further event is at hand. */

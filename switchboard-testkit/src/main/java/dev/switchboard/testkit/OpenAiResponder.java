@@ -169,7 +169,7 @@ public final class OpenAiResponder implements Responder {
     }
 
     private static byte[] event(ChatChunk chunk) {
-        return ("data: " + Json.text(OpenAiCodec.writeChunk(chunk)) + "\n\n").getBytes(StandardCharsets.UTF_8);
+        return ("data: " + new String(OpenAiCodec.writeChunk(chunk), StandardCharsets.UTF_8) + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
     private static String text(ChatRequest request) {

@@ -1,22 +1,36 @@
 package dev.switchboard.core.spi;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
  * Reads frames from a streamed body: SSE events (RFC: lines, {@code event:}/{@code data:} fields,
  * comments ignored, blank line dispatches) or NDJSON lines. Blocking; one per stream.
+ *
+ * <p>Lines are scanned as bytes and a frame's data is decoded once, when it is complete: a streamed answer
+ * has a frame per token or two, so a string per line, per field and per value was most of what a stream
+ * allocated. Decoding whole frames also keeps a UTF-8 character split across two reads intact.
  */
 public final class FrameReader {
+    private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
+
     private final InputStream in;
     private final Framing framing;
-    private final byte[] buffer = new byte[8192];
+    private final byte[] buffer = new byte[4096];
     private int pos;
     private int limit;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    /** The line just read: {@code line[lineStart, lineEnd)}, in {@link #buffer} or, when it spans reads, in {@link #spill}. */
+    private byte[] line;
+    private int lineStart;
+    private int lineEnd;
+    private byte[] spill = new byte[256];
+    /** The data of the event being read, its lines joined by LF. */
+    private byte[] data = new byte[512];
+    private int dataLength;
 
     public FrameReader(InputStream in, Framing framing) {
         if (framing == Framing.AWS_EVENT_STREAM) throw new IllegalArgumentException("binary framing needs its own reader");
@@ -35,78 +49,124 @@ public final class FrameReader {
     }
 
     private Optional<Frame> nextLine() throws IOException {
-        String l;
-        while ((l = readLine()) != null) {
-            if (!l.isBlank()) return Optional.of(Frame.data(l));
+        while (readLine()) {
+            if (!blank()) return Optional.of(Frame.data(new String(line, lineStart, lineEnd - lineStart, StandardCharsets.UTF_8)));
         }
         return Optional.empty();
     }
 
     private Optional<Frame> nextEvent() throws IOException {
         String event = null;
-        StringBuilder data = null;
-        String l;
-        while ((l = readLine()) != null) {
-            if (l.isEmpty()) {
-                if (data != null) return Optional.of(new Frame(Optional.ofNullable(event), data.toString()));
+        boolean hasData = false;
+        dataLength = 0;
+        while (readLine()) {
+            if (lineEnd == lineStart) {
+                if (hasData) return Optional.of(new Frame(Optional.ofNullable(event), dataText()));
                 event = null;
                 continue;
             }
-            if (l.charAt(0) == ':') continue; // comment / keep-alive
-            int colon = l.indexOf(':');
-            String field = colon < 0 ? l : l.substring(0, colon);
-            String value = colon < 0 ? "" : l.substring(colon + 1);
-            if (value.startsWith(" ")) value = value.substring(1);
-            switch (field) {
-                case "data" -> {
-                    if (data == null) data = new StringBuilder(value.length());
-                    else data.append('\n');
-                    data.append(value);
-                }
-                case "event" -> event = value;
-                default -> { /* id, retry: not used by LLM providers */ }
-            }
+            if (line[lineStart] == ':') continue; // comment / keep-alive
+            int colon = indexOf(':');
+            int fieldEnd = colon < 0 ? lineEnd : colon;
+            int valueStart = colon < 0 ? lineEnd : colon + 1;
+            if (valueStart < lineEnd && line[valueStart] == ' ') valueStart++;
+            if (fieldIs(DATA, fieldEnd)) {
+                if (hasData) appendData((byte) '\n');
+                appendData(line, valueStart, lineEnd - valueStart);
+                hasData = true;
+            } else if (fieldIs(EVENT, fieldEnd)) {
+                event = new String(line, valueStart, lineEnd - valueStart, StandardCharsets.UTF_8);
+            } // id, retry: not used by LLM providers
         }
         // Body ended without a blank line after the last event: still deliver it.
-        return data == null ? Optional.empty() : Optional.of(new Frame(Optional.ofNullable(event), data.toString()));
+        return hasData ? Optional.of(new Frame(Optional.ofNullable(event), dataText())) : Optional.empty();
     }
 
-    /** One line without its terminator (LF, CRLF or CR), or null at end of input. */
-    private String readLine() throws IOException {
-        line.reset();
+    /**
+     * Reads one line without its terminator (LF, CRLF or CR) into {@link #line}; false at the end of input.
+     * A line inside the buffer is not copied.
+     */
+    private boolean readLine() throws IOException {
+        int spilled = 0;
         while (true) {
-            if (pos >= limit) {
-                limit = in.read(buffer, 0, buffer.length);
-                pos = 0;
-                if (limit <= 0) {
-                    limit = 0;
-                    return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
-                }
+            if (pos >= limit && !fill()) {
+                if (spilled == 0) return false;
+                setLine(spill, 0, spilled);
+                return true;
             }
             int start = pos;
             while (pos < limit) {
                 byte b = buffer[pos];
                 if (b == '\n' || b == '\r') {
-                    line.write(buffer, start, pos - start);
-                    pos++;
-                    if (b == '\r') skipLf();
-                    return line.toString(StandardCharsets.UTF_8);
+                    int end = pos++;
+                    boolean refills = b == '\r' && pos >= limit; // looking for the LF of a CRLF overwrites the buffer
+                    if (spilled == 0 && !refills) {
+                        if (b == '\r') skipLf();
+                        setLine(buffer, start, end);
+                    } else {
+                        spilled = spill(spilled, start, end - start);
+                        if (b == '\r') skipLf();
+                        setLine(spill, 0, spilled);
+                    }
+                    return true;
                 }
                 pos++;
             }
-            line.write(buffer, start, pos - start);
+            spilled = spill(spilled, start, pos - start);
         }
     }
 
+    /** Refills the buffer; false at the end of input. */
+    private boolean fill() throws IOException {
+        int n = in.read(buffer, 0, buffer.length);
+        pos = 0;
+        limit = Math.max(0, n);
+        return n > 0;
+    }
+
     private void skipLf() throws IOException {
-        if (pos >= limit) {
-            limit = in.read(buffer, 0, buffer.length);
-            pos = 0;
-            if (limit <= 0) {
-                limit = 0;
-                return;
-            }
-        }
+        if (pos >= limit && !fill()) return;
         if (buffer[pos] == '\n') pos++;
+    }
+
+    private int spill(int spilled, int from, int length) {
+        if (spilled + length > spill.length) spill = Arrays.copyOf(spill, Math.max(spill.length * 2, spilled + length));
+        System.arraycopy(buffer, from, spill, spilled, length);
+        return spilled + length;
+    }
+
+    private void setLine(byte[] bytes, int start, int end) {
+        line = bytes;
+        lineStart = start;
+        lineEnd = end;
+    }
+
+    private int indexOf(char c) {
+        for (int i = lineStart; i < lineEnd; i++) if (line[i] == c) return i;
+        return -1;
+    }
+
+    private boolean fieldIs(byte[] name, int fieldEnd) {
+        return fieldEnd - lineStart == name.length && Arrays.equals(line, lineStart, fieldEnd, name, 0, name.length);
+    }
+
+    private boolean blank() {
+        for (int i = lineStart; i < lineEnd; i++) if (!Character.isWhitespace(line[i])) return false;
+        return true;
+    }
+
+    private void appendData(byte b) {
+        if (dataLength == data.length) data = Arrays.copyOf(data, data.length * 2);
+        data[dataLength++] = b;
+    }
+
+    private void appendData(byte[] bytes, int from, int length) {
+        if (dataLength + length > data.length) data = Arrays.copyOf(data, Math.max(data.length * 2, dataLength + length));
+        System.arraycopy(bytes, from, data, dataLength, length);
+        dataLength += length;
+    }
+
+    private String dataText() {
+        return new String(data, 0, dataLength, StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,9 @@
 package dev.switchboard.core.wire;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,6 +23,9 @@ import dev.switchboard.core.model.ToolCall;
 import dev.switchboard.core.model.ToolCallDelta;
 import dev.switchboard.core.model.ToolChoice;
 import dev.switchboard.core.model.Usage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -359,60 +366,223 @@ public final class OpenAiCodec {
 
     // ------------------------------------------------------------------ stream chunks
 
-    public static ObjectNode writeChunk(ChatChunk c) {
-        ObjectNode o = Json.object();
-        o.put("id", c.id());
-        o.put("object", "chat.completion.chunk");
-        o.put("created", c.created());
-        o.put("model", c.model());
-        c.systemFingerprint().ifPresent(s -> o.put("system_fingerprint", s));
-        ArrayNode choices = o.putArray("choices");
+    /**
+     * Writes a chunk with {@code g}, straight from the record: a stream has a chunk per token or two, and building
+     * a tree for each was a large share of what a stream allocated. {@code extension}, when not null, goes in a
+     * {@code switchboard} field.
+     */
+    public static void writeChunk(ChatChunk c, JsonNode extension, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", c.id());
+        g.writeStringField("object", "chat.completion.chunk");
+        g.writeNumberField("created", c.created());
+        g.writeStringField("model", c.model());
+        if (c.systemFingerprint().isPresent()) g.writeStringField("system_fingerprint", c.systemFingerprint().get());
+        g.writeArrayFieldStart("choices");
         for (ChunkChoice ch : c.choices()) {
-            ObjectNode choice = Json.object().put("index", ch.index());
-            ObjectNode delta = choice.putObject("delta");
-            ch.role().ifPresent(r -> delta.put("role", r.wire()));
-            ch.content().ifPresent(t -> delta.put("content", t));
-            ch.reasoning().ifPresent(t -> delta.put("reasoning_content", t));
-            ch.refusal().ifPresent(t -> delta.put("refusal", t));
+            g.writeStartObject();
+            g.writeNumberField("index", ch.index());
+            g.writeObjectFieldStart("delta");
+            if (ch.role().isPresent()) g.writeStringField("role", ch.role().get().wire());
+            if (ch.content().isPresent()) g.writeStringField("content", ch.content().get());
+            if (ch.reasoning().isPresent()) g.writeStringField("reasoning_content", ch.reasoning().get());
+            if (ch.refusal().isPresent()) g.writeStringField("refusal", ch.refusal().get());
             if (!ch.toolCalls().isEmpty()) {
-                ArrayNode calls = delta.putArray("tool_calls");
+                g.writeArrayFieldStart("tool_calls");
                 for (ToolCallDelta d : ch.toolCalls()) {
-                    ObjectNode call = Json.object().put("index", d.index());
-                    d.id().ifPresent(id -> call.put("id", id).put("type", "function"));
-                    ObjectNode fn = call.putObject("function");
-                    d.name().ifPresent(n -> fn.put("name", n));
-                    fn.put("arguments", d.arguments().orElse(""));
-                    calls.add(call);
+                    g.writeStartObject();
+                    g.writeNumberField("index", d.index());
+                    if (d.id().isPresent()) {
+                        g.writeStringField("id", d.id().get());
+                        g.writeStringField("type", "function");
+                    }
+                    g.writeObjectFieldStart("function");
+                    if (d.name().isPresent()) g.writeStringField("name", d.name().get());
+                    g.writeStringField("arguments", d.arguments().orElse(""));
+                    g.writeEndObject();
+                    g.writeEndObject();
                 }
+                g.writeEndArray();
             }
-            if (ch.logprobs().isPresent()) choice.set("logprobs", ch.logprobs().get());
-            else choice.putNull("logprobs");
-            if (ch.finishReason().isPresent()) choice.put("finish_reason", ch.finishReason().get().wire());
-            else choice.putNull("finish_reason");
-            choices.add(choice);
+            g.writeEndObject();
+            g.writeFieldName("logprobs");
+            if (ch.logprobs().isPresent()) g.writeTree(ch.logprobs().get());
+            else g.writeNull();
+            if (ch.finishReason().isPresent()) g.writeStringField("finish_reason", ch.finishReason().get().wire());
+            else g.writeNullField("finish_reason");
+            g.writeEndObject();
         }
-        if (c.usage().isPresent()) o.set("usage", writeUsage(c.usage().get()));
-        return o;
+        g.writeEndArray();
+        if (c.usage().isPresent()) {
+            g.writeFieldName("usage");
+            g.writeTree(writeUsage(c.usage().get()));
+        }
+        if (extension != null) {
+            g.writeFieldName("switchboard");
+            g.writeTree(extension);
+        }
+        g.writeEndObject();
+    }
+
+    /** A chunk's JSON as bytes. */
+    public static byte[] writeChunk(ChatChunk c) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = Json.generator(out)) {
+            writeChunk(c, null, g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     public static ChatChunk parseChunk(JsonNode o) {
-        List<ChunkChoice> choices = new ArrayList<>();
-        for (JsonNode c : o.path("choices")) {
-            JsonNode d = c.path("delta");
-            List<ToolCallDelta> deltas = new ArrayList<>();
-            for (JsonNode tc : d.path("tool_calls")) {
-                JsonNode fn = tc.path("function");
-                deltas.add(new ToolCallDelta(tc.path("index").asInt(deltas.size()), textField(tc, "id"), textField(fn, "name"),
-                        textField(fn, "arguments")));
-            }
-            choices.add(new ChunkChoice(c.path("index").asInt(0), textField(d, "role").flatMap(Role::parse),
-                    textField(d, "content"), textField(d, "reasoning_content").or(() -> textField(d, "reasoning")), deltas,
-                    textField(c, "finish_reason").map(FinishReason::parse),
-                    present(c.get("logprobs")) ? Optional.of(c.get("logprobs")) : Optional.empty(), textField(d, "refusal")));
+        try (JsonParser p = o.traverse(Json.MAPPER)) {
+            p.nextToken();
+            return readChunk(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return new ChatChunk(o.path("id").asText(""), o.path("created").asLong(0), o.path("model").asText(""), choices,
-                present(o.get("usage")) ? Optional.of(parseUsage(o.get("usage"))) : Optional.empty(),
-                textField(o, "system_fingerprint"));
+    }
+
+    /**
+     * Reads a chunk from {@code p}, which is on the object's start, without building a tree (a stream has a chunk
+     * per token or two). Returns null when the object has an {@code error} field: the caller reads that event whole.
+     * Unknown fields are skipped; a field of an unexpected type reads as absent, as {@link #textField} does.
+     */
+    public static ChatChunk readChunk(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) throw new JsonParseException(p, "a chunk must be a JSON object");
+        String id = "";
+        String model = "";
+        long created = 0;
+        List<ChunkChoice> choices = new ArrayList<>(1);
+        Optional<Usage> usage = Optional.empty();
+        Optional<String> fingerprint = Optional.empty();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "id" -> id = p.getValueAsString("");
+                case "model" -> model = p.getValueAsString("");
+                case "created" -> created = p.getValueAsLong(0);
+                case "system_fingerprint" -> fingerprint = text(p);
+                case "error" -> {
+                    return null;
+                }
+                case "choices" -> {
+                    if (value == JsonToken.START_ARRAY) {
+                        while (p.nextToken() != JsonToken.END_ARRAY) {
+                            if (p.currentToken() == JsonToken.START_OBJECT) choices.add(readChunkChoice(p));
+                            else p.skipChildren();
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                case "usage" -> {
+                    if (value == JsonToken.START_OBJECT) usage = Optional.of(parseUsage(Json.SUBTREE.readTree(p)));
+                    else p.skipChildren();
+                }
+                default -> p.skipChildren();
+            }
+        }
+        return new ChatChunk(id, created, model, choices, usage, fingerprint);
+    }
+
+    private static ChunkChoice readChunkChoice(JsonParser p) throws IOException {
+        int index = 0;
+        Optional<Role> role = Optional.empty();
+        Optional<String> content = Optional.empty();
+        Optional<String> reasoningContent = Optional.empty();
+        Optional<String> reasoning = Optional.empty();
+        Optional<String> refusal = Optional.empty();
+        List<ToolCallDelta> deltas = List.of();
+        Optional<FinishReason> finish = Optional.empty();
+        Optional<JsonNode> logprobs = Optional.empty();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "index" -> index = p.getValueAsInt(0);
+                case "finish_reason" -> finish = text(p).map(FinishReason::parse);
+                case "logprobs" -> {
+                    if (value == JsonToken.VALUE_NULL) continue;
+                    JsonNode node = Json.SUBTREE.readTree(p);
+                    if (present(node)) logprobs = Optional.of(node);
+                }
+                case "delta" -> {
+                    if (value != JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                        continue;
+                    }
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = p.currentName();
+                        JsonToken v = p.nextToken();
+                        switch (name) {
+                            case "role" -> role = text(p).flatMap(Role::parse);
+                            case "content" -> content = text(p);
+                            case "reasoning_content" -> reasoningContent = text(p);
+                            case "reasoning" -> reasoning = text(p);
+                            case "refusal" -> refusal = text(p);
+                            case "tool_calls" -> {
+                                if (v == JsonToken.START_ARRAY) deltas = readToolCallDeltas(p);
+                                else p.skipChildren();
+                            }
+                            default -> p.skipChildren();
+                        }
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        Optional<String> reasoningText = reasoningContent.isPresent() ? reasoningContent : reasoning;
+        return new ChunkChoice(index, role, content, reasoningText, deltas, finish, logprobs, refusal);
+    }
+
+    private static List<ToolCallDelta> readToolCallDeltas(JsonParser p) throws IOException {
+        List<ToolCallDelta> deltas = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                continue;
+            }
+            int index = deltas.size();
+            Optional<String> id = Optional.empty();
+            Optional<String> name = Optional.empty();
+            Optional<String> arguments = Optional.empty();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "index" -> index = p.getValueAsInt(deltas.size());
+                    case "id" -> id = text(p);
+                    case "function" -> {
+                        if (value != JsonToken.START_OBJECT) {
+                            p.skipChildren();
+                            continue;
+                        }
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String fn = p.currentName();
+                            p.nextToken();
+                            switch (fn) {
+                                case "name" -> name = text(p);
+                                case "arguments" -> arguments = text(p);
+                                default -> p.skipChildren();
+                            }
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            deltas.add(new ToolCallDelta(index, id, name, arguments));
+        }
+        return deltas;
+    }
+
+    /** The current value when it is a string, as {@link #textField} reads a tree. */
+    private static Optional<String> text(JsonParser p) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_STRING) return Optional.of(p.getText());
+        p.skipChildren();
+        return Optional.empty();
     }
 
     // ------------------------------------------------------------------ usage, errors

@@ -49,4 +49,35 @@ class FrameReaderTest {
         assertThat(read("{\"a\":1}\n\n{\"b\":\"ü\"}", Framing.NDJSON, 2))
                 .containsExactly(Frame.data("{\"a\":1}"), Frame.data("{\"b\":\"ü\"}"));
     }
+
+    @Test
+    void keepsMultiByteCharactersSplitAcrossReadsAndCrlfSplitAcrossReads() throws IOException {
+        String body = "data: {\"t\":\"héllo 😀 日本\"}\r\n\r\ndata: second\r\n\r\n";
+        for (int chunk = 1; chunk <= 9; chunk++) {
+            assertThat(read(body, Framing.SSE, chunk)).as("chunk %d", chunk)
+                    .containsExactly(Frame.data("{\"t\":\"héllo 😀 日本\"}"), Frame.data("second"));
+        }
+    }
+
+    @Test
+    void readsLinesLongerThanItsBuffers() throws IOException {
+        String big = "x".repeat(10_000) + "é";
+        for (int chunk : new int[] {1, 255, 4095, 4096, 5000, 20_000}) {
+            assertThat(read("data: " + big + "\n\n" + "data: " + big + "\n", Framing.SSE, chunk)).as("chunk %d", chunk)
+                    .containsExactly(Frame.data(big), Frame.data(big));
+            assertThat(read(big + "\r\n" + big, Framing.NDJSON, chunk)).as("chunk %d", chunk)
+                    .containsExactly(Frame.data(big), Frame.data(big));
+        }
+    }
+
+    @Test
+    void followsTheSseFieldRules() throws IOException {
+        // No space after the colon, two spaces (only one is stripped), a bare field name, unknown fields,
+        // and an event with a name but no data, which dispatches nothing.
+        String body = "data:tight\n\ndata:  loose\n\ndata\n\nid: 7\nretry: 10\ndata: kept\n\nevent: ping\n\ndata: last\n\n";
+        for (int chunk : new int[] {1, 2, 4096}) {
+            assertThat(read(body, Framing.SSE, chunk)).containsExactly(Frame.data("tight"), Frame.data(" loose"),
+                    Frame.data(""), Frame.data("kept"), Frame.data("last"));
+        }
+    }
 }

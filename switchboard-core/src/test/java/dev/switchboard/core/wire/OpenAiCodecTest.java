@@ -141,7 +141,7 @@ class OpenAiCodecTest {
                  "delta":{"tool_calls":[{"index":1,"id":"call_b","type":"function","function":{"name":"g","arguments":""}}]},
                  "finish_reason":null}]}
                 """));
-        JsonNode chunkBack = OpenAiCodec.writeChunk(chunk);
+        JsonNode chunkBack = Json.parseUpstream(OpenAiCodec.writeChunk(chunk), "test");
         assertThat(chunkBack.at("/choices/0/delta/tool_calls/0/index").asInt()).isEqualTo(1);
         assertThat(chunkBack.at("/choices/0/delta/tool_calls/0/id").asText()).isEqualTo("call_b");
         assertThat(chunkBack.at("/choices/0/finish_reason").isNull()).isTrue();
@@ -169,5 +169,52 @@ class OpenAiCodecTest {
         assertThat(decoded.vectors().getFirst()).containsExactly(1.0f, -0.5f);
         assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\"}")))
                 .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("'input'");
+    }
+
+    private static ChatChunk readChunk(String text) throws java.io.IOException {
+        try (var p = Json.parser(text)) {
+            p.nextToken();
+            return OpenAiCodec.readChunk(p);
+        }
+    }
+
+    @Test
+    void readsAChunkWithoutATreeSkippingWhatItDoesNotKnow() throws java.io.IOException {
+        ChatChunk chunk = readChunk("""
+                {"id":"c1","object":"chat.completion.chunk","created":7,"model":"m","x_extra":{"a":[1,{"b":2}]},
+                 "system_fingerprint":null,
+                 "choices":[{"index":1,"delta":{"role":"assistant","content":null,"reasoning":"think","x":[{}],
+                   "tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"f","arguments":"{\\"q\\"","x":1}},
+                                 {"function":{"arguments":":1}"}}]},
+                   "logprobs":{"content":[{"token":"A","logprob":-0.1}]},"finish_reason":"tool_calls","x":true}],
+                 "usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7,"completion_tokens_details":{"reasoning_tokens":2}}}
+                """);
+        assertThat(chunk.id()).isEqualTo("c1");
+        assertThat(chunk.created()).isEqualTo(7);
+        assertThat(chunk.systemFingerprint()).isEmpty();
+        var choice = chunk.choices().getFirst();
+        assertThat(choice.index()).isEqualTo(1);
+        assertThat(choice.role()).contains(Role.ASSISTANT);
+        assertThat(choice.content()).isEmpty();
+        assertThat(choice.reasoning()).contains("think");
+        assertThat(choice.toolCalls()).hasSize(2);
+        assertThat(choice.toolCalls().get(0).arguments()).contains("{\"q\"");
+        assertThat(choice.toolCalls().get(1).index()).isEqualTo(1); // no index: its position
+        assertThat(choice.toolCalls().get(1).arguments()).contains(":1}");
+        assertThat(choice.logprobs().orElseThrow().at("/content/0/token").asText()).isEqualTo("A");
+        assertThat(choice.finishReason()).contains(FinishReason.TOOL_CALLS);
+        assertThat(chunk.usage().orElseThrow().reasoningTokens()).isEqualTo(2);
+
+        assertThat(readChunk("{\"id\":\"c\",\"error\":{\"message\":\"boom\"}}")).as("an error event is read whole").isNull();
+    }
+
+    @Test
+    void aWrittenChunkReadsBackTheSame() throws java.io.IOException {
+        ChatChunk chunk = readChunk("""
+                {"id":"c","created":1,"model":"m","system_fingerprint":"fp","choices":[{"index":0,
+                 "delta":{"content":"héllo \\"quoted\\" \\n","refusal":"no","tool_calls":[{"index":2,"id":"t","function":{"name":"g","arguments":"{}"}}]},
+                 "logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}
+                """);
+        assertThat(readChunk(new String(OpenAiCodec.writeChunk(chunk), StandardCharsets.UTF_8))).isEqualTo(chunk);
     }
 }

@@ -8,7 +8,12 @@ import dev.switchboard.core.spi.Frame;
 import dev.switchboard.core.spi.StreamDecoder;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.OpenAiCodec;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -38,6 +43,29 @@ final class OpenAiStreamDecoder implements StreamDecoder {
             done = true;
             return List.of();
         }
+        if (frame.event().filter("error"::equals).isPresent()) return errorEvent(data);
+        ChatChunk chunk;
+        try (JsonParser p = Json.parser(data)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                LOG.log(System.Logger.Level.WARNING, "skipping a stream frame from openai that is not a JSON object");
+                return List.of();
+            }
+            chunk = OpenAiCodec.readChunk(p);
+            if (chunk == null) return errorEvent(data);
+            if (p.nextToken() != null) throw new JsonParseException(p, "trailing content after the chunk");
+        } catch (JsonProcessingException e) {
+            LOG.log(System.Logger.Level.WARNING, "skipping a malformed stream frame from openai: {0}", e.getOriginalMessage());
+            return List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // Azure-style prompt-filter preambles carry neither choices nor usage: nothing to pass on.
+        if (chunk.choices().isEmpty() && chunk.usage().isEmpty()) return List.of();
+        return List.of(chunk);
+    }
+
+    /** An event carrying an error (an {@code error} field or an {@code error} event), read whole: its mapped exception. */
+    private List<ChatChunk> errorEvent(String data) {
         JsonNode node;
         try {
             node = Json.TREE.readTree(data);
@@ -49,13 +77,7 @@ final class OpenAiStreamDecoder implements StreamDecoder {
             LOG.log(System.Logger.Level.WARNING, "skipping a stream frame from openai that is not a JSON object");
             return List.of();
         }
-        if (node.has("error") || frame.event().filter("error"::equals).isPresent()) {
-            throw OpenAiErrors.fromStreamEvent(node, ticker);
-        }
-        ChatChunk chunk = OpenAiCodec.parseChunk(node);
-        // Azure-style prompt-filter preambles carry neither choices nor usage: nothing to pass on.
-        if (chunk.choices().isEmpty() && chunk.usage().isEmpty()) return List.of();
-        return List.of(chunk);
+        throw OpenAiErrors.fromStreamEvent(node, ticker);
     }
 
     @Override

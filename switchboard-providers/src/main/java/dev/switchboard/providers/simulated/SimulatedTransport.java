@@ -270,8 +270,7 @@ public final class SimulatedTransport implements Transport {
         return new Event(due, sse(OpenAiCodec.writeChunk(chunk)), false);
     }
 
-    private static byte[] sse(JsonNode json) {
-        byte[] body = Json.bytes(json);
+    private static byte[] sse(byte[] body) {
         byte[] out = new byte[body.length + 8];
         System.arraycopy("data: ".getBytes(StandardCharsets.US_ASCII), 0, out, 0, 6);
         System.arraycopy(body, 0, out, 6, body.length);

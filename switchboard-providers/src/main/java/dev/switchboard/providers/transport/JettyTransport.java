@@ -31,6 +31,7 @@ import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -68,7 +69,11 @@ public final class JettyTransport implements Transport {
         // Jetty runs blocking callbacks on virtual threads; selectors stay on the small platform pool.
         pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         connector.setExecutor(pool);
-        client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
+        // Every listener here only completes a future or releases a semaphore, so responses are parsed and handed
+        // over on the selector thread instead of on a task dispatched per read: one thread hop less per call.
+        transport.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
+        client = new HttpClient(transport);
         client.setExecutor(pool);
         client.setName("switchboard-upstream");
         client.setMaxConnectionsPerDestination(settings.maxConnectionsPerDestination());
@@ -96,8 +101,12 @@ public final class JettyTransport implements Transport {
             InputStream body = stream.body();
             byte[] bytes;
             try {
-                bytes = body.readNBytes(maxResponseBytes);
-                if (bytes.length == maxResponseBytes && body.read() >= 0) {
+                // With a Content-Length, exactly that many bytes: one array, not a buffer and a copy, when it is small.
+                // The read after them takes the body's end, so the connection goes back to the pool.
+                long declared = stream.headers().first("Content-Length").map(JettyTransport::parseLength).orElse(-1L);
+                int wanted = declared >= 0 && declared < maxResponseBytes ? (int) declared : maxResponseBytes;
+                bytes = body.readNBytes(wanted);
+                if (bytes.length == wanted && body.read() >= 0 && wanted == maxResponseBytes) {
                     throw new GatewayException.UpstreamError(host(request.uri()) + " sent a response larger than "
                             + maxResponseBytes + " bytes", 502, null);
                 }
@@ -187,6 +196,14 @@ public final class JettyTransport implements Transport {
 
     private static String describe(Throwable t) {
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    private static long parseLength(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     static String host(URI uri) {

@@ -27,12 +27,18 @@ import java.util.Random;
  * java -cp ... dev.switchboard.core.routing.learned.TrainLearnedRouter --data train.jsonl --out learned-router.bin
  *     [--folds 5] [--seed 7] [--c 1] [--target soft|gain|weak-wrong] [--bits 18] [--char-ngrams none | 3-5]
  *     [--no-bigrams] [--topic-bits 14] [--topic-c 1000] [--topic-weight 1.5] [--smoothing 20] [--iterations 300]
- *     [--fold-dir DIR] [--output-tokens 300]
+ *     [--fold-dir DIR] [--output-tokens 300] [--nested] [--grid-c 0.3,1,3] [--grid-topic-weight 0,0.5,1,1.5,2,3]
  * </pre>
  *
  * Folds are grouped by prompt text, so duplicate prompts never straddle folds. With {@code --fold-dir} each
  * held-out fold's labels and scores are written for {@code score.py}. The calibration sample stored in the
  * artifact is the out-of-fold scores, the scores of prompts the scoring model never saw.
+ *
+ * <p>{@code --nested} also runs nested cross-validation: for every outer fold, C and the topic weight are chosen
+ * from the grids on inner grouped folds of that fold's training part alone (the setting with the best mean of
+ * per-source inner out-of-fold APGR), then a model with the chosen setting is trained on the whole training part
+ * and scored on the outer fold, which took no part in the choice. It reports what the tuning procedure, not one
+ * hand-picked setting, achieves on unseen prompts. It does not change the artifact.
  */
 public final class TrainLearnedRouter {
     /** What the model learns to predict. */
@@ -55,13 +61,14 @@ public final class TrainLearnedRouter {
 
     record Options(Path data, Path out, int folds, long seed, double c, Target target, int bits, int charMin,
             int charMax, boolean bigrams, int iterations, Optional<Path> foldDir, int outputTokens, int topicBits,
-            double topicC, double topicWeight, double smoothing) {
+            double topicC, double topicWeight, double smoothing, boolean nested, double[] gridC,
+            double[] gridTopicWeight) {
 
         static Options parse(String[] args) {
             Map<String, String> m = new HashMap<>();
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
-                if (a.equals("--no-bigrams")) {
+                if (a.equals("--no-bigrams") || a.equals("--nested")) {
                     m.put(a, "true");
                     continue;
                 }
@@ -90,7 +97,20 @@ public final class TrainLearnedRouter {
                     Integer.parseInt(m.getOrDefault("--topic-bits", "14")),
                     Double.parseDouble(m.getOrDefault("--topic-c", "1000")),
                     Double.parseDouble(m.getOrDefault("--topic-weight", "1.5")),
-                    Double.parseDouble(m.getOrDefault("--smoothing", "20")));
+                    Double.parseDouble(m.getOrDefault("--smoothing", "20")), m.containsKey("--nested"),
+                    grid(m.getOrDefault("--grid-c", "0.3,1,3")),
+                    grid(m.getOrDefault("--grid-topic-weight", "0,0.5,1,1.5,2,3")));
+        }
+
+        private static double[] grid(String list) {
+            double[] g = java.util.Arrays.stream(list.split(",")).mapToDouble(Double::parseDouble).toArray();
+            if (g.length == 0) throw new IllegalArgumentException("empty grid " + list);
+            return g;
+        }
+
+        Options withC(double value) {
+            return new Options(data, out, folds, seed, value, target, bits, charMin, charMax, bigrams, iterations,
+                    foldDir, outputTokens, topicBits, topicC, topicWeight, smoothing, nested, gridC, gridTopicWeight);
         }
 
         List<HashedFeatures> blocks() {
@@ -148,8 +168,18 @@ public final class TrainLearnedRouter {
         return fold;
     }
 
-    /** Result of training: the model and the cross-validated scores of every item. */
-    record Trained(LearnedRouterModel model, double[] outOfFold, int[] fold) {}
+    /**
+     * Result of training: the model, the cross-validated scores of every item and, with {@code --nested}, the
+     * nested cross-validated scores (else empty).
+     */
+    record Trained(LearnedRouterModel model, double[] outOfFold, int[] fold, Optional<Nested> nested) {}
+
+    /** Everything the fits read, computed once per run. */
+    record Features(List<HashedFeatures> blocks, HashedFeatures.Counts[][] counts, float[][] cues, TopicData topics,
+            double[] target) {}
+
+    /** Nested cross-validation: outer-fold scores and the (C, topic weight) chosen for each outer fold. */
+    record Nested(double[] scores, double[] chosenC, double[] chosenTopicWeight) {}
 
     static Trained train(Options o, PrintStream log) {
         List<Item> items = readItems(o.data());
@@ -170,10 +200,11 @@ public final class TrainLearnedRouter {
         double[] target = new double[n];
         for (int i = 0; i < n; i++) target[i] = o.target().of(items.get(i).weak(), items.get(i).strong());
         int[] fold = groupedFolds(items, o.folds(), o.seed());
+        TopicData topicData = new TopicData(topicFeatures, topicCounts, topic, topicIds.size());
+        Features features = new Features(blocks, counts, cues, topicData, target);
         double[] oof = new double[n];
         double[] oofMargin = new double[n];
         double[] oofTopic = new double[n];
-        TopicData topicData = new TopicData(topicFeatures, topicCounts, topic, topicIds.size());
         List<String> sources = items.stream().map(Item::source).distinct().sorted().toList();
         Map<String, List<RoutingMetrics>> perFold = new LinkedHashMap<>();
         for (String s : sources) perFold.put(s, new ArrayList<>());
@@ -181,7 +212,7 @@ public final class TrainLearnedRouter {
             int fk = k;
             boolean[] train = new boolean[n];
             for (int i = 0; i < n; i++) train[i] = fold[i] != k;
-            LearnedRouterModel model = fit(o, blocks, counts, cues, topicData, target, train, new float[0]);
+            LearnedRouterModel model = fit(o, features, train, new float[0]);
             for (int i = 0; i < n; i++) {
                 if (train[i]) continue;
                 oof[i] = model.score(items.get(i).prompt());
@@ -207,14 +238,86 @@ public final class TrainLearnedRouter {
         java.util.Arrays.fill(all, true);
         float[] calibration = new float[n];
         for (int i = 0; i < n; i++) calibration[i] = (float) oof[i];
-        LearnedRouterModel model = fit(o, blocks, counts, cues, topicData, target, all, calibration);
+        LearnedRouterModel model = fit(o, features, all, calibration);
+        Optional<Nested> nested = o.nested() ? Optional.of(nested(o, items, features, fold, log)) : Optional.empty();
         model.write(o.out());
         try {
             log.printf(Locale.ROOT, "wrote %s (%d bytes)%n", o.out(), Files.size(o.out()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Trained(model, oof, fold);
+        return new Trained(model, oof, fold, nested);
+    }
+
+    static Nested nested(Options o, List<Item> items, Features f, int[] fold, PrintStream log) {
+        int n = items.size();
+        int innerFolds = Math.max(2, o.folds() - 1);
+        double[] gridC = o.gridC();
+        double[] gridBeta = o.gridTopicWeight();
+        List<String> sources = items.stream().map(Item::source).distinct().sorted().toList();
+        double[] scores = new double[n];
+        double[] chosenC = new double[o.folds()];
+        double[] chosenBeta = new double[o.folds()];
+        for (int k = 0; k < o.folds(); k++) {
+            int fk = k;
+            List<Integer> part = new ArrayList<>();
+            for (int i = 0; i < n; i++) if (fold[i] != k) part.add(i);
+            // inner folds over the outer training part only, grouped by prompt text like the outer ones
+            int[] inner = groupedFolds(part.stream().map(items::get).toList(), innerFolds, o.seed() + 1 + k);
+            double[][] margin = new double[gridC.length][n];
+            double[] topicLogit = new double[n];
+            for (int j = 0; j < innerFolds; j++) {
+                boolean[] train = new boolean[n];
+                for (int q = 0; q < part.size(); q++) train[part.get(q)] = inner[q] != j;
+                TopicPrior topics = fitTopics(o, f.topics(), f.target(), train);
+                for (int c = 0; c < gridC.length; c++) {
+                    LearnedRouterModel m = fit(o.withC(gridC[c]), f, train, new float[0], topics);
+                    for (int q = 0; q < part.size(); q++) {
+                        if (inner[q] == j) margin[c][part.get(q)] = m.linearMargin(items.get(part.get(q)).prompt());
+                    }
+                }
+                for (int q = 0; q < part.size(); q++) {
+                    if (inner[q] == j) topicLogit[part.get(q)] = topics.logit(items.get(part.get(q)).prompt());
+                }
+            }
+            double best = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < gridC.length; c++) {
+                for (double beta : gridBeta) {
+                    double[] s = new double[n];
+                    for (int i : part) s[i] = margin[c][i] + beta * topicLogit[i];
+                    double mean = 0;
+                    for (String src : sources) {
+                        mean += metrics(items, s, i -> fold[i] != fk && items.get(i).source().equals(src)).apgr();
+                    }
+                    mean /= sources.size();
+                    if (mean > best) {
+                        best = mean;
+                        chosenC[k] = gridC[c];
+                        chosenBeta[k] = beta;
+                    }
+                }
+            }
+            boolean[] train = new boolean[n];
+            for (int i : part) train[i] = true;
+            LearnedRouterModel m = fit(o.withC(chosenC[k]), f, train, new float[0], fitTopics(o, f.topics(), f.target(), train))
+                    .withTopicWeight((float) chosenBeta[k]);
+            for (int i = 0; i < n; i++) if (fold[i] == k) scores[i] = m.score(items.get(i).prompt());
+            log.printf(Locale.ROOT, "nested fold %d/%d: chose C %.3g, topic weight %.3g (inner mean APGR %.3f)%n", k + 1,
+                    o.folds(), chosenC[k], chosenBeta[k], best);
+        }
+        Map<String, List<RoutingMetrics>> perFold = new LinkedHashMap<>();
+        for (String s : sources) {
+            List<RoutingMetrics> list = new ArrayList<>();
+            for (int k = 0; k < o.folds(); k++) {
+                int fk = k;
+                list.add(metrics(items, scores, i -> fold[i] == fk && items.get(i).source().equals(s)));
+            }
+            perFold.put(s, list);
+        }
+        log.printf(Locale.ROOT, "%nnested %d-fold grouped cross-validation (%d inner folds; C from %s, topic weight from %s)%n",
+                o.folds(), innerFolds, java.util.Arrays.toString(gridC), java.util.Arrays.toString(gridBeta));
+        printFolds(log, items, scores, sources, perFold);
+        return new Nested(scores, chosenC, chosenBeta);
     }
 
     /** Topic labels and the hashed counts their centroids are built from. */
@@ -288,8 +391,15 @@ public final class TrainLearnedRouter {
         return new TopicPrior(data.features(), idf, weights.toArray(float[][]::new), bias, rate);
     }
 
-    static LearnedRouterModel fit(Options o, List<HashedFeatures> blocks, HashedFeatures.Counts[][] counts,
-            float[][] cues, TopicData topics, double[] target, boolean[] train, float[] calibration) {
+    static LearnedRouterModel fit(Options o, Features f, boolean[] train, float[] calibration) {
+        return fit(o, f, train, calibration, fitTopics(o, f.topics(), f.target(), train));
+    }
+
+    static LearnedRouterModel fit(Options o, Features f, boolean[] train, float[] calibration, TopicPrior topics) {
+        List<HashedFeatures> blocks = f.blocks();
+        HashedFeatures.Counts[][] counts = f.counts();
+        float[][] cues = f.cues();
+        double[] target = f.target();
         int n = target.length;
         int trainCount = 0;
         for (boolean t : train) if (t) trainCount++;
@@ -358,7 +468,7 @@ public final class TrainLearnedRouter {
         for (float[] a : idf) roundToHalf(a);
         for (float[] a : weights) roundToHalf(a);
         return new LearnedRouterModel(blocks, idf, weights, mean, scale, cueWeights, (float) w[total],
-                fitTopics(o, topics, target, train), (float) o.topicWeight(), calibration);
+                topics, (float) o.topicWeight(), calibration);
     }
 
     private static void roundToHalf(float[] a) {
@@ -386,21 +496,9 @@ public final class TrainLearnedRouter {
                 o.folds(), o.seed(), o.target().name().toLowerCase(Locale.ROOT), o.c(), o.bits(),
                 o.charMin() == 0 ? "none" : o.charMin() + "-" + o.charMax(), o.bigrams(), o.topicBits(), o.topicC(),
                 o.topicWeight(), o.smoothing());
-        log.println("| source | n | APGR per fold | APGR mean ± sd | CPT(50%) mean | CPT(80%) mean | pooled out-of-fold APGR |");
-        log.println("|---|---|---|---|---|---|---|");
-        TokenCounter tokens = new TokenCounter();
-        for (String s : sources) {
-            List<RoutingMetrics> f = perFold.get(s);
-            double[] a = f.stream().mapToDouble(RoutingMetrics::apgr).toArray();
-            double mean = java.util.Arrays.stream(a).average().orElse(0);
-            double sd = Math.sqrt(java.util.Arrays.stream(a).map(x -> (x - mean) * (x - mean)).sum() / Math.max(1, a.length - 1));
-            StringBuilder folds = new StringBuilder();
-            for (double x : a) folds.append(folds.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.3f", x));
-            RoutingMetrics pooled = metrics(items, oof, i -> items.get(i).source().equals(s));
-            log.printf(Locale.ROOT, "| %s | %d | %s | %.3f ± %.3f | %s | %s | %.3f |%n", s, pooled.n(), folds, mean, sd,
-                    meanOf(f, RoutingMetrics::cpt50), meanOf(f, RoutingMetrics::cpt80), pooled.apgr());
-        }
+        printFolds(log, items, oof, sources, perFold);
         log.println();
+        TokenCounter tokens = new TokenCounter();
         for (String s : sources) {
             List<Integer> sel = new ArrayList<>();
             for (int i = 0; i < items.size(); i++) if (items.get(i).source().equals(s)) sel.add(i);
@@ -417,6 +515,23 @@ public final class TrainLearnedRouter {
                     SavingsReport.GPT_4_1106, SavingsReport.MIXTRAL_8X7B);
             log.printf(Locale.ROOT, "savings %s (out-of-fold scores, %d output tokens per call): %s%n", s,
                     o.outputTokens(), report);
+        }
+    }
+
+    private static void printFolds(PrintStream log, List<Item> items, double[] oof, List<String> sources,
+            Map<String, List<RoutingMetrics>> perFold) {
+        log.println("| source | n | APGR per fold | APGR mean ± sd | CPT(50%) mean | CPT(80%) mean | pooled out-of-fold APGR |");
+        log.println("|---|---|---|---|---|---|---|");
+        for (String s : sources) {
+            List<RoutingMetrics> f = perFold.get(s);
+            double[] a = f.stream().mapToDouble(RoutingMetrics::apgr).toArray();
+            double mean = java.util.Arrays.stream(a).average().orElse(0);
+            double sd = Math.sqrt(java.util.Arrays.stream(a).map(x -> (x - mean) * (x - mean)).sum() / Math.max(1, a.length - 1));
+            StringBuilder folds = new StringBuilder();
+            for (double x : a) folds.append(folds.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.3f", x));
+            RoutingMetrics pooled = metrics(items, oof, i -> items.get(i).source().equals(s));
+            log.printf(Locale.ROOT, "| %s | %d | %s | %.3f ± %.3f | %s | %s | %.3f |%n", s, pooled.n(), folds, mean, sd,
+                    meanOf(f, RoutingMetrics::cpt50), meanOf(f, RoutingMetrics::cpt80), pooled.apgr());
         }
     }
 

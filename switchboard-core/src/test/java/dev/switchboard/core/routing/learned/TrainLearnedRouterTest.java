@@ -49,6 +49,13 @@ class TrainLearnedRouterTest {
         return file;
     }
 
+    private TrainLearnedRouter.Trained trainNested(Path data, Path out) {
+        return TrainLearnedRouter.train(TrainLearnedRouter.Options.parse(new String[] {"--data", data.toString(), "--out",
+            out.toString(), "--folds", "3", "--seed", "5", "--bits", "12", "--topic-bits", "10", "--iterations", "60",
+            "--nested", "--grid-c", "0.1,10", "--grid-topic-weight", "0,2"}),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
     private String train(Path data, Path out, String seed) {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         TrainLearnedRouter.train(TrainLearnedRouter.Options.parse(new String[] {"--data", data.toString(), "--out",
@@ -98,5 +105,51 @@ class TrainLearnedRouterTest {
             int kk = k;
             assertThat(java.util.Arrays.stream(fold).filter(f -> f == kk).count()).isBetween(90L, 110L);
         }
+    }
+
+    @Test
+    void nestedCrossValidationChoosesFromTheGridsAndLeavesTheArtifactAlone() throws Exception {
+        Path data = syntheticData(240);
+        train(data, dir.resolve("plain.bin"), "5");
+        TrainLearnedRouter.Trained trained = trainNested(data, dir.resolve("nested.bin"));
+        assertThat(Files.readAllBytes(dir.resolve("nested.bin"))).isEqualTo(Files.readAllBytes(dir.resolve("plain.bin")));
+        TrainLearnedRouter.Nested nested = trained.nested().orElseThrow();
+        assertThat(nested.chosenC()).hasSize(3);
+        for (double c : nested.chosenC()) assertThat(c).isIn(0.1, 10.0);
+        assertThat(nested.chosenTopicWeight()).hasSize(3);
+        for (double b : nested.chosenTopicWeight()) assertThat(b).isIn(0.0, 2.0);
+        assertThat(nested.scores()).hasSize(240);
+        for (double s : nested.scores()) assertThat(s).isStrictlyBetween(0.0, 1.0);
+    }
+
+    @Test
+    void anOuterFoldsLabelsDoNotReachItsNestedScoresOrTheSettingsChosenForIt() throws Exception {
+        Path data = syntheticData(240);
+        TrainLearnedRouter.Trained before = trainNested(data, dir.resolve("a.bin"));
+        // flip every label of outer fold 0; folds depend on prompt text and seed only, so the split is unchanged
+        List<String> lines = Files.readAllLines(data);
+        List<String> flipped = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (before.fold()[i] == 0) {
+                line = line.replace("true", "T").replace("false", "true").replace("T", "false");
+            }
+            flipped.add(line);
+        }
+        Path changed = dir.resolve("flipped.jsonl");
+        Files.write(changed, flipped);
+        TrainLearnedRouter.Trained after = trainNested(changed, dir.resolve("b.bin"));
+        assertThat(after.fold()).isEqualTo(before.fold());
+        TrainLearnedRouter.Nested a = before.nested().orElseThrow();
+        TrainLearnedRouter.Nested b = after.nested().orElseThrow();
+        assertThat(b.chosenC()[0]).isEqualTo(a.chosenC()[0]);
+        assertThat(b.chosenTopicWeight()[0]).isEqualTo(a.chosenTopicWeight()[0]);
+        for (int i = 0; i < lines.size(); i++) {
+            if (before.fold()[i] == 0) assertThat(b.scores()[i]).isEqualTo(a.scores()[i]);
+        }
+        // the other folds trained on the flipped labels, so their scores move
+        boolean moved = false;
+        for (int i = 0; i < lines.size(); i++) if (before.fold()[i] != 0 && b.scores()[i] != a.scores()[i]) moved = true;
+        assertThat(moved).isTrue();
     }
 }

@@ -11,7 +11,6 @@ import dev.switchboard.core.wire.Json;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -46,11 +45,13 @@ final class Gate {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object idle = new Object();
+    private final SseKeepAlive keepAlive;
 
     Gate(Switchboard engine) {
         this.engine = engine;
         this.auth = engine.config().masterKey().map(AuthStage::new).orElse(null);
         this.cors = new Cors(engine.config().server().corsOrigins());
+        this.keepAlive = new SseKeepAlive(engine.config().server().sseKeepAlive());
     }
 
     Handler guard(Endpoint endpoint) {
@@ -88,29 +89,24 @@ final class Gate {
 
     /** Runs an exchange and copies the pipeline's response headers, also when it fails. */
     Reply run(Exchange exchange, ServerRequest req, ServerResponse res) {
-        req.context().register(PIPELINE_LOGGED, Boolean.TRUE);
         try {
-            return engine.handle(exchange);
+            return handle(exchange, req);
         } finally {
             HttpIo.headers(res, exchange.context().responseHeaders());
         }
     }
 
     /**
-     * Starts an exchange on its own virtual thread, for an endpoint that writes while it waits (SSE
-     * keep-alive). The caller copies the response headers when it can still send them.
+     * Runs an exchange without touching the response, for an endpoint whose response may already have been started
+     * (a stream kept alive by {@link SseKeepAlive}): it copies the response headers when it can still send them.
      */
-    CompletableFuture<Reply> start(Exchange exchange, ServerRequest req) {
+    Reply handle(Exchange exchange, ServerRequest req) {
         req.context().register(PIPELINE_LOGGED, Boolean.TRUE);
-        CompletableFuture<Reply> reply = new CompletableFuture<>();
-        Thread.ofVirtual().name("pipeline-" + exchange.requestId()).start(() -> {
-            try {
-                reply.complete(engine.handle(exchange));
-            } catch (Throwable t) {
-                reply.completeExceptionally(t);
-            }
-        });
-        return reply;
+        return engine.handle(exchange);
+    }
+
+    SseKeepAlive keepAlive() {
+        return keepAlive;
     }
 
     /** For endpoints outside the pipeline (model list, stats): the same key check as the pipeline's AuthStage. */

@@ -23,15 +23,11 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -43,14 +39,12 @@ final class OpenAiEndpoints {
     private final Gate gate;
     private final long maxBody;
     private final long createdEpoch;
-    private final Duration keepAlive;
 
     OpenAiEndpoints(Switchboard engine, Gate gate) {
         this.engine = engine;
         this.gate = gate;
         this.maxBody = engine.config().server().maxBodyBytes();
         this.createdEpoch = engine.ticker().epochSeconds();
-        this.keepAlive = engine.config().server().sseKeepAlive();
     }
 
     void register(HttpRouting.Builder routing) {
@@ -82,65 +76,57 @@ final class OpenAiEndpoints {
 
     /**
      * A streamed chat. The pipeline returns once the first chunk is in, and until then it may retry and
-     * fail over. When that takes longer than {@code sse-keep-alive}, the response is started (200, SSE)
-     * and an SSE comment goes out every interval, so proxies and load balancers don't cut a healthy
+     * fail over. When that takes longer than {@code sse-keep-alive}, {@link SseKeepAlive} starts the response
+     * (200, SSE) and sends an SSE comment every interval, so proxies and load balancers don't cut a healthy
      * stream. Comments carry no answer, so failing over behind them is still faithful; but from then on
      * a failure can only be an error event (no HTTP status, no {@code x-switchboard-*} headers).
      */
     private void streamChat(Exchange exchange, ServerRequest req, ServerResponse res, boolean includeUsage) {
-        CompletableFuture<Reply> pending = gate.start(exchange, req);
-        Optional<Reply> early;
+        SseKeepAlive.Waiting waiting = gate.keepAlive().register(res);
+        Reply reply;
         try {
-            early = await(pending, keepAlive);
+            reply = gate.handle(exchange, req);
         } catch (RuntimeException e) {
-            HttpIo.headers(res, exchange.context().responseHeaders());
-            throw e;
-        }
-        if (early.isPresent()) {
-            HttpIo.headers(res, exchange.context().responseHeaders());
-            stream(res, chunks(early.get()), includeUsage);
+            OutputStream started;
+            try {
+                started = waiting.finish();
+            } catch (IOException gone) {
+                return; // the client went away while waiting: nobody to tell
+            }
+            if (started == null) {
+                HttpIo.headers(res, exchange.context().responseHeaders());
+                throw e;
+            }
+            try (var out = started) {
+                SseWriter sse = new SseWriter(out);
+                if (e instanceof GatewayException g) {
+                    sse.data(Json.bytes(OpenAiCodec.writeError(g)));
+                } else {
+                    LOG.log(Level.SEVERE, "request " + exchange.requestId() + " failed inside the gateway", e);
+                    sse.data(Json.bytes(OpenAiCodec.writeError(new GatewayException.Internal(
+                            "Internal gateway error (request id " + exchange.requestId() + ").", e))));
+                }
+            } catch (IOException gone) {
+                // The client went away after the comments.
+            }
             return;
         }
-        startSse(res);
-        try (var out = res.outputStream()) {
-            SseWriter sse = new SseWriter(out);
-            Optional<Reply> reply = Optional.empty();
-            try {
-                while (reply.isEmpty()) {
-                    sse.comment("waiting for the first token");
-                    reply = await(pending, keepAlive);
-                }
-            } catch (GatewayException e) {
-                sse.data(Json.bytes(OpenAiCodec.writeError(e)));
-                return;
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "request " + exchange.requestId() + " failed inside the gateway", e);
-                sse.data(Json.bytes(OpenAiCodec.writeError(new GatewayException.Internal(
-                        "Internal gateway error (request id " + exchange.requestId() + ").", e))));
-                return;
-            }
-            writeChunks(sse, chunks(reply.get()), includeUsage);
-        } catch (IOException e) {
-            // The client went away while waiting: the answer, when it comes, is closed unread.
-            pending.thenAccept(r -> {
-                if (r instanceof Reply.Streaming s) s.stream().close();
-            });
-        }
-    }
-
-    /** The pipeline's reply if it arrives within {@code wait}; its failure is thrown as it was. */
-    private static Optional<Reply> await(CompletableFuture<Reply> pending, Duration wait) {
+        OutputStream started;
         try {
-            return Optional.of(pending.get(wait.toNanos(), TimeUnit.NANOSECONDS));
-        } catch (TimeoutException e) {
-            return Optional.empty();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error err) throw err;
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GatewayException.UpstreamTimeout("interrupted while waiting for the first token");
+            started = waiting.finish();
+        } catch (IOException e) {
+            chunks(reply).close(); // the client went away while waiting: the answer is closed unread
+            return;
+        }
+        if (started == null) {
+            HttpIo.headers(res, exchange.context().responseHeaders());
+            stream(res, chunks(reply), includeUsage);
+            return;
+        }
+        try (var out = started) {
+            writeChunks(new SseWriter(out), chunks(reply), includeUsage);
+        } catch (IOException e) {
+            // The client went away; closing the stream in writeChunks cancelled the upstream call.
         }
     }
 
@@ -166,7 +152,7 @@ final class OpenAiEndpoints {
         }
     }
 
-    private static void startSse(ServerResponse res) {
+    static void startSse(ServerResponse res) {
         res.status(200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");

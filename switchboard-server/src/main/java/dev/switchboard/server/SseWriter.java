@@ -58,10 +58,4 @@ final class SseWriter {
         out.write("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
     }
-
-    /** An SSE comment, ignored by clients; keeps idle connections alive through proxies. */
-    void comment(String text) throws IOException {
-        out.write((": " + text + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
 }

@@ -66,6 +66,7 @@ public final class SwitchboardServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        gate.keepAlive().close();
         engine.close();
     }
 

@@ -1,0 +1,117 @@
+package dev.switchboard.server;
+
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Keeps alive the streamed requests still waiting for their first token: once one has waited {@code sse-keep-alive},
+ * its response is started (200, SSE) and an SSE comment goes out every interval, so proxies and load balancers don't
+ * cut a healthy stream while the gateway retries and fails over behind it.
+ *
+ * <p>One virtual thread looks at every waiting stream a few times per interval. A stream whose first token comes in
+ * time — nearly all — costs a set entry while its own thread runs the pipeline; a thread of its own per stream cost
+ * a thread start and a hand-over per request.
+ */
+final class SseKeepAlive implements AutoCloseable {
+    private static final byte[] COMMENT = ": waiting for the first token\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final long intervalNanos;
+    private final long tickNanos;
+    private final Set<Waiting> waiting = ConcurrentHashMap.newKeySet();
+    private final Thread ticker;
+    private volatile boolean closed;
+
+    SseKeepAlive(Duration interval) {
+        this.intervalNanos = interval.toNanos();
+        this.tickNanos = Math.clamp(intervalNanos / 4, Duration.ofMillis(1).toNanos(), Duration.ofSeconds(1).toNanos());
+        this.ticker = Thread.ofVirtual().name("sse-keep-alive").start(this::run);
+    }
+
+    /** Starts watching a stream whose pipeline the caller is about to run. */
+    Waiting register(ServerResponse res) {
+        Waiting w = new Waiting(res, System.nanoTime());
+        waiting.add(w);
+        return w;
+    }
+
+    private void run() {
+        while (!closed) {
+            LockSupport.parkNanos(tickNanos);
+            long now = System.nanoTime();
+            for (Waiting w : waiting) {
+                // A write may block on a slow client: each comment gets its own thread, so one stream never holds up another.
+                if (now - w.lastWrite >= intervalNanos && w.writing.compareAndSet(false, true)) {
+                    Thread.ofVirtual().name("sse-keep-alive-write").start(w::comment);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(ticker);
+    }
+
+    /** One stream waiting for its first token; its own thread takes it over with {@link #finish()}. */
+    final class Waiting {
+        private final ServerResponse res;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final AtomicBoolean writing = new AtomicBoolean();
+        private volatile long lastWrite;
+        private OutputStream out;
+        private boolean done;
+        private boolean broken;
+
+        private Waiting(ServerResponse res, long since) {
+            this.res = res;
+            this.lastWrite = since;
+        }
+
+        private void comment() {
+            lock.lock();
+            try {
+                if (done || broken) return;
+                if (out == null) {
+                    OpenAiEndpoints.startSse(res);
+                    out = res.outputStream();
+                }
+                out.write(COMMENT);
+                out.flush();
+                lastWrite = System.nanoTime();
+            } catch (IOException | UncheckedIOException e) {
+                broken = true; // the client went away; the request's thread finds out in finish()
+            } finally {
+                lock.unlock();
+                writing.set(false);
+            }
+        }
+
+        /**
+         * Ends the watch once the pipeline has answered or failed: the response's stream when comments already
+         * started it (the answer continues it, without headers or status of its own), or null when nothing went out.
+         *
+         * @throws IOException when the client went away while waiting
+         */
+        OutputStream finish() throws IOException {
+            waiting.remove(this);
+            lock.lock();
+            try {
+                done = true;
+                if (broken) throw new IOException("the client went away while the stream waited for its first token");
+                return out;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}

@@ -9,8 +9,8 @@ import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -64,19 +64,26 @@ public final class MiniLmEmbedder implements SentenceEmbedder, AutoCloseable {
     @Override
     public float[] embed(String text) {
         Encoding encoding = tokenizer.encode(text);
-        long[] shape = {1, encoding.getIds().length};
-        Map<String, OnnxTensor> inputs = new HashMap<>();
+        long[] ids = encoding.getIds();
+        long[] shape = {1, ids.length};
+        OnnxTensor inputIds = null, mask = null, types = null;
         try {
-            inputs.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(encoding.getIds()), shape));
-            inputs.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(encoding.getAttentionMask()), shape));
-            if (typeIds) inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(encoding.getTypeIds()), shape));
+            inputIds = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
+            mask = OnnxTensor.createTensor(env, LongBuffer.wrap(encoding.getAttentionMask()), shape);
+            Map<String, OnnxTensor> inputs;
+            if (typeIds) {
+                types = OnnxTensor.createTensor(env, LongBuffer.wrap(encoding.getTypeIds()), shape);
+                inputs = Map.of("input_ids", inputIds, "attention_mask", mask, "token_type_ids", types);
+            } else {
+                inputs = Map.of("input_ids", inputIds, "attention_mask", mask);
+            }
             try (OrtSession.Result result = session.run(inputs)) {
-                return meanPoolUnit(((float[][][]) result.get(0).getValue())[0]);
+                return meanPoolUnit(((OnnxTensor) result.get(0)).getFloatBuffer(), ids.length);
             }
         } catch (OrtException e) {
             throw new IllegalStateException("embedding inference failed", e);
         } finally {
-            inputs.values().forEach(OnnxTensor::close);
+            for (OnnxTensor t : new OnnxTensor[] {inputIds, mask, types}) if (t != null) t.close();
         }
     }
 
@@ -84,11 +91,14 @@ public final class MiniLmEmbedder implements SentenceEmbedder, AutoCloseable {
         return DIMENSION;
     }
 
-    /** The mean of the token vectors, at unit length. */
-    private static float[] meanPoolUnit(float[][] tokens) {
+    /**
+     * The mean of the token vectors ({@code tokens × 384}, row-major, read straight from the output tensor), at unit
+     * length. Every token is attended to: texts run alone, unpadded.
+     */
+    private static float[] meanPoolUnit(FloatBuffer hidden, int tokens) {
         float[] v = new float[DIMENSION];
-        for (float[] token : tokens) {
-            for (int d = 0; d < DIMENSION; d++) v[d] += token[d];
+        for (int t = 0, base = 0; t < tokens; t++, base += DIMENSION) {
+            for (int d = 0; d < DIMENSION; d++) v[d] += hidden.get(base + d);
         }
         double norm = 0;
         for (int d = 0; d < DIMENSION; d++) norm += (double) v[d] * v[d];

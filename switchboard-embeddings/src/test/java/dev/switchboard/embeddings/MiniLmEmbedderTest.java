@@ -95,6 +95,15 @@ class MiniLmEmbedderTest {
         }
     }
 
+    /** The tokenizer file pads every text to 128 word pieces; the embedder gives the model only the text's own. */
+    @Test
+    void theModelIsGivenTheTextsOwnWordPiecesUnpadded() {
+        assertThat(embedder.inputLength("hi")).isEqualTo(3);
+        assertThat(embedder.inputLength("My Spring Boot service throws a NullPointerException when the cache is cold; "
+                + "what is the usual cause and how do I fix it?")).isEqualTo(31);
+        assertThat(embedder.inputLength("the quick brown fox jumps over the lazy dog ".repeat(200))).isEqualTo(MiniLmEmbedder.MAX_TOKENS);
+    }
+
     @Test
     void aTextLongerThanTheModelsWindowIsTruncatedNotRejected() {
         String longText = "the quick brown fox jumps over the lazy dog ".repeat(200);

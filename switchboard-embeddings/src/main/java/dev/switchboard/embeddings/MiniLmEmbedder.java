@@ -22,7 +22,7 @@ import java.util.Map;
  * <p>Where the time goes, for the benchmark's 25-word prompt (31 word pieces) on one core of the 2-core benchmark
  * machine, in CPU time: tokenizing ~0.07 ms, building the input tensors ~0.01 ms, inference 2.2-2.7 ms, pooling
  * ~0.02 ms. The inputs are the text's own word pieces: the tokenizer file asks for padding to a fixed 128, which is
- * turned off here, and an unpadded text costs a fixed ~0.6-1 ms (every int8 weight read once, ~170 kernels) plus
+ * turned off here, and an unpadded text costs a fixed ~0.6-1 ms (every int8 weight read once, ~160 kernels) plus
  * ~70 µs per word piece. The full-precision model costs 2.5 times as much (7.2 ms), so the quantised one is shipped.
  *
  * <p>Texts are never batched together: the model is dynamically quantised, so its activation scales are taken over

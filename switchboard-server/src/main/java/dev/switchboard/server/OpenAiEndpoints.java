@@ -83,6 +83,15 @@ final class OpenAiEndpoints {
      */
     private void streamChat(Exchange exchange, ServerRequest req, ServerResponse res, boolean includeUsage) {
         SseKeepAlive.Waiting waiting = gate.keepAlive().register(res);
+        try {
+            streamChat(exchange, req, res, includeUsage, waiting);
+        } finally {
+            waiting.end(); // also when something unexpected was thrown
+        }
+    }
+
+    private void streamChat(Exchange exchange, ServerRequest req, ServerResponse res, boolean includeUsage,
+            SseKeepAlive.Waiting waiting) {
         Reply reply;
         try {
             reply = gate.handle(exchange, req);

@@ -96,6 +96,17 @@ final class SseKeepAlive implements AutoCloseable {
             }
         }
 
+        /** Ends the watch whatever happened (idempotent): no comment goes out after this. */
+        void end() {
+            waiting.remove(this);
+            lock.lock();
+            try {
+                done = true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
         /**
          * Ends the watch once the pipeline has answered or failed: the response's stream when comments already
          * started it (the answer continues it, without headers or status of its own), or null when nothing went out.
@@ -103,10 +114,9 @@ final class SseKeepAlive implements AutoCloseable {
          * @throws IOException when the client went away while waiting
          */
         OutputStream finish() throws IOException {
-            waiting.remove(this);
+            end();
             lock.lock();
             try {
-                done = true;
                 if (broken) throw new IOException("the client went away while the stream waited for its first token");
                 return out;
             } finally {

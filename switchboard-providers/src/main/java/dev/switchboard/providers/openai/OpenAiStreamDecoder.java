@@ -46,16 +46,12 @@ final class OpenAiStreamDecoder implements StreamDecoder {
         if (frame.event().filter("error"::equals).isPresent()) return errorEvent(data);
         ChatChunk chunk;
         try (JsonParser p = Json.parser(data)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                LOG.log(System.Logger.Level.WARNING, "skipping a stream frame from openai that is not a JSON object");
-                return List.of();
-            }
+            if (p.nextToken() != JsonToken.START_OBJECT) return skipNotAnObject();
             chunk = OpenAiCodec.readChunk(p);
             if (chunk == null) return errorEvent(data);
             if (p.nextToken() != null) throw new JsonParseException(p, "trailing content after the chunk");
         } catch (JsonProcessingException e) {
-            LOG.log(System.Logger.Level.WARNING, "skipping a malformed stream frame from openai: {0}", e.getOriginalMessage());
-            return List.of();
+            return skipMalformed(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -70,14 +66,21 @@ final class OpenAiStreamDecoder implements StreamDecoder {
         try {
             node = Json.TREE.readTree(data);
         } catch (JsonProcessingException e) {
-            LOG.log(System.Logger.Level.WARNING, "skipping a malformed stream frame from openai: {0}", e.getOriginalMessage());
-            return List.of();
+            return skipMalformed(e);
         }
-        if (node == null || !node.isObject()) {
-            LOG.log(System.Logger.Level.WARNING, "skipping a stream frame from openai that is not a JSON object");
-            return List.of();
-        }
+        if (node == null || !node.isObject()) return skipNotAnObject();
         throw OpenAiErrors.fromStreamEvent(node, ticker);
+    }
+
+    /** Garbage passed on would break the client's parser: a frame that is not JSON is logged and skipped. */
+    private static List<ChatChunk> skipMalformed(JsonProcessingException e) {
+        LOG.log(System.Logger.Level.WARNING, "skipping a malformed stream frame from openai: {0}", e.getOriginalMessage());
+        return List.of();
+    }
+
+    private static List<ChatChunk> skipNotAnObject() {
+        LOG.log(System.Logger.Level.WARNING, "skipping a stream frame from openai that is not a JSON object");
+        return List.of();
     }
 
     @Override

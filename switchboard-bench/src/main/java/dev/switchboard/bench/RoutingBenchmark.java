@@ -40,11 +40,12 @@ public class RoutingBenchmark {
     private TaskSplitter splitter;
     private Exchange exchange;
     private String text;
+    private TokenCounter tokens;
 
     @Setup
     public void setup() {
         SwitchboardConfig config = DefaultConfig.load(k -> null, Set.of("simulated"));
-        TokenCounter tokens = new TokenCounter();
+        tokens = new TokenCounter();
         router = UtilityRouter.create(config, tokens);
         splitter = new TaskSplitter(config.routing());
         text = switch (prompt) {
@@ -61,6 +62,17 @@ public class RoutingBenchmark {
     @Benchmark
     public RoutePlan classifyAndRoute() {
         return router.route(exchange).orElseThrow();
+    }
+
+    /** The two halves of {@link #classifyAndRoute}'s text work, to see which one a long prompt's time goes to. */
+    @Benchmark
+    public int countTokens() {
+        return tokens.count(text);
+    }
+
+    @Benchmark
+    public Object classify() {
+        return router.classifier().classify(text, 100);
     }
 
     @Benchmark

@@ -3,6 +3,7 @@ package dev.switchboard.core.cascade;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.Decimals;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.StreamOfResponse;
 import dev.switchboard.core.Ticker;
@@ -25,7 +26,6 @@ import dev.switchboard.core.wire.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -194,7 +194,7 @@ public final class CascadeStage implements Stage {
     }
 
     private static String money(double usd) {
-        return String.format(Locale.ROOT, "%.8f", usd);
+        return Decimals.usd(usd);
     }
 
     /** The accepted answer as a stream; the first chunk carries the cascade report. */

@@ -1,5 +1,6 @@
 package dev.switchboard.core.routing;
 
+import dev.switchboard.core.Decimals;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.TokenCounter;
 import dev.switchboard.core.config.RoutingSettings;
@@ -12,7 +13,6 @@ import dev.switchboard.core.stages.Router;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -270,6 +270,6 @@ public final class UtilityRouter implements Router {
     }
 
     static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.2f", v);
+        return Decimals.fixed(v, 2);
     }
 }

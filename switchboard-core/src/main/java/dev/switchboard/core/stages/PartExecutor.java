@@ -2,6 +2,7 @@ package dev.switchboard.core.stages;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.Decimals;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Ticker;
 import dev.switchboard.core.model.ChatChunk;
@@ -294,6 +295,6 @@ final class PartExecutor {
             ArrayNode statuses = target.putArray("part_status");
             outcomes.forEach(o -> statuses.add(o.succeeded() ? "ok" : "error"));
         }
-        parent.context().header("x-switchboard-cost", String.format(Locale.ROOT, "%.8f", cost));
+        parent.context().header("x-switchboard-cost", Decimals.usd(cost));
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.core.stages;
 
+import dev.switchboard.core.Decimals;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Ticker;
 import dev.switchboard.core.cascade.CascadeCall;
@@ -15,7 +16,6 @@ import dev.switchboard.core.pipeline.RoutePlan;
 import dev.switchboard.core.routing.RoutingDecision;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -60,7 +60,7 @@ public final class SpendObserver implements Consumer<RequestOutcome> {
         Usage usage = outcome.usage().orElse(Usage.ZERO);
         Optional<String> deployment = deploymentOf(exchange);
         double cost = deployment.map(d -> spend.cost(d, usage)).orElse(0.0);
-        if (!outcome.stream()) exchange.context().header("x-switchboard-cost", String.format(Locale.ROOT, "%.8f", cost));
+        if (!outcome.stream()) exchange.context().header("x-switchboard-cost", Decimals.usd(cost));
         record(exchange, null, 0, usage, outcome.latencyNanos(),
                 outcome.error().filter(GatewayException.class::isInstance).map(GatewayException.class::cast), deployment,
                 Optional.empty());

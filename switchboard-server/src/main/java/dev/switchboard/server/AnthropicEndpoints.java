@@ -109,7 +109,7 @@ final class AnthropicEndpoints {
             res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
             res.header(HeaderNames.CACHE_CONTROL, "no-cache");
             res.header("x-accel-buffering", "no");
-            try (var out = res.outputStream()) {
+            try (var out = HttpIo.responseStream(res)) {
                 SseWriter sse = new SseWriter(out);
                 try {
                     Optional<ChatChunk> next = first;

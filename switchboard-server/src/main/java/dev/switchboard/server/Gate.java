@@ -8,6 +8,7 @@ import dev.switchboard.core.pipeline.Reply;
 import dev.switchboard.core.stages.AuthStage;
 import dev.switchboard.core.stages.AccessLog;
 import dev.switchboard.core.wire.Json;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -74,6 +75,10 @@ final class Gate {
             } catch (GatewayException e) {
                 if (!res.isSent()) errors.write(res, e);
                 logEdgeFailure(req, requestId, e);
+            } catch (CloseConnectionException e) {
+                // The client went away before its answer was written: nothing is broken. Helidon closes the connection.
+                LOG.log(Level.FINE, () -> "request " + requestId + ": the client closed the connection early");
+                throw e;
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "request " + requestId + " failed inside the gateway", e);
                 if (!res.isSent()) errors.write(res, new GatewayException.Internal("Internal gateway error (request id " + requestId + ").", e));

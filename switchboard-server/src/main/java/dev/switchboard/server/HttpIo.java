@@ -13,10 +13,12 @@ import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.OpenAiCodec;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +46,56 @@ final class HttpIo {
         Optional<String> bearer = req.headers().first(HeaderNames.AUTHORIZATION)
                 .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7)).map(v -> v.substring(7).trim());
         return new Credentials.ApiKey(bearer.or(() -> req.headers().first(API_KEY)).filter(k -> !k.isEmpty()));
+    }
+
+    /**
+     * The response body as a stream whose writes report a client that went away as an {@link IOException}, as
+     * {@code OutputStream} promises. Helidon signals it with an unchecked {@link CloseConnectionException}, which
+     * the streaming endpoints' "client went away" handling would otherwise miss and log as a gateway failure.
+     */
+    static OutputStream responseStream(ServerResponse res) {
+        OutputStream out = res.outputStream();
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                try {
+                    out.write(b);
+                } catch (CloseConnectionException | UncheckedIOException e) {
+                    throw gone(e);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    out.write(b, off, len);
+                } catch (CloseConnectionException | UncheckedIOException e) {
+                    throw gone(e);
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                try {
+                    out.flush();
+                } catch (CloseConnectionException | UncheckedIOException e) {
+                    throw gone(e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    out.close();
+                } catch (CloseConnectionException | UncheckedIOException e) {
+                    throw gone(e);
+                }
+            }
+        };
+    }
+
+    private static IOException gone(RuntimeException e) {
+        return e.getCause() instanceof IOException io ? io : new IOException("the client closed the connection", e);
     }
 
     /** Reads the body, refusing anything over {@code limit} bytes with a 413 before reading it all. */

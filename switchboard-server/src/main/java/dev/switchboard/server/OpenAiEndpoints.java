@@ -154,7 +154,7 @@ final class OpenAiEndpoints {
      */
     static void stream(ServerResponse res, ChatStream stream, boolean includeUsage) {
         startSse(res);
-        try (var out = res.outputStream()) {
+        try (var out = HttpIo.responseStream(res)) {
             writeChunks(new SseWriter(out), stream, includeUsage);
         } catch (IOException e) {
             // The client went away; closing the stream in writeChunks cancelled the upstream call.

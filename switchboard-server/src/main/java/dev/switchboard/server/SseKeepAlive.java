@@ -83,7 +83,7 @@ final class SseKeepAlive implements AutoCloseable {
                 if (done || broken) return;
                 if (out == null) {
                     OpenAiEndpoints.startSse(res);
-                    out = res.outputStream();
+                    out = HttpIo.responseStream(res);
                 }
                 out.write(COMMENT);
                 out.flush();

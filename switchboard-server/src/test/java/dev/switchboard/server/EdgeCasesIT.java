@@ -6,9 +6,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.testkit.Fault;
 import dev.switchboard.testkit.FakeUpstream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -172,4 +182,57 @@ class EdgeCasesIT {
         }
     }
 
+    /**
+     * A client that resets its connection while its answer is on the way is no gateway failure: nothing is logged
+     * as one (Helidon reports the broken write unchecked, which used to reach the "failed inside the gateway" log),
+     * and the gateway goes on serving.
+     */
+    @Test
+    void aClientThatHangsUpIsNotAGatewayFailure() throws Exception {
+        List<LogRecord> severe = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= Level.SEVERE.intValue()) severe.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger gateLog = Logger.getLogger(Gate.class.getName());
+        gateLog.addHandler(capture);
+        try (FakeUpstream upstream = FakeUpstream.openAi()) {
+            GatewayFixture gw = GatewayFixture.start(config(upstream, ""));
+            try {
+                String stream = CHAT.replace("}]}", "}],\"stream\":true}");
+                for (String body : List.of(CHAT, stream)) {
+                    int before = upstream.requests().size();
+                    upstream.enqueue(body == CHAT ? Fault.delayHeaders(Duration.ofMillis(300))
+                            : Fault.delayFirstChunk(Duration.ofMillis(300)));
+                    URI uri = URI.create(gw.base());
+                    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+                        OutputStream out = socket.getOutputStream();
+                        out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                                + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                                .getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                        while (upstream.requests().size() == before) Thread.onSpinWait();
+                        socket.setSoLinger(true, 0); // close with a reset: the gateway's first write fails
+                    }
+                    Thread.sleep(700); // the upstream answers after 300 ms; the gateway then writes to the reset socket
+                }
+                assertThat(severe).extracting(LogRecord::getMessage).isEmpty();
+                assertThat(gw.post("/v1/chat/completions", CHAT).statusCode()).isEqualTo(200);
+            } finally {
+                gw.close();
+            }
+        } finally {
+            gateLog.removeHandler(capture);
+        }
+    }
 }

@@ -3,7 +3,6 @@ package dev.switchboard.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
-import dev.switchboard.core.StreamOfResponse;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.model.ChatChunk;
@@ -85,9 +84,11 @@ final class AnthropicEndpoints {
     private void messages(ServerRequest req, ServerResponse res, String requestId) {
         ChatRequest chat = AnthropicMessagesCodec.parseRequest(HttpIo.jsonBody(req, maxBody));
         Exchange exchange = HttpIo.exchange(engine, chat, req, requestId);
-        Reply reply = gate.run(exchange, req, res);
-        switch (reply) {
-            case Reply.Complete c when chat.stream() -> stream(res, StreamOfResponse.of(c.response()), chat);
+        if (chat.stream()) {
+            gate.stream(exchange, req, res, dialect(chat));
+            return;
+        }
+        switch (gate.run(exchange, req, res)) {
             case Reply.Complete c -> HttpIo.sendJson(res, 200, AnthropicMessagesCodec.writeResponse(c.response()));
             case Reply.Streaming s -> stream(res, s.stream(), chat);
             case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
@@ -103,27 +104,60 @@ final class AnthropicEndpoints {
     private void stream(ServerResponse res, ChatStream stream, ChatRequest chat) {
         try (ChatStream s = stream) {
             Optional<ChatChunk> first = s.next();
-            AnthropicStreamEncoder encoder = new AnthropicStreamEncoder(chat.model(), engine.tokens().countPrompt(chat),
-                    engine.tokens());
-            res.status(200);
-            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-            res.header("x-accel-buffering", "no");
+            HttpIo.startSse(res);
             try (var out = HttpIo.responseStream(res)) {
-                SseWriter sse = new SseWriter(out);
-                try {
-                    Optional<ChatChunk> next = first;
-                    while (next.isPresent()) {
-                        write(sse, encoder.encode(next.get()));
-                        next = s.next();
-                    }
-                    write(sse, encoder.finish());
-                } catch (GatewayException e) {
-                    write(sse, List.of(encoder.error(e)));
-                }
+                writeEvents(new SseWriter(out), s, first, encoder(chat));
             } catch (IOException e) {
                 // The client went away; closing the stream cancels the upstream call.
             }
+        }
+    }
+
+    /** Anthropic's grammar for a streamed answer, for {@link Gate#stream}: after keep-alive comments too. */
+    private Gate.StreamDialect dialect(ChatRequest chat) {
+        return new Gate.StreamDialect() {
+            @Override
+            public void respond(ServerResponse res, Reply reply) {
+                stream(res, Gate.chunks(reply), chat);
+            }
+
+            @Override
+            public void events(SseWriter sse, Reply reply) throws IOException {
+                AnthropicStreamEncoder encoder = encoder(chat);
+                try (ChatStream s = Gate.chunks(reply)) {
+                    Optional<ChatChunk> first;
+                    try {
+                        first = s.next();
+                    } catch (GatewayException e) {
+                        write(sse, List.of(encoder.error(e)));
+                        return;
+                    }
+                    writeEvents(sse, s, first, encoder);
+                }
+            }
+
+            @Override
+            public void error(SseWriter sse, GatewayException e) throws IOException {
+                write(sse, List.of(encoder(chat).error(e)));
+            }
+        };
+    }
+
+    private AnthropicStreamEncoder encoder(ChatRequest chat) {
+        return new AnthropicStreamEncoder(chat.model(), engine.tokens().countPrompt(chat), engine.tokens());
+    }
+
+    private static void writeEvents(SseWriter sse, ChatStream s, Optional<ChatChunk> first, AnthropicStreamEncoder encoder)
+            throws IOException {
+        try {
+            Optional<ChatChunk> next = first;
+            while (next.isPresent()) {
+                write(sse, encoder.encode(next.get()));
+                next = s.next();
+            }
+            write(sse, encoder.finish());
+        } catch (GatewayException e) {
+            write(sse, List.of(encoder.error(e)));
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.switchboard.server;
 
 import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.StreamOfResponse;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.pipeline.ChatStream;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Principal;
 import dev.switchboard.core.pipeline.Reply;
@@ -12,6 +14,8 @@ import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -80,8 +84,8 @@ final class Gate {
                 LOG.log(Level.FINE, () -> "request " + requestId + ": the client closed the connection early");
                 throw e;
             } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "request " + requestId + " failed inside the gateway", e);
-                if (!res.isSent()) errors.write(res, new GatewayException.Internal("Internal gateway error (request id " + requestId + ").", e));
+                GatewayException failure = internal(requestId, e);
+                if (!res.isSent()) errors.write(res, failure);
             } finally {
                 if (inFlight.decrementAndGet() == 0) {
                     synchronized (idle) {
@@ -108,6 +112,91 @@ final class Gate {
     Reply handle(Exchange exchange, ServerRequest req) {
         req.context().register(PIPELINE_LOGGED, Boolean.TRUE);
         return engine.handle(exchange);
+    }
+
+    /** How an endpoint writes a streamed answer in its own event grammar ({@link #stream}). */
+    interface StreamDialect {
+        /** The whole answer on a response not yet started, so a failure before any content still gets its status. */
+        void respond(ServerResponse res, Reply reply);
+
+        /** The answer's events on a response that keep-alive comments already started (200, SSE). */
+        void events(SseWriter sse, Reply reply) throws IOException;
+
+        /** The event that ends a started response when the pipeline failed. */
+        void error(SseWriter sse, GatewayException e) throws IOException;
+    }
+
+    /**
+     * A streamed exchange. The pipeline returns once the first chunk is in, and until then it may retry and fail
+     * over. When that takes longer than {@code sse-keep-alive}, {@link SseKeepAlive} starts the response (200, SSE)
+     * and sends an SSE comment every interval, so proxies and load balancers don't cut a healthy stream. Comments
+     * carry no answer, so failing over behind them is still faithful; but from then on a failure can only be an
+     * error event (no HTTP status, no {@code x-switchboard-*} headers).
+     */
+    void stream(Exchange exchange, ServerRequest req, ServerResponse res, StreamDialect dialect) {
+        SseKeepAlive.Waiting waiting = keepAlive.register(res);
+        try {
+            stream(exchange, req, res, dialect, waiting);
+        } finally {
+            waiting.end(); // also when something unexpected was thrown
+        }
+    }
+
+    private void stream(Exchange exchange, ServerRequest req, ServerResponse res, StreamDialect dialect,
+            SseKeepAlive.Waiting waiting) {
+        Reply reply;
+        try {
+            reply = handle(exchange, req);
+        } catch (RuntimeException e) {
+            OutputStream started;
+            try {
+                started = waiting.finish();
+            } catch (IOException gone) {
+                return; // the client went away while waiting: nobody to tell
+            }
+            if (started == null) {
+                HttpIo.headers(res, exchange.context().responseHeaders());
+                throw e;
+            }
+            try (var out = started) {
+                GatewayException failure = e instanceof GatewayException g ? g : internal(exchange.requestId(), e);
+                dialect.error(new SseWriter(out), failure);
+            } catch (IOException gone) {
+                // The client went away after the comments.
+            }
+            return;
+        }
+        OutputStream started;
+        try {
+            started = waiting.finish();
+        } catch (IOException e) {
+            chunks(reply).close(); // the client went away while waiting: the answer is closed unread
+            return;
+        }
+        if (started == null) {
+            HttpIo.headers(res, exchange.context().responseHeaders());
+            dialect.respond(res, reply);
+            return;
+        }
+        try (var out = started) {
+            dialect.events(new SseWriter(out), reply);
+        } catch (IOException e) {
+            // The client went away; closing the answer's stream cancelled the upstream call.
+        }
+    }
+
+    private static GatewayException internal(String requestId, RuntimeException e) {
+        LOG.log(Level.SEVERE, "request " + requestId + " failed inside the gateway", e);
+        return new GatewayException.Internal("Internal gateway error (request id " + requestId + ").", e);
+    }
+
+    /** A chat reply as a stream of chunks, whether the pipeline produced it whole or streamed. */
+    static ChatStream chunks(Reply reply) {
+        return switch (reply) {
+            case Reply.Complete c -> StreamOfResponse.of(c.response());
+            case Reply.Streaming s -> s.stream();
+            case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
+        };
     }
 
     SseKeepAlive keepAlive() {

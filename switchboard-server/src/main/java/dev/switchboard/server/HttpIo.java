@@ -48,6 +48,14 @@ final class HttpIo {
         return new Credentials.ApiKey(bearer.or(() -> req.headers().first(API_KEY)).filter(k -> !k.isEmpty()));
     }
 
+    /** The head of a server-sent-events response. */
+    static void startSse(ServerResponse res) {
+        res.status(200);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.header("x-accel-buffering", "no");
+    }
+
     /**
      * The response body as a stream whose writes report a client that went away as an {@link IOException}, as
      * {@code OutputStream} promises. Helidon signals it with an unchecked {@link CloseConnectionException}, which

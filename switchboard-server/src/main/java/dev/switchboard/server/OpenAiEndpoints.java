@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
-import dev.switchboard.core.StreamOfResponse;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.model.ChatChunk;
@@ -18,23 +17,16 @@ import dev.switchboard.core.stages.RouteReport;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.OpenAiCodec;
 import dev.switchboard.core.wire.OpenAiEmbeddingsCodec;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /** OpenAI-compatible endpoints: a thin codec over the engine. */
 final class OpenAiEndpoints {
-    private static final Logger LOG = Logger.getLogger(OpenAiEndpoints.class.getName());
-
     private final Switchboard engine;
     private final Gate gate;
     private final long maxBody;
@@ -60,7 +52,7 @@ final class OpenAiEndpoints {
         ChatRequest chat = OpenAiCodec.parseChatRequest(HttpIo.jsonBody(req, maxBody));
         Exchange exchange = HttpIo.exchange(engine, chat, req, requestId);
         if (chat.stream()) {
-            streamChat(exchange, req, res, chat.includeUsage());
+            gate.stream(exchange, req, res, dialect(chat.includeUsage()));
             return;
         }
         switch (gate.run(exchange, req, res)) {
@@ -74,76 +66,23 @@ final class OpenAiEndpoints {
         }
     }
 
-    /**
-     * A streamed chat. The pipeline returns once the first chunk is in, and until then it may retry and
-     * fail over. When that takes longer than {@code sse-keep-alive}, {@link SseKeepAlive} starts the response
-     * (200, SSE) and sends an SSE comment every interval, so proxies and load balancers don't cut a healthy
-     * stream. Comments carry no answer, so failing over behind them is still faithful; but from then on
-     * a failure can only be an error event (no HTTP status, no {@code x-switchboard-*} headers).
-     */
-    private void streamChat(Exchange exchange, ServerRequest req, ServerResponse res, boolean includeUsage) {
-        SseKeepAlive.Waiting waiting = gate.keepAlive().register(res);
-        try {
-            streamChat(exchange, req, res, includeUsage, waiting);
-        } finally {
-            waiting.end(); // also when something unexpected was thrown
-        }
-    }
+    /** OpenAI's stream grammar: chunk events, then {@code [DONE]}; a failure is an error object as a data event. */
+    private static Gate.StreamDialect dialect(boolean includeUsage) {
+        return new Gate.StreamDialect() {
+            @Override
+            public void respond(ServerResponse res, Reply reply) {
+                stream(res, Gate.chunks(reply), includeUsage);
+            }
 
-    private void streamChat(Exchange exchange, ServerRequest req, ServerResponse res, boolean includeUsage,
-            SseKeepAlive.Waiting waiting) {
-        Reply reply;
-        try {
-            reply = gate.handle(exchange, req);
-        } catch (RuntimeException e) {
-            OutputStream started;
-            try {
-                started = waiting.finish();
-            } catch (IOException gone) {
-                return; // the client went away while waiting: nobody to tell
+            @Override
+            public void events(SseWriter sse, Reply reply) throws IOException {
+                writeChunks(sse, Gate.chunks(reply), includeUsage);
             }
-            if (started == null) {
-                HttpIo.headers(res, exchange.context().responseHeaders());
-                throw e;
-            }
-            try (var out = started) {
-                SseWriter sse = new SseWriter(out);
-                if (e instanceof GatewayException g) {
-                    sse.data(Json.bytes(OpenAiCodec.writeError(g)));
-                } else {
-                    LOG.log(Level.SEVERE, "request " + exchange.requestId() + " failed inside the gateway", e);
-                    sse.data(Json.bytes(OpenAiCodec.writeError(new GatewayException.Internal(
-                            "Internal gateway error (request id " + exchange.requestId() + ").", e))));
-                }
-            } catch (IOException gone) {
-                // The client went away after the comments.
-            }
-            return;
-        }
-        OutputStream started;
-        try {
-            started = waiting.finish();
-        } catch (IOException e) {
-            chunks(reply).close(); // the client went away while waiting: the answer is closed unread
-            return;
-        }
-        if (started == null) {
-            HttpIo.headers(res, exchange.context().responseHeaders());
-            stream(res, chunks(reply), includeUsage);
-            return;
-        }
-        try (var out = started) {
-            writeChunks(new SseWriter(out), chunks(reply), includeUsage);
-        } catch (IOException e) {
-            // The client went away; closing the stream in writeChunks cancelled the upstream call.
-        }
-    }
 
-    private static ChatStream chunks(Reply reply) {
-        return switch (reply) {
-            case Reply.Complete c -> StreamOfResponse.of(c.response());
-            case Reply.Streaming s -> s.stream();
-            case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
+            @Override
+            public void error(SseWriter sse, GatewayException e) throws IOException {
+                sse.data(Json.bytes(OpenAiCodec.writeError(e)));
+            }
         };
     }
 
@@ -153,7 +92,7 @@ final class OpenAiEndpoints {
      * error event and no {@code [DONE]}, so it never looks complete.
      */
     static void stream(ServerResponse res, ChatStream stream, boolean includeUsage) {
-        startSse(res);
+        HttpIo.startSse(res);
         try (var out = HttpIo.responseStream(res)) {
             writeChunks(new SseWriter(out), stream, includeUsage);
         } catch (IOException e) {
@@ -161,12 +100,6 @@ final class OpenAiEndpoints {
         }
     }
 
-    static void startSse(ServerResponse res) {
-        res.status(200);
-        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-        res.header("x-accel-buffering", "no");
-    }
 
     private static void writeChunks(SseWriter sse, ChatStream stream, boolean includeUsage) throws IOException {
         try (ChatStream s = stream) {

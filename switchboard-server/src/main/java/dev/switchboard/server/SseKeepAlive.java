@@ -82,7 +82,7 @@ final class SseKeepAlive implements AutoCloseable {
             try {
                 if (done || broken) return;
                 if (out == null) {
-                    OpenAiEndpoints.startSse(res);
+                    HttpIo.startSse(res);
                     out = HttpIo.responseStream(res);
                 }
                 out.write(COMMENT);

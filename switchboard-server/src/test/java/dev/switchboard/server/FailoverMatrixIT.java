@@ -10,6 +10,11 @@ import static dev.switchboard.server.FailoverPair.streamedText;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
@@ -312,6 +317,54 @@ class FailoverMatrixIT {
             assertThat(Json.parseBody(events.getFirst().getBytes()).get("error").get("type").asText()).isEqualTo("timeout_error");
             assertThat(p.record("kept-alive-failed").status()).isNotEqualTo(LedgerRecord.OK);
         }
+    }
+
+    @Test
+    void anthropicStreamsAreKeptAliveTooAndTheSdkReadsThem() throws Exception {
+        try (FailoverPair p = new FailoverPair(FailoverPair.DEFAULT_RELIABILITY, "", FailoverPair.FAST_TIMEOUTS,
+                ", sse-keep-alive: 100ms")) {
+            p.a.enqueue(Fault.delayFirstChunk(Duration.ofSeconds(20)));
+            HttpResponse<String> r = p.gw.post("/v1/messages", anthropicStream("patience"), "x-request-id",
+                    "anthropic-kept-alive", "anthropic-version", "2023-06-01");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).startsWith(": waiting for the first token\n\n");
+            assertThat(r.body().substring(r.body().indexOf("event: "))).startsWith("event: message_start\n")
+                    .contains("\"text\":\"patience\"").endsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+            assertThat(p.record("anthropic-kept-alive").deploymentId()).isEqualTo("backup");
+
+            p.a.enqueue(Fault.delayFirstChunk(Duration.ofSeconds(20)));
+            AnthropicClient client = AnthropicOkHttpClient.builder().baseUrl(p.gw.base()).apiKey("sk-any").maxRetries(0).build();
+            MessageAccumulator accumulator = MessageAccumulator.create();
+            try (com.anthropic.core.http.StreamResponse<RawMessageStreamEvent> events = client.messages().createStreaming(
+                    MessageCreateParams.builder().model("chat").maxTokens(64).addUserMessage("sdk patience").build())) {
+                events.stream().forEach(accumulator::accumulate);
+            }
+            assertThat(accumulator.message().content()).singleElement()
+                    .satisfies(block -> assertThat(block.asText().text()).isEqualTo("echo: sdk patience"));
+        }
+    }
+
+    @Test
+    void anAnthropicStreamThatFailsAfterKeepAliveCommentsEndsWithAnErrorEvent() throws Exception {
+        try (FailoverPair p = new FailoverPair(FailoverPair.DEFAULT_RELIABILITY, "", FailoverPair.FAST_TIMEOUTS,
+                ", sse-keep-alive: 100ms")) {
+            p.a.enqueue(Fault.delayFirstChunk(Duration.ofSeconds(20)));
+            p.b.enqueue(Fault.delayFirstChunk(Duration.ofSeconds(20)));
+            HttpResponse<String> r = p.gw.post("/v1/messages", anthropicStream("nobody"), "x-request-id",
+                    "anthropic-kept-alive-failed", "anthropic-version", "2023-06-01");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).startsWith(": waiting for the first token").doesNotContain("message_stop");
+            String event = r.body().substring(r.body().indexOf("event: "));
+            assertThat(event).startsWith("event: error\ndata: ");
+            JsonNode error = Json.parseBody(event.substring(event.indexOf("data: ") + 6).trim().getBytes());
+            assertThat(error.get("type").asText()).isEqualTo("error");
+            assertThat(error.get("error").get("type").asText()).isNotBlank();
+        }
+    }
+
+    private static String anthropicStream(String prompt) {
+        return "{\"model\":\"chat\",\"max_tokens\":64,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
+                + prompt + "\"}]}";
     }
 
     // ------------------------------------------------------------------ broken bodies

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Decides what kind of task a (sub-)prompt is and how hard it is, from keyword and phrase tables plus
  * structural signals (length, multi-step and conditional markers, constraints, code blocks).
- * Deterministic and allocation-light: the text is lower-cased once and every table is matched in one pass
+ * Deterministic and allocation-light: every table is matched in one case-folding pass over the text
  * ({@link TermMatcher}).
  *
  * <p>Terms match at word boundaries; a term ending in {@code *} is a stem and matches any word that
@@ -197,11 +197,10 @@ public final class TaskClassifier {
 
     /** Classifies with a token count the caller already has. */
     public TaskProfile classify(String text, int tokenCount) {
-        String lower = text.toLowerCase(Locale.ROOT);
-        int[] first = matcher.firstMatches(lower);
+        int[] first = matcher.firstMatches(text);
         List<String> signals = new ArrayList<>(8);
         double[] score = new double[types.length];
-        int leading = leadingWord(lower);
+        int leading = leadingWord(text);
         for (int i = 0; i < typeTerms; i++) {
             if (first[i] >= 0) {
                 score[owner[i]] += weight[i] + (first[i] == leading ? LEADING_BONUS : 0);
@@ -219,7 +218,7 @@ public final class TaskClassifier {
         complexity += Math.min(CONSTRAINT_CAP, matches(CONSTRAINTS_GROUP, first, signals) * CONSTRAINT_STEP);
         complexity += Math.min(HARD_CAP, matches(HARD_GROUP, first, signals) * HARD_STEP);
         complexity -= Math.min(EASY_CAP, matches(EASY_GROUP, first, signals) * EASY_STEP);
-        if (lower.contains("```")) {
+        if (text.contains("```")) {
             complexity += CODE_BLOCK;
             signals.add("code block");
         }
@@ -230,12 +229,12 @@ public final class TaskClassifier {
     }
 
     /** Where the first word starts, after whitespace and a polite "please". */
-    private static int leadingWord(String lower) {
+    private static int leadingWord(String text) {
         int i = 0;
-        while (i < lower.length() && !Character.isLetterOrDigit(lower.charAt(i))) i++;
-        if (lower.startsWith("please ", i)) {
+        while (i < text.length() && !Character.isLetterOrDigit(text.charAt(i))) i++;
+        if (text.regionMatches(true, i, "please ", 0, "please ".length())) {
             i += "please ".length();
-            while (i < lower.length() && Character.isWhitespace(lower.charAt(i))) i++;
+            while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
         }
         return i;
     }

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Queue;
 
 /**
- * Finds, in one pass over a lower-cased text, where each of many terms first occurs at word boundaries: an
+ * Finds, in one pass over a text, where each of many lower-case terms first occurs at word boundaries, ignoring
+ * case (each character is lower-cased as it is read, so the text is not copied first): an
  * Aho–Corasick automaton compiled to a dense transition table. The classifier's few hundred terms used to cost one
  * {@code indexOf} scan each, so a 400-word prompt was read some 300 times (RoutingBenchmark, long prompt).
  *
@@ -39,7 +40,10 @@ final class TermMatcher {
             if (terms[i].isEmpty()) throw new IllegalArgumentException("empty term: '" + t + "'");
         }
         alphabet = alphabetOf(terms);
-        for (int i = 0; i < alphabet.length && alphabet[i] < 128; i++) asciiColumn[alphabet[i]] = i + 1;
+        for (int i = 0; i < alphabet.length && alphabet[i] < 128; i++) {
+            asciiColumn[alphabet[i]] = i + 1;
+            if (alphabet[i] >= 'a' && alphabet[i] <= 'z') asciiColumn[alphabet[i] - 'a' + 'A'] = i + 1;
+        }
         columns = alphabet.length + 1;
 
         // The trie, then failure links breadth-first, folded into a full transition table.
@@ -95,35 +99,39 @@ final class TermMatcher {
         return terms[i];
     }
 
-    /** For each term, the index in {@code lower} where it first occurs at word boundaries, or -1. */
-    int[] firstMatches(String lower) {
+    /**
+     * For each term, the index in {@code text} where it first occurs at word boundaries in any case, or -1. Case is
+     * folded per character ({@link Character#toLowerCase(char)}), so indices are the text's own.
+     */
+    int[] firstMatches(String text) {
         int[] first = new int[terms.length];
         Arrays.fill(first, -1);
         int s = 0;
-        int length = lower.length();
+        int length = text.length();
         for (int i = 0; i < length; i++) {
-            s = next[s * columns + column(lower.charAt(i))];
+            s = next[s * columns + column(text.charAt(i))];
             int[] here = ends[s];
             for (int t : here) {
                 if (first[t] < 0) {
                     int start = i + 1 - terms[t].length();
-                    if (atBoundaries(lower, t, start, i + 1)) first[t] = start;
+                    if (atBoundaries(text, t, start, i + 1)) first[t] = start;
                 }
             }
         }
         return first;
     }
 
-    private boolean atBoundaries(String lower, int t, int start, int end) {
+    private boolean atBoundaries(String text, int t, int start, int end) {
         String term = terms[t];
-        boolean startOk = start == 0 || !wordChar(lower.charAt(start - 1)) || !wordChar(term.charAt(0));
-        return startOk && (stem[t] || end == lower.length() || !wordChar(lower.charAt(end))
+        boolean startOk = start == 0 || !wordChar(text.charAt(start - 1)) || !wordChar(term.charAt(0));
+        return startOk && (stem[t] || end == text.length() || !wordChar(text.charAt(end))
                 || !wordChar(term.charAt(term.length() - 1)));
     }
 
+    /** The column of {@code c} lower-cased: upper-case ASCII letters share their lower-case letter's column. */
     private int column(char c) {
         if (c < 128) return asciiColumn[c];
-        int at = Arrays.binarySearch(alphabet, c);
+        int at = Arrays.binarySearch(alphabet, Character.toLowerCase(c));
         return at < 0 ? 0 : at + 1;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,19 @@ class TermMatcherTest {
         assertThat(first[TERMS.indexOf("in")]).isEqualTo(-1);
     }
 
+    @Test
+    void matchesInAnyCaseAtTheTextsOwnIndices() {
+        TermMatcher m = new TermMatcher(TERMS);
+        String text = "Please REVIEW This Code in C++: Ein ÜBERBLICK, Naïve Design";
+        int[] first = m.firstMatches(text);
+        assertThat(first[TERMS.indexOf("review this code")]).isEqualTo(text.indexOf("REVIEW"));
+        assertThat(first[TERMS.indexOf("c++")]).isEqualTo(text.indexOf("C++"));
+        assertThat(first[TERMS.indexOf("über*")]).isEqualTo(text.indexOf("ÜBERBLICK"));
+        assertThat(first[TERMS.indexOf("naïve")]).isEqualTo(text.indexOf("Naïve"));
+        assertThat(first[TERMS.indexOf("design*")]).isEqualTo(text.indexOf("Design"));
+        assertThat(first[TERMS.indexOf("in")]).isEqualTo(text.indexOf(" in ") + 1);
+    }
+
     /** The automaton must agree with the obvious one-indexOf-per-term search on any text. */
     @Test
     void agreesWithAPlainSearchOnRandomTexts() {
@@ -65,11 +79,15 @@ class TermMatcherTest {
         for (int round = 0; round < 5_000; round++) {
             StringBuilder text = new StringBuilder();
             int parts = random.nextInt(12);
-            for (int p = 0; p < parts; p++) text.append(pieces[random.nextInt(pieces.length)]);
+            for (int p = 0; p < parts; p++) {
+                String piece = pieces[random.nextInt(pieces.length)];
+                text.append(random.nextInt(4) == 0 ? piece.toUpperCase(Locale.ROOT) : piece);
+            }
             String s = text.toString();
             int[] first = m.firstMatches(s);
             for (int t = 0; t < TERMS.size(); t++) {
-                assertThat(first[t]).as("'%s' in '%s'", TERMS.get(t), s).isEqualTo(plainSearch(s, TERMS.get(t)));
+                assertThat(first[t]).as("'%s' in '%s'", TERMS.get(t), s)
+                        .isEqualTo(plainSearch(s.toLowerCase(Locale.ROOT), TERMS.get(t)));
             }
         }
     }

@@ -105,11 +105,8 @@ final class Gate {
         }
     }
 
-    /**
-     * Runs an exchange without touching the response, for an endpoint whose response may already have been started
-     * (a stream kept alive by {@link SseKeepAlive}): it copies the response headers when it can still send them.
-     */
-    Reply handle(Exchange exchange, ServerRequest req) {
+    /** Runs an exchange without touching the response, which a stream's keep-alive comments may have started. */
+    private Reply handle(Exchange exchange, ServerRequest req) {
         req.context().register(PIPELINE_LOGGED, Boolean.TRUE);
         return engine.handle(exchange);
     }

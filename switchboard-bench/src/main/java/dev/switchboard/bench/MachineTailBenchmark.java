@@ -23,7 +23,8 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+// The gateway's collector and heap (./switchboard): allocation and collections cost what they cost there.
+@Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "-Xms64m", "-Xmx160m"})
 public class MachineTailBenchmark {
     /** Blackhole.consumeCPU tokens: roughly 2, 5, 10 and 20 µs of work on the machine the README numbers come from. */
     @Param({"1000", "2500", "5000", "10000"})

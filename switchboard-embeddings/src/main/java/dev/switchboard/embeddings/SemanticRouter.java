@@ -1,5 +1,6 @@
 package dev.switchboard.embeddings;
 
+import dev.switchboard.core.Decimals;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.pipeline.Exchange;
@@ -8,7 +9,6 @@ import dev.switchboard.core.stages.ModelGroupRouter;
 import dev.switchboard.core.stages.Router;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -73,8 +73,8 @@ public final class SemanticRouter implements Router {
         if (!exchange.isChat() || !exchange.request().model().equals(config.model())) return Optional.empty();
         return match(exchange.chat().lastUserText()).flatMap(m -> groups
                 .route(exchange.withRequest(exchange.chat().withModel(m.route().target())))
-                .map(plan -> new RoutePlan(plan.candidates(), NAME, String.format(Locale.ROOT,
-                        "route '%s' (similarity %.3f ≥ %.3f) → %s", m.route().name(), m.similarity(),
-                        m.route().threshold(), m.route().target()))));
+                .map(plan -> new RoutePlan(plan.candidates(), NAME, "route '" + m.route().name() + "' (similarity "
+                        + Decimals.fixed(m.similarity(), 3) + " ≥ " + Decimals.fixed(m.route().threshold(), 3) + ") → "
+                        + m.route().target())));
     }
 }

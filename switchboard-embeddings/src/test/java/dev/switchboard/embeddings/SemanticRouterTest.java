@@ -108,6 +108,11 @@ class SemanticRouterTest {
         assertThat(target(route("Write me a poem about the sea at night"))).isEqualTo("writer");
         assertThat(route("Reset my password please, I'm locked out of my account").orElseThrow().rationale())
                 .contains("account").contains("similarity");
+        String prompt = "Reset my password please, I'm locked out of my account";
+        SemanticRouter.Match m = router.match(prompt).orElseThrow();
+        assertThat(route(prompt).orElseThrow().rationale()).isEqualTo(String.format(java.util.Locale.ROOT,
+                "route '%s' (similarity %.3f ≥ %.3f) → %s", m.route().name(), m.similarity(), m.route().threshold(),
+                m.route().target()));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.switchboard.core.routing.learned;
 
+import dev.switchboard.core.Decimals;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.pipeline.Exchange;
@@ -8,7 +9,6 @@ import dev.switchboard.core.routing.PromptScorer;
 import dev.switchboard.core.stages.ModelGroupRouter;
 import dev.switchboard.core.stages.Router;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -62,8 +62,8 @@ public final class LearnedRouter implements Router, PromptScorer {
         double score = model.score(exchange.chat().lastUserText());
         boolean strong = score >= threshold;
         String target = strong ? config.strongModel() : config.weakModel();
-        String why = String.format(Locale.ROOT, "score %.3f %s threshold %.3f → %s model '%s'", score,
-                strong ? "≥" : "<", threshold, strong ? "strong" : "weak", target);
+        String why = "score " + Decimals.fixed(score, 3) + (strong ? " ≥ " : " < ") + "threshold "
+                + Decimals.fixed(threshold, 3) + " → " + (strong ? "strong" : "weak") + " model '" + target + "'";
         return groups.route(exchange.withRequest(exchange.chat().withModel(target)))
                 .map(plan -> new RoutePlan(plan.candidates(), NAME, why));
     }

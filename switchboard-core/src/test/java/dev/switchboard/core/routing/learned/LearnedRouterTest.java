@@ -58,6 +58,10 @@ class LearnedRouterTest {
             assertThat(plan.candidates().getFirst().modelName()).as(p).isEqualTo(expected);
             assertThat(plan.router()).isEqualTo("learned");
             assertThat(plan.rationale()).contains("threshold").contains(expected);
+            boolean strong = MODEL.score(p) >= middle;
+            assertThat(plan.rationale()).isEqualTo(String.format(java.util.Locale.ROOT,
+                    "score %.3f %s threshold %.3f → %s model '%s'", MODEL.score(p), strong ? "≥" : "<", middle,
+                    expected, expected));
         }
     }
 

@@ -275,8 +275,7 @@ class FailoverMatrixIT {
 
     @Test
     void aSlowFirstTokenIsKeptAliveWithCommentsWhileTheGatewayFailsOverBehindThem() throws Exception {
-        try (FailoverPair p = new FailoverPair(FailoverPair.DEFAULT_RELIABILITY, "", FailoverPair.FAST_TIMEOUTS,
-                ", sse-keep-alive: 100ms")) {
+        try (FailoverPair p = keptAlive()) {
             p.a.enqueue(Fault.delayFirstChunk(Duration.ofSeconds(20)));
             long start = System.nanoTime();
             HttpResponse<String> r = p.post(stream("patience"), "kept-alive");
@@ -303,8 +302,7 @@ class FailoverMatrixIT {
 
     @Test
     void aFailureAfterKeepAliveCommentsEndsWithAnErrorEventAndNoDone() throws Exception {
-        try (FailoverPair p = new FailoverPair(FailoverPair.DEFAULT_RELIABILITY, "", FailoverPair.FAST_TIMEOUTS,
-                ", sse-keep-alive: 100ms")) {
+        try (FailoverPair p = keptAlive()) {
             p.a.enqueue(Fault.delayFirstChunk(Duration.ofSeconds(20)));
             p.b.enqueue(Fault.delayFirstChunk(Duration.ofSeconds(20)));
             long start = System.nanoTime();
@@ -321,11 +319,9 @@ class FailoverMatrixIT {
 
     @Test
     void anthropicStreamsAreKeptAliveTooAndTheSdkReadsThem() throws Exception {
-        try (FailoverPair p = new FailoverPair(FailoverPair.DEFAULT_RELIABILITY, "", FailoverPair.FAST_TIMEOUTS,
-                ", sse-keep-alive: 100ms")) {
+        try (FailoverPair p = keptAlive()) {
             p.a.enqueue(Fault.delayFirstChunk(Duration.ofSeconds(20)));
-            HttpResponse<String> r = p.gw.post("/v1/messages", anthropicStream("patience"), "x-request-id",
-                    "anthropic-kept-alive", "anthropic-version", "2023-06-01");
+            HttpResponse<String> r = postMessages(p, "patience", "anthropic-kept-alive");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).startsWith(": waiting for the first token\n\n");
             assertThat(r.body().substring(r.body().indexOf("event: "))).startsWith("event: message_start\n")
@@ -346,12 +342,10 @@ class FailoverMatrixIT {
 
     @Test
     void anAnthropicStreamThatFailsAfterKeepAliveCommentsEndsWithAnErrorEvent() throws Exception {
-        try (FailoverPair p = new FailoverPair(FailoverPair.DEFAULT_RELIABILITY, "", FailoverPair.FAST_TIMEOUTS,
-                ", sse-keep-alive: 100ms")) {
+        try (FailoverPair p = keptAlive()) {
             p.a.enqueue(Fault.delayFirstChunk(Duration.ofSeconds(20)));
             p.b.enqueue(Fault.delayFirstChunk(Duration.ofSeconds(20)));
-            HttpResponse<String> r = p.gw.post("/v1/messages", anthropicStream("nobody"), "x-request-id",
-                    "anthropic-kept-alive-failed", "anthropic-version", "2023-06-01");
+            HttpResponse<String> r = postMessages(p, "nobody", "anthropic-kept-alive-failed");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).startsWith(": waiting for the first token").doesNotContain("message_stop");
             String event = r.body().substring(r.body().indexOf("event: "));
@@ -362,9 +356,16 @@ class FailoverMatrixIT {
         }
     }
 
-    private static String anthropicStream(String prompt) {
-        return "{\"model\":\"chat\",\"max_tokens\":64,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
-                + prompt + "\"}]}";
+    /** A pair whose streams get a keep-alive comment after 100 ms of waiting for the first token. */
+    private static FailoverPair keptAlive() {
+        return new FailoverPair(FailoverPair.DEFAULT_RELIABILITY, "", FailoverPair.FAST_TIMEOUTS, ", sse-keep-alive: 100ms");
+    }
+
+    /** A streamed {@code /v1/messages} request, as an Anthropic client sends it. */
+    private static HttpResponse<String> postMessages(FailoverPair p, String prompt, String requestId) throws Exception {
+        String body = "{\"model\":\"chat\",\"max_tokens\":64,\"stream\":true,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"" + prompt + "\"}]}";
+        return p.gw.post("/v1/messages", body, "x-request-id", requestId, "anthropic-version", "2023-06-01");
     }
 
     // ------------------------------------------------------------------ broken bodies

@@ -34,14 +34,7 @@ class OpenAiNodeSdkIT {
             run(List.of("npm", "ci", "--no-audit", "--no-fund"), 300, "installing the pinned OpenAI Node SDK");
         }
         upstream = FakeUpstream.openAi();
-        gateway = GatewayFixture.start("""
-                model_list:
-                  - model_name: gpt-4o-mini
-                    litellm_params: {model: openai/gpt-4o-mini, api_base: "%s", api_key: sk-upstream}
-                  - model_name: text-embedding-3-small
-                    litellm_params: {model: openai/text-embedding-3-small, api_base: "%s", api_key: sk-upstream}
-                    model_info: {mode: embedding}
-                """.formatted(upstream.apiBase(), upstream.apiBase()));
+        gateway = OpenAiSdkIT.gatewayFor(upstream);
         result = Json.parseBody(run(List.of("node", "openai-node-check.mjs"), 120, "the Node SDK script")
                 .getBytes(StandardCharsets.UTF_8));
     }

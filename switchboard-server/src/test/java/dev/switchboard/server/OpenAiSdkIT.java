@@ -43,7 +43,13 @@ class OpenAiSdkIT {
     @BeforeAll
     static void start() {
         upstream = FakeUpstream.openAi();
-        gateway = GatewayFixture.start("""
+        gateway = gatewayFor(upstream);
+        client = OpenAIOkHttpClient.builder().baseUrl(gateway.v1()).apiKey("sk-anything").maxRetries(0).build();
+    }
+
+    /** A chat and an embedding model, both on {@code upstream}: what the SDK tests (Java and Node) call. */
+    static GatewayFixture gatewayFor(FakeUpstream upstream) {
+        return GatewayFixture.start("""
                 model_list:
                   - model_name: gpt-4o-mini
                     litellm_params: {model: openai/gpt-4o-mini, api_base: "%s", api_key: sk-upstream}
@@ -51,7 +57,6 @@ class OpenAiSdkIT {
                     litellm_params: {model: openai/text-embedding-3-small, api_base: "%s", api_key: sk-upstream}
                     model_info: {mode: embedding}
                 """.formatted(upstream.apiBase(), upstream.apiBase()));
-        client = OpenAIOkHttpClient.builder().baseUrl(gateway.v1()).apiKey("sk-anything").maxRetries(0).build();
     }
 
     @AfterAll

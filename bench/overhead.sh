@@ -3,6 +3,7 @@
 #   bench/overhead.sh            # 1 round, JSON + SSE, direct vs nginx-proxy vs switchboard (~7 min)
 #   ROUNDS=3 bench/overhead.sh   # medians of 3 interleaved rounds
 #   JIT_WARMUP=0 bench/overhead.sh   # measure a cold JVM (default: 30 s of JSON + 30 s of SSE load first)
+#   TARGETS="direct nginx-proxy switchboard" bench/overhead.sh   # leave out stack-floor (the same server + upstream client, no pipeline)
 # Uses the shared harness in ../shared/bench (nginx mock provider, nginx proxy, wrk at fixed rates).
 # Prints the summary table (added p50/p99 over direct at 500 and 2,000 req/s, ratio to nginx's added
 # latency, max req/s, gateway CPU µs/request, peak RSS) and writes bench/results/.
@@ -13,7 +14,8 @@ HARNESS="${HARNESS:-$ROOT/../shared/bench}"
 export RUN_DIR="${RUN_DIR:-/tmp/llmgw-bench}"
 mkdir -p "$RUN_DIR"
 PORT="${SWITCHBOARD_BENCH_PORT:-18200}"
-ROUNDS="${ROUNDS:-1}"; MODES="${MODES:-json stream}"
+ROUNDS="${ROUNDS:-1}"; MODES="${MODES:-json stream}"; TARGETS="${TARGETS:-direct nginx-proxy stack-floor switchboard}"
+FLOOR_PORT="${SWITCHBOARD_FLOOR_PORT:-18201}"
 OUT="$ROOT/bench/results"; mkdir -p "$OUT"
 
 # Tools from Debian (the harness's own setup.sh also installs Portkey, which this comparison leaves out).
@@ -38,18 +40,34 @@ switchboard:
 YAML
 "$ROOT/switchboard" serve --config "$RUN_DIR/switchboard-bench.yaml" > "$RUN_DIR/switchboard.log" 2>&1 &
 echo $! > "$RUN_DIR/switchboard.pid"
-trap 'kill "$(cat "$RUN_DIR/switchboard.pid")" 2>/dev/null || true' EXIT
+# The stack's floor: the same server, upstream client and JSON library with no pipeline between them
+# (switchboard-bench's StackFloorProxy), so the table shows what the machine and stack cost apart from the gateway.
+if [[ " $TARGETS " == *" stack-floor "* ]]; then
+  source "$ROOT/bin/find-jdk.sh"
+  [ -f "$ROOT/switchboard-bench/target/benchmarks.jar" ] || (cd "$ROOT" && ./mvnw -q -B package -DskipTests -pl switchboard-bench -am)
+  "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xms64m -Xmx160m -cp "$ROOT/switchboard-bench/target/benchmarks.jar" \
+    dev.switchboard.bench.StackFloorProxy "$FLOOR_PORT" "http://127.0.0.1:${UPSTREAM_PORT:-18080}/v1" > "$RUN_DIR/stack-floor.log" 2>&1 &
+  echo $! > "$RUN_DIR/stack-floor.pid"
+fi
+trap 'kill "$(cat "$RUN_DIR/switchboard.pid")" "$(cat "$RUN_DIR/stack-floor.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
 for i in $(seq 300); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.2; done
 curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null || { cat "$RUN_DIR/switchboard.log" >&2; exit 1; }
+if [[ " $TARGETS " == *" stack-floor "* ]]; then
+  for i in $(seq 100); do curl -fsS "http://127.0.0.1:$FLOOR_PORT/health" >/dev/null 2>&1 && break; sleep 0.2; done
+  curl -fsS "http://127.0.0.1:$FLOOR_PORT/health" >/dev/null || { cat "$RUN_DIR/stack-floor.log" >&2; exit 1; }
+fi
 
 # A fresh JVM compiles its hot paths during its first 20-40 s under load (longer on a slow or busy machine), and the
 # harness's 5 s warm-up is sized for nginx: warm the gateway with both request kinds first, outside every measurement.
 JIT_WARMUP="${JIT_WARMUP:-30}"
 if [ "$JIT_WARMUP" -gt 0 ]; then
-  for body in request.json request-stream.json; do
-    echo "== JIT warm-up: ${JIT_WARMUP}s of $body" >&2
-    BODY_FILE="$HARNESS/lib/$body" API_KEY=sk-bench wrk -t2 -c64 -d"${JIT_WARMUP}s" -s "$HARNESS/lib/post.lua" \
-      "http://127.0.0.1:$PORT/v1/chat/completions" > /dev/null
+  warm=("$PORT"); [[ " $TARGETS " == *" stack-floor "* ]] && warm+=("$FLOOR_PORT")
+  for port in "${warm[@]}"; do
+    for body in request.json request-stream.json; do
+      echo "== JIT warm-up: ${JIT_WARMUP}s of $body on :$port" >&2
+      BODY_FILE="$HARNESS/lib/$body" API_KEY=sk-bench wrk -t2 -c64 -d"${JIT_WARMUP}s" -s "$HARNESS/lib/post.lua" \
+        "http://127.0.0.1:$port/v1/chat/completions" > /dev/null
+    done
   done
 fi
 
@@ -58,10 +76,11 @@ fi
 for round in $(seq "$ROUNDS"); do
   for mode in $MODES; do
     stream=""; [ "$mode" = stream ] && stream=stream
-    for target in direct nginx-proxy switchboard; do
+    for target in $TARGETS; do
       case $target in
         direct) url="http://127.0.0.1:${UPSTREAM_PORT:-18080}/v1"; pids="" ;;
         nginx-proxy) url="http://127.0.0.1:${NGINX_PROXY_PORT:-18090}/v1"; pids="$(cat "$RUN_DIR/nginx-proxy.pid")" ;;
+        stack-floor) url="http://127.0.0.1:$FLOOR_PORT/v1"; pids="$(cat "$RUN_DIR/stack-floor.pid")" ;;
         switchboard) url="http://127.0.0.1:$PORT/v1"; pids="$(cat "$RUN_DIR/switchboard.pid")" ;;
       esac
       echo "== round $round/$ROUNDS $mode $target" >&2

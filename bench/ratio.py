@@ -11,7 +11,7 @@ for mode in ("json", "stream"):
     n = by.get((mode, "nginx-proxy"))
     if not d:
         continue
-    for target in ("nginx-proxy", "switchboard"):
+    for target in ("nginx-proxy", "stack-floor", "switchboard"):
         r = by.get((mode, target))
         if not r:
             continue

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Gateway overhead versus a plain reverse proxy, in one run on this machine.
-#   bench/overhead.sh            # 1 round, JSON + SSE, direct vs nginx-proxy vs switchboard (~7 min)
+#   bench/overhead.sh            # 1 round, JSON + SSE, direct vs nginx-proxy vs stack-floor vs switchboard (~12 min)
 #   ROUNDS=3 bench/overhead.sh   # medians of 3 interleaved rounds
 #   JIT_WARMUP=0 bench/overhead.sh   # measure a cold JVM (default: 30 s of JSON + 30 s of SSE load first)
 #   TARGETS="direct nginx-proxy switchboard" bench/overhead.sh   # leave out stack-floor (the same server + upstream client, no pipeline)

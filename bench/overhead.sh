@@ -42,27 +42,30 @@ YAML
 echo $! > "$RUN_DIR/switchboard.pid"
 # The stack's floor: the same server, upstream client and JSON library with no pipeline between them
 # (switchboard-bench's StackFloorProxy), so the table shows what the machine and stack cost apart from the gateway.
+jvm_targets=("switchboard:$PORT")   # name:port of each JVM target, health-checked and JIT-warmed before measuring
 if [[ " $TARGETS " == *" stack-floor "* ]]; then
   source "$ROOT/bin/find-jdk.sh"
-  [ -f "$ROOT/switchboard-bench/target/benchmarks.jar" ] || (cd "$ROOT" && ./mvnw -q -B package -DskipTests -pl switchboard-bench -am)
-  "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xms64m -Xmx160m -cp "$ROOT/switchboard-bench/target/benchmarks.jar" \
+  source "$ROOT/bin/sources-newer.sh"
+  FLOOR_JAR="$ROOT/switchboard-bench/target/benchmarks.jar"
+  if needs_build "$FLOOR_JAR"; then (cd "$ROOT" && ./mvnw -q -B package -DskipTests -pl switchboard-bench -am); fi
+  "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xms64m -Xmx160m -cp "$FLOOR_JAR" \
     dev.switchboard.bench.StackFloorProxy "$FLOOR_PORT" "http://127.0.0.1:${UPSTREAM_PORT:-18080}/v1" > "$RUN_DIR/stack-floor.log" 2>&1 &
   echo $! > "$RUN_DIR/stack-floor.pid"
+  jvm_targets+=("stack-floor:$FLOOR_PORT")
 fi
 trap 'kill "$(cat "$RUN_DIR/switchboard.pid")" "$(cat "$RUN_DIR/stack-floor.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
-for i in $(seq 300); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null || { cat "$RUN_DIR/switchboard.log" >&2; exit 1; }
-if [[ " $TARGETS " == *" stack-floor "* ]]; then
-  for i in $(seq 100); do curl -fsS "http://127.0.0.1:$FLOOR_PORT/health" >/dev/null 2>&1 && break; sleep 0.2; done
-  curl -fsS "http://127.0.0.1:$FLOOR_PORT/health" >/dev/null || { cat "$RUN_DIR/stack-floor.log" >&2; exit 1; }
-fi
+for target in "${jvm_targets[@]}"; do
+  port="${target#*:}"
+  for i in $(seq 300); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
+  curl -fsS "http://127.0.0.1:$port/health" >/dev/null || { cat "$RUN_DIR/${target%%:*}.log" >&2; exit 1; }
+done
 
 # A fresh JVM compiles its hot paths during its first 20-40 s under load (longer on a slow or busy machine), and the
 # harness's 5 s warm-up is sized for nginx: warm the gateway with both request kinds first, outside every measurement.
 JIT_WARMUP="${JIT_WARMUP:-30}"
 if [ "$JIT_WARMUP" -gt 0 ]; then
-  warm=("$PORT"); [[ " $TARGETS " == *" stack-floor "* ]] && warm+=("$FLOOR_PORT")
-  for port in "${warm[@]}"; do
+  for target in "${jvm_targets[@]}"; do
+    port="${target#*:}"
     for body in request.json request-stream.json; do
       echo "== JIT warm-up: ${JIT_WARMUP}s of $body on :$port" >&2
       BODY_FILE="$HARNESS/lib/$body" API_KEY=sk-bench wrk -t2 -c64 -d"${JIT_WARMUP}s" -s "$HARNESS/lib/post.lua" \

@@ -9,37 +9,19 @@
 # latency, max req/s, gateway CPU µs/request, peak RSS) and writes bench/results/.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-HARNESS="${HARNESS:-$ROOT/../shared/bench}"
-[ -x "$HARNESS/bench.sh" ] || { echo "overhead.sh: the shared harness is not at $HARNESS (set HARNESS=...)" >&2; exit 1; }
-export RUN_DIR="${RUN_DIR:-/tmp/llmgw-bench}"
-mkdir -p "$RUN_DIR"
-PORT="${SWITCHBOARD_BENCH_PORT:-18200}"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 ROUNDS="${ROUNDS:-1}"; MODES="${MODES:-json stream}"; TARGETS="${TARGETS:-direct nginx-proxy stack-floor switchboard}"
 FLOOR_PORT="${SWITCHBOARD_FLOOR_PORT:-18201}"
 OUT="$ROOT/bench/results"; mkdir -p "$OUT"
 
-# Tools from Debian (the harness's own setup.sh also installs Portkey, which this comparison leaves out).
-need=(); for p in nginx libnginx-mod-http-echo wrk hey curl; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p"); done
-if [ "${#need[@]}" -gt 0 ]; then
-  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d   # don't start distro nginx on :80
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
-  rm -f /usr/sbin/policy-rc.d
-fi
+bench_install_tools
 
 "$HARNESS/start-upstream.sh" >&2
 "$HARNESS/start-peers.sh" nginx-proxy >&2
 
 # The gateway, in front of the instant mock provider, with its default JVM flags.
-cat > "$RUN_DIR/switchboard-bench.yaml" <<YAML
-model_list:
-  - model_name: gpt-4o-mini
-    litellm_params: {model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:${UPSTREAM_PORT:-18080}/v1", api_key: sk-bench}
-switchboard:
-  server: {port: $PORT, log-requests: false}
-YAML
-"$ROOT/switchboard" serve --config "$RUN_DIR/switchboard-bench.yaml" > "$RUN_DIR/switchboard.log" 2>&1 &
-echo $! > "$RUN_DIR/switchboard.pid"
+bench_start_gateway switchboard "$PORT"
 # The stack's floor: the same server, upstream client and JSON library with no pipeline between them
 # (switchboard-bench's StackFloorProxy), so the table shows what the machine and stack cost apart from the gateway.
 jvm_targets=("switchboard:$PORT")   # name:port of each JVM target, health-checked and JIT-warmed before measuring
@@ -54,25 +36,8 @@ if [[ " $TARGETS " == *" stack-floor "* ]]; then
   jvm_targets+=("stack-floor:$FLOOR_PORT")
 fi
 trap 'kill "$(cat "$RUN_DIR/switchboard.pid")" "$(cat "$RUN_DIR/stack-floor.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
-for target in "${jvm_targets[@]}"; do
-  port="${target#*:}"
-  for i in $(seq 300); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
-  curl -fsS "http://127.0.0.1:$port/health" >/dev/null || { cat "$RUN_DIR/${target%%:*}.log" >&2; exit 1; }
-done
-
-# A fresh JVM compiles its hot paths during its first 20-40 s under load (longer on a slow or busy machine), and the
-# harness's 5 s warm-up is sized for nginx: warm the gateway with both request kinds first, outside every measurement.
-JIT_WARMUP="${JIT_WARMUP:-30}"
-if [ "$JIT_WARMUP" -gt 0 ]; then
-  for target in "${jvm_targets[@]}"; do
-    port="${target#*:}"
-    for body in request.json request-stream.json; do
-      echo "== JIT warm-up: ${JIT_WARMUP}s of $body on :$port" >&2
-      BODY_FILE="$HARNESS/lib/$body" API_KEY=sk-bench wrk -t2 -c64 -d"${JIT_WARMUP}s" -s "$HARNESS/lib/post.lua" \
-        "http://127.0.0.1:$port/v1/chat/completions" > /dev/null
-    done
-  done
-fi
+for target in "${jvm_targets[@]}"; do bench_wait_healthy "${target%%:*}" "${target#*:}"; done
+for target in "${jvm_targets[@]}"; do bench_jit_warmup "${target#*:}"; done
 
 # java runs as a child of the launcher's exec: the pid is the JVM itself.
 : > "$OUT/all.jsonl"

@@ -12,28 +12,15 @@ import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.wire.Json;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /** The cascade's post-generation check on one answer: prose (every text check runs) and JSON Schema output. */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.SampleTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-// The gateway's collector and heap (./switchboard): allocation and collections cost what they cost there.
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "-Xms64m", "-Xmx160m"})
-public class AnswerCheckBenchmark {
+public class AnswerCheckBenchmark extends GatewayJvmBenchmark {
     @Param({"prose", "json-schema"})
     public String answer;
 

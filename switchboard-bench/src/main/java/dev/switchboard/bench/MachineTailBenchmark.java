@@ -1,12 +1,6 @@
 package dev.switchboard.bench;
 
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
@@ -19,13 +13,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * not the code's — the yardstick for reading the µs-scale p99s of the other benchmarks.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.SampleTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 5, time = 2)
-// The gateway's collector and heap (./switchboard): allocation and collections cost what they cost there.
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "-Xms64m", "-Xmx160m"})
-public class MachineTailBenchmark {
+public class MachineTailBenchmark extends GatewayJvmBenchmark {
     /** Blackhole.consumeCPU tokens: roughly 2, 5, 10 and 20 µs of work on the machine the README numbers come from. */
     @Param({"1000", "2500", "5000", "10000"})
     public long tokens;

@@ -11,31 +11,18 @@ import dev.switchboard.core.spi.RouterFactory;
 import dev.switchboard.core.stages.Router;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One routing decision of each configurable router, built from YAML through its {@link RouterFactory} exactly as
  * the gateway builds it (bars: rules ≤ 50 µs p99, semantic ≤ 3 ms p99). The prompt is a realistic short question.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.SampleTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-// The gateway's collector and heap (./switchboard): allocation and collections cost what they cost there.
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "-Xms64m", "-Xmx160m"})
-public class RoutersBenchmark {
+public class RoutersBenchmark extends GatewayJvmBenchmark {
     @Param({"rules", "learned", "semantic"})
     public String router;
 

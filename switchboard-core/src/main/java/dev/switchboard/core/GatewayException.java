@@ -96,7 +96,7 @@ public abstract sealed class GatewayException extends RuntimeException
     // ---------------------------------------------------------------- fatal
 
     public abstract static sealed class Fatal extends GatewayException
-            permits BadRequest, AuthenticationFailed, PermissionDenied, NotFound, ContextWindowExceeded,
+            permits BadRequest, AuthenticationFailed, PermissionDenied, NotFound, MethodNotAllowed, ContextWindowExceeded,
                     ContentFiltered, PayloadTooLarge, Unsupported, Internal {
         protected Fatal(String message, int status, String type, String code, String param, Throwable cause) {
             super(message, status, type, code, param, cause);
@@ -137,6 +137,13 @@ public abstract sealed class GatewayException extends RuntimeException
         public static NotFound model(String model) {
             return new NotFound("The model '" + model + "' does not exist or you do not have access to it.", "model",
                     "model_not_found");
+        }
+    }
+
+    /** 405: a known endpoint called with a method it does not take (the response names the right ones in {@code Allow}). */
+    public static final class MethodNotAllowed extends Fatal {
+        public MethodNotAllowed(String message) {
+            super(message, 405, "invalid_request_error", "method_not_allowed", null, null);
         }
     }
 

@@ -16,7 +16,6 @@ import dev.switchboard.core.wire.Json;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
@@ -49,12 +48,12 @@ final class AnthropicEndpoints {
     }
 
     /** Must be registered before {@link OpenAiEndpoints}: the model listings pass on requests without {@code anthropic-version}. */
-    void register(HttpRouting.Builder routing) {
+    void register(Routes routes) {
         for (String prefix : List.of("/v1", "")) {
-            routing.post(prefix + "/messages", guard(this::messages));
-            routing.post(prefix + "/messages/count_tokens", guard(this::countTokens));
-            routing.get(prefix + "/models", onlyForAnthropicClients(guard(this::models)));
-            routing.get(prefix + "/models/*", onlyForAnthropicClients(guard(this::model)));
+            routes.post(prefix + "/messages", guard(this::messages));
+            routes.post(prefix + "/messages/count_tokens", guard(this::countTokens));
+            routes.get(prefix + "/models", onlyForAnthropicClients(guard(this::models)));
+            routes.get(prefix + "/models/*", onlyForAnthropicClients(guard(this::model)));
         }
     }
 
@@ -71,6 +70,12 @@ final class AnthropicEndpoints {
             if (req.headers().contains(VERSION)) handler.handle(req, res);
             else res.next();
         };
+    }
+
+    /** Whether an error for a request no endpoint took should be Anthropic's shape: its version header or a Messages path. */
+    static boolean speaksAnthropic(ServerRequest req) {
+        String path = req.path().path();
+        return req.headers().contains(VERSION) || path.startsWith("/v1/messages") || path.startsWith("/messages");
     }
 
     /** Anthropic's error object, with the request id in the body as Anthropic sends it, and {@code retry-after} when known. */

@@ -16,6 +16,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -23,7 +24,8 @@ import java.util.logging.Logger;
 
 /**
  * What every API request passes through at the HTTP edge: a request id on the response, refusal while
- * draining for shutdown, counting of in-flight requests (so shutdown can wait for them), and one error
+ * draining for shutdown, counting of in-flight requests (so shutdown can wait for them, and requests over
+ * {@code max-concurrent-requests} are refused with the client's error object), and one error
  * path that turns any failure into the client's error object — never a bare 500 for a client mistake.
  */
 final class Gate {
@@ -51,12 +53,14 @@ final class Gate {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object idle = new Object();
     private final SseKeepAlive keepAlive;
+    private final int maxConcurrent;
 
     Gate(Switchboard engine) {
         this.engine = engine;
         this.auth = engine.config().masterKey().map(AuthStage::new).orElse(null);
         this.cors = new Cors(engine.config().server().corsOrigins());
         this.keepAlive = new SseKeepAlive(engine.config().server().sseKeepAlive());
+        this.maxConcurrent = engine.config().server().maxConcurrentRequests();
     }
 
     Handler guard(Endpoint endpoint) {
@@ -73,8 +77,9 @@ final class Gate {
                 errors.write(res, new GatewayException.Overloaded("The gateway is shutting down; retry on another instance.", null));
                 return;
             }
-            inFlight.incrementAndGet();
+            int running = inFlight.incrementAndGet();
             try {
+                if (running > maxConcurrent) throw atCapacity();
                 endpoint.handle(req, res, requestId);
             } catch (GatewayException e) {
                 if (!res.isSent()) errors.write(res, e);
@@ -180,6 +185,12 @@ final class Gate {
         } catch (IOException e) {
             // The client went away; closing the answer's stream cancelled the upstream call.
         }
+    }
+
+    /** Over {@code max-concurrent-requests}: refused at once (no queue), as a retryable 503 the client's SDK retries. */
+    private GatewayException atCapacity() {
+        return new GatewayException.Overloaded("The gateway is handling its limit of " + maxConcurrent
+                + " concurrent requests (switchboard.server.max-concurrent-requests); retry shortly.", Duration.ofSeconds(1));
     }
 
     private static GatewayException internal(String requestId, RuntimeException e) {

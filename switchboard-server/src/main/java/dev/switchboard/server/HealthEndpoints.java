@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.reliability.DeploymentHealth;
 import dev.switchboard.core.wire.Json;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Locale;
@@ -22,10 +21,10 @@ final class HealthEndpoints {
         this.gate = gate;
     }
 
-    void register(HttpRouting.Builder routing) {
-        routing.get("/health", (req, res) -> HttpIo.sendJson(res, 200, Json.object().put("status", "ok")));
-        routing.get("/health/liveness", (req, res) -> HttpIo.sendJson(res, 200, Json.object().put("status", "ok")));
-        routing.get("/health/ready", (req, res) -> {
+    void register(Routes routes) {
+        routes.get("/health", (req, res) -> HttpIo.sendJson(res, 200, Json.object().put("status", "ok")));
+        routes.get("/health/liveness", (req, res) -> HttpIo.sendJson(res, 200, Json.object().put("status", "ok")));
+        routes.get("/health/ready", (req, res) -> {
             boolean ready = !gate.draining();
             ObjectNode body = Json.object().put("status", ready ? "ready" : "draining")
                     .put("model_groups", engine.modelGroups().size())
@@ -33,7 +32,7 @@ final class HealthEndpoints {
                     .put("in_flight", gate.inFlight());
             HttpIo.sendJson(res, ready ? 200 : 503, body);
         });
-        routing.get("/health/deployments", gate.guard(this::deployments));
+        routes.get("/health/deployments", gate.guard(this::deployments));
     }
 
     private void deployments(ServerRequest req, ServerResponse res, String requestId) {

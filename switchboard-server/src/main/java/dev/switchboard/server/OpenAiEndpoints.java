@@ -17,7 +17,6 @@ import dev.switchboard.core.stages.RouteReport;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.OpenAiCodec;
 import dev.switchboard.core.wire.OpenAiEmbeddingsCodec;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
@@ -39,12 +38,12 @@ final class OpenAiEndpoints {
         this.createdEpoch = engine.ticker().epochSeconds();
     }
 
-    void register(HttpRouting.Builder routing) {
+    void register(Routes routes) {
         for (String prefix : List.of("/v1", "")) {
-            routing.post(prefix + "/chat/completions", gate.guard(this::chat));
-            routing.post(prefix + "/embeddings", gate.guard(this::embeddings));
-            routing.get(prefix + "/models", gate.guard(this::models));
-            routing.get(prefix + "/models/*", gate.guard(this::model));
+            routes.post(prefix + "/chat/completions", gate.guard(this::chat));
+            routes.post(prefix + "/embeddings", gate.guard(this::embeddings));
+            routes.get(prefix + "/models", gate.guard(this::models));
+            routes.get(prefix + "/models/*", gate.guard(this::model));
         }
     }
 

@@ -14,7 +14,6 @@ import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.Message;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.OpenAiCodec;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Map;
@@ -34,11 +33,11 @@ final class SwitchboardEndpoints {
         this.maxBody = engine.config().server().maxBodyBytes();
     }
 
-    void register(HttpRouting.Builder routing) {
-        routing.post("/v1/route", gate.guard(this::route));
-        routing.post("/v1/feedback", gate.guard(this::feedback));
-        routing.get("/v1/switchboard/stats", gate.guard(this::stats));
-        routing.get("/v1/switchboard/info", gate.guard(this::info));
+    void register(Routes routes) {
+        routes.post("/v1/route", gate.guard(this::route));
+        routes.post("/v1/feedback", gate.guard(this::feedback));
+        routes.get("/v1/switchboard/stats", gate.guard(this::stats));
+        routes.get("/v1/switchboard/info", gate.guard(this::info));
     }
 
     /** {@code {"prompt": "..."}} or a chat body ({@code messages}); the model defaults to the routed one. */

@@ -22,16 +22,17 @@ public final class SwitchboardServer implements AutoCloseable {
         ServerSettings settings = engine.config().server();
         HttpRouting.Builder routing = HttpRouting.builder();
         gate.cors().register(routing);
-        new HealthEndpoints(engine, gate).register(routing);
-        new AnthropicEndpoints(engine, gate).register(routing); // before OpenAI: it claims /v1/models only for anthropic-version
-        new OpenAiEndpoints(engine, gate).register(routing);
-        new SwitchboardEndpoints(engine, gate).register(routing);
-        new UiEndpoints().register(routing);
+        Routes routes = new Routes(routing);
+        new HealthEndpoints(engine, gate).register(routes);
+        new AnthropicEndpoints(engine, gate).register(routes); // before OpenAI: it claims /v1/models only for anthropic-version
+        new OpenAiEndpoints(engine, gate).register(routes);
+        new SwitchboardEndpoints(engine, gate).register(routes);
+        new UiEndpoints().register(routes);
+        routes.registerFallback(gate);
         this.server = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
                 .shutdownHook(false)
-                .maxConcurrentRequests(settings.maxConcurrentRequests())
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .routing(routing)
                 .build();

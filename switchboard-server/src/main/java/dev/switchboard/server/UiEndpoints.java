@@ -2,7 +2,6 @@ package dev.switchboard.server;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
@@ -54,10 +53,10 @@ final class UiEndpoints {
     /** Found assets only (bounded by what the jars hold); misses are not remembered. */
     private final Map<String, Asset> cache = new ConcurrentHashMap<>();
 
-    void register(HttpRouting.Builder routing) {
-        routing.get("/", (req, res) -> send(req, res, Optional.of(UI_ROOT + "index.html"), UI_CACHE));
-        routing.get("/ui/*", (req, res) -> send(req, res, safe(rest(req, "/ui/")).map(p -> UI_ROOT + p), UI_CACHE));
-        routing.get("/webjars/*", (req, res) -> send(req, res, safe(rest(req, "/webjars/")).flatMap(this::webJarPath),
+    void register(Routes routes) {
+        routes.get("/", (req, res) -> send(req, res, Optional.of(UI_ROOT + "index.html"), UI_CACHE));
+        routes.get("/ui/*", (req, res) -> send(req, res, safe(rest(req, "/ui/")).map(p -> UI_ROOT + p), UI_CACHE));
+        routes.get("/webjars/*", (req, res) -> send(req, res, safe(rest(req, "/webjars/")).flatMap(this::webJarPath),
                 LIBRARY_CACHE));
     }
 

@@ -79,6 +79,75 @@ class EdgeCasesIT {
     }
 
     @Test
+    void aRequestNoEndpointTakesGetsAnErrorObjectInTheClientsDialect() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
+            HttpResponse<String> unknown = gw.get("/v1/chat/completion");
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(error(unknown).get("code").asText()).isEqualTo("unknown_url");
+            assertThat(error(unknown).get("message").asText()).contains("GET /v1/chat/completion");
+            assertThat(unknown.headers().firstValue("x-request-id")).isPresent();
+
+            HttpResponse<String> wrongMethod = gw.get("/v1/chat/completions");
+            assertThat(wrongMethod.statusCode()).isEqualTo(405);
+            assertThat(wrongMethod.headers().firstValue("allow")).hasValue("POST");
+            assertThat(error(wrongMethod).get("code").asText()).isEqualTo("method_not_allowed");
+            HttpResponse<String> deleteModel = gw.send("DELETE", "/v1/models/gpt-4o-mini");
+            assertThat(deleteModel.statusCode()).isEqualTo(405);
+            assertThat(deleteModel.headers().firstValue("allow")).hasValue("GET");
+            assertThat(gw.send("PUT", "/health").headers().firstValue("allow")).hasValue("GET");
+
+            HttpResponse<String> anthropic = gw.get("/v1/messages");
+            assertThat(anthropic.statusCode()).isEqualTo(405);
+            JsonNode body = Json.parseBody(anthropic.body().getBytes());
+            assertThat(body.get("type").asText()).isEqualTo("error");
+            assertThat(body.get("error").get("type").asText()).isEqualTo("invalid_request_error");
+            HttpResponse<String> anthropicUnknown = gw.post("/v1/complete", "{}", "anthropic-version", "2023-06-01");
+            assertThat(anthropicUnknown.statusCode()).isEqualTo(404);
+            assertThat(Json.parseBody(anthropicUnknown.body().getBytes()).get("error").get("type").asText())
+                    .isEqualTo("not_found_error");
+
+            assertThat(gw.get("/v1/models/gpt-4o-mini").statusCode()).isEqualTo(200); // the routes themselves still answer
+            assertThat(upstream.requests()).isEmpty();
+        }
+    }
+
+    @Test
+    void requestsOverTheConcurrencyLimitGetARetryable503WhileHealthStillAnswers() throws Exception {
+        String yaml = """
+                model_list:
+                  - model_name: slow
+                    litellm_params: {model: simulated/slow, simulation: {time-to-first-token: 1500ms}}
+                switchboard:
+                  server: {port: 0, max-concurrent-requests: 1}
+                  ledger: {store: none}
+                """;
+        try (GatewayFixture gw = GatewayFixture.start(yaml)) {
+            String chat = CHAT.replace("gpt-4o-mini", "slow");
+            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return gw.post("/v1/chat/completions", chat);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (Json.parseBody(gw.get("/health/ready").body().getBytes()).get("in_flight").asInt() < 1) {
+                assertThat(System.nanoTime()).as("the first request never started").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            HttpResponse<String> refused = gw.post("/v1/chat/completions", chat);
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(error(refused).get("code").asText()).isEqualTo("overloaded");
+            assertThat(error(refused).get("message").asText()).contains("max-concurrent-requests");
+            assertThat(refused.headers().firstValue("retry-after")).hasValue("1");
+            assertThat(refused.headers().firstValue("x-request-id")).isPresent();
+            assertThat(gw.get("/health").statusCode()).isEqualTo(200);
+            assertThat(first.get().statusCode()).isEqualTo(200);
+            assertThat(gw.post("/v1/chat/completions", chat).statusCode()).isEqualTo(200); // the slot is free again
+        }
+    }
+
+    @Test
     void echoesTheClientsRequestIdOrMakesOne() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
             assertThat(gw.post("/v1/chat/completions", CHAT, "x-request-id", "trace-123").headers().firstValue("x-request-id"))
@@ -142,9 +211,8 @@ class EdgeCasesIT {
             assertThat(r.headers().firstValue("access-control-allow-origin")).hasValue("http://app.example");
             assertThat(gw.post("/v1/chat/completions", CHAT, "origin", "http://evil.example").headers()
                     .firstValue("access-control-allow-origin")).isEmpty();
-            var preflight = gw.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.v1() + "/chat/completions"))
-                    .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).header("origin", "http://app.example")
-                    .header("access-control-request-method", "POST").build(), HttpResponse.BodyHandlers.ofString());
+            var preflight = gw.send("OPTIONS", "/v1/chat/completions", "origin", "http://app.example",
+                    "access-control-request-method", "POST");
             assertThat(preflight.statusCode()).isEqualTo(204);
             assertThat(preflight.headers().firstValue("access-control-allow-headers").orElseThrow()).contains("authorization");
         }

@@ -8,7 +8,8 @@ import java.util.List;
  * connection pool ({@code switchboard.upstream}).
  *
  * @param maxBodyBytes largest request body accepted (413 above)
- * @param maxConcurrentRequests requests handled at once; more wait in the accept queue
+ * @param maxConcurrentRequests API requests (streams included) handled at once; more are refused with a 503 error
+ *     object and {@code Retry-After}, while health checks still answer
  * @param requestTimeout deadline for a whole request, including retries and fallbacks
  * @param shutdownGrace how long SIGTERM waits for in-flight requests and streams
  * @param corsOrigins browser origins allowed to call the API ({@code *} for any); empty: same origin only

@@ -393,6 +393,7 @@ public final class AnthropicMessagesCodec {
             case GatewayException.AuthenticationFailed x -> "authentication_error";
             case GatewayException.PermissionDenied x -> "permission_error";
             case GatewayException.NotFound x -> "not_found_error";
+            case GatewayException.MethodNotAllowed x -> "invalid_request_error";
             case GatewayException.PayloadTooLarge x -> "request_too_large";
             case GatewayException.RateLimited x -> "rate_limit_error";
             case GatewayException.Overloaded x -> "overloaded_error";

@@ -1,0 +1,73 @@
+package dev.switchboard.server;
+
+import dev.switchboard.core.GatewayException;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Where the endpoints register their routes, so the server knows each path's methods: a request no route takes
+ * gets the client's error object (404 for an unknown URL, 405 with {@code Allow} for a known path and the wrong
+ * method), never the web server's plain-text page. Patterns are exact paths or a prefix ending in {@code /*}.
+ */
+final class Routes {
+    private static final int MAX_PATH_IN_MESSAGE = 200;
+
+    private final HttpRouting.Builder routing;
+    private final Map<String, Set<String>> methodsByPattern = new LinkedHashMap<>();
+
+    Routes(HttpRouting.Builder routing) {
+        this.routing = routing;
+    }
+
+    Routes get(String pattern, Handler handler) {
+        return add(Method.GET, pattern, handler);
+    }
+
+    Routes post(String pattern, Handler handler) {
+        return add(Method.POST, pattern, handler);
+    }
+
+    private Routes add(Method method, String pattern, Handler handler) {
+        routing.route(method, pattern, handler);
+        methodsByPattern.computeIfAbsent(pattern, p -> new TreeSet<>()).add(method.text());
+        return this;
+    }
+
+    /** Registered after every endpoint: answers what none of them took, in the caller's API dialect. */
+    void registerFallback(Gate gate) {
+        Handler openAi = gate.guard(this::unmatched);
+        Handler anthropic = gate.guard(this::unmatched, AnthropicEndpoints::sendError);
+        routing.any((req, res) -> (AnthropicEndpoints.speaksAnthropic(req) ? anthropic : openAi).handle(req, res));
+    }
+
+    private void unmatched(ServerRequest req, ServerResponse res, String requestId) {
+        String path = req.path().path();
+        Set<String> allowed = allowedMethods(path);
+        String shown = req.prologue().method().text() + " "
+                + (path.length() > MAX_PATH_IN_MESSAGE ? path.substring(0, MAX_PATH_IN_MESSAGE) + "…" : path);
+        if (allowed.isEmpty()) {
+            throw new GatewayException.NotFound("Invalid URL (" + shown + "): no such endpoint.", null, "unknown_url");
+        }
+        String allow = String.join(", ", allowed);
+        res.header("allow", allow);
+        throw new GatewayException.MethodNotAllowed("Invalid method (" + shown + "): this endpoint takes " + allow + ".");
+    }
+
+    Set<String> allowedMethods(String path) {
+        Set<String> allowed = new TreeSet<>();
+        methodsByPattern.forEach((pattern, methods) -> {
+            boolean matches = pattern.endsWith("/*")
+                    ? path.startsWith(pattern.substring(0, pattern.length() - 1))
+                    : path.equals(pattern);
+            if (matches) allowed.addAll(methods);
+        });
+        return allowed;
+    }
+}

@@ -64,8 +64,13 @@ public final class Json {
             if (node == null) throw new GatewayException.UpstreamError(provider + " returned an empty body", 502, null);
             return node;
         } catch (IOException e) {
-            throw new GatewayException.UpstreamError(provider + " returned malformed JSON: " + e.getMessage(), 502, null);
+            throw new GatewayException.UpstreamError(provider + " returned malformed JSON: " + problem(e), 502, null);
         }
+    }
+
+    /** What is wrong with unreadable JSON, without the parser's location boilerplate (the source is redacted anyway). */
+    public static String problem(IOException e) {
+        return e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
     }
 
     public static JsonNode parseUpstream(String text, String provider) {

@@ -313,7 +313,7 @@ public final class OllamaAdapter implements ProviderAdapter {
         try {
             return Json.MAPPER.readValue(body, type);
         } catch (java.io.IOException e) {
-            throw new GatewayException.UpstreamError("Ollama returned malformed JSON: " + e.getMessage(), 502, null);
+            throw new GatewayException.UpstreamError("Ollama returned malformed JSON: " + Json.problem(e), 502, null);
         }
     }
 

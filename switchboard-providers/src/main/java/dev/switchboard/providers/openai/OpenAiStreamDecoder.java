@@ -29,6 +29,7 @@ final class OpenAiStreamDecoder implements StreamDecoder {
     private final Ticker ticker;
     private boolean done;
     private boolean sawEvent;
+    private boolean sawFinishReason;
 
     OpenAiStreamDecoder(Ticker ticker) {
         this.ticker = ticker;
@@ -57,6 +58,7 @@ final class OpenAiStreamDecoder implements StreamDecoder {
         }
         // Azure-style prompt-filter preambles carry neither choices nor usage: nothing to pass on.
         if (chunk.choices().isEmpty() && chunk.usage().isEmpty()) return List.of();
+        for (var choice : chunk.choices()) sawFinishReason |= choice.finishReason().isPresent();
         return List.of(chunk);
     }
 
@@ -89,15 +91,21 @@ final class OpenAiStreamDecoder implements StreamDecoder {
     }
 
     /**
-     * Nothing is buffered between frames, so an end without {@code [DONE]} owes nothing more. A body without
-     * a single event, though, is no stream at all (e.g. a JSON body where SSE was expected): ending it
-     * quietly would hand the client an empty answer, so it fails while it can still be retried elsewhere.
+     * Nothing is buffered between frames, so an end without {@code [DONE]} after a {@code finish_reason} owes nothing
+     * more (some compatible servers leave {@code [DONE]} out). Without either, the upstream went away mid-answer (a
+     * body delimited by the connection's close looks complete to HTTP): passing that end on would hand the client a
+     * truncated answer as a finished one. A body without a single event is no stream at all (e.g. a JSON body where
+     * SSE was expected). Both fail, so they can still be retried elsewhere or reach the client as an error.
      */
     @Override
     public List<ChatChunk> finish() {
         if (!sawEvent) {
             throw new GatewayException.UpstreamError("openai-compatible upstream ended the stream without sending any event",
                     200, null);
+        }
+        if (!done && !sawFinishReason) {
+            throw new GatewayException.ConnectionFailed(
+                    "openai-compatible upstream ended the stream mid-answer (no finish_reason, no [DONE])", null);
         }
         return List.of();
     }

@@ -119,6 +119,16 @@ class OpenAiStreamDecoderContractTest {
     }
 
     @Test
+    void aStreamCutOffBeforeAnyFinishReasonOrDoneIsAConnectionFailureNotAFinishedAnswer() {
+        String first = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"finish_reason\":null}]}";
+
+        assertThat(text(decoder.decode(Frame.data(first)))).isEqualTo("Hel");
+        assertThatThrownBy(decoder::finish).isInstanceOf(GatewayException.ConnectionFailed.class)
+                .hasMessageContaining("mid-answer");
+    }
+
+    @Test
     void aBodyWithoutASingleEventIsAnUpstreamErrorNotAnEmptyAnswer() throws IOException {
         FrameReader frames = new FrameReader(new ByteArrayInputStream(OpenAiFixtures.bytes("chat-text.json")), Framing.SSE);
 

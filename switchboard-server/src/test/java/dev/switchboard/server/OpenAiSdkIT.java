@@ -47,7 +47,7 @@ class OpenAiSdkIT {
         client = OpenAIOkHttpClient.builder().baseUrl(gateway.v1()).apiKey("sk-anything").maxRetries(0).build();
     }
 
-    /** A chat and an embedding model, both on {@code upstream}: what the SDK tests (Java and Node) call. */
+    /** A chat and an embedding model, both on {@code upstream}: what the SDK tests (Java, Node and Python) call. */
     static GatewayFixture gatewayFor(FakeUpstream upstream) {
         return GatewayFixture.start("""
                 model_list:

@@ -1,0 +1,146 @@
+package dev.switchboard.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.wire.Json;
+import dev.switchboard.testkit.FakeUpstream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * An official OpenAI SDK in another language, unmodified, against the real server in front of a fake OpenAI
+ * upstream: a script in that language makes the calls and prints what the SDK returned as one JSON object, and
+ * these tests check it. Each subclass installs its pinned SDK and runs its script; both scripts name themselves
+ * ({@link #label()}) in their prompts, {@code user} and {@code metadata}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SdkScriptChecks {
+    private FakeUpstream upstream;
+    private GatewayFixture gateway;
+    private JsonNode result;
+
+    /** How the script names itself: "node", "python". */
+    abstract String label();
+
+    /** Installs the pinned SDK when it is missing, runs the script with {@code env} and returns its standard output. */
+    abstract String runScript(Map<String, String> env) throws IOException, InterruptedException;
+
+    @BeforeAll
+    void runTheScript() throws Exception {
+        upstream = FakeUpstream.openAi();
+        gateway = OpenAiSdkIT.gatewayFor(upstream);
+        result = Json.parseBody(runScript(Map.of("OPENAI_BASE_URL", gateway.v1(), "OPENAI_API_KEY", "sk-anything"))
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    @AfterAll
+    void stop() {
+        if (gateway != null) gateway.close();
+        if (upstream != null) upstream.close();
+    }
+
+    /**
+     * Runs a command in {@code dir} and returns its standard output; fails with its output otherwise, and with
+     * {@code needs} when the program is not installed.
+     */
+    static String run(Path dir, List<String> command, Map<String, String> env, int seconds, String what, String needs)
+            throws IOException, InterruptedException {
+        Path errors = Files.createTempFile("sdk-script", ".err"); // a file, so a chatty stderr cannot block the pipe
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectError(errors.toFile());
+        pb.environment().putAll(env);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new AssertionError(command.getFirst() + " is not installed: this test needs " + needs, e);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(what + " did not finish in " + seconds + " s");
+        }
+        String err = Files.readString(errors);
+        Files.delete(errors);
+        assertThat(p.exitValue()).as("%s failed:%n%s%n%s", what, out, err).isZero();
+        return out;
+    }
+
+    @Test
+    void chatsWithUsageAndTheRequestId() {
+        JsonNode chat = result.get("chat");
+        assertThat(chat.get("content").asText()).isEqualTo("echo: hello from " + label());
+        assertThat(chat.get("finish").asText()).isEqualTo("stop");
+        assertThat(chat.at("/usage/total_tokens").asInt()).isPositive();
+        assertThat(chat.get("requestId").asText()).isNotBlank();
+        JsonNode sent = upstream.requests().getFirst().bodyJson();
+        assertThat(sent.get("user").asText()).isEqualTo(label() + "-user");
+        assertThat(sent.at("/metadata/app").asText()).isEqualTo(label());
+    }
+
+    @Test
+    void streamsWithAUsageChunk() {
+        JsonNode stream = result.get("stream");
+        assertThat(stream.get("text").asText()).isEqualTo("echo: stream from " + label());
+        assertThat(stream.at("/usage/completion_tokens").asInt()).isPositive();
+        assertThat(stream.get("chunks").asInt()).isGreaterThan(2);
+    }
+
+    @Test
+    void returnsParallelToolCallsAndStreamsTheirDeltas() {
+        assertThat(result.at("/tools/finish").asText()).isEqualTo("tool_calls");
+        assertThat(names(result.at("/tools/calls"))).containsExactly("get_weather", "get_forecast");
+        assertThat(result.at("/tools/calls/0/args/city").asText()).isNotBlank();
+        assertThat(names(result.at("/streamedTools/calls"))).containsExactly("get_weather");
+        assertThat(result.at("/streamedTools/calls/0/args/city").asText()).isNotBlank();
+    }
+
+    @Test
+    void honoursAJsonSchemaResponseFormat() {
+        assertThat(result.at("/schema/name").isTextual()).isTrue();
+        assertThat(result.at("/schema/age").isIntegralNumber()).isTrue();
+    }
+
+    @Test
+    void embeddingsDecodeTheSameFromBase64AndFloats() {
+        JsonNode b64 = result.at("/embeddings/base64");
+        JsonNode floats = result.at("/embeddings/float");
+        assertThat(b64.size()).isPositive().isEqualTo(floats.size());
+        // base64 carries float32s, which the script's language widens to doubles: the same vector at float precision.
+        for (int i = 0; i < b64.size(); i++) {
+            assertThat((float) b64.get(i).asDouble()).as("component %d", i).isEqualTo((float) floats.get(i).asDouble());
+        }
+    }
+
+    @Test
+    void listsAndRetrievesModels() {
+        List<String> ids = new ArrayList<>();
+        result.at("/models/ids").forEach(id -> ids.add(id.asText()));
+        assertThat(ids).contains("gpt-4o-mini", "text-embedding-3-small");
+        assertThat(result.at("/models/retrieved").asText()).isEqualTo("openai");
+    }
+
+    @Test
+    void anUnknownModelIsTheSdksNotFoundError() {
+        JsonNode e = result.get("notFound");
+        assertThat(e.get("notFoundError").asBoolean()).isTrue();
+        assertThat(e.get("status").asInt()).isEqualTo(404);
+        assertThat(e.get("message").asText()).contains("no-such-model");
+    }
+
+    private static List<String> names(JsonNode calls) {
+        List<String> names = new ArrayList<>();
+        calls.forEach(c -> names.add(c.get("name").asText()));
+        return names;
+    }
+}

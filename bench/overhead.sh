@@ -28,9 +28,11 @@ jvm_targets=("switchboard:$PORT")   # name:port of each JVM target, health-check
 if [[ " $TARGETS " == *" stack-floor "* ]]; then
   source "$ROOT/bin/find-jdk.sh"
   source "$ROOT/bin/sources-newer.sh"
+  source "$ROOT/bin/jvm-opts.sh"   # the launcher's JVM flags, as the gateway gets them
   FLOOR_JAR="$ROOT/switchboard-bench/target/benchmarks.jar"
   if needs_build "$FLOOR_JAR"; then (cd "$ROOT" && ./mvnw -q -B package -DskipTests -pl switchboard-bench -am); fi
-  "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xms64m -Xmx160m -cp "$FLOOR_JAR" \
+  # shellcheck disable=SC2086
+  "$JAVA_HOME/bin/java" $SWITCHBOARD_JAVA_OPTS -cp "$FLOOR_JAR" \
     dev.switchboard.bench.StackFloorProxy "$FLOOR_PORT" "http://127.0.0.1:${UPSTREAM_PORT:-18080}/v1" > "$RUN_DIR/stack-floor.log" 2>&1 &
   echo $! > "$RUN_DIR/stack-floor.pid"
   jvm_targets+=("stack-floor:$FLOOR_PORT")

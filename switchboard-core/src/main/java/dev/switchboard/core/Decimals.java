@@ -22,4 +22,9 @@ public final class Decimals {
     public static String usd(double v) {
         return fixed(v, 8);
     }
+
+    /** A sum of dollars for a JSON number, to the headers' eight places: no {@code 50.947427999999995} from adding doubles. */
+    public static double roundedUsd(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1e8) / 1e8 : v;
+    }
 }

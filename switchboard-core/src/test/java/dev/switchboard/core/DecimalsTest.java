@@ -40,4 +40,15 @@ class DecimalsTest {
         assertThat(Decimals.fixed(Double.NaN, 2)).isEqualTo("NaN");
         assertThat(Decimals.fixed(Double.POSITIVE_INFINITY, 2)).isEqualTo("Infinity");
     }
+
+    @Test
+    void summedDollarsRoundToTheHeadersEightPlaces() {
+        double sum = 0;
+        for (int i = 0; i < 10; i++) sum += 0.1;
+        assertThat(sum).isNotEqualTo(1.0);
+        assertThat(Decimals.roundedUsd(sum)).isEqualTo(1.0);
+        assertThat(Decimals.roundedUsd(50.947427999999995)).isEqualTo(50.947428);
+        assertThat(Decimals.roundedUsd(0.000000125)).isEqualTo(0.00000013);
+        assertThat(Decimals.roundedUsd(Double.NaN)).isNaN();
+    }
 }

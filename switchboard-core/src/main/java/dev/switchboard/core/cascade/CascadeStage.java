@@ -126,8 +126,8 @@ public final class CascadeStage implements Stage {
         Usage total = calls.stream().map(c -> c.usage().orElse(Usage.ZERO)).reduce(Usage.ZERO, Usage::plus);
         ObjectNode ext = Json.object().put("router", "cascade").put("cascade", cascade.name())
                 .put("answered_by", cascade.models().get(tier)).put("tier", tier + 1)
-                .put("explanation", String.join(" > ", steps)).put("cost_usd", cost)
-                .put("top_tier_cost_usd", spend.topTierCost(total)).put("catalogue_version", spend.catalogueVersion());
+                .put("explanation", String.join(" > ", steps)).put("cost_usd", Decimals.roundedUsd(cost))
+                .put("top_tier_cost_usd", Decimals.roundedUsd(spend.topTierCost(total))).put("catalogue_version", spend.catalogueVersion());
         ext.set("tiers", tiers);
         exchange.context().set(Attributes.RESPONSE_EXTENSION, ext);
         if (!exchange.chat().stream()) return new Reply.Complete(response);

@@ -90,7 +90,7 @@ public final class DecomposeStage implements Stage {
     /** Splits (unless turned off, or tools / JSON output make a single answer necessary) and plans every part. */
     private List<PartRun> plan(Exchange exchange, ChatRequest request) {
         String prompt = request.lastUserText();
-        if (prompt.isBlank()) throw new GatewayException.BadRequest("The last user message is empty: there is nothing to route.", "messages");
+        if (prompt.isBlank()) throw new GatewayException.BadRequest("The last user message has no text (it is empty, or only images or audio): there is nothing to route.", "messages");
         boolean single = !settings.decompose() || !exchange.context().get(DECOMPOSE).orElse(true)
                 || !request.tools().isEmpty() || request.responseFormat().isPresent();
         List<SubTask> tasks = single ? List.of(new SubTask(prompt, 0, Optional.empty(),

@@ -287,9 +287,9 @@ final class PartExecutor {
             top += o.run().report().path("top_tier_cost_usd").asDouble(0);
         }
         target.put("total_latency_ms", Math.round((ticker.nanoTime() - parent.startNanos()) / 1e6));
-        target.put("cost_usd", cost);
-        target.put("top_tier_cost_usd", top);
-        target.put("savings_usd", Math.max(0, top - cost));
+        target.put("cost_usd", Decimals.roundedUsd(cost));
+        target.put("top_tier_cost_usd", Decimals.roundedUsd(top));
+        target.put("savings_usd", Decimals.roundedUsd(Math.max(0, top - cost)));
         target.put("catalogue_version", spend.catalogueVersion());
         if (!withParts) {
             ArrayNode statuses = target.putArray("part_status");

@@ -60,7 +60,7 @@ final class Routes {
         throw new GatewayException.MethodNotAllowed("Invalid method (" + shown + "): this endpoint takes " + allow + ".");
     }
 
-    Set<String> allowedMethods(String path) {
+    private Set<String> allowedMethods(String path) {
         Set<String> allowed = new TreeSet<>();
         methodsByPattern.forEach((pattern, methods) -> {
             boolean matches = pattern.endsWith("/*")

@@ -166,7 +166,8 @@ function healthClass(h) {
 }
 
 function renderModels(models) {
-  const chat = models.filter((m) => !m.switchboard || m.switchboard.mode !== 'embedding');
+  // The registry lists models; names a router serves (switchboard/auto, chains, cascades) are not models.
+  const chat = models.filter((m) => !m.switchboard || (m.switchboard.mode !== 'embedding' && m.switchboard.mode !== 'router'));
   chat.sort((a, b) => (a.switchboard?.tier ?? 99) - (b.switchboard?.tier ?? 99) || a.id.localeCompare(b.id));
   if (chat.length === 0) {
     $('registry').replaceChildren(el('li', { class: 'muted' }, 'No chat models configured.'));

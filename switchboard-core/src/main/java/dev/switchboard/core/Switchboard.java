@@ -174,6 +174,24 @@ public final class Switchboard implements AutoCloseable {
         return config.modelGroups();
     }
 
+    /**
+     * Model names a router serves instead of a model group, each with what serves it: {@code utility} for
+     * {@code switchboard/auto} and its aliases, the router types of a chain in order (e.g. {@code rules > learned}),
+     * {@code cascade}. A name that is also a model group is left out: the group is listed itself and is the chain's
+     * default. Clients that pick models from {@code /v1/models} see these too.
+     */
+    public Map<String, String> routedModels() {
+        Map<String, String> names = new java.util.LinkedHashMap<>();
+        config.routing().modelNames().forEach(name -> names.put(name, "utility"));
+        for (var entry : config.routers()) {
+            String type = entry.keys().getFirst();
+            entry.get(type).get("model").string().ifPresent(name -> names.merge(name, type, (a, b) -> a + " > " + b));
+        }
+        config.cascades().keySet().forEach(name -> names.put(name, "cascade"));
+        names.keySet().removeAll(config.modelGroups().keySet());
+        return names;
+    }
+
     public Pipeline pipeline() {
         return assembly.pipeline();
     }

@@ -187,6 +187,7 @@ final class AnthropicEndpoints {
         gate.authenticate(req);
         List<ObjectNode> items = new ArrayList<>();
         engine.modelGroups().forEach((name, group) -> items.add(modelItem(name, group)));
+        engine.routedModels().forEach((name, router) -> items.add(routedModelItem(name, router)));
         HttpIo.sendJson(res, 200, AnthropicMessagesCodec.modelList(items));
     }
 
@@ -195,8 +196,15 @@ final class AnthropicEndpoints {
         String path = req.path().path();
         String id = path.substring(path.indexOf("/models/") + "/models/".length());
         List<Deployment> group = engine.modelGroups().get(id);
-        if (group == null) throw GatewayException.NotFound.model(id);
-        HttpIo.sendJson(res, 200, modelItem(id, group));
+        String router = engine.routedModels().get(id);
+        if (group == null && router == null) throw GatewayException.NotFound.model(id);
+        HttpIo.sendJson(res, 200, group != null ? modelItem(id, group) : routedModelItem(id, router));
+    }
+
+    /** A name a router serves, as a model item without limits (they are the chosen model's). */
+    private ObjectNode routedModelItem(String name, String router) {
+        return AnthropicMessagesCodec.modelItem(name, "Switchboard router (" + router + ")", created, OptionalInt.empty(),
+                OptionalInt.empty());
     }
 
     /** A model group as Anthropic's model item; limits are the smallest of the group's deployments. */

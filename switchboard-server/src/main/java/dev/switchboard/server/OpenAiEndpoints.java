@@ -136,6 +136,7 @@ final class OpenAiEndpoints {
         ObjectNode list = Json.object().put("object", "list");
         ArrayNode data = list.putArray("data");
         engine.modelGroups().forEach((name, group) -> data.add(modelObject(name, group)));
+        engine.routedModels().forEach((name, router) -> data.add(routedModelObject(name, router)));
         HttpIo.sendJson(res, 200, list);
     }
 
@@ -144,8 +145,16 @@ final class OpenAiEndpoints {
         String path = req.path().path();
         String id = path.substring(path.indexOf("/models/") + "/models/".length());
         List<Deployment> group = engine.modelGroups().get(id);
-        if (group == null) throw GatewayException.NotFound.model(id);
-        HttpIo.sendJson(res, 200, modelObject(id, group));
+        String router = engine.routedModels().get(id);
+        if (group == null && router == null) throw GatewayException.NotFound.model(id);
+        HttpIo.sendJson(res, 200, group != null ? modelObject(id, group) : routedModelObject(id, router));
+    }
+
+    /** A name a router serves (e.g. {@code switchboard/auto}): a model object, so clients that pick from the list can pick it. */
+    private ObjectNode routedModelObject(String name, String router) {
+        ObjectNode o = Json.object().put("id", name).put("object", "model").put("created", createdEpoch).put("owned_by", "switchboard");
+        o.putObject("switchboard").put("mode", "router").put("router", router);
+        return o;
     }
 
     /** A model group as OpenAI's model object, plus a {@code switchboard} extension; simulated models say so. */

@@ -376,7 +376,7 @@ class AnthropicSdkIT {
         ModelInfo one = client.models().retrieve(VIA_OPENAI);
         HttpResponse<String> openAiShape = gateway.get("/v1/models", "authorization", "Bearer " + MASTER_KEY);
 
-        assertThat(ids).containsExactly(VIA_ANTHROPIC, VIA_OPENAI, CACHED);
+        assertThat(ids).containsExactly(VIA_ANTHROPIC, VIA_OPENAI, CACHED, "switchboard/auto", "auto");
         assertThat(one.id()).isEqualTo(VIA_OPENAI);
         assertThat(one.maxInputTokens()).hasValueSatisfying(n -> assertThat(n).isPositive());
         JsonNode list = Json.parseBody(openAiShape.body().getBytes());

@@ -67,6 +67,15 @@ class CascadeIT {
     }
 
     @Test
+    void cascadesAreListedAsModelsThatARouterServes() throws Exception {
+        JsonNode cascade = Json.parseBody(gateway.get("/v1/models/poor-cheap").body().getBytes());
+        assertThat(cascade.at("/switchboard/router").asText()).isEqualTo("cascade");
+        List<String> ids = new ArrayList<>();
+        client.models().list().autoPager().forEach(m -> ids.add(m.id()));
+        assertThat(ids).contains("poor-cheap", "truncating", "good-cheap", "strong");
+    }
+
+    @Test
     void aPoorCheapAnswerEscalatesAndBothCallsAreInTheLedgerAndTheCost() throws Exception {
         HttpResponse<String> r = gateway.post("/v1/chat/completions", body("poor-cheap", false), "x-request-id", "cascade-poor");
 

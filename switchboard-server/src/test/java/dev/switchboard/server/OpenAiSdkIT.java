@@ -183,6 +183,9 @@ class OpenAiSdkIT {
         assertThat(ids).contains("gpt-4o-mini", "text-embedding-3-small");
         Model m = client.models().retrieve("gpt-4o-mini");
         assertThat(m.ownedBy()).isEqualTo("openai");
+        // The cost-aware router's names are listed too, so clients that pick from the list can pick it.
+        assertThat(ids).contains("switchboard/auto", "auto");
+        assertThat(client.models().retrieve("switchboard/auto").ownedBy()).isEqualTo("switchboard");
         assertThatThrownBy(() -> client.models().retrieve("nope")).isInstanceOf(NotFoundException.class);
     }
 

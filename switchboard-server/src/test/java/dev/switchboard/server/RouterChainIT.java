@@ -3,8 +3,12 @@ package dev.switchboard.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.config.ConfigException;
+import dev.switchboard.core.wire.Json;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Configured routers chained for one model name: rules first, the learned router for what they leave. */
@@ -43,6 +47,19 @@ class RouterChainIT {
                     "A train leaves at 3 pm at 60 mph and another at 4 pm at 80 mph. When does the second catch up? Show each step."));
             assertThat(hard.statusCode()).isEqualTo(200);
             assertThat(hard.headers().firstValue("x-switchboard-deployment").orElseThrow()).matches("(cheap|strong).*");
+        }
+    }
+
+    @Test
+    void theChainsNameIsListedAsAModelThatARouterServes() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start(YAML)) {
+            JsonNode smart = Json.parseBody(gw.get("/v1/models/smart").body().getBytes());
+            assertThat(smart.get("owned_by").asText()).isEqualTo("switchboard");
+            assertThat(smart.at("/switchboard/mode").asText()).isEqualTo("router");
+            assertThat(smart.at("/switchboard/router").asText()).isEqualTo("rules > learned");
+            List<String> ids = new ArrayList<>();
+            Json.parseBody(gw.get("/v1/models").body().getBytes()).get("data").forEach(m -> ids.add(m.get("id").asText()));
+            assertThat(ids).containsExactly("cheap", "strong", "switchboard/auto", "auto", "smart");
         }
     }
 

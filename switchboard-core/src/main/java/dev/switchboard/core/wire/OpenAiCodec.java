@@ -41,6 +41,9 @@ import java.util.OptionalLong;
  * and the simulated provider. Reference: https://platform.openai.com/docs/api-reference/chat
  */
 public final class OpenAiCodec {
+    /** OpenAI's own limit on {@code n}: more choices than this are refused before any provider is called. */
+    static final int MAX_CHOICES = 128;
+
     private OpenAiCodec() {}
 
     // ------------------------------------------------------------------ requests
@@ -78,7 +81,7 @@ public final class OpenAiCodec {
                 b.stop(stops);
             } else throw bad("Invalid type for 'stop': expected a string or an array of strings.", "stop");
         }
-        b.n(optInt(body, "n", 1));
+        b.n(optInt(body, "n", 1, MAX_CHOICES));
         JsonNode seed = body.get("seed");
         if (present(seed)) {
             if (!seed.isIntegralNumber()) throw bad("Invalid type for 'seed': expected an integer.", "seed");
@@ -663,6 +666,13 @@ public final class OpenAiCodec {
         if (v.asInt() < min) throw bad("Invalid '" + field + "': integer below minimum value. Expected a value >= " + min
                 + ", but got " + v.asInt() + " instead.", field);
         return OptionalInt.of(v.asInt());
+    }
+
+    static OptionalInt optInt(JsonNode o, String field, int min, int max) {
+        OptionalInt v = optInt(o, field, min);
+        if (v.isPresent() && v.getAsInt() > max) throw bad("Invalid '" + field + "': integer above maximum value. Expected a value <= "
+                + max + ", but got " + v.getAsInt() + " instead.", field);
+        return v;
     }
 
     static OptionalDouble optDouble(JsonNode o, String field, double min, double max) {

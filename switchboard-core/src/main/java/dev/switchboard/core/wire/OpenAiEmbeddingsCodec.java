@@ -38,6 +38,8 @@ public final class OpenAiEmbeddingsCodec {
         } else {
             throw OpenAiCodec.bad("Invalid type for 'input': expected a string or an array.", "input");
         }
+        // As OpenAI does: an empty string has no embedding (providers answer it with an error or a meaningless vector).
+        if (texts.stream().anyMatch(String::isEmpty)) throw OpenAiCodec.bad("'input' must not contain an empty string.", "input");
         String format = body.path("encoding_format").asText("float");
         if (!format.equals("float") && !format.equals("base64")) {
             throw OpenAiCodec.bad("Invalid value for 'encoding_format': '" + format + "'. Supported values are: 'float' and 'base64'.",

@@ -78,6 +78,8 @@ class OpenAiCodecTest {
                 new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":3}", "temperature", "between"),
                 new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":\"10\"}", "max_tokens", "expected an integer"),
                 new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream\":\"yes\"}", "stream", "expected a boolean"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":129}", "n", "Expected a value <= 128"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":0}", "n", "Expected a value >= 1"),
                 new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tool_choice\":\"sometimes\"}", "tool_choice", "'sometimes'"),
                 new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"response_format\":{\"type\":\"xml\"}}", "response_format.type", "'xml'"));
         for (Case c : cases) {
@@ -169,6 +171,10 @@ class OpenAiCodecTest {
         assertThat(decoded.vectors().getFirst()).containsExactly(1.0f, -0.5f);
         assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\"}")))
                 .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("'input'");
+        assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\",\"input\":\"\"}")))
+                .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("empty string");
+        assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\",\"input\":[\"a\",\"\"]}")))
+                .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("empty string");
     }
 
     private static ChatChunk readChunk(String text) throws java.io.IOException {

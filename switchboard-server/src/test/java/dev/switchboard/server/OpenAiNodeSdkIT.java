@@ -22,8 +22,8 @@ class OpenAiNodeSdkIT extends SdkScriptChecks {
     @Override
     String runScript(Map<String, String> env) throws IOException, InterruptedException {
         if (!Files.isDirectory(DIR.resolve("node_modules/openai"))) {
-            run(DIR, List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300, "installing the pinned OpenAI Node SDK", NEEDS);
+            ExternalScript.run(DIR, List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300, "installing the pinned OpenAI Node SDK", NEEDS);
         }
-        return run(DIR, List.of("node", "openai-node-check.mjs"), env, 120, "the Node SDK script", NEEDS);
+        return ExternalScript.run(DIR, List.of("node", "openai-node-check.mjs"), env, 120, "the Node SDK script", NEEDS);
     }
 }

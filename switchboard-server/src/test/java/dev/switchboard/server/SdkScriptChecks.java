@@ -7,12 +7,9 @@ import dev.switchboard.core.wire.Json;
 import dev.switchboard.testkit.FakeUpstream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,32 +45,6 @@ abstract class SdkScriptChecks {
     void stop() {
         if (gateway != null) gateway.close();
         if (upstream != null) upstream.close();
-    }
-
-    /**
-     * Runs a command in {@code dir} and returns its standard output; fails with its output otherwise, and with
-     * {@code needs} when the program is not installed.
-     */
-    static String run(Path dir, List<String> command, Map<String, String> env, int seconds, String what, String needs)
-            throws IOException, InterruptedException {
-        Path errors = Files.createTempFile("sdk-script", ".err"); // a file, so a chatty stderr cannot block the pipe
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectError(errors.toFile());
-        pb.environment().putAll(env);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new AssertionError(command.getFirst() + " is not installed: this test needs " + needs, e);
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(what + " did not finish in " + seconds + " s");
-        }
-        String err = Files.readString(errors);
-        Files.delete(errors);
-        assertThat(p.exitValue()).as("%s failed:%n%s%n%s", what, out, err).isZero();
-        return out;
     }
 
     @Test

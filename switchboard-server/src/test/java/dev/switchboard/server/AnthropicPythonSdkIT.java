@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The official Anthropic Python SDK ({@link PythonSdks}), unmodified, against the real server's {@code /v1/messages}
@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * {@code src/test/python/anthropic_python_check.py} makes the calls and prints what the SDK returned.
  */
 class AnthropicPythonSdkIT {
-    private static final String VIA_ANTHROPIC = "claude-via-anthropic";
-    private static final String VIA_OPENAI = "claude-via-openai";
+    private static final String VIA_ANTHROPIC = AnthropicSdkIT.VIA_ANTHROPIC;
+    private static final String VIA_OPENAI = AnthropicSdkIT.VIA_OPENAI;
 
     private static FakeUpstream anthropic;
     private static FakeUpstream openai;
@@ -33,13 +33,7 @@ class AnthropicPythonSdkIT {
     static void runTheScript() throws Exception {
         anthropic = FakeUpstream.anthropic();
         openai = FakeUpstream.openAi();
-        gateway = GatewayFixture.start("""
-                model_list:
-                  - model_name: %s
-                    litellm_params: {model: anthropic/claude-haiku-4-5, api_base: "%s", api_key: sk-ant-upstream}
-                  - model_name: %s
-                    litellm_params: {model: openai/gpt-4o-mini, api_base: "%s", api_key: sk-openai-upstream}
-                """.formatted(VIA_ANTHROPIC, anthropic.apiBase(), VIA_OPENAI, openai.apiBase()));
+        gateway = GatewayFixture.start(AnthropicSdkIT.bothUpstreams(anthropic, openai));
         result = Json.parseBody(PythonSdks.run("anthropic_python_check.py", Map.of("ANTHROPIC_BASE_URL", gateway.base(),
                 "ANTHROPIC_API_KEY", "sk-anything", "CHECK_MODELS", VIA_ANTHROPIC + "," + VIA_OPENAI))
                 .getBytes(StandardCharsets.UTF_8));

@@ -62,12 +62,7 @@ class AnthropicSdkIT {
     static void start() {
         anthropic = FakeUpstream.anthropic();
         openai = FakeUpstream.openAi();
-        gateway = GatewayFixture.start("""
-                model_list:
-                  - model_name: %s
-                    litellm_params: {model: anthropic/claude-haiku-4-5, api_base: "%s", api_key: sk-ant-upstream}
-                  - model_name: %s
-                    litellm_params: {model: openai/gpt-4o-mini, api_base: "%s", api_key: sk-openai-upstream}
+        gateway = GatewayFixture.start(bothUpstreams(anthropic, openai) + """
                   - model_name: %s
                     litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "%s", api_key: sk-ant-upstream,
                                      cache_control: {type: ephemeral}}
@@ -77,9 +72,19 @@ class AnthropicSdkIT {
                   server: {port: 0}
                   ledger: {store: none}
                   reliability: {circuit: {failure-threshold: 1000}}
-                """.formatted(VIA_ANTHROPIC, anthropic.apiBase(), VIA_OPENAI, openai.apiBase(), CACHED, anthropic.apiBase(),
-                MASTER_KEY));
+                """.formatted(CACHED, anthropic.apiBase(), MASTER_KEY));
         client = client(MASTER_KEY);
+    }
+
+    /** {@value #VIA_ANTHROPIC} on an Anthropic-format upstream and {@value #VIA_OPENAI} on an OpenAI-format one. */
+    static String bothUpstreams(FakeUpstream anthropic, FakeUpstream openai) {
+        return """
+                model_list:
+                  - model_name: %s
+                    litellm_params: {model: anthropic/claude-haiku-4-5, api_base: "%s", api_key: sk-ant-upstream}
+                  - model_name: %s
+                    litellm_params: {model: openai/gpt-4o-mini, api_base: "%s", api_key: sk-openai-upstream}
+                """.formatted(VIA_ANTHROPIC, anthropic.apiBase(), VIA_OPENAI, openai.apiBase());
     }
 
     @AfterAll

@@ -1,7 +1,6 @@
 package dev.switchboard.server;
 
 import io.helidon.http.HeaderNames;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
@@ -38,9 +37,9 @@ final class Cors {
     }
 
     /** Answers preflight requests for the API. */
-    void register(HttpRouting.Builder routing) {
+    void register(Routes routes) {
         if (origins.isEmpty()) return;
-        routing.options("/*", (req, res) -> {
+        routes.preflight((req, res) -> {
             decorate(req, res);
             res.header(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS");
             res.header(HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, ALLOW_HEADERS);

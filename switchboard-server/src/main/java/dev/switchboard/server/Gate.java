@@ -69,8 +69,7 @@ final class Gate {
 
     Handler guard(Endpoint endpoint, ErrorWriter errors) {
         return (req, res) -> {
-            String requestId = HttpIo.requestId(req);
-            res.header(HttpIo.REQUEST_ID, requestId);
+            String requestId = requestId(req, res);
             cors.decorate(req, res);
             if (draining.get()) {
                 res.header("connection", "close");
@@ -99,6 +98,15 @@ final class Gate {
                 }
             }
         };
+    }
+
+    /** The response's {@code x-request-id} ({@link Routes} sets it on every route), set here if it is missing. */
+    private static String requestId(ServerRequest req, ServerResponse res) {
+        return res.headers().first(HttpIo.REQUEST_ID).orElseGet(() -> {
+            String id = HttpIo.requestId(req);
+            res.header(HttpIo.REQUEST_ID, id);
+            return id;
+        });
     }
 
     /** Runs an exchange and copies the pipeline's response headers, also when it fails. */

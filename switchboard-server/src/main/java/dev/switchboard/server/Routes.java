@@ -35,16 +35,32 @@ final class Routes {
     }
 
     private Routes add(Method method, String pattern, Handler handler) {
-        routing.route(method, pattern, handler);
+        routing.route(method, pattern, withRequestId(handler));
         methodsByPattern.computeIfAbsent(pattern, p -> new TreeSet<>()).add(method.text());
         return this;
+    }
+
+    /** CORS preflight on every path; not indexed, so it never turns an unknown URL's 404 into a 405. */
+    void preflight(Handler handler) {
+        routing.options("/*", withRequestId(handler));
     }
 
     /** Registered after every endpoint: answers what none of them took, in the caller's API dialect. */
     void registerFallback(Gate gate) {
         Handler openAi = gate.guard(this::unmatched);
         Handler anthropic = gate.guard(this::unmatched, AnthropicEndpoints::sendError);
-        routing.any((req, res) -> (AnthropicEndpoints.speaksAnthropic(req) ? anthropic : openAi).handle(req, res));
+        routing.any(withRequestId((req, res) -> (AnthropicEndpoints.speaksAnthropic(req) ? anthropic : openAi).handle(req, res)));
+    }
+
+    /**
+     * Every response carries {@code x-request-id}, health checks and UI files too: the client's (when sane) or a new
+     * one, set once even when a handler passes the request on to the next route.
+     */
+    private static Handler withRequestId(Handler handler) {
+        return (req, res) -> {
+            if (!res.headers().contains(HttpIo.REQUEST_ID)) res.header(HttpIo.REQUEST_ID, HttpIo.requestId(req));
+            handler.handle(req, res);
+        };
     }
 
     private void unmatched(ServerRequest req, ServerResponse res, String requestId) {

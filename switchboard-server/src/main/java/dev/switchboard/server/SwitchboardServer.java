@@ -21,8 +21,8 @@ public final class SwitchboardServer implements AutoCloseable {
         this.gate = new Gate(engine);
         ServerSettings settings = engine.config().server();
         HttpRouting.Builder routing = HttpRouting.builder();
-        gate.cors().register(routing);
         Routes routes = new Routes(routing);
+        gate.cors().register(routes);
         new HealthEndpoints(engine, gate).register(routes);
         new AnthropicEndpoints(engine, gate).register(routes); // before OpenAI: it claims /v1/models only for anthropic-version
         new OpenAiEndpoints(engine, gate).register(routes);

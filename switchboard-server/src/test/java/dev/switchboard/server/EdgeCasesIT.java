@@ -153,6 +153,11 @@ class EdgeCasesIT {
             assertThat(gw.post("/v1/chat/completions", CHAT, "x-request-id", "trace-123").headers().firstValue("x-request-id"))
                     .hasValue("trace-123");
             assertThat(gw.post("/v1/chat/completions", CHAT).headers().firstValue("x-request-id").orElseThrow()).hasSize(36);
+            for (String path : List.of("/health", "/health/ready", "/", "/v1/models", "/v1/nowhere")) { // every response
+                assertThat(gw.get(path, "x-request-id", "trace-" + path.length()).headers().firstValue("x-request-id"))
+                        .as(path).hasValue("trace-" + path.length());
+                assertThat(gw.get(path).headers().firstValue("x-request-id")).as(path).isPresent();
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Gateway overhead versus a plain reverse proxy, in one run on this machine.
-#   bench/overhead.sh            # 1 round, JSON + SSE, direct vs nginx-proxy vs stack-floor vs switchboard (~12 min)
-#   ROUNDS=3 bench/overhead.sh   # medians of 3 interleaved rounds
+#   bench/overhead.sh            # 1 round, JSON + SSE, direct vs nginx-proxy vs stack-floor vs switchboard
+#   ROUNDS=3 bench/overhead.sh   # medians of 3 interleaved rounds (21 min on the README's machine, 2026-11-24)
 #   JIT_WARMUP=0 bench/overhead.sh   # measure a cold JVM (default: 30 s of JSON + 30 s of SSE load first)
 #   TARGETS="direct nginx-proxy switchboard" bench/overhead.sh   # leave out stack-floor (the same server + upstream client, no pipeline)
 # Uses the shared harness in ../shared/bench (nginx mock provider, nginx proxy, wrk at fixed rates).

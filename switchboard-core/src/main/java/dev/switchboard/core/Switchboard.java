@@ -51,6 +51,7 @@ public final class Switchboard implements AutoCloseable {
     private final Ticker ticker;
     private final TokenCounter tokens;
     private final DeploymentHealth health;
+    private final Map<String, String> routedModels;
 
     private Switchboard(SwitchboardConfig config, ProviderRegistry providers, Optional<Ledger> ledger, Ticker ticker,
             TokenCounter tokens) {
@@ -61,6 +62,7 @@ public final class Switchboard implements AutoCloseable {
         this.tokens = tokens;
         this.health = new DeploymentHealth(config.reliability(), config.deployments(), ticker);
         this.assembly = PipelineAssembly.build(config, providers, ledger, health, ticker, tokens);
+        this.routedModels = routedModels(config); // the config never changes: listed on every /v1/models call
     }
 
     /** An engine for {@code config}, with the providers found on the class path. */
@@ -181,6 +183,10 @@ public final class Switchboard implements AutoCloseable {
      * default. Clients that pick models from {@code /v1/models} see these too.
      */
     public Map<String, String> routedModels() {
+        return routedModels;
+    }
+
+    private static Map<String, String> routedModels(SwitchboardConfig config) {
         Map<String, String> names = new java.util.LinkedHashMap<>();
         config.routing().modelNames().forEach(name -> names.put(name, "utility"));
         for (var entry : config.routers()) {
@@ -189,7 +195,7 @@ public final class Switchboard implements AutoCloseable {
         }
         config.cascades().keySet().forEach(name -> names.put(name, "cascade"));
         names.keySet().removeAll(config.modelGroups().keySet());
-        return names;
+        return java.util.Collections.unmodifiableMap(names);
     }
 
     public Pipeline pipeline() {

@@ -193,12 +193,7 @@ final class AnthropicEndpoints {
 
     private void model(ServerRequest req, ServerResponse res, String requestId) {
         gate.authenticate(req);
-        String path = req.path().path();
-        String id = path.substring(path.indexOf("/models/") + "/models/".length());
-        List<Deployment> group = engine.modelGroups().get(id);
-        String router = engine.routedModels().get(id);
-        if (group == null && router == null) throw GatewayException.NotFound.model(id);
-        HttpIo.sendJson(res, 200, group != null ? modelItem(id, group) : routedModelItem(id, router));
+        HttpIo.sendJson(res, 200, HttpIo.modelNamedInPath(engine, req, this::modelItem, this::routedModelItem));
     }
 
     /** A name a router serves, as a model item without limits (they are the chosen model's). */

@@ -1,9 +1,11 @@
 package dev.switchboard.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.pipeline.Credentials;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.model.GatewayRequest;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.RequestHeaders;
@@ -20,9 +22,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
 /** Reading requests and writing responses the same way on every endpoint. */
@@ -46,6 +50,21 @@ final class HttpIo {
         Optional<String> bearer = req.headers().first(HeaderNames.AUTHORIZATION)
                 .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7)).map(v -> v.substring(7).trim());
         return new Credentials.ApiKey(bearer.or(() -> req.headers().first(API_KEY)).filter(k -> !k.isEmpty()));
+    }
+
+    /**
+     * {@code GET .../models/{id}}: the model group or the name a router serves, as the endpoint's dialect renders
+     * each; 404 when it is neither.
+     */
+    static ObjectNode modelNamedInPath(Switchboard engine, ServerRequest req,
+            BiFunction<String, List<Deployment>, ObjectNode> groupItem, BiFunction<String, String, ObjectNode> routedItem) {
+        String path = req.path().path();
+        String id = path.substring(path.indexOf("/models/") + "/models/".length());
+        List<Deployment> group = engine.modelGroups().get(id);
+        if (group != null) return groupItem.apply(id, group);
+        String router = engine.routedModels().get(id);
+        if (router != null) return routedItem.apply(id, router);
+        throw GatewayException.NotFound.model(id);
     }
 
     /** The head of a server-sent-events response. */

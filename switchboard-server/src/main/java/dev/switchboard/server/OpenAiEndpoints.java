@@ -142,12 +142,7 @@ final class OpenAiEndpoints {
 
     private void model(ServerRequest req, ServerResponse res, String requestId) {
         gate.authenticate(req);
-        String path = req.path().path();
-        String id = path.substring(path.indexOf("/models/") + "/models/".length());
-        List<Deployment> group = engine.modelGroups().get(id);
-        String router = engine.routedModels().get(id);
-        if (group == null && router == null) throw GatewayException.NotFound.model(id);
-        HttpIo.sendJson(res, 200, group != null ? modelObject(id, group) : routedModelObject(id, router));
+        HttpIo.sendJson(res, 200, HttpIo.modelNamedInPath(engine, req, this::modelObject, this::routedModelObject));
     }
 
     /** A name a router serves (e.g. {@code switchboard/auto}): a model object, so clients that pick from the list can pick it. */

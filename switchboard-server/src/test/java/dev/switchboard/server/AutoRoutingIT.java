@@ -3,6 +3,7 @@ package dev.switchboard.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
@@ -116,6 +117,52 @@ class AutoRoutingIT {
         assertThat(partOrder).containsExactly(0, 1);
     }
 
+    private static final String TOOLS = """
+            [{"type":"function","function":{"name":"get_weather","description":"Current weather in a city",
+              "parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}]""";
+
+    @Test
+    void aRequestRoutedAsOneTaskGetsTheModelsWholeAnswer() throws Exception {
+        String prompt = "What is the weather in Paris and write a haiku about spring";
+        ObjectNode withTools = (ObjectNode) Json.parseBody(body("switchboard/auto", prompt, false).getBytes());
+        withTools.set("tools", Json.TREE.readTree(TOOLS));
+        JsonNode answer = Json.parseBody(gateway.post("/v1/chat/completions", Json.text(withTools)).body().getBytes());
+
+        assertThat(answer.at("/model").asText()).isEqualTo("switchboard/auto");
+        assertThat(answer.at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+        assertThat(answer.at("/choices/0/message/tool_calls/0/function/name").asText()).isEqualTo("get_weather");
+        assertThat(Json.parseBody(answer.at("/choices/0/message/tool_calls/0/function/arguments").asText().getBytes())
+                .get("city").asText()).isEqualTo("Paris");
+        assertThat(answer.at("/switchboard/decomposed").asBoolean()).isFalse();
+        assertThat(answer.at("/switchboard/parts/0/status").asText()).isEqualTo("ok");
+        assertThat(answer.at("/usage/completion_tokens").asInt()).isEqualTo(answer.at("/switchboard/parts/0/usage/completion_tokens").asInt());
+
+        ChatCompletion two = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("switchboard/auto").addUserMessage(DEMO).n(2).build());
+        assertThat(two.choices()).extracting(ChatCompletion.Choice::index).containsExactly(0L, 1L);
+        assertThat(two.choices().get(1).message().content().orElseThrow()).doesNotContain("## 2.");
+    }
+
+    @Test
+    void aStreamRoutedAsOneTaskPassesToolCallDeltasThrough() throws Exception {
+        ObjectNode withTools = (ObjectNode) Json.parseBody(body("switchboard/auto", "What is the weather in Oslo?", true).getBytes());
+        withTools.set("tools", Json.TREE.readTree(TOOLS));
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", Json.text(withTools));
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith("data: {")) events.add(Json.parseBody(line.substring(6).getBytes()));
+        }
+        StringBuilder args = new StringBuilder();
+        events.forEach(e -> e.at("/choices/0/delta/tool_calls").forEach(tc -> args.append(tc.at("/function/arguments").asText())));
+
+        assertThat(Json.parseBody(args.toString().getBytes()).get("city").asText()).isEqualTo("Oslo");
+        assertThat(events).allSatisfy(e -> assertThat(e.get("model").asText()).isEqualTo("switchboard/auto"));
+        assertThat(events.getFirst().at("/switchboard/event").asText()).isEqualTo("plan");
+        assertThat(events.getLast().at("/switchboard/event").asText()).isEqualTo("summary");
+        assertThat(events.stream().filter(e -> e.at("/choices/0/finish_reason").asText().equals("tool_calls"))).hasSize(1);
+        assertThat(r.body()).endsWith("data: [DONE]\n\n");
+    }
+
     @Test
     void aPlainModelCallKeepsOpenAisExactShape() throws Exception {
         JsonNode answer = Json.parseBody(gateway.post("/v1/chat/completions", body("llama3.2", "hello", false)).body().getBytes());
@@ -134,7 +181,9 @@ class AutoRoutingIT {
         JsonNode candidate = plan.at("/parts/0/candidates/0");
         assertThat(candidate.has("quality") && candidate.has("cost") && candidate.has("utility") && candidate.has("reason")).isTrue();
         assertThat(plan.at("/parts/0").has("latency_ms")).isFalse();
-        assertThat(gateway.post("/v1/route", "{\"prompt\":\"\"}").statusCode()).isEqualTo(400);
+        HttpResponse<String> empty = gateway.post("/v1/route", "{\"prompt\":\" \"}");
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(Json.parseBody(empty.body().getBytes()).at("/error/param").asText()).isEqualTo("prompt");
     }
 
     @Test

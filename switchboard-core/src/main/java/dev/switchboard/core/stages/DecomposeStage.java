@@ -7,6 +7,7 @@ import dev.switchboard.core.Ticker;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.config.RoutingSettings;
 import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ContentPart;
 import dev.switchboard.core.model.Message;
 import dev.switchboard.core.model.Role;
 import dev.switchboard.core.pipeline.AttributeKey;
@@ -87,12 +88,16 @@ public final class DecomposeStage implements Stage {
         return extension(plan(exchange, exchange.chat()));
     }
 
-    /** Splits (unless turned off, or tools / JSON output make a single answer necessary) and plans every part. */
+    /**
+     * Splits (unless turned off, or the request asks for what only one whole answer can give: tool calls, JSON
+     * output, several choices, log-probs) and plans every part.
+     */
     private List<PartRun> plan(Exchange exchange, ChatRequest request) {
         String prompt = request.lastUserText();
         if (prompt.isBlank()) throw new GatewayException.BadRequest("The last user message has no text (it is empty, or only images or audio): there is nothing to route.", "messages");
         boolean single = !settings.decompose() || !exchange.context().get(DECOMPOSE).orElse(true)
-                || !request.tools().isEmpty() || request.responseFormat().isPresent();
+                || !request.tools().isEmpty() || request.responseFormat().isPresent() || request.n().orElse(1) > 1
+                || request.logprobs();
         List<SubTask> tasks = single ? List.of(new SubTask(prompt, 0, Optional.empty(),
                 "Routed as one task (decomposition is off for this request).")) : splitter.split(prompt);
         List<PartRun> runs = new ArrayList<>();
@@ -110,12 +115,18 @@ public final class DecomposeStage implements Stage {
         return runs;
     }
 
-    /** The request for one part: the conversation's instructions and history, with the part as the last user turn. */
+    /**
+     * The request for one part: the conversation's instructions and history, with the part as the last user turn's
+     * text; that turn's images and other non-text content go to every part.
+     */
     static ChatRequest partRequest(ChatRequest request, String text) {
         List<Message> messages = new ArrayList<>(request.messages());
         for (int i = messages.size() - 1; i >= 0; i--) {
             if (messages.get(i).role() == Role.USER) {
-                messages.set(i, Message.user(text));
+                List<ContentPart> content = new ArrayList<>();
+                content.add(new ContentPart.Text(text));
+                for (ContentPart part : messages.get(i).content()) if (!(part instanceof ContentPart.Text)) content.add(part);
+                messages.set(i, content.size() == 1 ? Message.user(text) : messages.get(i).withContent(content, false));
                 break;
             }
         }

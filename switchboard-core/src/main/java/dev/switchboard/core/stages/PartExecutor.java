@@ -59,10 +59,13 @@ final class PartExecutor {
     // ---------------------------------------------------------------- complete
 
     Reply complete(ObjectNode extension) {
+        if (runs.size() == 1) return lonePart(extension);
         List<CompletableFuture<PartOutcome>> futures = schedule(null);
         List<PartOutcome> outcomes = futures.stream().map(CompletableFuture::join).toList();
-        parent.context().set(DecomposeStage.PART_OUTCOMES, outcomes);
-        if (outcomes.stream().noneMatch(PartOutcome::succeeded)) throw outcomes.getFirst().error().orElseThrow();
+        if (outcomes.stream().noneMatch(PartOutcome::succeeded)) {
+            parent.context().set(DecomposeStage.PART_OUTCOMES, outcomes);
+            throw outcomes.getFirst().error().orElseThrow();
+        }
         StringBuilder merged = new StringBuilder();
         Usage total = Usage.ZERO;
         boolean truncated = false;
@@ -72,7 +75,7 @@ final class PartExecutor {
             total = total.plus(o.usage().orElse(Usage.ZERO));
             truncated |= o.finishReason().orElse(FinishReason.STOP) == FinishReason.LENGTH;
         }
-        summarise(extension, outcomes, true);
+        record(outcomes, extension, true);
         ChatResponse response = new ChatResponse(id, created, MODEL, List.of(new Choice(0, Message.assistant(merged.toString()),
                 Optional.of(truncated ? FinishReason.LENGTH : FinishReason.STOP), Optional.empty())), Optional.of(total),
                 Optional.empty(), Optional.empty());
@@ -169,13 +172,9 @@ final class PartExecutor {
     // ---------------------------------------------------------------- stream
 
     Reply stream(ObjectNode extension) {
+        if (runs.size() == 1) return lonePart(extension);
         PartFeeds feeds = new PartFeeds(runs.size());
         schedule(feeds);
-        if (runs.size() == 1) {
-            // A lone part that fails before its first byte fails the request like any plain call would.
-            Optional<PartOutcome> early = feeds.awaitFirst(0);
-            if (early.isPresent() && !early.get().succeeded()) throw early.get().error().get();
-        }
         return new Reply.Streaming(new MergedStream(extension, feeds));
     }
 
@@ -219,24 +218,18 @@ final class PartExecutor {
                         outcomes.add(d.outcome());
                         // A part that broke mid-answer: its note starts a paragraph of its own.
                         String note = d.outcome().succeeded() ? "" : "\n\n" + failure(d.outcome().error().get());
-                        ObjectNode done;
-                        synchronized (run.report()) {
-                            done = run.report().deepCopy().put("event", "part_done");
-                        }
-                        done.remove("text");
                         part++;
                         headingSent = false;
-                        current = Optional.of(done);
+                        current = Optional.of(partDone(run));
                         return Optional.of(note.isEmpty() ? chunk(null)
                                 : chunk(ChunkChoice.content(0, note)));
                     }
                 }
             }
             finished = true;
-            parent.context().set(DecomposeStage.PART_OUTCOMES, List.copyOf(outcomes)); // before the stream ends: the ledger reads it then
             Usage total = outcomes.stream().map(o -> o.usage().orElse(Usage.ZERO)).reduce(Usage.ZERO, Usage::plus);
             ObjectNode summary = Json.object().put("event", "summary");
-            summarise(summary, outcomes, false);
+            record(outcomes, summary, false); // before the stream ends: the ledger reads the outcomes then
             current = Optional.of(summary);
             boolean truncated = outcomes.stream().anyMatch(o -> o.finishReason().orElse(FinishReason.STOP) == FinishReason.LENGTH);
             return Optional.of(new ChatChunk(id, created, MODEL, List.of(ChunkChoice.finish(0,
@@ -264,6 +257,124 @@ final class PartExecutor {
         }
     }
 
+    // ---------------------------------------------------------------- a request routed as one task
+
+    /**
+     * A request routed as one task gets the model's answer itself, stamped with the routed id and model: every
+     * choice, tool call, log-prob and finish reason as the model gave them (merging into one text is for split
+     * answers only). It runs on the caller's thread, and fails before its first byte as a plain call would.
+     */
+    private Reply lonePart(ObjectNode extension) {
+        DecomposeStage.PartRun run = runs.getFirst();
+        Exchange child = parent.child(parent.requestId() + "." + run.task().order(), request).withPlan(run.plan());
+        long start = ticker.nanoTime();
+        Reply reply;
+        try {
+            reply = next.proceed(child);
+        } catch (GatewayException e) {
+            record(List.of(outcome(run, child, "", Optional.empty(), Optional.empty(), e, start)), extension, true);
+            throw e;
+        }
+        return switch (reply) {
+            case Reply.Complete c -> {
+                ChatResponse r = c.response();
+                Optional<FinishReason> finish = r.choices().isEmpty() ? Optional.empty() : r.choices().getFirst().finishReason();
+                record(List.of(outcome(run, child, r.text(), r.usage(), finish, null, start)), extension, true);
+                yield new Reply.Complete(new ChatResponse(id, created, MODEL, r.choices(), r.usage(), r.systemFingerprint(),
+                        r.serviceTier()));
+            }
+            case Reply.Streaming s -> new Reply.Streaming(new LoneStream(extension, run, child, s.stream(), start));
+            case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
+        };
+    }
+
+    /** The ledger's records (read when the request or its stream ends) and the answer's cost summary. */
+    private void record(List<PartOutcome> outcomes, ObjectNode target, boolean withParts) {
+        parent.context().set(DecomposeStage.PART_OUTCOMES, List.copyOf(outcomes));
+        summarise(target, outcomes, withParts);
+    }
+
+    /** The model's stream passed through: the plan rides on its first chunk, the summary on a last chunk of its own. */
+    private final class LoneStream implements ChatStream {
+        private final ObjectNode extension;
+        private final DecomposeStage.PartRun run;
+        private final Exchange child;
+        private final ChatStream upstream;
+        private final long start;
+        private final StringBuilder content = new StringBuilder();
+        private Usage usage;
+        private FinishReason finish;
+        private boolean started;
+        private boolean finished;
+        private PartOutcome failed;
+        private Optional<ObjectNode> current = Optional.empty();
+
+        LoneStream(ObjectNode extension, DecomposeStage.PartRun run, Exchange child, ChatStream upstream, long start) {
+            this.extension = extension;
+            this.run = run;
+            this.child = child;
+            this.upstream = upstream;
+            this.start = start;
+        }
+
+        @Override
+        public Optional<ChatChunk> next() {
+            if (finished) return Optional.empty();
+            if (failed == null) {
+                Optional<ChatChunk> next;
+                try {
+                    next = upstream.next();
+                } catch (GatewayException e) {
+                    // As in a split answer: what arrived stays, a note says the rest failed, and the stream ends normally.
+                    failed = outcome(e);
+                    current = Optional.of(partDone(run));
+                    return Optional.of(new ChatChunk(id, created, MODEL, List.of(ChunkChoice.content(0, "\n\n" + failure(e))),
+                            Optional.empty(), Optional.empty()));
+                }
+                if (next.isPresent()) {
+                    ChatChunk chunk = next.get();
+                    chunk.usage().ifPresent(u -> usage = u);
+                    for (ChunkChoice choice : chunk.choices()) {
+                        if (choice.index() != 0) continue;
+                        choice.content().ifPresent(content::append);
+                        if (choice.finishReason().isPresent()) finish = choice.finishReason().get();
+                    }
+                    current = started ? Optional.empty() : Optional.of(extension.deepCopy().put("event", "plan"));
+                    started = true;
+                    return Optional.of(new ChatChunk(id, created, MODEL, chunk.choices(), chunk.usage(), chunk.systemFingerprint()));
+                }
+            }
+            finished = true;
+            ObjectNode summary = Json.object().put("event", "summary");
+            record(List.of(failed != null ? failed : outcome(null)), summary, false);
+            current = Optional.of(summary);
+            List<ChunkChoice> end = failed != null ? List.of(ChunkChoice.finish(0, FinishReason.STOP)) : List.of();
+            return Optional.of(new ChatChunk(id, created, MODEL, end, Optional.empty(), Optional.empty()));
+        }
+
+        private PartOutcome outcome(GatewayException error) {
+            return PartExecutor.this.outcome(run, child, content.toString(), Optional.ofNullable(usage),
+                    Optional.ofNullable(finish), error, start);
+        }
+
+        @Override
+        public Optional<ObjectNode> extension() {
+            return current;
+        }
+
+        @Override
+        public boolean ready() {
+            return !finished && upstream.ready();
+        }
+
+        @Override
+        public void close() {
+            upstream.close();
+            if (!finished) parent.context().set(DecomposeStage.PART_OUTCOMES, List.of()); // as a split stream: finished parts only
+        }
+    }
+
+    // ---------------------------------------------------------------- merging
     // ---------------------------------------------------------------- merging
 
     private String heading(DecomposeStage.PartRun run) {
@@ -273,6 +384,16 @@ final class PartExecutor {
         String title = type.isEmpty() ? "Task" : type.substring(0, 1).toUpperCase(Locale.ROOT) + type.substring(1);
         String model = r.path("model").asText("?") + (r.path("simulated").asBoolean() ? " (simulated)" : "");
         return "## " + (run.task().order() + 1) + ". " + title + " — " + model + "\n\n";
+    }
+
+    /** The event that closes a part in a stream: its report, less the part's text that the plan already carried. */
+    private static ObjectNode partDone(DecomposeStage.PartRun run) {
+        ObjectNode done;
+        synchronized (run.report()) {
+            done = run.report().deepCopy().put("event", "part_done");
+        }
+        done.remove("text");
+        return done;
     }
 
     private static String failure(GatewayException e) {

@@ -2,8 +2,6 @@ package dev.switchboard.core.stages;
 
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.model.ChatResponse;
-import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -18,16 +16,13 @@ final class PartFeeds {
     }
 
     private final LinkedBlockingQueue<Item>[] queues;
-    private final CountDownLatch[] started;
     private volatile boolean cancelled;
 
     @SuppressWarnings("unchecked")
     PartFeeds(int parts) {
         queues = new LinkedBlockingQueue[parts];
-        started = new CountDownLatch[parts];
         for (int i = 0; i < parts; i++) {
             queues[i] = new LinkedBlockingQueue<>();
-            started[i] = new CountDownLatch(1);
         }
     }
 
@@ -49,9 +44,7 @@ final class PartFeeds {
     }
 
     private void put(DecomposeStage.PartRun run, Item item) {
-        int i = run.task().order();
-        queues[i].add(item);
-        started[i].countDown();
+        queues[run.task().order()].add(item);
     }
 
     Item take(int part) {
@@ -61,17 +54,6 @@ final class PartFeeds {
             Thread.currentThread().interrupt();
             throw new GatewayException.UpstreamTimeout("interrupted while waiting for part " + (part + 1));
         }
-    }
-
-    /** Waits for a part's first item; returns its outcome if that item says the part already ended. */
-    Optional<PartOutcome> awaitFirst(int part) {
-        try {
-            started[part].await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
-        return queues[part].peek() instanceof Item.Done d ? Optional.of(d.outcome()) : Optional.empty();
     }
 
     void cancel() {

@@ -79,6 +79,44 @@ class EdgeCasesIT {
     }
 
     @Test
+    void aModelServesOnlyTheEndpointItsModeSays() throws Exception {
+        String yaml = """
+                model_list:
+                  - model_name: chat-model
+                    litellm_params: {model: simulated/chat-model}
+                  - model_name: embed-model
+                    litellm_params: {model: simulated/embed-model}
+                    model_info: {mode: embedding}
+                switchboard:
+                  server: {port: 0}
+                  ledger: {store: none}
+                """;
+        try (GatewayFixture gw = GatewayFixture.start(yaml)) {
+            HttpResponse<String> chat = gw.post("/v1/chat/completions",
+                    "{\"model\":\"embed-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(chat.statusCode()).isEqualTo(400);
+            assertThat(error(chat).get("code").asText()).isEqualTo("model_not_supported");
+            assertThat(error(chat).get("message").asText()).contains("'embed-model' is an embedding model", "/v1/embeddings");
+
+            HttpResponse<String> messages = gw.post("/v1/messages",
+                    "{\"model\":\"embed-model\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(messages.statusCode()).isEqualTo(400);
+            JsonNode anthropic = Json.parseBody(messages.body().getBytes());
+            assertThat(anthropic.get("type").asText()).isEqualTo("error");
+            assertThat(anthropic.get("error").get("type").asText()).isEqualTo("invalid_request_error");
+
+            HttpResponse<String> embed = gw.post("/v1/embeddings", "{\"model\":\"chat-model\",\"input\":\"hi\"}");
+            assertThat(embed.statusCode()).isEqualTo(400);
+            assertThat(error(embed).get("message").asText()).contains("'chat-model' is a simulated chat model");
+            assertThat(error(embed).get("param").asText()).isEqualTo("model");
+
+            assertThat(gw.post("/v1/embeddings", "{\"model\":\"embed-model\",\"input\":\"hi\"}").statusCode()).isEqualTo(200);
+            assertThat(gw.post("/v1/chat/completions",
+                    "{\"model\":\"chat-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aRequestNoEndpointTakesGetsAnErrorObjectInTheClientsDialect() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
             HttpResponse<String> unknown = gw.get("/v1/chat/completion");

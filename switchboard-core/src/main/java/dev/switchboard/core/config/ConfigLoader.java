@@ -305,7 +305,7 @@ public final class ConfigLoader {
                 ? n.get("max_output_tokens").integer(d.maxOutputTokens(), 1, 10_000_000)
                 : n.get("max_tokens").integer(params.get("max_tokens").integer(d.maxOutputTokens(), 1, 10_000_000), 1, 10_000_000);
         String mode = n.get("mode").string("chat");
-        if (!Set.of("chat", "embedding", "completion").contains(mode)) throw n.get("mode").error("must be chat or embedding");
+        if (!Set.of("chat", "embedding", "completion").contains(mode)) throw n.get("mode").error("must be chat, completion or embedding: the modes this gateway serves");
         java.util.OptionalDouble relativeCost = n.get("relative-cost").present()
                 ? java.util.OptionalDouble.of(n.get("relative-cost").number(0, 0, 1_000_000)) : java.util.OptionalDouble.empty();
         return new ModelInfo(

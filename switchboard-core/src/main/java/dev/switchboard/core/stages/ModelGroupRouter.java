@@ -1,5 +1,6 @@
 package dev.switchboard.core.stages;
 
+import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.TokenCounter;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.pipeline.Exchange;
@@ -9,7 +10,9 @@ import dev.switchboard.core.reliability.TokenEstimate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 /**
  * Plain gateway calls: the model name is a model group; its deployments become the candidates in the
@@ -20,6 +23,8 @@ public final class ModelGroupRouter implements Router {
     private final Map<String, List<Deployment>> groups;
     private final BalancingStrategy strategy;
     private final Optional<TokenCounter> tokens;
+    /** Groups whose every deployment is declared an embedding model: a chat request to one cannot be served. */
+    private final Set<String> embeddingOnly;
 
     /**
      * @param tokens for strategies that weigh the request's size (usage-based); empty means size 0
@@ -28,6 +33,9 @@ public final class ModelGroupRouter implements Router {
         this.groups = Map.copyOf(groups);
         this.strategy = strategy;
         this.tokens = tokens;
+        this.embeddingOnly = groups.entrySet().stream()
+                .filter(g -> g.getValue().stream().allMatch(d -> d.info().isEmbedding()))
+                .map(Map.Entry::getKey).collect(Collectors.toUnmodifiableSet());
     }
 
     public ModelGroupRouter(Map<String, List<Deployment>> groups) {
@@ -38,6 +46,11 @@ public final class ModelGroupRouter implements Router {
     public Optional<RoutePlan> route(Exchange exchange) {
         List<Deployment> group = groups.get(exchange.request().model());
         if (group == null) return Optional.empty();
+        if (exchange.isChat() && embeddingOnly.contains(exchange.request().model())) {
+            throw new GatewayException.BadRequest("'" + exchange.request().model() + "' is an embedding model "
+                    + "(model_info.mode: embedding), not a chat model: send it to /v1/embeddings, or pick a chat model "
+                    + "from /v1/models.", "model", "model_not_supported");
+        }
         long estimate = group.size() > 1 && tokens.isPresent() ? TokenEstimate.of(exchange, tokens.get()).total() : 0;
         List<Deployment> ordered = group.size() == 1 ? group : strategy.order(group, estimate);
         return Optional.of(new RoutePlan(ordered, "model-group",

@@ -71,6 +71,11 @@ public final class SimulatedAdapter implements ProviderAdapter {
 
     @Override
     public WireRequest toWire(EmbeddingRequest request, Deployment target) {
+        // As a real provider refuses to embed with a chat model: simulated vectors come only from embedding models.
+        if (!target.info().isEmbedding()) {
+            throw new GatewayException.Unsupported("'" + request.model() + "' is a simulated chat model and does not "
+                    + "make embeddings: only a deployment with model_info.mode: embedding does.", "model");
+        }
         return WireRequest.post(EMBEDDINGS, headers(target), Json.bytes(OpenAiEmbeddingsCodec.writeRequest(request, target.upstreamModel())));
     }
 

@@ -11,11 +11,13 @@ import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.DefaultConfig;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.config.ModelInfo;
+import dev.switchboard.core.config.Prices;
 import dev.switchboard.core.config.SwitchboardConfig;
 import dev.switchboard.core.config.Timeouts;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
+import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.model.FinishReason;
 import dev.switchboard.core.spi.Frame;
 import dev.switchboard.core.spi.ProviderPlugin;
@@ -133,6 +135,18 @@ class SimulatedAdapterTest {
     }
 
     @Test
+    void onlyAnEmbeddingModelMakesEmbeddings() {
+        Deployment chatModel = deployment("llama3.2", null);
+        Deployment embeddingModel = embeddingDeployment("nomic-embed-text");
+
+        assertThatThrownBy(() -> adapter.toWire(EmbeddingRequest.of("llama3.2", List.of("hi")), chatModel))
+                .isInstanceOfSatisfying(GatewayException.Unsupported.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("'llama3.2' is a simulated chat model");
+        assertThat(adapter.toWire(EmbeddingRequest.of("nomic-embed-text", List.of("hi")), embeddingModel).uri())
+                .isEqualTo(SimulatedAdapter.EMBEDDINGS);
+    }
+
+    @Test
     void bothPluginsAreRegisteredForTheServiceLoader() {
         List<String> ids = ServiceLoader.load(ProviderPlugin.class).stream().map(p -> p.get().id()).toList();
 
@@ -150,6 +164,12 @@ class SimulatedAdapterTest {
 
     static ChatRequest chat(String json) {
         return OpenAiCodec.parseChatRequest(Json.parseBody(json.getBytes()));
+    }
+
+    static Deployment embeddingDeployment(String upstream) {
+        return new Deployment("d-" + upstream, "group", "simulated", upstream, Optional.empty(), Optional.empty(), Map.of(),
+                Json.object(), OptionalInt.empty(), OptionalInt.empty(), 1, Timeouts.DEFAULT, new ModelInfo(OptionalInt.empty(),
+                        Optional.empty(), Set.of(), 8192, 1, Prices.FREE, "embedding", Optional.empty()));
     }
 
     static Deployment deployment(String upstream, String simulationJson) {

@@ -2,6 +2,7 @@ package dev.switchboard.providers.simulated;
 
 import static dev.switchboard.providers.simulated.SimulatedAdapterTest.chat;
 import static dev.switchboard.providers.simulated.SimulatedAdapterTest.deployment;
+import static dev.switchboard.providers.simulated.SimulatedAdapterTest.embeddingDeployment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -446,7 +447,7 @@ class SimulatedTransportTest {
     }
 
     private EmbeddingResponse embed(dev.switchboard.core.model.EmbeddingRequest request) {
-        WireResponse r = transport.send(adapter.toWire(request, deployment("e", null)), Timeouts.DEFAULT);
+        WireResponse r = transport.send(adapter.toWire(request, embeddingDeployment("e")), Timeouts.DEFAULT);
         return adapter.embeddingsFromWire(r, request);
     }
 

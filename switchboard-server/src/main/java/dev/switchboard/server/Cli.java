@@ -95,6 +95,10 @@ public final class Cli {
             } else {
                 out.println("switchboard: API calls need 'Authorization: Bearer <master key>'.");
             }
+            if (cfg.modelGroups().isEmpty()) {
+                out.println("switchboard: no models configured (model_list is empty): every model call answers 404 until "
+                        + "the config lists one.");
+            }
             cfg.modelGroups().forEach((name, group) -> out.println("switchboard: model " + name + " → "
                     + group.stream().map(d -> d.provider() + "/" + d.upstreamModel() + (d.simulated() ? " (simulated)" : ""))
                             .reduce((a, b) -> a + ", " + b).orElse("")));

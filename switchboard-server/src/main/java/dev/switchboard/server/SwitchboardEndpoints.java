@@ -55,6 +55,7 @@ final class SwitchboardEndpoints {
             if (prompt == null || !prompt.isTextual()) {
                 throw new GatewayException.BadRequest("Send {\"prompt\": \"...\"} or a chat body with 'messages'.", "prompt");
             }
+            if (prompt.asText().isBlank()) throw new GatewayException.BadRequest("'prompt' is empty: there is nothing to route.", "prompt");
             chat = ChatRequest.builder(body.path("model").asText(autoModel)).message(Message.user(prompt.asText())).build();
         }
         var exchange = HttpIo.exchange(engine, chat, req, requestId);

@@ -18,9 +18,10 @@ bench_install_tools() {
   fi
 }
 
-# bench_start_gateway NAME PORT: ./switchboard serve in front of the instant mock provider, the ledger on, request
-# logs off; the JVM's pid goes to $RUN_DIR/NAME.pid (the launcher execs java). Its JVM flags are the launcher's,
-# plus SWITCHBOARD_EXTRA_JAVA_OPTS if set.
+# bench_start_gateway NAME PORT: ./switchboard serve in front of the instant mock provider, the ledger on (in its own
+# SQLite file under RUN_DIR, not the data/switchboard.db that ./switchboard serve keeps), request logs off; the JVM's
+# pid goes to $RUN_DIR/NAME.pid (the launcher execs java). Its JVM flags are the launcher's, plus
+# SWITCHBOARD_EXTRA_JAVA_OPTS if set.
 bench_start_gateway() {
   local name="$1" port="$2"
   cat > "$RUN_DIR/$name.yaml" <<YAML
@@ -29,7 +30,9 @@ model_list:
     litellm_params: {model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:${UPSTREAM_PORT:-18080}/v1", api_key: sk-bench}
 switchboard:
   server: {port: $port, log-requests: false}
+  ledger: {store: sqlite, path: "$RUN_DIR/$name-ledger.db"}
 YAML
+  rm -f "$RUN_DIR/$name-ledger.db"*   # each run starts on an empty ledger
   "$ROOT/switchboard" serve --config "$RUN_DIR/$name.yaml" > "$RUN_DIR/$name.log" 2>&1 &
   echo $! > "$RUN_DIR/$name.pid"
 }

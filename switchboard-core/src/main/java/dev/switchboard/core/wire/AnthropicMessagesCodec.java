@@ -112,7 +112,24 @@ public final class AnthropicMessagesCodec {
         }
         JsonNode thinking = body.get("thinking");
         if (present(thinking) && !thinking.isObject()) throw bad("thinking: Input should be a valid dictionary", "thinking");
+        if (present(thinking) && "enabled".equals(thinking.path("type").asText())) checkThinkingBudget(thinking, body.path("max_tokens"));
         return b.includeUsage(true).build();
+    }
+
+    /** Extended thinking's budget, as the Messages API bounds it: at least 1,024 tokens and less than {@code max_tokens}. */
+    private static void checkThinkingBudget(JsonNode thinking, JsonNode maxTokens) {
+        JsonNode budget = thinking.get("budget_tokens");
+        if (!present(budget)) throw bad("thinking.enabled.budget_tokens: Field required", "thinking.budget_tokens");
+        if (!budget.canConvertToInt() || !budget.isIntegralNumber()) {
+            throw bad("thinking.enabled.budget_tokens: Input should be a valid integer", "thinking.budget_tokens");
+        }
+        if (budget.asInt() < 1024) {
+            throw bad("thinking.enabled.budget_tokens: Input should be greater than or equal to 1024", "thinking.budget_tokens");
+        }
+        if (maxTokens.isIntegralNumber() && budget.asInt() >= maxTokens.asInt()) {
+            throw bad("`max_tokens` must be greater than `thinking.budget_tokens` (" + budget.asInt() + "): the budget is "
+                    + "part of max_tokens.", "max_tokens");
+        }
     }
 
     private static Optional<Message> parseSystem(JsonNode system) {

@@ -182,6 +182,23 @@ class AnthropicMessagesCodecTest {
         }
 
         @Test
+        void boundsTheThinkingBudgetAsTheMessagesApiDoes() {
+            String user = ",'messages':[{'role':'user','content':'hi'}]}";
+            assertThat(rejects("{'model':'m','max_tokens':4000,'thinking':{'type':'enabled','budget_tokens':512}" + user)
+                    .getMessage()).isEqualTo("thinking.enabled.budget_tokens: Input should be greater than or equal to 1024");
+            assertThat(rejects("{'model':'m','max_tokens':4000,'thinking':{'type':'enabled'}" + user).param())
+                    .contains("thinking.budget_tokens");
+            GatewayException over = rejects("{'model':'m','max_tokens':1024,'thinking':{'type':'enabled','budget_tokens':1024}" + user);
+            assertThat(over.getMessage()).startsWith("`max_tokens` must be greater than `thinking.budget_tokens`");
+            assertThat(over.param()).contains("max_tokens");
+
+            assertThat(AnthropicMessagesCodec.parseRequest(json("{'model':'m','max_tokens':2048,"
+                    + "'thinking':{'type':'enabled','budget_tokens':1024}" + user)).maxTokens()).hasValue(2048);
+            assertThat(AnthropicMessagesCodec.parseRequest(json("{'model':'m','max_tokens':10,'thinking':{'type':'disabled'}" + user))
+                    .maxTokens()).hasValue(10);
+        }
+
+        @Test
         void refusesServerToolsAsUnsupported() {
             assertThatThrownBy(() -> AnthropicMessagesCodec.parseRequest(json("{'model':'m','max_tokens':5,"
                     + "'messages':[{'role':'user','content':'hi'}],'tools':[{'type':'web_search_20250305','name':'web_search'}]}")))

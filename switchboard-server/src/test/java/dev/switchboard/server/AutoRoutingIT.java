@@ -147,6 +147,7 @@ class AutoRoutingIT {
     void aStreamRoutedAsOneTaskPassesToolCallDeltasThrough() throws Exception {
         ObjectNode withTools = (ObjectNode) Json.parseBody(body("switchboard/auto", "What is the weather in Oslo?", true).getBytes());
         withTools.set("tools", Json.TREE.readTree(TOOLS));
+        withTools.putObject("stream_options").put("include_usage", true);
         HttpResponse<String> r = gateway.post("/v1/chat/completions", Json.text(withTools));
         List<JsonNode> events = new ArrayList<>();
         for (String line : r.body().split("\n")) {
@@ -159,6 +160,8 @@ class AutoRoutingIT {
         assertThat(events).allSatisfy(e -> assertThat(e.get("model").asText()).isEqualTo("switchboard/auto"));
         assertThat(events.getFirst().at("/switchboard/event").asText()).isEqualTo("plan");
         assertThat(events.getLast().at("/switchboard/event").asText()).isEqualTo("summary");
+        assertThat(events.getLast().at("/usage/completion_tokens").asInt()).isPositive(); // usage last, as OpenAI ends a stream
+        assertThat(events.stream().filter(e -> e.hasNonNull("usage"))).hasSize(1);
         assertThat(events.stream().filter(e -> e.at("/choices/0/finish_reason").asText().equals("tool_calls"))).hasSize(1);
         assertThat(r.body()).endsWith("data: [DONE]\n\n");
     }

@@ -307,6 +307,7 @@ final class PartExecutor {
         private boolean started;
         private boolean finished;
         private PartOutcome failed;
+        private boolean usageAtEnd;
         private Optional<ObjectNode> current = Optional.empty();
 
         LoneStream(ObjectNode extension, DecomposeStage.PartRun run, Exchange child, ChatStream upstream, long start) {
@@ -320,7 +321,7 @@ final class PartExecutor {
         @Override
         public Optional<ChatChunk> next() {
             if (finished) return Optional.empty();
-            if (failed == null) {
+            while (failed == null) {
                 Optional<ChatChunk> next;
                 try {
                     next = upstream.next();
@@ -331,25 +332,30 @@ final class PartExecutor {
                     return Optional.of(new ChatChunk(id, created, MODEL, List.of(ChunkChoice.content(0, "\n\n" + failure(e))),
                             Optional.empty(), Optional.empty()));
                 }
-                if (next.isPresent()) {
-                    ChatChunk chunk = next.get();
-                    chunk.usage().ifPresent(u -> usage = u);
-                    for (ChunkChoice choice : chunk.choices()) {
-                        if (choice.index() != 0) continue;
-                        choice.content().ifPresent(content::append);
-                        if (choice.finishReason().isPresent()) finish = choice.finishReason().get();
-                    }
-                    current = started ? Optional.empty() : Optional.of(extension.deepCopy().put("event", "plan"));
-                    started = true;
-                    return Optional.of(new ChatChunk(id, created, MODEL, chunk.choices(), chunk.usage(), chunk.systemFingerprint()));
+                if (next.isEmpty()) break;
+                ChatChunk chunk = next.get();
+                chunk.usage().ifPresent(u -> usage = u);
+                // The usage-only chunk moves to the summary chunk, so it stays the last chunk, as OpenAI's streams end.
+                if (chunk.choices().isEmpty() && chunk.usage().isPresent()) {
+                    usageAtEnd = true;
+                    continue;
                 }
+                for (ChunkChoice choice : chunk.choices()) {
+                    if (choice.index() != 0) continue;
+                    choice.content().ifPresent(content::append);
+                    if (choice.finishReason().isPresent()) finish = choice.finishReason().get();
+                }
+                current = started ? Optional.empty() : Optional.of(extension.deepCopy().put("event", "plan"));
+                started = true;
+                return Optional.of(new ChatChunk(id, created, MODEL, chunk.choices(), chunk.usage(), chunk.systemFingerprint()));
             }
             finished = true;
             ObjectNode summary = Json.object().put("event", "summary");
             record(List.of(failed != null ? failed : outcome(null)), summary, false);
             current = Optional.of(summary);
             List<ChunkChoice> end = failed != null ? List.of(ChunkChoice.finish(0, FinishReason.STOP)) : List.of();
-            return Optional.of(new ChatChunk(id, created, MODEL, end, Optional.empty(), Optional.empty()));
+            return Optional.of(new ChatChunk(id, created, MODEL, end, usageAtEnd ? Optional.of(usage) : Optional.empty(),
+                    Optional.empty()));
         }
 
         private PartOutcome outcome(GatewayException error) {

@@ -381,7 +381,6 @@ final class PartExecutor {
     }
 
     // ---------------------------------------------------------------- merging
-    // ---------------------------------------------------------------- merging
 
     private String heading(DecomposeStage.PartRun run) {
         if (runs.size() == 1) return "";

@@ -113,7 +113,11 @@ public final class AnthropicMessagesCodec {
         JsonNode thinking = body.get("thinking");
         if (present(thinking) && !thinking.isObject()) throw bad("thinking: Input should be a valid dictionary", "thinking");
         if (present(thinking) && "enabled".equals(thinking.path("type").asText())) checkThinkingBudget(thinking, body.path("max_tokens"));
-        return b.includeUsage(true).build();
+        ChatRequest request = b.includeUsage(true).build();
+        request.toolChoice().flatMap(c -> c.unmetBy(request.tools())).ifPresent(why -> {
+            throw bad("tool_choice: " + why, "tool_choice");
+        });
+        return request;
     }
 
     /** Extended thinking's budget, as the Messages API bounds it: at least 1,024 tokens and less than {@code max_tokens}. */

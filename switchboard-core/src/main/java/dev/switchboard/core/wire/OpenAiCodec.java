@@ -112,7 +112,11 @@ public final class OpenAiCodec {
             }
         }
         b.openAiBody((ObjectNode) body);
-        return b.build();
+        ChatRequest request = b.build();
+        request.toolChoice().flatMap(c -> c.unmetBy(request.tools())).ifPresent(why -> {
+            throw bad("Invalid value for 'tool_choice': " + why + ".", "tool_choice");
+        });
+        return request;
     }
 
     private static Message parseMessage(JsonNode m, String path) {

@@ -182,6 +182,15 @@ class AnthropicMessagesCodecTest {
         }
 
         @Test
+        void aForcedToolMustBeAmongTheTools() {
+            assertThat(rejects("{'model':'m','max_tokens':5,'tool_choice':{'type':'any'},'messages':[{'role':'user','content':'hi'}]}")
+                    .getMessage()).isEqualTo("tool_choice: a tool call is required, but no tools are given");
+            assertThat(rejects("{'model':'m','max_tokens':5,'tools':[{'name':'f','input_schema':{'type':'object'}}],"
+                    + "'tool_choice':{'type':'tool','name':'g'},'messages':[{'role':'user','content':'hi'}]}").param())
+                    .contains("tool_choice");
+        }
+
+        @Test
         void boundsTheThinkingBudgetAsTheMessagesApiDoes() {
             String user = ",'messages':[{'role':'user','content':'hi'}]}";
             assertThat(rejects("{'model':'m','max_tokens':4000,'thinking':{'type':'enabled','budget_tokens':512}" + user)

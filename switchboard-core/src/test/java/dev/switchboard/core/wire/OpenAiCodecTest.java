@@ -81,6 +81,10 @@ class OpenAiCodecTest {
                 new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":129}", "n", "Expected a value <= 128"),
                 new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":0}", "n", "Expected a value >= 1"),
                 new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tool_choice\":\"sometimes\"}", "tool_choice", "'sometimes'"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tool_choice\":\"required\"}", "tool_choice", "no tools are given"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":[{\"type\":\"function\","
+                        + "\"function\":{\"name\":\"f\"}}],\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"g\"}}}",
+                        "tool_choice", "tool 'g' is not among the tools given"),
                 new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"response_format\":{\"type\":\"xml\"}}", "response_format.type", "'xml'"));
         for (Case c : cases) {
             assertThatThrownBy(() -> OpenAiCodec.parseChatRequest(json(c.body())))

@@ -21,12 +21,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The simulated model: a deterministic answer derived from the request (same messages, model and seed →
- * same answer). It says plainly that it is simulated; it never poses as a real model. It honours
+ * same answer, under a new response id each time). It says plainly that it is simulated; it never poses as a real model. It honours
  * {@code max_tokens} (finish reason length), {@code stop}, {@code n}, tools (a call with schema-valid
  * arguments when the prompt fits a tool, or when {@code tool_choice} demands one) and response formats
  * (valid JSON, matching the schema). Usage is counted with the real tokenizer.
@@ -72,7 +73,8 @@ final class SimulatedResponder {
             completion += tokens.count(c.text());
             for (ToolCall call : c.toolCalls()) completion += tokens.count(call.name()) + tokens.count(call.arguments());
         }
-        String id = "chatcmpl-sim-" + HexFormat.of().toHexDigits(seed);
+        // The answer is deterministic; its id is not: like a real provider's, it names this one response.
+        String id = "chatcmpl-sim-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         return new SimulatedCompletion(id, created, request.model(), choices,
                 Usage.of(tokens.countPrompt(request), completion));
     }

@@ -106,9 +106,11 @@ class SimulatedTransportTest {
     }
 
     @Test
-    void theSameRequestGetsTheSameAnswerAndTheSeedVariesIt() {
-        String first = complete(chat(user("Explain recursion.")), deployment("m", null)).text();
-        String again = complete(chat(user("Explain recursion.")), deployment("m", null)).text();
+    void theSameRequestGetsTheSameAnswerUnderANewIdAndTheSeedVariesIt() {
+        ChatResponse firstResponse = complete(chat(user("Explain recursion.")), deployment("m", null));
+        ChatResponse againResponse = complete(chat(user("Explain recursion.")), deployment("m", null));
+        String first = firstResponse.text();
+        String again = againResponse.text();
         Set<String> bySeed = new HashSet<>();
         for (int seed = 1; seed <= 6; seed++) {
             bySeed.add(complete(chat("{\"model\":\"m\",\"seed\":" + seed + ",\"messages\":[{\"role\":\"user\",\"content\":\"Explain recursion.\"}]}"),
@@ -116,6 +118,7 @@ class SimulatedTransportTest {
         }
 
         assertThat(again).isEqualTo(first);
+        assertThat(againResponse.id()).startsWith("chatcmpl-sim-").isNotEqualTo(firstResponse.id());
         assertThat(bySeed).hasSizeGreaterThan(1);
     }
 

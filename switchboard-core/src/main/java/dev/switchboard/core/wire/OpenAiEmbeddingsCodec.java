@@ -31,8 +31,17 @@ public final class OpenAiEmbeddingsCodec {
             if (input.isEmpty()) throw OpenAiCodec.bad("'input' must not be an empty array.", "input");
             for (JsonNode item : input) {
                 if (item.isTextual()) texts.add(item.asText());
-                else if (item.isIntegralNumber() || item.isArray()) tokens = true;
-                else throw OpenAiCodec.bad("Invalid type for 'input': expected a string, an array of strings or token arrays.", "input");
+                else if (isTokenId(item)) tokens = true;
+                else if (item.isArray()) {
+                    if (item.isEmpty()) throw OpenAiCodec.bad("'input' must not contain an empty token array.", "input");
+                    for (JsonNode token : item) {
+                        if (!isTokenId(token)) throw OpenAiCodec.bad("Invalid value in 'input': a token array holds only token ids "
+                                + "(non-negative integers).", "input");
+                    }
+                    tokens = true;
+                } else {
+                    throw OpenAiCodec.bad("Invalid type for 'input': expected a string, an array of strings or token arrays.", "input");
+                }
             }
             if (tokens && !texts.isEmpty()) throw OpenAiCodec.bad("'input' mixes strings and tokens.", "input");
         } else {
@@ -48,6 +57,10 @@ public final class OpenAiEmbeddingsCodec {
         OptionalInt dims = OpenAiCodec.optInt(body, "dimensions", 1);
         Optional<String> user = OpenAiCodec.textField(body, "user");
         return new EmbeddingRequest(model, texts, tokens, dims, format.equals("base64"), user, Optional.of((ObjectNode) body));
+    }
+
+    private static boolean isTokenId(JsonNode n) {
+        return n.isIntegralNumber() && n.canConvertToLong() && n.asLong() >= 0;
     }
 
     /** The upstream body: the client's own (unknown fields kept) or built from canonical fields; always floats. */

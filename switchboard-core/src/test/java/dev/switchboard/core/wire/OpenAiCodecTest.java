@@ -179,6 +179,14 @@ class OpenAiCodecTest {
                 .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("empty string");
         assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\",\"input\":[\"a\",\"\"]}")))
                 .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("empty string");
+        assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\",\"input\":[[]]}")))
+                .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("empty token array");
+        assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\",\"input\":[[1,\"a\"]]}")))
+                .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("only token ids");
+        assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\",\"input\":[3,-1]}")))
+                .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("Invalid type for 'input'");
+        assertThat(OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\",\"input\":[[1,2],[3]]}")).tokenInput()).isTrue();
+        assertThat(OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\",\"input\":[1,2,3]}")).tokenInput()).isTrue();
     }
 
     private static ChatChunk readChunk(String text) throws java.io.IOException {

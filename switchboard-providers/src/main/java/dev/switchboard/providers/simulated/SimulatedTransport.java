@@ -151,6 +151,11 @@ public final class SimulatedTransport implements Transport {
         EmbeddingRequest r = OpenAiEmbeddingsCodec.parseRequest(body);
         List<String> texts = r.tokenInput() ? tokenTexts(body.get("input")) : r.input();
         int dims = r.dimensions().orElse(SimulatedEmbedder.DEFAULT_DIMENSIONS);
+        if (dims > SimulatedEmbedder.DEFAULT_DIMENSIONS) {
+            throw new GatewayException.BadRequest("Invalid value for 'dimensions': this model's vectors have "
+                    + SimulatedEmbedder.DEFAULT_DIMENSIONS + " dimensions; ask for 1 to " + SimulatedEmbedder.DEFAULT_DIMENSIONS + ".",
+                    "dimensions");
+        }
         List<float[]> vectors = new ArrayList<>(texts.size());
         int prompt = 0;
         for (String t : texts) {

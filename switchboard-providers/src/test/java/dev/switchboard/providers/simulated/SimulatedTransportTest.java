@@ -424,6 +424,10 @@ class SimulatedTransportTest {
         assertThat(again.vectors().get(0)).containsExactly(r.vectors().get(0));
         assertThat(dot(r.vectors().get(0), r.vectors().get(1))).isGreaterThan(dot(r.vectors().get(0), r.vectors().get(2)) + 0.3);
         assertThat(small.vectors().getFirst()).hasSize(64);
+        var tooWide = OpenAiEmbeddingsCodec.parseRequest(Json.parseBody("{\"model\":\"e\",\"input\":\"hello\",\"dimensions\":385}".getBytes()));
+        WireResponse refused = transport.send(adapter.toWire(tooWide, embeddingDeployment("e")), Timeouts.DEFAULT);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.bodyText()).contains("'dimensions'", "384");
         assertThat(r.usage().promptTokens()).isEqualTo(TOKENS.count("the cat sat on the mat") + TOKENS.count("a cat sat on a mat")
                 + TOKENS.count("quarterly revenue grew"));
     }

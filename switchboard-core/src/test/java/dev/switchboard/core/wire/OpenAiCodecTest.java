@@ -173,18 +173,17 @@ class OpenAiCodecTest {
         assertThat(b64.at("/data/0/embedding").asText()).isEqualTo("AACAPwAAAL8=");
         EmbeddingResponse decoded = OpenAiEmbeddingsCodec.parseResponse(b64, "t");
         assertThat(decoded.vectors().getFirst()).containsExactly(1.0f, -0.5f);
-        assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\"}")))
-                .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("'input'");
-        assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\",\"input\":\"\"}")))
-                .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("empty string");
-        assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\",\"input\":[\"a\",\"\"]}")))
-                .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("empty string");
-        assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\",\"input\":[[]]}")))
-                .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("empty token array");
-        assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\",\"input\":[[1,\"a\"]]}")))
-                .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("only token ids");
-        assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\",\"input\":[3,-1]}")))
-                .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("Invalid type for 'input'");
+        for (String[] bad : new String[][] {
+            {"{\"model\":\"e\"}", "'input'"},
+            {"{\"model\":\"e\",\"input\":\"\"}", "empty string"},
+            {"{\"model\":\"e\",\"input\":[\"a\",\"\"]}", "empty string"},
+            {"{\"model\":\"e\",\"input\":[[]]}", "empty token array"},
+            {"{\"model\":\"e\",\"input\":[[1,\"a\"]]}", "only token ids"},
+            {"{\"model\":\"e\",\"input\":[3,-1]}", "Invalid type for 'input'"},
+        }) {
+            assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseRequest(json(bad[0]))).as(bad[0])
+                    .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining(bad[1]);
+        }
         assertThat(OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\",\"input\":[[1,2],[3]]}")).tokenInput()).isTrue();
         assertThat(OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\",\"input\":[1,2,3]}")).tokenInput()).isTrue();
     }

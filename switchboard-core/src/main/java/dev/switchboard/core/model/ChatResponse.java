@@ -22,6 +22,11 @@ public record ChatResponse(
         return choices.isEmpty() ? "" : choices.getFirst().message().text();
     }
 
+    /** Why the first choice ended, when there is one and it says. */
+    public Optional<FinishReason> finishReason() {
+        return choices.isEmpty() ? Optional.empty() : choices.getFirst().finishReason();
+    }
+
     public ChatResponse withModel(String newModel) {
         return new ChatResponse(id, created, newModel, choices, usage, systemFingerprint, serviceTier);
     }

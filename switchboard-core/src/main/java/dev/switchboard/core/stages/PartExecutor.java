@@ -101,16 +101,14 @@ final class PartExecutor {
         String text = earlier.map(answer -> run.task().text() + "\n\nThe earlier step produced this result; use it:\n\n" + answer)
                 .orElse(run.task().text());
         ChatRequest partRequest = DecomposeStage.partRequest(request, text).withStream(feeds != null);
-        Exchange child = parent.child(parent.requestId() + "." + run.task().order(), partRequest).withPlan(run.plan());
+        Exchange child = child(run, partRequest);
         long start = ticker.nanoTime();
         try {
             Reply reply = next.proceed(child);
             return switch (reply) {
                 case Reply.Complete c -> {
                     if (feeds != null) feeds.replay(run, c.response());
-                    Choice first = c.response().choices().isEmpty() ? null : c.response().choices().getFirst();
-                    yield outcome(run, child, c.response().text(), c.response().usage(),
-                            first == null ? Optional.empty() : first.finishReason(), null, start);
+                    yield outcome(run, child, c.response().text(), c.response().usage(), c.response().finishReason(), null, start);
                 }
                 case Reply.Streaming s -> drain(run, child, s.stream(), start, feeds);
                 case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat part");
@@ -120,6 +118,11 @@ final class PartExecutor {
             if (feeds != null) feeds.failed(run, failed);
             return failed;
         }
+    }
+
+    /** The exchange a part runs in: its own request id under the parent's, and the plan made for it. */
+    private Exchange child(DecomposeStage.PartRun run, ChatRequest partRequest) {
+        return parent.child(parent.requestId() + "." + run.task().order(), partRequest).withPlan(run.plan());
     }
 
     /** Reads a part's stream to the end, passing content on to the merged stream when there is one. */
@@ -241,10 +244,6 @@ final class PartExecutor {
             return Optional.of(chunk(ChunkChoice.content(0, text)));
         }
 
-        private ChatChunk chunk(ChunkChoice choice) {
-            return new ChatChunk(id, created, MODEL, choice == null ? List.of() : List.of(choice), Optional.empty(), Optional.empty());
-        }
-
         @Override
         public Optional<ObjectNode> extension() {
             return current;
@@ -266,7 +265,7 @@ final class PartExecutor {
      */
     private Reply lonePart(ObjectNode extension) {
         DecomposeStage.PartRun run = runs.getFirst();
-        Exchange child = parent.child(parent.requestId() + "." + run.task().order(), request).withPlan(run.plan());
+        Exchange child = child(run, request);
         long start = ticker.nanoTime();
         Reply reply;
         try {
@@ -278,8 +277,7 @@ final class PartExecutor {
         return switch (reply) {
             case Reply.Complete c -> {
                 ChatResponse r = c.response();
-                Optional<FinishReason> finish = r.choices().isEmpty() ? Optional.empty() : r.choices().getFirst().finishReason();
-                record(List.of(outcome(run, child, r.text(), r.usage(), finish, null, start)), extension, true);
+                record(List.of(outcome(run, child, r.text(), r.usage(), r.finishReason(), null, start)), extension, true);
                 yield new Reply.Complete(new ChatResponse(id, created, MODEL, r.choices(), r.usage(), r.systemFingerprint(),
                         r.serviceTier()));
             }
@@ -329,8 +327,7 @@ final class PartExecutor {
                     // As in a split answer: what arrived stays, a note says the rest failed, and the stream ends normally.
                     failed = outcome(e);
                     current = Optional.of(partDone(run));
-                    return Optional.of(new ChatChunk(id, created, MODEL, List.of(ChunkChoice.content(0, "\n\n" + failure(e))),
-                            Optional.empty(), Optional.empty()));
+                    return Optional.of(chunk(ChunkChoice.content(0, "\n\n" + failure(e))));
                 }
                 if (next.isEmpty()) break;
                 ChatChunk chunk = next.get();
@@ -389,6 +386,11 @@ final class PartExecutor {
         String title = type.isEmpty() ? "Task" : type.substring(0, 1).toUpperCase(Locale.ROOT) + type.substring(1);
         String model = r.path("model").asText("?") + (r.path("simulated").asBoolean() ? " (simulated)" : "");
         return "## " + (run.task().order() + 1) + ". " + title + " — " + model + "\n\n";
+    }
+
+    /** A chunk of the routed answer's stream: one choice delta (none when null), under the routed id and model. */
+    private ChatChunk chunk(ChunkChoice choice) {
+        return new ChatChunk(id, created, MODEL, choice == null ? List.of() : List.of(choice), Optional.empty(), Optional.empty());
     }
 
     /** The event that closes a part in a stream: its report, less the part's text that the plan already carried. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.switchboard.core.routing.PriceCatalogue;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -269,7 +270,10 @@ public final class ConfigLoader {
             if (!LITELLM_PARAMS_USED.contains(k)) extra.set(k, params.get(k).raw());
         }
 
-        ModelInfo info = modelInfo(entry.get("model_info"), params);
+        // The catalogue's limits and prices stand wherever the config is silent: every stage reads them from here.
+        ModelInfo stated = modelInfo(entry.get("model_info"), params);
+        ModelInfo info = PriceCatalogue.builtIn().lookup(upstream)
+                .map(e -> stated.withUnstated(e.prices(), e.contextWindow(), e.maxOutputTokens())).orElse(stated);
         String id = entry.get("model_info").get("id").string(modelName + "#" + index);
         return new Deployment(id, modelName, mapping.adapter(), upstream, apiBase, apiKey, headers, extra, rpm, tpm,
                 weight, timeouts, info);

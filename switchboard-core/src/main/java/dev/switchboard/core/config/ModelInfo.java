@@ -56,6 +56,13 @@ public record ModelInfo(
                 Set.of());
     }
 
+    /** This info with what the config left unstated (prices, context window, output limit) taken from a catalogue entry. */
+    public ModelInfo withUnstated(Prices catalogued, int cataloguedContextWindow, int cataloguedMaxOutput) {
+        return new ModelInfo(tier, label, taskTypes, isDeclared(CONTEXT_WINDOW) ? contextWindow : cataloguedContextWindow,
+                isDeclared(MAX_OUTPUT) ? maxOutputTokens : cataloguedMaxOutput, isDeclared(PRICES) ? prices : catalogued,
+                mode, description, quality, relativeCost, declared);
+    }
+
     public boolean isEmbedding() {
         return "embedding".equals(mode);
     }

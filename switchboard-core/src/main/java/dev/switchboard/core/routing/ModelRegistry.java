@@ -50,20 +50,11 @@ public final class ModelRegistry {
     static ModelProfile profile(Deployment d, PriceCatalogue catalogue) {
         ModelInfo info = d.info();
         Optional<PriceCatalogue.Entry> entry = catalogue.lookup(d.upstreamModel());
+        // The config loader has already filled unstated prices and limits from the catalogue.
         Prices prices = info.prices();
-        String priceSource = "config";
-        if (!info.isDeclared(ModelInfo.PRICES)) {
-            if (entry.isPresent()) {
-                prices = entry.get().prices();
-                priceSource = "catalogue";
-            } else {
-                priceSource = "none";
-            }
-        }
-        int context = !info.isDeclared(ModelInfo.CONTEXT_WINDOW) && entry.isPresent()
-                ? entry.get().contextWindow() : info.contextWindow();
-        int maxOut = !info.isDeclared(ModelInfo.MAX_OUTPUT) && entry.isPresent()
-                ? entry.get().maxOutputTokens() : info.maxOutputTokens();
+        String priceSource = info.isDeclared(ModelInfo.PRICES) ? "config" : entry.isPresent() ? "catalogue" : "none";
+        int context = info.contextWindow();
+        int maxOut = info.maxOutputTokens();
         QualityProfile quality;
         String qualitySource;
         if (info.quality().isPresent()) {

@@ -62,6 +62,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void whatTheConfigLeavesUnstatedComesFromTheCatalogueForEveryStage() {
+        SwitchboardConfig c = loader.parse("""
+                model_list:
+                  - model_name: claude
+                    litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: sk-test}
+                  - model_name: claude-short
+                    litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: sk-test}
+                    model_info: {max_input_tokens: 50000, max_output_tokens: 1000, input_cost_per_token: 0.000001,
+                                 output_cost_per_token: 0.000002}
+                  - model_name: unknown
+                    litellm_params: {model: openai/not-in-any-catalogue, api_key: sk-test}
+                """, "test");
+        ModelInfo catalogued = c.deployments().get(0).info();
+        assertThat(catalogued.contextWindow()).isEqualTo(200_000);
+        assertThat(catalogued.maxOutputTokens()).isEqualTo(64_000);
+        assertThat(catalogued.prices().inputPerMillion()).isEqualTo(3.0);
+        assertThat(catalogued.isDeclared(ModelInfo.PRICES)).isFalse();
+        ModelInfo stated = c.deployments().get(1).info();
+        assertThat(stated.contextWindow()).isEqualTo(50_000);
+        assertThat(stated.maxOutputTokens()).isEqualTo(1_000);
+        assertThat(stated.prices().inputPerMillion()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(c.deployments().get(2).info().contextWindow()).isEqualTo(ModelInfo.DEFAULT_CONTEXT_WINDOW);
+    }
+
+    @Test
     void aBareModelNameIsAnOpenAiModelWithTheKeyFromTheEnvironment() {
         Deployment d = loader.parse("model_list: [{model_name: m, litellm_params: {model: gpt-4o-mini}}]", "t").deployments().getFirst();
         assertThat(d.provider()).isEqualTo("openai");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Ticker;
 import dev.switchboard.core.config.Deployment;
+import dev.switchboard.core.config.ModelInfo;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
 import dev.switchboard.core.model.Choice;
@@ -133,7 +134,10 @@ public final class AnthropicAdapter implements ProviderAdapter {
         for (Tool t : request.tools()) tools.add(new AnthropicWire.ToolDefinition(t.name(), t.description(), t.parameters()));
         Optional<AnthropicWire.ToolChoice> toolChoice = toolChoice(request);
 
-        int maxTokens = request.maxTokens().orElse(target.info().maxOutputTokens());
+        // The Messages API needs max_tokens. Without the client's or the config's, 4096 rather than the model's full output
+        // limit (64k for recent Claude): a non-streamed answer that long can outlast the call's timeout.
+        int maxTokens = request.maxTokens().orElse(target.info().isDeclared(ModelInfo.MAX_OUTPUT)
+                ? target.info().maxOutputTokens() : Math.min(target.info().maxOutputTokens(), ModelInfo.DEFAULT_MAX_OUTPUT));
         Optional<AnthropicWire.Metadata> metadata = request.user().map(AnthropicWire.Metadata::new);
         JsonNode params = target.params();
         Optional<JsonNode> thinking = Optional.ofNullable(params.get("thinking")).filter(JsonNode::isObject);

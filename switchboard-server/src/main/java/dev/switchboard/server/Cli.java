@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ServerSettings;
@@ -24,6 +25,15 @@ public final class Cli {
             if (e instanceof ConfigException ce) {
                 cmd.getErr().println("switchboard: invalid configuration: " + ce.getMessage());
                 return 78; // EX_CONFIG
+            }
+            if (e instanceof SwitchboardServer.ListenFailed) {
+                cmd.getErr().println("switchboard: " + e.getMessage());
+                return 69; // EX_UNAVAILABLE
+            }
+            // Bad input to a command (a blank prompt, an unreadable file): its message, not a stack trace.
+            if (e instanceof GatewayException || e instanceof IllegalArgumentException) {
+                cmd.getErr().println("switchboard: " + e.getMessage());
+                return 65; // EX_DATAERR
             }
             throw e;
         }).execute(args);

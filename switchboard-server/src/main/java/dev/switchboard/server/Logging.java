@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.core.stages.AccessLog;
 import java.io.PrintStream;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
@@ -12,6 +13,13 @@ import java.util.logging.StreamHandler;
 
 /** One line per log record: JSON access lines to stdout as they are, everything else compact on stderr. */
 final class Logging {
+    /**
+     * The loggers configured here, held strongly: the log manager keeps loggers only weakly, and one collected
+     * before its first use comes back without the handler or level set here (access lines then went to stderr).
+     */
+    private static final Logger ACCESS = AccessLog.LOGGER;
+    private static final Logger HELIDON = Logger.getLogger("io.helidon");
+
     private Logging() {}
 
     static void configure() {
@@ -28,10 +36,9 @@ final class Logging {
         });
         root.addHandler(err);
         root.setLevel(Level.INFO);
-        Logger.getLogger("io.helidon").setLevel(Level.WARNING);
+        HELIDON.setLevel(Level.WARNING);
 
-        Logger access = Logger.getLogger("switchboard.access");
-        access.setUseParentHandlers(false);
+        ACCESS.setUseParentHandlers(false);
         Handler out = new StreamHandler(new PrintStream(System.out, true), new Formatter() {
             @Override
             public String format(LogRecord r) {
@@ -44,6 +51,6 @@ final class Logging {
                 flush();
             }
         };
-        access.addHandler(out);
+        ACCESS.addHandler(out);
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.server;
 
 import dev.switchboard.core.GatewayException;
 import io.helidon.http.Method;
+import java.io.FilterOutputStream;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -26,8 +27,23 @@ final class Routes {
         this.routing = routing;
     }
 
+    /** GET, and HEAD with the same headers and no body, as HTTP asks of every GET resource (RFC 9110 §9.3.2). */
     Routes get(String pattern, Handler handler) {
-        return add(Method.GET, pattern, handler);
+        return add(Method.HEAD, pattern, headOnly(handler)).add(Method.GET, pattern, handler);
+    }
+
+    /** The GET handler with its body dropped on the way out: the GET's status and headers, no body (Content-Length 0). */
+    private static Handler headOnly(Handler get) {
+        return (req, res) -> {
+            res.streamFilter(out -> new FilterOutputStream(out) {
+                @Override
+                public void write(int b) {}
+
+                @Override
+                public void write(byte[] b, int off, int len) {}
+            });
+            get.handle(req, res);
+        };
     }
 
     Routes post(String pattern, Handler handler) {

@@ -42,7 +42,22 @@ public final class SwitchboardServer implements AutoCloseable {
     public static SwitchboardServer start(Switchboard engine) {
         SwitchboardServer s = new SwitchboardServer(engine);
         s.server.start();
+        // Helidon logs a listener that cannot bind and returns a stopped server: say so instead of serving nothing.
+        if (!s.server.isRunning() || s.server.port() < 0) {
+            s.gate.keepAlive().close();
+            engine.close();
+            ServerSettings settings = engine.config().server();
+            throw new ListenFailed("cannot listen on " + settings.host() + ":" + settings.port()
+                    + " (is another process using the port, or is the address not this machine's?)");
+        }
         return s;
+    }
+
+    /** The listener could not be opened. */
+    public static final class ListenFailed extends RuntimeException {
+        ListenFailed(String message) {
+            super(message, null, false, false);
+        }
     }
 
     public int port() {

@@ -131,8 +131,8 @@ class EdgeCasesIT {
             assertThat(error(wrongMethod).get("code").asText()).isEqualTo("method_not_allowed");
             HttpResponse<String> deleteModel = gw.send("DELETE", "/v1/models/gpt-4o-mini");
             assertThat(deleteModel.statusCode()).isEqualTo(405);
-            assertThat(deleteModel.headers().firstValue("allow")).hasValue("GET");
-            assertThat(gw.send("PUT", "/health").headers().firstValue("allow")).hasValue("GET");
+            assertThat(deleteModel.headers().firstValue("allow")).hasValue("GET, HEAD");
+            assertThat(gw.send("PUT", "/health").headers().firstValue("allow")).hasValue("GET, HEAD");
 
             HttpResponse<String> anthropic = gw.get("/v1/messages");
             assertThat(anthropic.statusCode()).isEqualTo(405);
@@ -349,6 +349,31 @@ class EdgeCasesIT {
             }
         } finally {
             gateLog.removeHandler(capture);
+        }
+    }
+
+    /** HEAD gets a GET resource's status and headers and no body, so the next answer on the connection is intact. */
+    @Test
+    void headAnswersWithoutABody() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
+            URI uri = URI.create(gw.base());
+            try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("HEAD /v1/models HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                        + "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                StringBuilder read = new StringBuilder();
+                byte[] buffer = new byte[8192];
+                while (!read.toString().contains("{\"status\"")) {
+                    int n = socket.getInputStream().read(buffer);
+                    if (n < 0) break;
+                    read.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                }
+                String both = read.toString();
+                int split = both.indexOf("\r\n\r\n");
+                assertThat(both).startsWith("HTTP/1.1 200");
+                assertThat(both.substring(split + 4)).as("the GET's answer follows the HEAD's headers at once")
+                        .startsWith("HTTP/1.1 200").endsWith("{\"status\":\"ok\"}");
+            }
         }
     }
 }

@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.routing.learned.LearnedRouterModel;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -47,7 +50,8 @@ public final class RoutingEval {
      * Scores every prompt of {@code promptsJsonl} into {@code outScoresJsonl}.
      *
      * @return the number of prompts scored
-     * @throws IllegalArgumentException for an unknown router, or a line without a string id and prompt
+     * @throws IllegalArgumentException for an unknown router, a file that cannot be read or written, or a line that
+     *     is not JSON, lacks a string id and prompt or repeats an id (the message names the file and line)
      */
     public static int run(String routerName, Path promptsJsonl, Path outScoresJsonl) {
         return run(scorer(routerName), promptsJsonl, outScoresJsonl);
@@ -55,30 +59,58 @@ public final class RoutingEval {
 
     public static int run(PromptScorer scorer, Path promptsJsonl, Path outScoresJsonl) {
         ObjectMapper json = Json.MAPPER;
-        int count = 0;
-        try (BufferedReader in = Files.newBufferedReader(promptsJsonl);
-                BufferedWriter out = Files.newBufferedWriter(outScoresJsonl)) {
-            String line;
-            int lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) continue;
-                JsonNode node = json.readTree(line);
-                JsonNode id = node.get("id");
-                JsonNode prompt = node.get("prompt");
-                if (id == null || !id.isValueNode() || prompt == null || !prompt.isTextual()) {
-                    throw new IllegalArgumentException(promptsJsonl + ":" + lineNo + ": needs \"id\" and a string \"prompt\"");
-                }
-                ObjectNode row = json.createObjectNode();
-                row.set("id", id);
-                row.put("score", scorer.score(prompt.asText()));
-                out.write(json.writeValueAsString(row));
-                out.newLine();
-                count++;
-            }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(promptsJsonl);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(promptsJsonl + ": no such file");
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new IllegalArgumentException(promptsJsonl + ": cannot read it (" + e.getMessage() + ")");
         }
-        return count;
+        // Every line is checked before anything is written: a bad file leaves no half-written scores behind.
+        Map<String, Integer> seen = new HashMap<>();
+        List<ObjectNode> rows = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String where = promptsJsonl + ":" + (i + 1) + ": ";
+            if (lines.get(i).isBlank()) continue;
+            JsonNode node;
+            try {
+                node = json.readTree(lines.get(i));
+            } catch (IOException e) {
+                throw new IllegalArgumentException(where + "not a JSON object");
+            }
+            JsonNode id = node.get("id");
+            JsonNode prompt = node.get("prompt");
+            if (id == null || !id.isValueNode() || id.isNull() || prompt == null || !prompt.isTextual()) {
+                throw new IllegalArgumentException(where + "needs \"id\" and a string \"prompt\"");
+            }
+            Integer earlier = seen.putIfAbsent(id.asText(), i + 1);
+            if (earlier != null) {
+                throw new IllegalArgumentException(where + "id " + id + " again (first on line " + earlier
+                        + "): scores are matched to labels by id");
+            }
+            ObjectNode row = json.createObjectNode();
+            row.set("id", id);
+            row.put("score", scorer.score(prompt.asText()));
+            rows.add(row);
+        }
+        Path target = outScoresJsonl.toAbsolutePath();
+        if (!Files.isDirectory(target.getParent())) throw new IllegalArgumentException(outScoresJsonl + ": no such directory");
+        try {
+            Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
+            try (BufferedWriter out = Files.newBufferedWriter(partial)) {
+                for (ObjectNode row : rows) {
+                    out.write(json.writeValueAsString(row));
+                    out.newLine();
+                }
+            } catch (IOException e) {
+                Files.deleteIfExists(partial);
+                throw e;
+            }
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(outScoresJsonl + ": cannot write it (" + e.getMessage() + ")");
+        }
+        return rows.size();
     }
 }

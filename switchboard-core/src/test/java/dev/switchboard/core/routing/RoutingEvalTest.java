@@ -54,4 +54,28 @@ class RoutingEvalTest {
         assertThatThrownBy(() -> RoutingEval.run("length", prompts, dir.resolve("o.jsonl")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(":1:");
     }
+
+    @Test
+    void aBadFileIsRefusedWithItsLineAndLeavesNoScoresBehind() throws Exception {
+        Path out = dir.resolve("o.jsonl");
+        Path duplicate = dir.resolve("dup.jsonl");
+        Files.write(duplicate, List.of("{\"id\":\"a\",\"prompt\":\"x\"}", "{\"id\":\"b\",\"prompt\":\"y\"}",
+                "{\"id\":\"a\",\"prompt\":\"z\"}"));
+        assertThatThrownBy(() -> RoutingEval.run("length", duplicate, out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(":3:").hasMessageContaining("line 1");
+        Path malformed = dir.resolve("bad.jsonl");
+        Files.write(malformed, List.of("{\"id\":\"a\",\"prompt\":\"x\"}", "{not json"));
+        assertThatThrownBy(() -> RoutingEval.run("length", malformed, out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad.jsonl:2: not a JSON object");
+        assertThat(out).doesNotExist();
+        assertThatThrownBy(() -> RoutingEval.run("length", dir.resolve("missing.jsonl"), out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no such file");
+        Path good = dir.resolve("good.jsonl");
+        Files.write(good, List.of("{\"id\":\"a\",\"prompt\":\"x\"}"));
+        assertThatThrownBy(() -> RoutingEval.run("length", good, dir.resolve("nowhere/o.jsonl")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no such directory");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
+        }
+    }
 }

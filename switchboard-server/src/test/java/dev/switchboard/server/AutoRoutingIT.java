@@ -242,6 +242,38 @@ class AutoRoutingIT {
     }
 
     @Test
+    void aPartsHeadingNamesTheModelThatAnsweredAfterAFallback() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start("""
+                model_list:
+                  - model_name: writer
+                    litellm_params: {model: simulated/writer, simulation: {error-rate: 1.0, error-status: 500}}
+                    model_info: {tier: 1, task-types: [documentation, summarisation, qa_simple]}
+                  - model_name: coder
+                    litellm_params: {model: simulated/coder}
+                    model_info: {tier: 3, task-types: [code_generation, code_review, reasoning]}
+                  - model_name: backup
+                    litellm_params: {model: simulated/backup}
+                    model_info: {tier: 4, task-types: [code_generation]}
+                router_settings: {num_retries: 0, fallbacks: [{writer: [backup]}]}
+                """)) {
+            JsonNode answer = Json.parseBody(gw.post("/v1/chat/completions", body("switchboard/auto", DEMO, false)).body().getBytes());
+            assertThat(answer.at("/switchboard/parts/0/model").asText()).isEqualTo("writer");
+            assertThat(answer.at("/switchboard/parts/0/answered_model").asText()).isEqualTo("backup");
+            String content = answer.at("/choices/0/message/content").asText();
+            assertThat(content).contains("— backup (simulated)").doesNotContain("— writer");
+
+            String streamed = gw.post("/v1/chat/completions", body("switchboard/auto", DEMO, true)).body();
+            StringBuilder text = new StringBuilder();
+            for (String line : streamed.split("\n")) {
+                if (!line.startsWith("data: {")) continue;
+                JsonNode delta = Json.parseBody(line.substring(6).getBytes()).at("/choices/0/delta/content");
+                if (delta.isTextual()) text.append(delta.asText());
+            }
+            assertThat(text.toString()).contains("— backup (simulated)").doesNotContain("— writer");
+        }
+    }
+
+    @Test
     void anEmptyPromptIsABadRequest() throws Exception {
         HttpResponse<String> r = gateway.post("/v1/chat/completions", body("switchboard/auto", "   ", false));
         assertThat(r.statusCode()).isEqualTo(400);

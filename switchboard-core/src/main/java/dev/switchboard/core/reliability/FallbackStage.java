@@ -16,6 +16,7 @@ import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Reply;
 import dev.switchboard.core.pipeline.RoutePlan;
 import dev.switchboard.core.pipeline.Stage;
+import dev.switchboard.core.stages.ModelGroupRouter;
 import dev.switchboard.core.stages.RouteStage;
 import dev.switchboard.core.stages.Router;
 import java.time.Duration;
@@ -109,7 +110,9 @@ public final class FallbackStage implements Stage {
 
         Walk(Exchange exchange, RoutePlan plan, List<String> bodyFallbacks) {
             this.exchange = exchange;
-            this.model = exchange.request().model();
+            // A routed request (switchboard/auto, a router chain) falls back as a call to the group it was routed to would.
+            this.model = plan.router().equals(ModelGroupRouter.NAME) || plan.candidates().isEmpty()
+                    ? exchange.request().model() : plan.candidates().getFirst().modelName();
             this.queue = new ArrayDeque<>(plan.candidates());
             this.genericFallbacks = bodyFallbacks.isEmpty() ? settings.fallbacksFor(model) : bodyFallbacks;
             groupsQueued.add(model);

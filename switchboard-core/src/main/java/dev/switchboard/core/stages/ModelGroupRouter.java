@@ -20,6 +20,9 @@ import java.util.stream.Collectors;
  * rest are fallbacks.
  */
 public final class ModelGroupRouter implements Router {
+    /** The plan's router name when the client named the model group itself. */
+    public static final String NAME = "model-group";
+
     private final Map<String, List<Deployment>> groups;
     private final BalancingStrategy strategy;
     private final Optional<TokenCounter> tokens;
@@ -53,7 +56,7 @@ public final class ModelGroupRouter implements Router {
         }
         long estimate = group.size() > 1 && tokens.isPresent() ? TokenEstimate.of(exchange, tokens.get()).total() : 0;
         List<Deployment> ordered = group.size() == 1 ? group : strategy.order(group, estimate);
-        return Optional.of(new RoutePlan(ordered, "model-group",
+        return Optional.of(new RoutePlan(ordered, NAME,
                 "model group '" + exchange.request().model() + "' (" + group.size() + " deployment"
                         + (group.size() == 1 ? "" : "s") + ")"));
     }

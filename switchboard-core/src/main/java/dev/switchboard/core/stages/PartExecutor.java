@@ -107,8 +107,10 @@ final class PartExecutor {
             Reply reply = next.proceed(child);
             return switch (reply) {
                 case Reply.Complete c -> {
-                    if (feeds != null) feeds.replay(run, c.response());
-                    yield outcome(run, child, c.response().text(), c.response().usage(), c.response().finishReason(), null, start);
+                    PartOutcome done = outcome(run, child, c.response().text(), c.response().usage(),
+                            c.response().finishReason(), null, start);
+                    if (feeds != null) feeds.replay(run, c.response()); // after outcome(): the heading names who answered
+                    yield done;
                 }
                 case Reply.Streaming s -> drain(run, child, s.stream(), start, feeds);
                 case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat part");
@@ -140,6 +142,7 @@ final class PartExecutor {
                     choice.content().ifPresent(content::append);
                     if (choice.finishReason().isPresent()) finish = choice.finishReason().get();
                     if (feeds != null && choice.content().filter(t -> !t.isEmpty()).isPresent()) {
+                        if (content.length() == choice.content().get().length()) answeredBy(run, child); // for its heading
                         feeds.content(run, choice.content().get());
                     }
                 }
@@ -157,19 +160,28 @@ final class PartExecutor {
 
     private PartOutcome outcome(DecomposeStage.PartRun run, Exchange child, String content, Optional<Usage> usage,
             Optional<FinishReason> finish, GatewayException error, long start) {
-        Optional<String> deployment = Optional.ofNullable(child.context().responseHeaders().get("x-switchboard-deployment"))
-                .or(() -> child.context().attempts().stream().reduce((a, b) -> b).map(a -> a.deploymentId()));
+        Optional<String> deployment = answeredBy(run, child);
         PartOutcome o = new PartOutcome(run, child, content, usage, finish, Optional.ofNullable(error),
                 ticker.nanoTime() - start, deployment);
         double cost = deployment.map(d -> spend.cost(d, usage.orElse(Usage.ZERO))).orElse(0.0);
         synchronized (run.report()) {
             RouteReport.result(run.report(), o.latencyNanos(), usage, cost, spend.topTierCost(usage.orElse(Usage.ZERO)),
                     o.error());
-            deployment.flatMap(spend::deployment).ifPresent(d -> run.report().put("answered_by", d.id())
-                    .put("answered_model", d.modelName()).put("fallbacks",
-                            Math.max(0, child.context().attempts().size() - 1)));
         }
         return o;
+    }
+
+    /** The deployment that answered a part (or was tried last), noted in its report; a fallback may differ from the plan. */
+    private Optional<String> answeredBy(DecomposeStage.PartRun run, Exchange child) {
+        Optional<String> deployment = SpendObserver.deploymentOf(child);
+        deployment.flatMap(spend::deployment).ifPresent(d -> {
+            synchronized (run.report()) {
+                run.report().put("answered_by", d.id()).put("answered_model", d.modelName())
+                        .put("answered_simulated", d.simulated())
+                        .put("fallbacks", Math.max(0, child.context().attempts().size() - 1));
+            }
+        });
+        return deployment;
     }
 
     // ---------------------------------------------------------------- stream
@@ -187,6 +199,7 @@ final class PartExecutor {
         private final PartFeeds feeds;
         private int part = -1;
         private boolean headingSent;
+        private PartFeeds.Item pending;
         private boolean finished;
         private final List<PartOutcome> outcomes = new ArrayList<>();
         private Optional<ObjectNode> current = Optional.empty();
@@ -207,12 +220,17 @@ final class PartExecutor {
             }
             while (part < runs.size()) {
                 DecomposeStage.PartRun run = runs.get(part);
+                PartFeeds.Item item = pending != null ? pending : feeds.take(part);
+                pending = null;
                 if (!headingSent) {
+                    // Sent with the part's first news, not before: by then the heading can name the model that answers.
                     headingSent = true;
                     String heading = (part > 0 ? "\n\n" : "") + heading(run);
-                    if (!heading.isEmpty()) return partChunk(heading);
+                    if (!heading.isEmpty()) {
+                        pending = item;
+                        return partChunk(heading);
+                    }
                 }
-                PartFeeds.Item item = feeds.take(part);
                 switch (item) {
                     case PartFeeds.Item.Content c -> {
                         return partChunk(c.text());
@@ -381,10 +399,16 @@ final class PartExecutor {
 
     private String heading(DecomposeStage.PartRun run) {
         if (runs.size() == 1) return "";
-        ObjectNode r = run.report();
-        String type = r.path("task_type").asText("task").replace('_', ' ');
+        String type;
+        String model;
+        synchronized (run.report()) {
+            ObjectNode r = run.report();
+            type = r.path("task_type").asText("task").replace('_', ' ');
+            boolean answered = r.has("answered_model");
+            model = r.path(answered ? "answered_model" : "model").asText("?")
+                    + (r.path(answered ? "answered_simulated" : "simulated").asBoolean() ? " (simulated)" : "");
+        }
         String title = type.isEmpty() ? "Task" : type.substring(0, 1).toUpperCase(Locale.ROOT) + type.substring(1);
-        String model = r.path("model").asText("?") + (r.path("simulated").asBoolean() ? " (simulated)" : "");
         return "## " + (run.task().order() + 1) + ". " + title + " — " + model + "\n\n";
     }
 

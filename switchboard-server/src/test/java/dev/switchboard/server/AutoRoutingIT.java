@@ -115,6 +115,21 @@ class AutoRoutingIT {
         List<Integer> partOrder = events.stream().filter(e -> e.at("/switchboard/part").isInt())
                 .map(e -> e.at("/switchboard/part").asInt()).distinct().toList();
         assertThat(partOrder).containsExactly(0, 1);
+        assertThat(events).noneMatch(e -> e.hasNonNull("usage")); // the client did not ask for usage
+
+        ObjectNode withUsage = (ObjectNode) Json.parseBody(body("switchboard/auto", DEMO, true).getBytes());
+        withUsage.putObject("stream_options").put("include_usage", true);
+        List<JsonNode> counted = new ArrayList<>();
+        for (String line : gateway.post("/v1/chat/completions", Json.text(withUsage)).body().split("\n")) {
+            if (line.startsWith("data: {")) counted.add(Json.parseBody(line.substring(6).getBytes()));
+        }
+        // As OpenAI ends such a stream: usage alone on a last chunk with no choices, after the finish reason.
+        assertThat(counted.getLast().get("choices")).isEmpty();
+        assertThat(counted.getLast().at("/usage/completion_tokens").asInt()).isPositive();
+        assertThat(counted.stream().filter(e -> e.hasNonNull("usage"))).hasSize(1);
+        JsonNode beforeLast = counted.get(counted.size() - 2);
+        assertThat(beforeLast.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(beforeLast.at("/switchboard/event").asText()).isEqualTo("summary");
     }
 
     private static final String TOOLS = """

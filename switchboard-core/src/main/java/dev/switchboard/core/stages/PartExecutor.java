@@ -200,6 +200,7 @@ final class PartExecutor {
         private int part = -1;
         private boolean headingSent;
         private PartFeeds.Item pending;
+        private Usage usageLeft;
         private boolean finished;
         private final List<PartOutcome> outcomes = new ArrayList<>();
         private Optional<ObjectNode> current = Optional.empty();
@@ -211,7 +212,14 @@ final class PartExecutor {
 
         @Override
         public Optional<ChatChunk> next() {
-            if (finished) return Optional.empty();
+            if (finished) {
+                if (usageLeft == null) return Optional.empty();
+                // Usage last, on a chunk of its own with no choices, as OpenAI ends a stream with include_usage.
+                current = Optional.empty();
+                ChatChunk usage = new ChatChunk(id, created, MODEL, List.of(), Optional.of(usageLeft), Optional.empty());
+                usageLeft = null;
+                return Optional.of(usage);
+            }
             if (part < 0) {
                 part = 0;
                 ObjectNode plan = extension.deepCopy().put("event", "plan");
@@ -253,8 +261,8 @@ final class PartExecutor {
             record(outcomes, summary, false); // before the stream ends: the ledger reads the outcomes then
             current = Optional.of(summary);
             boolean truncated = outcomes.stream().anyMatch(o -> o.finishReason().orElse(FinishReason.STOP) == FinishReason.LENGTH);
-            return Optional.of(new ChatChunk(id, created, MODEL, List.of(ChunkChoice.finish(0,
-                    truncated ? FinishReason.LENGTH : FinishReason.STOP)), Optional.of(total), Optional.empty()));
+            usageLeft = total;
+            return Optional.of(chunk(ChunkChoice.finish(0, truncated ? FinishReason.LENGTH : FinishReason.STOP)));
         }
 
         private Optional<ChatChunk> partChunk(String text) {

@@ -102,7 +102,7 @@ public final class DecomposeStage implements Stage {
                 "Routed as one task (decomposition is off for this request).")) : splitter.split(prompt);
         List<PartRun> runs = new ArrayList<>();
         for (SubTask task : tasks) {
-            ChatRequest partRequest = partRequest(request, task.text());
+            ChatRequest partRequest = partRequest(request, task.text(), tasks.size());
             RoutePlan plan = planner.route(exchange.withRequest(partRequest)).orElseThrow(() ->
                     GatewayException.NotFound.model(request.model()));
             if (plan.candidates().isEmpty()) {
@@ -117,9 +117,10 @@ public final class DecomposeStage implements Stage {
 
     /**
      * The request for one part: the conversation's instructions and history, with the part as the last user turn's
-     * text; that turn's images and other non-text content go to every part.
+     * text; that turn's images and other non-text content go to every part. The client's output limit bounds the merged
+     * answer, so each of {@code parts} parts gets an equal share of it.
      */
-    static ChatRequest partRequest(ChatRequest request, String text) {
+    static ChatRequest partRequest(ChatRequest request, String text, int parts) {
         List<Message> messages = new ArrayList<>(request.messages());
         for (int i = messages.size() - 1; i >= 0; i--) {
             if (messages.get(i).role() == Role.USER) {
@@ -130,7 +131,9 @@ public final class DecomposeStage implements Stage {
                 break;
             }
         }
-        return request.toBuilder().messages(messages).openAiBody(Optional.empty()).build();
+        ChatRequest.Builder part = request.toBuilder().messages(messages).openAiBody(Optional.empty());
+        if (parts > 1 && request.maxTokens().isPresent()) part.maxTokens(Math.max(1, request.maxTokens().getAsInt() / parts));
+        return part.build();
     }
 
     private ObjectNode extension(List<PartRun> runs) {

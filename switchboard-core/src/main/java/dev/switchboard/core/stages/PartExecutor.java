@@ -100,7 +100,7 @@ final class PartExecutor {
     private PartOutcome execute(DecomposeStage.PartRun run, Optional<String> earlier, PartFeeds feeds) {
         String text = earlier.map(answer -> run.task().text() + "\n\nThe earlier step produced this result; use it:\n\n" + answer)
                 .orElse(run.task().text());
-        ChatRequest partRequest = DecomposeStage.partRequest(request, text).withStream(feeds != null);
+        ChatRequest partRequest = DecomposeStage.partRequest(request, text, runs.size()).withStream(feeds != null);
         Exchange child = child(run, partRequest);
         long start = ticker.nanoTime();
         try {

@@ -21,7 +21,7 @@ class DecomposeStageTest {
                         Optional.empty(), Optional.empty(), Optional.empty()))
                 .build();
 
-        ChatRequest part = DecomposeStage.partRequest(request, "Describe this chart");
+        ChatRequest part = DecomposeStage.partRequest(request, "Describe this chart", 2);
 
         assertThat(part.messages()).hasSize(2);
         assertThat(part.messages().getFirst().text()).isEqualTo("Be brief.");
@@ -33,6 +33,18 @@ class DecomposeStageTest {
     void aTextOnlyTurnStaysAPlainStringMessage() {
         ChatRequest request = ChatRequest.builder("switchboard/auto").message(Message.user("a and b")).build();
 
-        assertThat(DecomposeStage.partRequest(request, "a").messages()).containsExactly(Message.user("a"));
+        assertThat(DecomposeStage.partRequest(request, "a", 2).messages()).containsExactly(Message.user("a"));
+    }
+
+    @Test
+    void thePartsShareTheClientsOutputLimitSoTheMergedAnswerStaysWithinIt() {
+        ChatRequest request = ChatRequest.builder("switchboard/auto").message(Message.user("a and b and c")).maxTokens(100).build();
+
+        assertThat(DecomposeStage.partRequest(request, "a", 3).maxTokens()).hasValue(33);
+        assertThat(DecomposeStage.partRequest(request, "a", 1).maxTokens()).hasValue(100);
+        ChatRequest tiny = ChatRequest.builder("switchboard/auto").message(Message.user("a and b")).maxTokens(1).build();
+        assertThat(DecomposeStage.partRequest(tiny, "a", 2).maxTokens()).hasValue(1);
+        assertThat(DecomposeStage.partRequest(ChatRequest.builder("switchboard/auto").message(Message.user("x")).build(), "x", 2)
+                .maxTokens()).isEmpty();
     }
 }

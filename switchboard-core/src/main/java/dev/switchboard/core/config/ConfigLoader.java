@@ -106,11 +106,33 @@ public final class ConfigLoader {
         deployments.forEach(d -> groups.add(d.modelName()));
         ReliabilitySettings reliability = ReliabilitySettings.parse(top.get("router_settings"), sb.get("reliability"), groups);
         RoutingSettings routing = routing(sb.get("routing"));
+        // A name the utility router serves would hide a model group or router chain of the same name.
+        List<ConfigNode> entries = top.get("model_list").list();
+        for (int i = 0; i < deployments.size(); i++) {
+            if (routing.modelNames().contains(deployments.get(i).modelName())) {
+                throw entries.get(i).get("model_name").error("'" + deployments.get(i).modelName() + "' is a name the "
+                        + "cost-aware router serves (switchboard.routing.model-names), so this model would be unreachable");
+            }
+        }
+        ConfigNode pins = sb.get("routing").get("pins");
+        routing.pins().forEach((type, pin) -> {
+            if (!groups.contains(pin) && !ids.contains(pin)) {
+                throw pins.get(type).error("'" + pin + "' is neither a model_name nor a deployment id of model_list");
+            }
+        });
+        List<ConfigNode> routers = routers(sb.get("routers"));
         Set<String> taken = new HashSet<>(groups);
         taken.addAll(routing.modelNames());
+        for (ConfigNode entry : routers) {
+            ConfigNode model = entry.get(entry.keys().getFirst()).get("model");
+            model.string().filter(routing.modelNames()::contains).ifPresent(name -> {
+                throw model.error("'" + name + "' is a name the cost-aware router serves (switchboard.routing.model-names)");
+            });
+            model.string().ifPresent(taken::add);
+        }
         return new SwitchboardConfig(server, deployments, masterKey, origin, routing,
                 LedgerSettings.from(sb.get("ledger")), reliability, CascadeSettings.parse(sb.get("cascades"), groups, taken),
-                routers(sb.get("routers")));
+                routers);
     }
 
     private static RoutingSettings routing(ConfigNode n) {

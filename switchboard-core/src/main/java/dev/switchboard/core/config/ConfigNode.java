@@ -2,6 +2,7 @@ package dev.switchboard.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -104,12 +105,11 @@ public final class ConfigNode {
 
     public OptionalInt integer(int min, int max) {
         if (!present()) return OptionalInt.empty();
-        long v;
-        if (node.isIntegralNumber()) v = node.asLong();
-        else if (node.isTextual() && resolve(node.asText()).matches("-?\\d+")) v = Long.parseLong(resolve(node.asText()));
+        BigInteger v;
+        if (node.isIntegralNumber()) v = node.bigIntegerValue();
+        else if (node.isTextual() && resolve(node.asText()).matches("-?\\d+")) v = new BigInteger(resolve(node.asText()));
         else throw error("must be a whole number");
-        if (v < min || v > max) throw error("must be between " + min + " and " + max + " (was " + v + ")");
-        return OptionalInt.of((int) v);
+        return OptionalInt.of((int) within(v, min, max));
     }
 
     public int integer(int fallback, int min, int max) {
@@ -118,12 +118,19 @@ public final class ConfigNode {
 
     public long longValue(long fallback, long min, long max) {
         if (!present()) return fallback;
-        long v;
-        if (node.isIntegralNumber()) v = node.asLong();
+        BigInteger v;
+        if (node.isIntegralNumber()) v = node.bigIntegerValue();
         else if (node.isTextual()) v = parseSize(resolve(node.asText()));
         else throw error("must be a whole number");
-        if (v < min || v > max) throw error("must be between " + min + " and " + max + " (was " + v + ")");
-        return v;
+        return within(v, min, max);
+    }
+
+    /** Compared before narrowing: a value past the long range must not wrap into a small one. */
+    private long within(BigInteger v, long min, long max) {
+        if (v.compareTo(BigInteger.valueOf(min)) < 0 || v.compareTo(BigInteger.valueOf(max)) > 0) {
+            throw error("must be between " + min + " and " + max + " (was " + v + ")");
+        }
+        return v.longValueExact();
     }
 
     public double number(double fallback, double min, double max) {
@@ -209,17 +216,18 @@ public final class ConfigNode {
         return Duration.ofMillis(Math.round(millis));
     }
 
-    private long parseSize(String s) {
+    private BigInteger parseSize(String s) {
         Matcher m = Pattern.compile("(?i)(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib)?").matcher(s.trim());
         if (!m.matches()) throw error("must be a size such as 1048576, 512kb or 10mb");
-        long v = Long.parseLong(m.group(1));
+        BigInteger v = new BigInteger(m.group(1));
         String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(java.util.Locale.ROOT);
-        return switch (unit) {
-            case "kb", "kib" -> v * 1024;
-            case "mb", "mib" -> v * 1024 * 1024;
-            case "gb", "gib" -> v * 1024 * 1024 * 1024;
-            default -> v;
+        int shift = switch (unit) {
+            case "kb", "kib" -> 10;
+            case "mb", "mib" -> 20;
+            case "gb", "gib" -> 30;
+            default -> 0;
         };
+        return v.shiftLeft(shift);
     }
 
     Iterator<Map.Entry<String, JsonNode>> fields() {

@@ -134,6 +134,38 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void numbersPastTheirRangeAreRefusedNotWrapped() {
+        assertThatThrownBy(() -> loader.parse("model_list: [{model_name: m, litellm_params: {model: simulated/a, rpm: 18446744073709551617}}]", "t"))
+                .hasMessageStartingWith("model_list[0].litellm_params.rpm: must be between 1 and");
+        assertThatThrownBy(() -> loader.parse("model_list: [{model_name: m, litellm_params: {model: simulated/a, rpm: '99999999999999999999'}}]", "t"))
+                .hasMessageStartingWith("model_list[0].litellm_params.rpm: must be between 1 and");
+        assertThatThrownBy(() -> loader.parse("switchboard: {server: {max-body-bytes: 17179869185gb}}", "t"))
+                .hasMessageStartingWith("switchboard.server.max-body-bytes: must be between");
+        assertThatThrownBy(() -> loader.parse("switchboard: {server: {max-body-bytes: 99999999999999999999mb}}", "t"))
+                .hasMessageStartingWith("switchboard.server.max-body-bytes: must be between");
+    }
+
+    @Test
+    void namesThatWouldHideAModelOrPinToNothingAreRefused() {
+        String models = "model_list: [{model_name: m, litellm_params: {model: simulated/a}, model_info: {id: m-one}}]\n";
+        assertThatThrownBy(() -> loader.parse("model_list: [{model_name: auto, litellm_params: {model: simulated/a}}]\n"
+                + "switchboard: {routing: {model-names: [switchboard/auto, auto]}}", "t"))
+                .hasMessageStartingWith("model_list[0].model_name: 'auto' is a name the cost-aware router serves");
+        assertThatThrownBy(() -> loader.parse(models + "switchboard: {routing: {pins: {code_review: nope}}}", "t"))
+                .hasMessageStartingWith("switchboard.routing.pins.code_review: 'nope' is neither a model_name nor a deployment id");
+        assertThat(loader.parse(models + "switchboard: {routing: {pins: {code_review: m-one}}}", "t").routing().pins())
+                .containsEntry("code_review", "m-one");
+        assertThatThrownBy(() -> loader.parse(models
+                + "switchboard: {routers: [{learned: {model: switchboard/auto, strong-model: m, weak-model: m}}]}", "t"))
+                .hasMessageStartingWith("switchboard.routers[0].learned.model: 'switchboard/auto' is a name the cost-aware router serves");
+        assertThatThrownBy(() -> loader.parse(models + """
+                switchboard:
+                  routers: [{learned: {model: smart, strong-model: m, weak-model: m}}]
+                  cascades: {smart: {models: [m, m]}}
+                """, "t")).hasMessage("switchboard.cascades.smart: the cascade name 'smart' is already a model name");
+    }
+
+    @Test
     void duplicateDeploymentIdsAreRefused() {
         assertThatThrownBy(() -> loader.parse("""
                 model_list:

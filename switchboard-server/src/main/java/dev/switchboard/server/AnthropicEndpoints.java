@@ -172,7 +172,6 @@ final class AnthropicEndpoints {
 
     /** An estimate with the gateway's tokenizer, for a model the gateway serves (Anthropic answers 404 otherwise). */
     private void countTokens(ServerRequest req, ServerResponse res, String requestId) {
-        gate.authenticate(req);
         JsonNode body = HttpIo.jsonBody(req, maxBody);
         ChatRequest chat = AnthropicMessagesCodec.parseCountTokensRequest(body);
         if (!serves(chat.model())) throw GatewayException.NotFound.model(chat.model());
@@ -184,7 +183,6 @@ final class AnthropicEndpoints {
     }
 
     private void models(ServerRequest req, ServerResponse res, String requestId) {
-        gate.authenticate(req);
         List<ObjectNode> items = new ArrayList<>();
         engine.modelGroups().forEach((name, group) -> items.add(modelItem(name, group)));
         engine.routedModels().forEach((name, router) -> items.add(routedModelItem(name, router)));
@@ -192,7 +190,6 @@ final class AnthropicEndpoints {
     }
 
     private void model(ServerRequest req, ServerResponse res, String requestId) {
-        gate.authenticate(req);
         HttpIo.sendJson(res, 200, HttpIo.modelNamedInPath(engine, req, this::modelItem, this::routedModelItem));
     }
 

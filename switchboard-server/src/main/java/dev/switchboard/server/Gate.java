@@ -63,11 +63,21 @@ final class Gate {
         this.maxConcurrent = engine.config().server().maxConcurrentRequests();
     }
 
+    /** An API endpoint: the master key (when set) is checked first, then the concurrency limit applies. */
     Handler guard(Endpoint endpoint) {
         return guard(endpoint, HttpIo::sendOpenAiError);
     }
 
     Handler guard(Endpoint endpoint, ErrorWriter errors) {
+        return guard(endpoint, errors, true);
+    }
+
+    /** As {@link #guard(Endpoint)}, without a key: for what a client must learn before it has one. */
+    Handler open(Endpoint endpoint, ErrorWriter errors) {
+        return guard(endpoint, errors, false);
+    }
+
+    private Handler guard(Endpoint endpoint, ErrorWriter errors, boolean keyed) {
         return (req, res) -> {
             String requestId = requestId(req, res);
             cors.decorate(req, res);
@@ -79,6 +89,7 @@ final class Gate {
             int running = inFlight.incrementAndGet();
             try {
                 if (running > maxConcurrent) throw atCapacity();
+                if (keyed) authenticate(req); // before the body is read: a caller without the key learns nothing of it
                 endpoint.handle(req, res, requestId);
             } catch (GatewayException e) {
                 if (!res.isSent()) errors.write(res, e);

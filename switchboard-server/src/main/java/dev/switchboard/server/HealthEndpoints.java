@@ -36,7 +36,6 @@ final class HealthEndpoints {
     }
 
     private void deployments(ServerRequest req, ServerResponse res, String requestId) {
-        gate.authenticate(req);
         ObjectNode body = Json.object();
         var list = body.putArray("deployments");
         int healthy = 0;

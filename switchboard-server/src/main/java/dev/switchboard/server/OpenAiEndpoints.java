@@ -132,7 +132,6 @@ final class OpenAiEndpoints {
     }
 
     private void models(ServerRequest req, ServerResponse res, String requestId) {
-        gate.authenticate(req);
         ObjectNode list = Json.object().put("object", "list");
         ArrayNode data = list.putArray("data");
         engine.modelGroups().forEach((name, group) -> data.add(modelObject(name, group)));
@@ -141,7 +140,6 @@ final class OpenAiEndpoints {
     }
 
     private void model(ServerRequest req, ServerResponse res, String requestId) {
-        gate.authenticate(req);
         HttpIo.sendJson(res, 200, HttpIo.modelNamedInPath(engine, req, this::modelObject, this::routedModelObject));
     }
 

@@ -63,8 +63,8 @@ final class Routes {
 
     /** Registered after every endpoint: answers what none of them took, in the caller's API dialect. */
     void registerFallback(Gate gate) {
-        Handler openAi = gate.guard(this::unmatched);
-        Handler anthropic = gate.guard(this::unmatched, AnthropicEndpoints::sendError);
+        Handler openAi = gate.open(this::unmatched, HttpIo::sendOpenAiError);
+        Handler anthropic = gate.open(this::unmatched, AnthropicEndpoints::sendError);
         routing.any(withRequestId((req, res) -> (AnthropicEndpoints.speaksAnthropic(req) ? anthropic : openAi).handle(req, res)));
     }
 

@@ -38,7 +38,7 @@ final class SwitchboardEndpoints {
         routes.post("/v1/route", gate.guard(this::route));
         routes.post("/v1/feedback", gate.guard(this::feedback));
         routes.get("/v1/switchboard/stats", gate.guard(this::stats));
-        routes.get("/v1/switchboard/info", gate.guard(this::info));
+        routes.get("/v1/switchboard/info", gate.open(this::info, HttpIo::sendOpenAiError));
     }
 
     /** {@code {"prompt": "..."}} or a chat body ({@code messages}); the model defaults to the routed one. */
@@ -64,7 +64,6 @@ final class SwitchboardEndpoints {
 
     /** {@code {"request_id": "...", "score": 0.8}} or {@code {"request_id": "...", "thumbs": "up"}}. */
     private void feedback(ServerRequest req, ServerResponse res, String requestId) {
-        gate.authenticate(req);
         JsonNode body = HttpIo.jsonBody(req, maxBody);
         Ledger ledger = ledger();
         String target = body.path("request_id").asText("");
@@ -98,7 +97,6 @@ final class SwitchboardEndpoints {
     }
 
     private void stats(ServerRequest req, ServerResponse res, String requestId) {
-        gate.authenticate(req);
         LedgerStats s = ledger().stats(StatsQuery.ALL);
         ObjectNode o = Json.object();
         o.put("calls", s.calls());

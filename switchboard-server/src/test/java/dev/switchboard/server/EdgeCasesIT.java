@@ -247,6 +247,12 @@ class EdgeCasesIT {
             assertThat(gw.get("/v1/models", "authorization", "Bearer sk-master").statusCode()).isEqualTo(200);
             assertThat(gw.get("/health").statusCode()).isEqualTo(200);
             assertThat(upstream.lastRequest().headers().first("authorization")).hasValue("Bearer sk-up");
+            // The key is checked before the body is read: a bad body without a key is a 401, not a 400 about the body.
+            for (String[] call : new String[][] {{"/v1/chat/completions", "{not json"}, {"/v1/chat/completions", "{}"},
+                    {"/v1/embeddings", "{}"}, {"/v1/messages", "{}"}, {"/v1/route", "{}"}, {"/v1/feedback", "{}"}}) {
+                assertThat(gw.post(call[0], call[1]).statusCode()).as(call[0] + " " + call[1]).isEqualTo(401);
+            }
+            assertThat(gw.get("/v1/switchboard/info").statusCode()).isEqualTo(200); // tells the UI to ask for a key
         }
     }
 

@@ -7,21 +7,26 @@ import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.JsonValue;
 import com.anthropic.core.http.StreamResponse;
+import com.anthropic.errors.BadRequestException;
 import com.anthropic.errors.NotFoundException;
 import com.anthropic.errors.OverloadedException;
 import com.anthropic.errors.UnauthorizedException;
 import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.CacheControlEphemeral;
 import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.RedactedThinkingBlockParam;
 import com.anthropic.models.messages.StopReason;
 import com.anthropic.models.messages.TextBlockParam;
+import com.anthropic.models.messages.ThinkingBlockParam;
 import com.anthropic.models.messages.Tool;
 import com.anthropic.models.messages.ToolChoiceTool;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import com.anthropic.models.messages.ToolUseBlock;
+import com.anthropic.models.messages.ToolUseBlockParam;
 import com.anthropic.models.models.ModelInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.config.DefaultConfig;
@@ -356,6 +361,57 @@ class AnthropicSdkIT {
             assertThat(result.get("role").asText()).isEqualTo("tool");
             assertThat(result.get("tool_call_id").asText()).isEqualTo(use.id());
         }
+    }
+
+    /**
+     * A thinking tool loop: signed and redacted thinking, a failed tool result, top_k and cache breakpoints reach an
+     * Anthropic upstream as sent, and none of them an OpenAI-format one, which would refuse them.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {VIA_ANTHROPIC, VIA_OPENAI})
+    void carriesAThinkingToolLoopAndWhatOnlyAnthropicUnderstandsToAnthropicAlone(String model) {
+        CacheControlEphemeral ephemeral = CacheControlEphemeral.builder().build();
+        MessageCreateParams params = MessageCreateParams.builder().model(model).maxTokens(4096).enabledThinking(2048)
+                .putAdditionalBodyProperty("top_k", JsonValue.from(40))
+                .systemOfTextBlockParams(List.of(TextBlockParam.builder().text("Be brief.").cacheControl(ephemeral).build()))
+                .addTool(weatherTool().toBuilder().cacheControl(ephemeral).build())
+                .addUserMessage("Weather in Rome?")
+                .addAssistantMessageOfContentBlockParams(List.of(
+                        ContentBlockParam.ofThinking(ThinkingBlockParam.builder().thinking("Call the tool.")
+                                .signature("EqQBCgIYAhIM1gbcDa9G").build()),
+                        ContentBlockParam.ofRedactedThinking(RedactedThinkingBlockParam.builder().data("EmwKAhgBEgy3").build()),
+                        ContentBlockParam.ofToolUse(ToolUseBlockParam.builder().id("toolu_1").name("get_weather")
+                                .input(ToolUseBlockParam.Input.builder().putAdditionalProperty("city", JsonValue.from("Rome"))
+                                        .build()).build())))
+                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                        .toolUseId("toolu_1").content("weather service down").isError(true).cacheControl(ephemeral).build())))
+                .build();
+
+        assertThat(client.messages().create(params).content()).isNotEmpty();
+
+        JsonNode sent = upstream(model).lastRequest().bodyJson();
+        if (model.equals(VIA_ANTHROPIC)) {
+            assertThat(sent.get("top_k").asInt()).isEqualTo(40);
+            assertThat(sent.get("thinking").get("budget_tokens").asInt()).isEqualTo(2048);
+            assertThat(sent.get("system").get(0).get("cache_control").get("type").asText()).isEqualTo("ephemeral");
+            assertThat(sent.get("tools").get(0).has("cache_control")).isTrue();
+            JsonNode assistant = sent.get("messages").get(1).get("content");
+            assertThat(assistant.get(0).get("signature").asText()).isEqualTo("EqQBCgIYAhIM1gbcDa9G");
+            assertThat(assistant.get(1).get("data").asText()).isEqualTo("EmwKAhgBEgy3");
+            JsonNode result = sent.get("messages").get(2).get("content").get(0);
+            assertThat(result.get("is_error").asBoolean()).isTrue();
+            assertThat(result.has("cache_control")).isTrue();
+        } else {
+            assertThat(sent.toString()).doesNotContain("top_k", "thinking", "cache_control", "is_error", "EqQB", "EmwK");
+            assertThat(sent.get("messages").get(2).get("content").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void refusesAnEmptyFinalUserTurnAsAnthropicDoesInsteadOfMakingItAPrefill() {
+        MessageCreateParams params = ask(VIA_ANTHROPIC, "hi").addAssistantMessage("Hello.").addUserMessage("").build();
+        assertThatThrownBy(() -> client.messages().create(params)).isInstanceOf(BadRequestException.class)
+                .hasMessageContaining("messages.2: all messages must have non-empty content");
     }
 
     // ------------------------------------------------------------------ count_tokens, models, caching

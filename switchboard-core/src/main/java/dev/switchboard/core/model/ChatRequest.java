@@ -1,5 +1,6 @@
 package dev.switchboard.core.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,10 @@ import java.util.OptionalLong;
  * @param openAiBody the body as an OpenAI-format client sent it; OpenAI-compatible upstreams get this
  *     body with only the fields the gateway owns rewritten, so fields the gateway does not know pass
  *     through untouched
+ * @param topK Anthropic's {@code top_k}, as an Anthropic-format client sent it (not an OpenAI parameter: other
+ *     upstreams do not get it)
+ * @param thinking Anthropic's {@code thinking} configuration, as an Anthropic-format client sent it; it wins over
+ *     a deployment's
  */
 public record ChatRequest(
         String model,
@@ -37,7 +42,9 @@ public record ChatRequest(
         Map<String, String> metadata,
         boolean stream,
         boolean includeUsage,
-        Optional<ObjectNode> openAiBody) implements GatewayRequest {
+        Optional<ObjectNode> openAiBody,
+        OptionalInt topK,
+        Optional<JsonNode> thinking) implements GatewayRequest {
 
     public ChatRequest {
         messages = List.copyOf(messages);
@@ -71,6 +78,8 @@ public record ChatRequest(
         b.stream = stream;
         b.includeUsage = includeUsage;
         b.openAiBody = openAiBody;
+        b.topK = topK;
+        b.thinking = thinking;
         return b;
     }
 
@@ -111,6 +120,8 @@ public record ChatRequest(
         private boolean stream;
         private boolean includeUsage;
         private Optional<ObjectNode> openAiBody = Optional.empty();
+        private OptionalInt topK = OptionalInt.empty();
+        private Optional<JsonNode> thinking = Optional.empty();
 
         public Builder model(String v) { model = v; return this; }
         public Builder messages(List<Message> v) { messages = new ArrayList<>(v); return this; }
@@ -139,11 +150,13 @@ public record ChatRequest(
         public Builder includeUsage(boolean v) { includeUsage = v; return this; }
         public Builder openAiBody(ObjectNode v) { openAiBody = Optional.ofNullable(v); return this; }
         public Builder openAiBody(Optional<ObjectNode> v) { openAiBody = v; return this; }
+        public Builder topK(OptionalInt v) { topK = v; return this; }
+        public Builder thinking(JsonNode v) { thinking = Optional.ofNullable(v); return this; }
 
         public ChatRequest build() {
             return new ChatRequest(model, messages, tools, toolChoice, parallelToolCalls, responseFormat, maxTokens,
                     temperature, topP, stop, n, seed, logprobs, topLogprobs, user, metadata, stream, includeUsage,
-                    openAiBody);
+                    openAiBody, topK, thinking);
         }
     }
 }

@@ -8,6 +8,9 @@ import java.util.Optional;
  * The change to one choice carried by a stream chunk.
  *
  * @param stopSequence on the finish chunk: the stop sequence that ended the answer, when the provider says which
+ * @param reasoningSignature the signature that closes the thinking streamed so far (Anthropic's
+ *     {@code signature_delta}); only an Anthropic client has a place for it
+ * @param redactedReasoning a whole encrypted thinking block (Anthropic's {@code redacted_thinking} data)
  */
 public record ChunkChoice(
         int index,
@@ -18,10 +21,19 @@ public record ChunkChoice(
         Optional<FinishReason> finishReason,
         Optional<JsonNode> logprobs,
         Optional<String> refusal,
-        Optional<String> stopSequence) {
+        Optional<String> stopSequence,
+        Optional<String> reasoningSignature,
+        Optional<String> redactedReasoning) {
 
     public ChunkChoice {
         toolCalls = List.copyOf(toolCalls);
+    }
+
+    public ChunkChoice(int index, Optional<Role> role, Optional<String> content, Optional<String> reasoning,
+            List<ToolCallDelta> toolCalls, Optional<FinishReason> finishReason, Optional<JsonNode> logprobs,
+            Optional<String> refusal, Optional<String> stopSequence) {
+        this(index, role, content, reasoning, toolCalls, finishReason, logprobs, refusal, stopSequence, Optional.empty(),
+                Optional.empty());
     }
 
     public ChunkChoice(int index, Optional<Role> role, Optional<String> content, Optional<String> reasoning,
@@ -43,6 +55,16 @@ public record ChunkChoice(
     public static ChunkChoice reasoning(int index, String text) {
         return new ChunkChoice(index, Optional.empty(), Optional.empty(), Optional.of(text), List.of(),
                 Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public static ChunkChoice reasoningSignature(int index, String signature) {
+        return new ChunkChoice(index, Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(signature), Optional.empty());
+    }
+
+    public static ChunkChoice redactedReasoning(int index, String data) {
+        return new ChunkChoice(index, Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(data));
     }
 
     public static ChunkChoice toolCalls(int index, List<ToolCallDelta> deltas) {

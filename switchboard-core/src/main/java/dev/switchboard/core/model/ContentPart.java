@@ -3,13 +3,24 @@ package dev.switchboard.core.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 
-/** One part of a message's content. */
+/**
+ * One part of a message's content. {@code cacheControl} is an Anthropic prompt-cache breakpoint on the part
+ * ({@code {"type":"ephemeral"}}); only the Anthropic upstream gets it.
+ */
 public sealed interface ContentPart {
 
-    record Text(String text) implements ContentPart {}
+    record Text(String text, Optional<JsonNode> cacheControl) implements ContentPart {
+        public Text(String text) {
+            this(text, Optional.empty());
+        }
+    }
 
     /** An image by URL; {@code url} may be a {@code data:} URL carrying base64 bytes. */
-    record Image(String url, Optional<String> detail) implements ContentPart {
+    record Image(String url, Optional<String> detail, Optional<JsonNode> cacheControl) implements ContentPart {
+        public Image(String url, Optional<String> detail) {
+            this(url, detail, Optional.empty());
+        }
+
         public boolean isDataUrl() {
             return url.startsWith("data:");
         }
@@ -30,6 +41,15 @@ public sealed interface ContentPart {
             return comma > 0 ? Optional.of(url.substring(comma + 1)) : Optional.empty();
         }
     }
+
+    /**
+     * Extended thinking as Anthropic returned it. Only Anthropic can check the signature, so only the Anthropic
+     * upstream gets the part back (other upstreams see the message's reasoning text, if anything).
+     */
+    record Thinking(String thinking, String signature) implements ContentPart {}
+
+    /** Thinking Anthropic returned encrypted ({@code redacted_thinking}); {@code data} goes back to it unchanged. */
+    record RedactedThinking(String data) implements ContentPart {}
 
     /**
      * A part the gateway does not model (input_audio, file, ...), kept as the client sent it so

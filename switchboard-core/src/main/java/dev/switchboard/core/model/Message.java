@@ -1,5 +1,6 @@
 package dev.switchboard.core.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,6 +10,8 @@ import java.util.Optional;
  * @param contentIsText true when the client sent content as a plain string (kept so a re-encoded
  *     request looks like the original)
  * @param reasoning the model's reasoning / thinking text, where a provider returns it
+ * @param isError on a tool result: the tool failed (Anthropic's {@code is_error}; OpenAI has no such field)
+ * @param cacheControl on a tool result: Anthropic's prompt-cache breakpoint on its {@code tool_result} block
  */
 public record Message(
         Role role,
@@ -18,11 +21,18 @@ public record Message(
         List<ToolCall> toolCalls,
         Optional<String> toolCallId,
         Optional<String> reasoning,
-        Optional<String> refusal) {
+        Optional<String> refusal,
+        boolean isError,
+        Optional<JsonNode> cacheControl) {
 
     public Message {
         content = List.copyOf(content);
         toolCalls = List.copyOf(toolCalls);
+    }
+
+    public Message(Role role, List<ContentPart> content, boolean contentIsText, Optional<String> name,
+            List<ToolCall> toolCalls, Optional<String> toolCallId, Optional<String> reasoning, Optional<String> refusal) {
+        this(role, content, contentIsText, name, toolCalls, toolCallId, reasoning, refusal, false, Optional.empty());
     }
 
     public static Message of(Role role, String text) {
@@ -61,6 +71,7 @@ public record Message(
     }
 
     public Message withContent(List<ContentPart> newContent, boolean isText) {
-        return new Message(role, newContent, isText, name, toolCalls, toolCallId, reasoning, refusal);
+        return new Message(role, newContent, isText, name, toolCalls, toolCallId, reasoning, refusal, isError,
+                cacheControl);
     }
 }

@@ -31,10 +31,11 @@ import java.util.OptionalInt;
  * https://docs.anthropic.com/en/api/messages, https://docs.anthropic.com/en/api/messages-count-tokens,
  * https://docs.anthropic.com/en/api/models-list, https://docs.anthropic.com/en/api/errors.
  *
- * <p>What the canonical model does not carry is not forwarded: {@code cache_control} markers,
- * {@code top_k}, a client's {@code thinking} configuration and a tool result's {@code is_error} flag.
- * Signed thinking and document blocks are kept as raw content parts, which only the Anthropic upstream
- * sends on. Streams are written by {@link AnthropicStreamEncoder}.
+ * <p>{@code top_k}, {@code thinking}, {@code cache_control} (on system blocks, tools, text and image blocks and
+ * tool results), a tool result's {@code is_error} and signed or redacted thinking are carried canonically for the
+ * Anthropic upstream; other upstreams have no place for them and do not get them. {@code cache_control} on
+ * {@code tool_use} blocks is not carried. Document blocks are kept as raw content parts, which only the Anthropic
+ * upstream sends on. Streams are written by {@link AnthropicStreamEncoder}.
  */
 public final class AnthropicMessagesCodec {
     private AnthropicMessagesCodec() {}
@@ -75,7 +76,9 @@ public final class AnthropicMessagesCodec {
         if (!present(messages)) throw bad("messages: Field required", "messages");
         if (!messages.isArray()) throw bad("messages: Input should be a valid list", "messages");
         if (messages.isEmpty()) throw bad("messages: at least one message is required", "messages");
-        for (int i = 0; i < messages.size(); i++) parseMessage(messages.get(i), "messages." + i).forEach(b::message);
+        for (int i = 0; i < messages.size(); i++) {
+            parseMessage(messages.get(i), "messages." + i, i == messages.size() - 1).forEach(b::message);
+        }
 
         JsonNode tools = body.get("tools");
         if (present(tools)) {
@@ -86,6 +89,12 @@ public final class AnthropicMessagesCodec {
         if (present(toolChoice)) parseToolChoice(toolChoice, b);
         b.temperature(optNumber(body, "temperature", 0, 1));
         b.topP(optNumber(body, "top_p", 0, 1));
+        JsonNode topK = body.get("top_k");
+        if (present(topK)) {
+            if (!topK.isIntegralNumber() || !topK.canConvertToInt()) throw bad("top_k: Input should be a valid integer", "top_k");
+            if (topK.asInt() < 0) throw bad("top_k: Input should be greater than or equal to 0", "top_k");
+            b.topK(OptionalInt.of(topK.asInt()));
+        }
         JsonNode stop = body.get("stop_sequences");
         if (present(stop)) {
             if (!stop.isArray()) throw bad("stop_sequences: Input should be a valid list", "stop_sequences");
@@ -113,6 +122,7 @@ public final class AnthropicMessagesCodec {
         JsonNode thinking = body.get("thinking");
         if (present(thinking) && !thinking.isObject()) throw bad("thinking: Input should be a valid dictionary", "thinking");
         if (present(thinking) && "enabled".equals(thinking.path("type").asText())) checkThinkingBudget(thinking, body.path("max_tokens"));
+        if (present(thinking)) b.thinking(thinking);
         ChatRequest request = b.includeUsage(true).build();
         request.toolChoice().flatMap(c -> c.unmetBy(request.tools())).ifPresent(why -> {
             throw bad("tool_choice: " + why, "tool_choice");
@@ -147,15 +157,19 @@ public final class AnthropicMessagesCodec {
             if (!block.isObject() || !"text".equals(block.path("type").asText())) {
                 throw bad(path + ": system blocks must be text blocks ({\"type\":\"text\",\"text\":...})", path);
             }
-            parts.add(new ContentPart.Text(requiredText(block, "text", path + ".text")));
+            parts.add(new ContentPart.Text(requiredText(block, "text", path + ".text"), cacheControl(block, path)));
         }
         if (parts.isEmpty()) return Optional.empty();
         return Optional.of(new Message(Role.SYSTEM, parts, false, Optional.empty(), List.of(), Optional.empty(),
                 Optional.empty(), Optional.empty()));
     }
 
-    /** One Anthropic turn becomes one or more canonical messages: tool results are their own messages. */
-    private static List<Message> parseMessage(JsonNode m, String path) {
+    /**
+     * One Anthropic turn becomes one or more canonical messages: tool results are their own messages. Content must not
+     * be empty, except in a final assistant turn (the API reads that as no prefill): dropping an empty final user turn
+     * instead would turn the assistant turn before it into a prefill.
+     */
+    private static List<Message> parseMessage(JsonNode m, String path, boolean last) {
         if (!m.isObject()) throw bad(path + ": Input should be a valid dictionary", path);
         String role = requiredText(m, "role", path + ".role");
         if (role.equals("system")) {
@@ -167,6 +181,11 @@ public final class AnthropicMessagesCodec {
         }
         JsonNode content = m.get("content");
         if (!present(content)) throw bad(path + ".content: Field required", path + ".content");
+        boolean empty = content.isTextual() ? content.asText().isEmpty() : content.isArray() && content.isEmpty();
+        if (empty && !(last && role.equals("assistant"))) {
+            throw bad(path + ": all messages must have non-empty content except for the optional final assistant message",
+                    path + ".content");
+        }
         if (content.isTextual()) {
             return List.of(role.equals("user") ? Message.user(content.asText()) : Message.assistant(content.asText()));
         }
@@ -183,7 +202,7 @@ public final class AnthropicMessagesCodec {
             String bp = path + ".content." + i;
             String type = blockType(block, bp);
             switch (type) {
-                case "text" -> pending.add(new ContentPart.Text(requiredText(block, "text", bp + ".text")));
+                case "text" -> pending.add(textBlock(block, bp));
                 case "image" -> pending.add(image(block, bp));
                 case "document", "search_result" -> pending.add(new ContentPart.Other(type, block));
                 case "tool_result" -> {
@@ -221,7 +240,8 @@ public final class AnthropicMessagesCodec {
                 JsonNode inner = content.get(i);
                 String ip = path + ".content." + i;
                 switch (blockType(inner, ip)) {
-                    case "text" -> parts.add(new ContentPart.Text(requiredText(inner, "text", ip + ".text")));
+                    case "text" -> parts.add(new ContentPart.Text(requiredText(inner, "text", ip + ".text"),
+                            cacheControl(inner, ip)));
                     case "image" -> parts.add(image(inner, ip));
                     default -> parts.add(new ContentPart.Other(inner.path("type").asText(), inner));
                 }
@@ -232,7 +252,7 @@ public final class AnthropicMessagesCodec {
         JsonNode isError = block.get("is_error");
         if (present(isError) && !isError.isBoolean()) throw bad(path + ".is_error: Input should be a valid boolean", path + ".is_error");
         return new Message(Role.TOOL, parts, isText, Optional.empty(), List.of(), Optional.of(id), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), present(isError) && isError.asBoolean(), cacheControl(block, path));
     }
 
     private static Message assistantMessage(JsonNode content, String path) {
@@ -244,7 +264,7 @@ public final class AnthropicMessagesCodec {
             String bp = path + ".content." + i;
             String type = blockType(block, bp);
             switch (type) {
-                case "text" -> parts.add(new ContentPart.Text(requiredText(block, "text", bp + ".text")));
+                case "text" -> parts.add(textBlock(block, bp));
                 case "tool_use" -> {
                     JsonNode input = block.get("input");
                     if (!present(input) || !input.isObject()) throw bad(bp + ".input: Input should be a valid dictionary", bp + ".input");
@@ -254,9 +274,10 @@ public final class AnthropicMessagesCodec {
                 case "thinking" -> {
                     reasoning.append(requiredText(block, "thinking", bp + ".thinking"));
                     // Only a signed block can go back to Anthropic; an unsigned one is reasoning text only.
-                    if (!block.path("signature").asText("").isEmpty()) parts.add(new ContentPart.Other(type, block));
+                    String signature = block.path("signature").asText("");
+                    if (!signature.isEmpty()) parts.add(new ContentPart.Thinking(block.get("thinking").asText(), signature));
                 }
-                case "redacted_thinking" -> parts.add(new ContentPart.Other(type, block));
+                case "redacted_thinking" -> parts.add(new ContentPart.RedactedThinking(requiredText(block, "data", bp + ".data")));
                 case "tool_result", "image", "document" -> throw bad(bp + ": '" + type
                         + "' blocks are only allowed in user messages", bp + ".type");
                 default -> throw bad(bp + ": unsupported content block type '" + type + "'", bp + ".type");
@@ -266,6 +287,20 @@ public final class AnthropicMessagesCodec {
                 reasoning.isEmpty() ? Optional.empty() : Optional.of(reasoning.toString()), Optional.empty());
     }
 
+    /** A text block of a message; the API refuses an empty one. */
+    private static ContentPart textBlock(JsonNode block, String path) {
+        String text = requiredText(block, "text", path + ".text");
+        if (text.isEmpty()) throw bad(path + ".text: text content blocks must be non-empty", path + ".text");
+        return new ContentPart.Text(text, cacheControl(block, path));
+    }
+
+    private static Optional<JsonNode> cacheControl(JsonNode block, String path) {
+        JsonNode c = block.get("cache_control");
+        if (!present(c)) return Optional.empty();
+        if (!c.isObject()) throw bad(path + ".cache_control: Input should be a valid dictionary", path + ".cache_control");
+        return Optional.of(c);
+    }
+
     /** base64 sources become data URLs (the canonical image form); url sources stay URLs. */
     private static ContentPart image(JsonNode block, String path) {
         JsonNode source = block.get("source");
@@ -273,8 +308,10 @@ public final class AnthropicMessagesCodec {
         String type = requiredText(source, "type", path + ".source.type");
         return switch (type) {
             case "base64" -> new ContentPart.Image("data:" + requiredText(source, "media_type", path + ".source.media_type")
-                    + ";base64," + requiredText(source, "data", path + ".source.data"), Optional.empty());
-            case "url" -> new ContentPart.Image(requiredText(source, "url", path + ".source.url"), Optional.empty());
+                    + ";base64," + requiredText(source, "data", path + ".source.data"), Optional.empty(),
+                    cacheControl(block, path));
+            case "url" -> new ContentPart.Image(requiredText(source, "url", path + ".source.url"), Optional.empty(),
+                    cacheControl(block, path));
             default -> throw bad(path + ".source.type: image sources of type '" + type + "' are not supported; use "
                     + "'base64' or 'url'", path + ".source.type");
         };
@@ -296,7 +333,7 @@ public final class AnthropicMessagesCodec {
             throw bad(path + ".description: Input should be a valid string", path + ".description");
         }
         return new Tool(name, present(description) ? Optional.of(description.asText()) : Optional.empty(), schema,
-                Optional.empty());
+                Optional.empty(), cacheControl(t, path));
     }
 
     private static void parseToolChoice(JsonNode c, ChatRequest.Builder b) {
@@ -330,7 +367,9 @@ public final class AnthropicMessagesCodec {
         ArrayNode content = o.putArray("content");
         Optional<Choice> choice = r.choices().stream().findFirst();
         Message m = choice.map(Choice::message).orElse(Message.assistant(""));
-        m.reasoning().filter(t -> !t.isEmpty()).ifPresent(t -> content.add(thinkingBlock(t)));
+        List<ObjectNode> signed = signedThinking(m);
+        signed.forEach(content::add);
+        if (signed.isEmpty()) m.reasoning().filter(t -> !t.isEmpty()).ifPresent(t -> content.add(thinkingBlock(t, "")));
         String text = m.text();
         if (text.isEmpty() && m.refusal().isPresent()) text = m.refusal().get();
         if (!text.isEmpty()) content.add(Json.object().put("type", "text").put("text", text));
@@ -348,9 +387,25 @@ public final class AnthropicMessagesCodec {
         return o;
     }
 
-    static ObjectNode thinkingBlock(String text) {
-        // The gateway has no signature to give; an empty one marks the block as not verifiable by Anthropic.
-        return Json.object().put("type", "thinking").put("thinking", text).put("signature", "");
+    /**
+     * Anthropic's thinking blocks, signature and all, in the order it sent them, so a client can send them back; empty
+     * when the answer came from elsewhere.
+     */
+    private static List<ObjectNode> signedThinking(Message m) {
+        List<ObjectNode> blocks = new ArrayList<>();
+        for (ContentPart part : m.content()) {
+            switch (part) {
+                case ContentPart.Thinking t -> blocks.add(thinkingBlock(t.thinking(), t.signature()));
+                case ContentPart.RedactedThinking r -> blocks.add(Json.object().put("type", "redacted_thinking").put("data", r.data()));
+                default -> { }
+            }
+        }
+        return blocks;
+    }
+
+    /** An empty signature marks reasoning from another provider: Anthropic cannot verify it. */
+    static ObjectNode thinkingBlock(String text, String signature) {
+        return Json.object().put("type", "thinking").put("thinking", text).put("signature", signature);
     }
 
     private static JsonNode toolInput(ToolCall call) {

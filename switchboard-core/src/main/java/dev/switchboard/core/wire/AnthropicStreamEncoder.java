@@ -19,12 +19,14 @@ import java.util.Optional;
  * https://docs.anthropic.com/en/docs/build-with-claude/streaming describes it:
  * <pre>
  * message_start, ping,
- *   (content_block_start, content_block_delta*, content_block_stop)*   -- thinking, text, tool_use blocks
+ *   (content_block_start, content_block_delta*, content_block_stop)*   -- thinking, redacted_thinking, text, tool_use
  * message_delta (stop_reason, usage), message_stop
  * </pre>
  * or an {@code error} event when the upstream fails mid-stream. Each block is opened when its first delta
  * arrives and closed when another kind of delta starts; each canonical tool-call index gets its own
- * {@code tool_use} block fed with {@code input_json_delta}. One instance per stream; not thread-safe.
+ * {@code tool_use} block fed with {@code input_json_delta}. An upstream's thinking signature goes out as
+ * {@code signature_delta} and ends its thinking block (the next thinking opens a new one); a redacted thinking block is
+ * sent whole. One instance per stream; not thread-safe.
  */
 public final class AnthropicStreamEncoder {
 
@@ -45,6 +47,7 @@ public final class AnthropicStreamEncoder {
     private boolean ended;
     private Block open = Block.NONE;
     private int openIndex = -1;
+    private boolean thinkingSigned;
     private int nextIndex;
     private final Map<Integer, Integer> blockByToolIndex = new HashMap<>();
     private Optional<FinishReason> finish = Optional.empty();
@@ -76,6 +79,12 @@ public final class AnthropicStreamEncoder {
                 events.add(delta(Json.object().put("type", "thinking_delta").put("thinking", t)));
                 generated.append(t);
             });
+            choice.reasoningSignature().ifPresent(sig -> {
+                ensureOpen(Block.THINKING, events);
+                events.add(delta(Json.object().put("type", "signature_delta").put("signature", sig)));
+                thinkingSigned = true;
+            });
+            choice.redactedReasoning().ifPresent(data -> redacted(data, events));
             choice.content().or(choice::refusal).filter(s -> !s.isEmpty()).ifPresent(t -> {
                 ensureOpen(Block.TEXT, events);
                 events.add(delta(Json.object().put("type", "text_delta").put("text", t)));
@@ -168,9 +177,19 @@ public final class AnthropicStreamEncoder {
         generated.append(args);
     }
 
-    private void ensureOpen(Block kind, List<Event> events) {
-        if (open == kind) return;
+    /** A redacted thinking block comes whole in its start event, as Anthropic sends it. */
+    private void redacted(String data, List<Event> events) {
         close(events);
+        int index = nextIndex++;
+        events.add(blockStart(index, Json.object().put("type", "redacted_thinking").put("data", data)));
+        events.add(new Event("content_block_stop", Json.object().put("type", "content_block_stop").put("index", index)));
+    }
+
+    private void ensureOpen(Block kind, List<Event> events) {
+        // A signed thinking block is complete: more thinking is a block of its own.
+        if (open == kind && !(kind == Block.THINKING && thinkingSigned)) return;
+        close(events);
+        thinkingSigned = false;
         int index = nextIndex++;
         ObjectNode block = switch (kind) {
             case THINKING -> Json.object().put("type", "thinking").put("thinking", "").put("signature", "");

@@ -284,16 +284,22 @@ public final class OpenAiCodec {
         return o;
     }
 
+    /**
+     * One message in OpenAI's format. Anthropic's signed and redacted thinking is left out: OpenAI-compatible APIs reject
+     * it as a content part, and the reasoning text is all they could use (cache_control and is_error have no field).
+     */
     public static ObjectNode writeMessage(Message m) {
         ObjectNode o = Json.object().put("role", m.role().wire());
-        if (m.content().isEmpty()) {
+        List<ContentPart> content = m.content().stream()
+                .filter(p -> !(p instanceof ContentPart.Thinking || p instanceof ContentPart.RedactedThinking)).toList();
+        if (content.isEmpty()) {
             o.putNull("content");
-        } else if (m.contentIsText() || (m.content().size() == 1 && m.content().getFirst() instanceof ContentPart.Text
+        } else if (m.contentIsText() || (content.size() == 1 && content.getFirst() instanceof ContentPart.Text
                 && m.role() != Role.USER)) {
             o.put("content", m.text());
         } else {
             ArrayNode parts = o.putArray("content");
-            for (ContentPart p : m.content()) {
+            for (ContentPart p : content) {
                 switch (p) {
                     case ContentPart.Text t -> parts.add(Json.object().put("type", "text").put("text", t.text()));
                     case ContentPart.Image i -> {
@@ -302,6 +308,8 @@ public final class OpenAiCodec {
                         parts.add(Json.object().put("type", "image_url").set("image_url", url));
                     }
                     case ContentPart.Other other -> parts.add(other.json());
+                    case ContentPart.Thinking t -> { }
+                    case ContentPart.RedactedThinking r -> { }
                 }
             }
         }

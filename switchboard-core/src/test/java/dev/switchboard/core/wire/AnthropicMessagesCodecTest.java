@@ -100,7 +100,8 @@ class AnthropicMessagesCodecTest {
                     """));
             Message system = r.messages().getFirst();
             assertThat(system.role()).isEqualTo(Role.SYSTEM);
-            assertThat(system.content()).containsExactly(new ContentPart.Text("Rule one."), new ContentPart.Text("Rule two."));
+            assertThat(system.content()).containsExactly(new ContentPart.Text("Rule one."),
+                    new ContentPart.Text("Rule two.", Optional.of(json("{'type':'ephemeral'}"))));
         }
 
         @Test
@@ -118,11 +119,11 @@ class AnthropicMessagesCodecTest {
         }
 
         @Test
-        void keepsSignedThinkingAsARawPartAndUnsignedThinkingAsReasoningOnly() {
+        void keepsSignedAndRedactedThinkingAsPartsAndUnsignedThinkingAsReasoningOnly() {
             ChatRequest r = AnthropicMessagesCodec.parseRequest(json("""
                     {'model':'m','max_tokens':10,'messages':[{'role':'user','content':'q'},
                       {'role':'assistant','content':[{'type':'thinking','thinking':'Hmm.','signature':'EqQB'},
-                        {'type':'text','text':'A'}]},
+                        {'type':'redacted_thinking','data':'EmwK'},{'type':'text','text':'A'}]},
                       {'role':'user','content':'q2'},
                       {'role':'assistant','content':[{'type':'thinking','thinking':'Well.','signature':''},
                         {'type':'text','text':'B'}]},
@@ -130,12 +131,72 @@ class AnthropicMessagesCodecTest {
                     """));
             Message signed = r.messages().get(1);
             assertThat(signed.reasoning()).contains("Hmm.");
-            assertThat(signed.content()).first().isInstanceOfSatisfying(ContentPart.Other.class,
-                    o -> assertThat(o.json().path("signature").asText()).isEqualTo("EqQB"));
+            assertThat(signed.content()).containsExactly(new ContentPart.Thinking("Hmm.", "EqQB"),
+                    new ContentPart.RedactedThinking("EmwK"), new ContentPart.Text("A"));
             assertThat(signed.text()).isEqualTo("A");
             Message unsigned = r.messages().get(3);
             assertThat(unsigned.reasoning()).contains("Well.");
             assertThat(unsigned.content()).containsExactly(new ContentPart.Text("B"));
+        }
+
+        @Test
+        void rejectsEmptyContentAsTheMessagesApiDoesExceptInAFinalAssistantTurn() {
+            String nonEmpty = "all messages must have non-empty content except for the optional final assistant message";
+            assertThat(rejects("{'model':'m','max_tokens':5,'messages':[{'role':'user','content':''}]}").getMessage())
+                    .isEqualTo("messages.0: " + nonEmpty);
+            assertThat(rejects("{'model':'m','max_tokens':5,'messages':[{'role':'user','content':'hi'},"
+                    + "{'role':'assistant','content':'A'},{'role':'user','content':[]}]}").getMessage())
+                    .isEqualTo("messages.2: " + nonEmpty);
+            assertThat(rejects("{'model':'m','max_tokens':5,'messages':[{'role':'user','content':'hi'},"
+                    + "{'role':'assistant','content':''},{'role':'user','content':'again'}]}").getMessage())
+                    .isEqualTo("messages.1: " + nonEmpty);
+            GatewayException emptyText = rejects("{'model':'m','max_tokens':5,'messages':[{'role':'user','content':["
+                    + "{'type':'text','text':'hi'},{'type':'text','text':''}]}]}");
+            assertThat(emptyText.getMessage()).isEqualTo("messages.0.content.1.text: text content blocks must be non-empty");
+            assertThat(emptyText.param()).contains("messages.0.content.1.text");
+
+            for (String finalTurn : List.of("''", "[]")) {
+                ChatRequest prefill = AnthropicMessagesCodec.parseRequest(json("{'model':'m','max_tokens':5,'messages':["
+                        + "{'role':'user','content':'hi'},{'role':'assistant','content':" + finalTurn + "}]}"));
+                assertThat(prefill.messages().getLast().role()).isEqualTo(Role.ASSISTANT);
+                assertThat(prefill.messages().getLast().text()).isEmpty();
+            }
+        }
+
+        @Test
+        void keepsWhatOnlyTheAnthropicUpstreamUses() {
+            ChatRequest r = AnthropicMessagesCodec.parseRequest(json("""
+                    {'model':'m','max_tokens':4096,'top_k':40,'thinking':{'type':'enabled','budget_tokens':2048},
+                     'messages':[{'role':'user','content':[
+                        {'type':'image','source':{'type':'url','url':'https://example.com/a.png'},'cache_control':{'type':'ephemeral'}},
+                        {'type':'text','text':'Describe it.','cache_control':{'type':'ephemeral','ttl':'1h'}}]},
+                       {'role':'assistant','content':[{'type':'tool_use','id':'toolu_1','name':'f','input':{}}]},
+                       {'role':'user','content':[{'type':'tool_result','tool_use_id':'toolu_1','content':'boom',
+                          'is_error':true,'cache_control':{'type':'ephemeral'}}]}],
+                     'tools':[{'name':'f','input_schema':{'type':'object'},'cache_control':{'type':'ephemeral'}}]}
+                    """));
+            JsonNode ephemeral = json("{'type':'ephemeral'}");
+            assertThat(r.topK()).hasValue(40);
+            assertThat(r.thinking()).contains(json("{'type':'enabled','budget_tokens':2048}"));
+            assertThat(r.messages().getFirst().content()).containsExactly(
+                    new ContentPart.Image("https://example.com/a.png", Optional.empty(), Optional.of(ephemeral)),
+                    new ContentPart.Text("Describe it.", Optional.of(json("{'type':'ephemeral','ttl':'1h'}"))));
+            Message result = r.messages().getLast();
+            assertThat(result.isError()).isTrue();
+            assertThat(result.cacheControl()).contains(ephemeral);
+            assertThat(r.tools().getFirst().cacheControl()).contains(ephemeral);
+        }
+
+        @Test
+        void rejectsATopKThatIsNotANonNegativeInteger() {
+            String user = ",'messages':[{'role':'user','content':'hi'}]}";
+            assertThat(rejects("{'model':'m','max_tokens':5,'top_k':-1" + user).getMessage())
+                    .isEqualTo("top_k: Input should be greater than or equal to 0");
+            assertThat(rejects("{'model':'m','max_tokens':5,'top_k':2.5" + user).param()).contains("top_k");
+            assertThat(rejects("{'model':'m','max_tokens':5,'top_k':'ten'" + user).getMessage())
+                    .isEqualTo("top_k: Input should be a valid integer");
+            assertThat(AnthropicMessagesCodec.parseRequest(json("{'model':'m','max_tokens':5,'top_k':0" + user)).topK())
+                    .hasValue(0);
         }
 
         @Test
@@ -247,6 +308,20 @@ class AnthropicMessagesCodecTest {
                      'stop_reason':'tool_use','stop_sequence':null,
                      'usage':{'input_tokens':100,'cache_creation_input_tokens':200,'cache_read_input_tokens':700,
                               'output_tokens':20}}
+                    """));
+        }
+
+        @Test
+        void givesBackAnthropicsThinkingBlocksWithTheirSignaturesInOrder() {
+            Message m = new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("Think.", "EqQB"),
+                    new ContentPart.RedactedThinking("EmwK"), new ContentPart.Text("Done.")), true, Optional.empty(),
+                    List.of(), Optional.empty(), Optional.of("Think."), Optional.empty());
+            ChatResponse r = new ChatResponse("msg_1", 1L, "claude-x", List.of(new Choice(0, m,
+                    Optional.of(FinishReason.STOP), Optional.empty())), Optional.empty(), Optional.empty(), Optional.empty());
+            assertThat(AnthropicMessagesCodec.writeResponse(r).get("content")).isEqualTo(json("""
+                    [{'type':'thinking','thinking':'Think.','signature':'EqQB'},
+                     {'type':'redacted_thinking','data':'EmwK'},
+                     {'type':'text','text':'Done.'}]
                     """));
         }
 

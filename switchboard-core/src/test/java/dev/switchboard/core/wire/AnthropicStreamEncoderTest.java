@@ -122,6 +122,27 @@ class AnthropicStreamEncoderTest {
     }
 
     @Test
+    void closesThinkingWithItsSignatureAndSendsRedactedThinkingWhole() {
+        List<Event> events = run(List.of(chunk(ChunkChoice.reasoning(0, "Hmm.")),
+                chunk(ChunkChoice.reasoningSignature(0, "EqQB")), chunk(ChunkChoice.reasoning(0, "More.")),
+                chunk(ChunkChoice.reasoningSignature(0, "EqQC")), chunk(ChunkChoice.redactedReasoning(0, "EmwK")),
+                chunk(ChunkChoice.content(0, "42")), chunk(ChunkChoice.finish(0, FinishReason.STOP))));
+        assertThat(names(events)).containsExactly("message_start", "ping",
+                "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
+                "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
+                "content_block_start", "content_block_stop",
+                "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop");
+        assertThat(events.get(4).data()).isEqualTo(json(
+                "{'type':'content_block_delta','index':0,'delta':{'type':'signature_delta','signature':'EqQB'}}"));
+        assertThat(events.get(6).data().path("index").asInt()).isEqualTo(1);
+        assertThat(events.get(8).data().path("delta").path("signature").asText()).isEqualTo("EqQC");
+        assertThat(events.get(10).data()).isEqualTo(json(
+                "{'type':'content_block_start','index':2,'content_block':{'type':'redacted_thinking','data':'EmwK'}}"));
+        assertThat(events.get(11).data().path("index").asInt()).isEqualTo(2);
+        assertThat(events.get(12).data().path("index").asInt()).isEqualTo(3);
+    }
+
+    @Test
     void endsAFailedStreamWithAnErrorEventAndNothingAfterIt() {
         List<Event> events = new ArrayList<>(encoder.encode(chunk(ChunkChoice.content(0, "Once upon"))));
         Event error = encoder.error(new GatewayException.Overloaded("openai: overloaded", null));

@@ -124,6 +124,37 @@ class OpenAiCodecTest {
     }
 
     @Test
+    void anAnthropicClientsConversationReachesAnOpenAiUpstreamWithoutWhatOnlyAnthropicUnderstands() {
+        ChatRequest fromAnthropic = AnthropicMessagesCodec.parseRequest(json("""
+                {"model":"m","max_tokens":4096,"top_k":5,"thinking":{"type":"enabled","budget_tokens":1024},
+                 "system":[{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral"}}],
+                 "messages":[{"role":"user","content":[{"type":"text","text":"Weather?","cache_control":{"type":"ephemeral"}}]},
+                   {"role":"assistant","content":[{"type":"thinking","thinking":"Look it up.","signature":"EqQB"},
+                      {"type":"redacted_thinking","data":"EmwK"},
+                      {"type":"tool_use","id":"toolu_1","name":"weather","input":{}}]},
+                   {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"down","is_error":true}]}],
+                 "tools":[{"name":"weather","input_schema":{"type":"object"},"cache_control":{"type":"ephemeral"}}]}
+                """));
+        JsonNode written = OpenAiCodec.writeChatRequest(fromAnthropic);
+        assertThat(written.path("messages").get(2)).isEqualTo(json("""
+                {"role":"assistant","content":null,"tool_calls":[{"id":"toolu_1","type":"function",
+                  "function":{"name":"weather","arguments":"{}"}}]}
+                """));
+        assertThat(written.path("messages").get(3)).isEqualTo(json(
+                "{\"role\":\"tool\",\"content\":\"down\",\"tool_call_id\":\"toolu_1\"}"));
+        assertThat(written.toString()).doesNotContain("top_k", "thinking", "cache_control", "is_error", "EqQB", "EmwK");
+    }
+
+    @Test
+    void anEmptyUserMessageIsStillAcceptedFromAnOpenAiClient() {
+        ChatRequest r = OpenAiCodec.parseChatRequest(json("""
+                {"model":"m","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"A"},
+                  {"role":"user","content":""}]}
+                """));
+        assertThat(r.messages().getLast().text()).isEmpty();
+    }
+
+    @Test
     void responsesAndChunksRoundTripWithUsageDetails() {
         JsonNode wire = json("""
                 {"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"gpt-4o-2024-08-06",

@@ -51,19 +51,24 @@ import java.util.Set;
  *       {@code max_output_tokens} (4096 unless configured).</li>
  *   <li>{@code response_format} has no Messages API equivalent; json_object and json_schema are asked for
  *       with an instruction appended to {@code system} (best effort, not enforced by the API).</li>
- *   <li>Thinking blocks are sent back only when they carry Anthropic's signature (kept as raw content parts
- *       by the Anthropic ingress); unsigned reasoning text is dropped, as the API would reject it.</li>
+ *   <li>Thinking blocks are sent back only when they carry Anthropic's signature, and redacted thinking as it
+ *       came; unsigned reasoning text is dropped, as the API would reject it. Answers keep both, signature and
+ *       all, so a client can send them back.</li>
  *   <li>{@code thinking}, {@code top_k}, {@code service_tier} and {@code cache_control} (automatic prompt
- *       caching, e.g. {@code {type: ephemeral}}) may be set per deployment in {@code litellm_params};
- *       {@code anthropic-beta} and other headers come from the deployment's headers. Thinking is left out of a
- *       request whose last assistant tool turn has no signed thinking block, which the API would reject.</li>
+ *       caching, e.g. {@code {type: ephemeral}}) may be set per deployment in {@code litellm_params}; a client's
+ *       {@code thinking} and {@code top_k} win over the deployment's. {@code anthropic-beta} and other headers come
+ *       from the deployment's headers. Thinking is left out of a request whose last assistant tool turn has no
+ *       signed thinking block, which the API would reject.</li>
+ *   <li>A client's {@code cache_control} breakpoints on system text, tools, text and image blocks and tool results
+ *       go on the same blocks; a system message with one is sent as text blocks rather than one string.</li>
  * </ul>
  */
 public final class AnthropicAdapter implements ProviderAdapter {
     static final String DEFAULT_API_BASE = "https://api.anthropic.com";
-    /** Content parts that only the Messages API understands; the Anthropic ingress keeps them verbatim. */
+    /** Content parts that only the Messages API understands, kept verbatim (thinking as an OpenAI client may send it). */
     private static final Set<String> RAW_BLOCK_TYPES = Set.of("thinking", "redacted_thinking", "document",
             "search_result");
+    private static final Set<String> THINKING_TYPES = Set.of("thinking", "redacted_thinking");
 
     private final Ticker ticker;
 
@@ -105,33 +110,25 @@ public final class AnthropicAdapter implements ProviderAdapter {
         if (request.logprobs()) {
             throw new GatewayException.Unsupported("anthropic does not return log probabilities", "logprobs");
         }
-        List<String> systemTexts = new ArrayList<>();
+        List<AnthropicWire.TextBlock> systemBlocks = new ArrayList<>();
         List<InputMessage> messages = new ArrayList<>();
         for (int i = 0; i < request.messages().size(); i++) {
             Message m = request.messages().get(i);
             String path = "messages[" + i + "]";
             switch (m.role()) {
-                case SYSTEM, DEVELOPER -> {
-                    String text = m.text();
-                    if (!text.isEmpty()) systemTexts.add(text);
-                }
+                case SYSTEM, DEVELOPER -> systemBlocks.addAll(systemBlocks(m));
                 case USER -> append(messages, "user", userBlocks(m, path));
                 case TOOL -> append(messages, "user", List.of(toolResult(m, path)));
                 case ASSISTANT -> append(messages, "assistant", assistantBlocks(m, path));
             }
         }
-        formatInstruction(request.responseFormat()).ifPresent(systemTexts::add);
-        Optional<JsonNode> system = Optional.empty();
-        if (systemTexts.size() == 1) {
-            system = Optional.of(Json.NODES.textNode(systemTexts.getFirst()));
-        } else if (systemTexts.size() > 1) {
-            ArrayNode blocks = Json.NODES.arrayNode();
-            for (String t : systemTexts) blocks.add(Json.object().put("type", "text").put("text", t));
-            system = Optional.of(blocks);
-        }
+        formatInstruction(request.responseFormat()).ifPresent(t -> systemBlocks.add(AnthropicWire.TextBlock.of(t)));
+        Optional<JsonNode> system = system(systemBlocks);
 
         List<AnthropicWire.ToolDefinition> tools = new ArrayList<>();
-        for (Tool t : request.tools()) tools.add(new AnthropicWire.ToolDefinition(t.name(), t.description(), t.parameters()));
+        for (Tool t : request.tools()) {
+            tools.add(new AnthropicWire.ToolDefinition(t.name(), t.description(), t.parameters(), t.cacheControl()));
+        }
         Optional<AnthropicWire.ToolChoice> toolChoice = toolChoice(request);
 
         // The Messages API needs max_tokens. Without the client's or the config's, 4096 rather than the model's full output
@@ -140,12 +137,14 @@ public final class AnthropicAdapter implements ProviderAdapter {
                 ? target.info().maxOutputTokens() : Math.min(target.info().maxOutputTokens(), ModelInfo.DEFAULT_MAX_OUTPUT));
         Optional<AnthropicWire.Metadata> metadata = request.user().map(AnthropicWire.Metadata::new);
         JsonNode params = target.params();
-        Optional<JsonNode> thinking = Optional.ofNullable(params.get("thinking")).filter(JsonNode::isObject);
+        // A client's thinking and top_k win over the deployment's.
+        Optional<JsonNode> thinking = request.thinking()
+                .or(() -> Optional.ofNullable(params.get("thinking")).filter(JsonNode::isObject));
         // With thinking on, the API wants the last assistant tool turn to start with its signed thinking; history
         // from another provider has none, so that request goes without thinking instead of failing.
         if (thinking.isPresent() && toolTurnWithoutThinking(messages)) thinking = Optional.empty();
-        OptionalInt topK = params.path("top_k").canConvertToInt() ? OptionalInt.of(params.get("top_k").asInt())
-                : OptionalInt.empty();
+        OptionalInt topK = request.topK().isPresent() ? request.topK()
+                : params.path("top_k").canConvertToInt() ? OptionalInt.of(params.get("top_k").asInt()) : OptionalInt.empty();
         Optional<JsonNode> cacheControl = Optional.ofNullable(params.get("cache_control")).filter(JsonNode::isObject);
         Optional<String> serviceTier = Optional.ofNullable(params.get("service_tier")).filter(JsonNode::isTextual)
                 .map(JsonNode::asText);
@@ -179,18 +178,54 @@ public final class AnthropicAdapter implements ProviderAdapter {
         }
     }
 
-    private static List<ContentBlock> userBlocks(Message m, String path) {
-        List<ContentBlock> blocks = new ArrayList<>();
+    /**
+     * A system message is one text block; when one of its parts carries a cache breakpoint, each part is a block of
+     * its own, since the breakpoint's position is the point.
+     */
+    private static List<AnthropicWire.TextBlock> systemBlocks(Message m) {
+        boolean cached = m.content().stream().anyMatch(p -> p instanceof ContentPart.Text t && t.cacheControl().isPresent());
+        if (!cached) return m.text().isEmpty() ? List.of() : List.of(AnthropicWire.TextBlock.of(m.text()));
+        List<AnthropicWire.TextBlock> blocks = new ArrayList<>();
         for (ContentPart part : m.content()) {
-            switch (part) {
-                case ContentPart.Text t -> {
-                    if (!t.text().isEmpty()) blocks.add(AnthropicWire.TextBlock.of(t.text()));
-                }
-                case ContentPart.Image img -> blocks.add(image(img, path));
-                case ContentPart.Other other -> blocks.add(raw(other, path));
+            if (part instanceof ContentPart.Text t && !t.text().isEmpty()) {
+                blocks.add(new AnthropicWire.TextBlock("text", t.text(), t.cacheControl()));
             }
         }
         return blocks;
+    }
+
+    /** One string when that says it all; text blocks when there are several or one carries a cache breakpoint. */
+    private static Optional<JsonNode> system(List<AnthropicWire.TextBlock> blocks) {
+        if (blocks.isEmpty()) return Optional.empty();
+        if (blocks.size() == 1 && blocks.getFirst().cacheControl().isEmpty()) {
+            return Optional.of(Json.NODES.textNode(blocks.getFirst().text()));
+        }
+        return Optional.of(AnthropicWire.MAPPER.valueToTree(blocks));
+    }
+
+    private static List<ContentBlock> userBlocks(Message m, String path) {
+        List<ContentBlock> blocks = new ArrayList<>();
+        for (ContentPart part : m.content()) block(part, path).ifPresent(blocks::add);
+        return blocks;
+    }
+
+    /** A content part as a block; empty text and unsigned thinking have none (the API refuses both). */
+    private static Optional<ContentBlock> block(ContentPart part, String path) {
+        return switch (part) {
+            case ContentPart.Text t -> t.text().isEmpty() ? Optional.empty()
+                    : Optional.of(new AnthropicWire.TextBlock("text", t.text(), t.cacheControl()));
+            case ContentPart.Image img -> Optional.of(image(img, path));
+            case ContentPart.Other other -> Optional.of(raw(other, path));
+            case ContentPart.Thinking t -> t.signature().isEmpty() ? Optional.empty()
+                    : Optional.of(new AnthropicWire.ThinkingBlock("thinking", t.thinking(), Optional.of(t.signature())));
+            case ContentPart.RedactedThinking r -> Optional.of(new AnthropicWire.RedactedThinkingBlock("redacted_thinking",
+                    r.data()));
+        };
+    }
+
+    private static boolean isThinking(ContentPart part) {
+        return part instanceof ContentPart.Thinking || part instanceof ContentPart.RedactedThinking
+                || part instanceof ContentPart.Other o && THINKING_TYPES.contains(o.type());
     }
 
     private static ContentBlock image(ContentPart.Image img, String path) {
@@ -199,9 +234,9 @@ public final class AnthropicAdapter implements ProviderAdapter {
                     "The image data URL in '" + path + "' has no media type.", path));
             String data = img.dataBase64().orElseThrow(() -> new GatewayException.BadRequest(
                     "The image data URL in '" + path + "' has no base64 payload.", path));
-            return AnthropicWire.ImageBlock.of(AnthropicWire.ImageSource.base64(mediaType, data));
+            return AnthropicWire.ImageBlock.of(AnthropicWire.ImageSource.base64(mediaType, data), img.cacheControl());
         }
-        return AnthropicWire.ImageBlock.of(AnthropicWire.ImageSource.url(img.url()));
+        return AnthropicWire.ImageBlock.of(AnthropicWire.ImageSource.url(img.url()), img.cacheControl());
     }
 
     private static ContentBlock raw(ContentPart.Other other, String path) {
@@ -215,32 +250,18 @@ public final class AnthropicAdapter implements ProviderAdapter {
     private static ContentBlock toolResult(Message m, String path) {
         String id = m.toolCallId().orElseThrow(() -> new GatewayException.BadRequest(
                 "Tool message '" + path + "' has no tool_call_id.", path + ".tool_call_id"));
-        boolean onlyText = m.content().stream().allMatch(p -> p instanceof ContentPart.Text);
-        if (onlyText) return AnthropicWire.ToolResultBlock.of(id, Json.NODES.textNode(m.text()));
+        boolean onlyText = m.content().stream().allMatch(p -> p instanceof ContentPart.Text t && t.cacheControl().isEmpty());
+        if (onlyText) return AnthropicWire.ToolResultBlock.of(id, Json.NODES.textNode(m.text()), m.isError(), m.cacheControl());
         ArrayNode blocks = Json.NODES.arrayNode();
         for (ContentBlock b : userBlocks(m, path)) blocks.add(AnthropicWire.MAPPER.valueToTree(b));
-        return AnthropicWire.ToolResultBlock.of(id, blocks);
+        return AnthropicWire.ToolResultBlock.of(id, blocks, m.isError(), m.cacheControl());
     }
 
     private static List<ContentBlock> assistantBlocks(Message m, String path) {
         List<ContentBlock> blocks = new ArrayList<>();
-        // Signed thinking first: the API wants an assistant turn to start with its thinking.
-        for (ContentPart part : m.content()) {
-            if (part instanceof ContentPart.Other o && (o.type().equals("thinking") || o.type().equals("redacted_thinking"))) {
-                blocks.add(raw(o, path));
-            }
-        }
-        for (ContentPart part : m.content()) {
-            switch (part) {
-                case ContentPart.Text t -> {
-                    if (!t.text().isEmpty()) blocks.add(AnthropicWire.TextBlock.of(t.text()));
-                }
-                case ContentPart.Image img -> blocks.add(image(img, path));
-                case ContentPart.Other o -> {
-                    if (!o.type().equals("thinking") && !o.type().equals("redacted_thinking")) blocks.add(raw(o, path));
-                }
-            }
-        }
+        // Signed and redacted thinking first, in their order: the API wants an assistant turn to start with its thinking.
+        for (ContentPart part : m.content()) if (isThinking(part)) block(part, path).ifPresent(blocks::add);
+        for (ContentPart part : m.content()) if (!isThinking(part)) block(part, path).ifPresent(blocks::add);
         for (int i = 0; i < m.toolCalls().size(); i++) {
             ToolCall call = m.toolCalls().get(i);
             blocks.add(AnthropicWire.ToolUseBlock.of(call.id(), call.name(),
@@ -304,16 +325,23 @@ public final class AnthropicAdapter implements ProviderAdapter {
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         List<ToolCall> calls = new ArrayList<>();
+        // Thinking stays as blocks too, signature and all: a client in a tool loop must send it back unchanged.
+        List<ContentPart> parts = new ArrayList<>();
         for (ContentBlock block : m.content()) {
             switch (block) {
                 case AnthropicWire.TextBlock t -> text.append(t.text());
                 case AnthropicWire.ToolUseBlock u -> calls.add(new ToolCall(u.id(), u.name(),
                         u.input() == null || u.input().isNull() ? "{}" : Json.text(u.input())));
-                case AnthropicWire.ThinkingBlock th -> reasoning.append(th.thinking() == null ? "" : th.thinking());
-                default -> { /* redacted thinking, server tool blocks: nothing canonical to carry */ }
+                case AnthropicWire.ThinkingBlock th -> {
+                    String thinking = th.thinking() == null ? "" : th.thinking();
+                    reasoning.append(thinking);
+                    parts.add(new ContentPart.Thinking(thinking, th.signature().orElse("")));
+                }
+                case AnthropicWire.RedactedThinkingBlock r -> parts.add(new ContentPart.RedactedThinking(r.data()));
+                default -> { /* server tool blocks: nothing canonical to carry */ }
             }
         }
-        List<ContentPart> parts = text.isEmpty() && !calls.isEmpty() ? List.of() : List.of(new ContentPart.Text(text.toString()));
+        if (!text.isEmpty() || calls.isEmpty()) parts.add(new ContentPart.Text(text.toString()));
         Message message = new Message(Role.ASSISTANT, parts, true, Optional.empty(), calls, Optional.empty(),
                 reasoning.isEmpty() ? Optional.empty() : Optional.of(reasoning.toString()), Optional.empty());
         Optional<FinishReason> finish = m.stopReason().map(AnthropicAdapter::finishReason);

@@ -26,8 +26,8 @@ import java.util.Optional;
  *               → message_delta (stop_reason, cumulative usage) → message_stop
  * </pre>
  * with {@code ping} anywhere and {@code error} ending the stream. Output: a role chunk, then content,
- * reasoning and tool-call deltas (each {@code tool_use} block gets the next tool-call index), a finish chunk
- * at message_delta and a usage chunk at message_stop.
+ * reasoning and tool-call deltas (each {@code tool_use} block gets the next tool-call index), a thinking block's
+ * signature and each redacted thinking block, a finish chunk at message_delta and a usage chunk at message_stop.
  */
 public final class AnthropicStreamDecoder implements StreamDecoder {
     private final Ticker ticker;
@@ -102,6 +102,8 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
                     List.of(chunk(ChunkChoice.content(0, t.text())));
             case AnthropicWire.ThinkingBlock t when t.thinking() != null && !t.thinking().isEmpty() ->
                     List.of(chunk(ChunkChoice.reasoning(0, t.thinking())));
+            case AnthropicWire.RedactedThinkingBlock r when r.data() != null ->
+                    List.of(chunk(ChunkChoice.redactedReasoning(0, r.data())));
             case null, default -> List.of();
         };
     }
@@ -117,8 +119,11 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
                 yield List.of(chunk(ChunkChoice.toolCalls(0, List.of(
                         new ToolCallDelta(toolIndex, Optional.empty(), Optional.empty(), Optional.of(j.partialJson()))))));
             }
-            // The signature has no canonical home; citations are not modelled.
+            // The signature closes the thinking block; a client sends it back to keep thinking on in a tool loop.
+            case AnthropicWire.SignatureDelta s when s.signature() != null && !s.signature().isEmpty() ->
+                    List.of(chunk(ChunkChoice.reasoningSignature(0, s.signature())));
             case AnthropicWire.SignatureDelta s -> List.of();
+            // Citations are not modelled.
             case AnthropicWire.UnknownDelta u -> List.of();
             case null -> List.of();
         };

@@ -70,7 +70,8 @@ public final class AnthropicWire {
     /** One turn; {@code content} is a list of blocks (the API also accepts a plain string for user turns). */
     public record InputMessage(String role, List<ContentBlock> content) {}
 
-    public record ToolDefinition(String name, Optional<String> description, JsonNode inputSchema) {}
+    public record ToolDefinition(String name, Optional<String> description, JsonNode inputSchema,
+            Optional<JsonNode> cacheControl) {}
 
     /** {@code type} is auto, any, tool or none; {@code name} only for tool. */
     public record ToolChoice(String type, Optional<String> name, Optional<Boolean> disableParallelToolUse) {}
@@ -79,7 +80,10 @@ public final class AnthropicWire {
 
     // ------------------------------------------------------------------ content blocks
 
-    /** A content block in a request or a response. Each record carries its own {@code type} as on the wire. */
+    /**
+     * A content block in a request or a response. Each record carries its own {@code type} as on the wire;
+     * {@code cache_control} marks a prompt-cache breakpoint on a request's block.
+     */
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "type",
             visible = true, defaultImpl = Unknown.class)
     @JsonSubTypes({
@@ -93,16 +97,16 @@ public final class AnthropicWire {
         String type();
     }
 
-    public record TextBlock(String type, String text) implements ContentBlock {
+    public record TextBlock(String type, String text, Optional<JsonNode> cacheControl) implements ContentBlock {
         public static TextBlock of(String text) {
-            return new TextBlock("text", text);
+            return new TextBlock("text", text, Optional.empty());
         }
     }
 
     /** {@code source} is {@code {type: base64, media_type, data}} or {@code {type: url, url}}. */
-    public record ImageBlock(String type, ImageSource source) implements ContentBlock {
-        public static ImageBlock of(ImageSource source) {
-            return new ImageBlock("image", source);
+    public record ImageBlock(String type, ImageSource source, Optional<JsonNode> cacheControl) implements ContentBlock {
+        public static ImageBlock of(ImageSource source, Optional<JsonNode> cacheControl) {
+            return new ImageBlock("image", source, cacheControl);
         }
     }
 
@@ -123,11 +127,16 @@ public final class AnthropicWire {
         }
     }
 
-    /** A tool's answer, sent in a user turn; {@code content} is a string or an array of text/image blocks. */
-    public record ToolResultBlock(String type, String toolUseId, JsonNode content, Optional<Boolean> isError)
-            implements ContentBlock {
-        public static ToolResultBlock of(String toolUseId, JsonNode content) {
-            return new ToolResultBlock("tool_result", toolUseId, content, Optional.empty());
+    /**
+     * A tool's answer, sent in a user turn; {@code content} is a string or an array of text/image blocks.
+     * {@code is_error} is left out unless the tool failed.
+     */
+    public record ToolResultBlock(String type, String toolUseId, JsonNode content, Optional<Boolean> isError,
+            Optional<JsonNode> cacheControl) implements ContentBlock {
+        public static ToolResultBlock of(String toolUseId, JsonNode content, boolean isError,
+                Optional<JsonNode> cacheControl) {
+            return new ToolResultBlock("tool_result", toolUseId, content, isError ? Optional.of(true) : Optional.empty(),
+                    cacheControl);
         }
     }
 
@@ -139,7 +148,7 @@ public final class AnthropicWire {
     /** A block this adapter does not model: read from answers and ignored. */
     public record Unknown(String type) implements ContentBlock {}
 
-    /** A block kept as the client sent it (documents, signed thinking), written back verbatim. */
+    /** A block kept as the client sent it (documents, search results), written back verbatim. */
     @JsonSerialize(using = RawSerializer.class)
     public record Raw(ObjectNode json) implements ContentBlock {
         @Override

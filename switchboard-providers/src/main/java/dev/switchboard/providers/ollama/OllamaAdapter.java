@@ -167,6 +167,9 @@ public final class OllamaAdapter implements ProviderAdapter {
                     case ContentPart.Image img -> images.add(image(img, path));
                     case ContentPart.Other other -> throw new GatewayException.Unsupported(
                             "Ollama does not accept '" + other.type() + "' content parts.", path + ".content");
+                    // Anthropic's signed thinking means nothing to Ollama; the reasoning text goes as thinking.
+                    case ContentPart.Thinking t -> { }
+                    case ContentPart.RedactedThinking r -> { }
                 }
             }
             switch (m.role()) {

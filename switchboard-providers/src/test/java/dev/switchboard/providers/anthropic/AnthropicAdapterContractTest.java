@@ -171,6 +171,34 @@ class AnthropicAdapterContractTest {
         }
 
         @Test
+        void aClientsThinkingAndTopKWinOverTheDeployments() throws Exception {
+            ObjectNode params = Json.object().put("top_k", 10);
+            params.putObject("thinking").put("type", "enabled").put("budget_tokens", 1024);
+            var configured = deployment(Map.of(), params, 8192);
+            JsonNode clientThinking = Json.object().put("type", "enabled").put("budget_tokens", 4096);
+            ChatRequest request = simple().maxTokens(8192).thinking(clientThinking).topK(java.util.OptionalInt.of(3)).build();
+            JsonNode body = body(adapter.toWire(request, configured));
+            assertThat(body.get("thinking")).isEqualTo(clientThinking);
+            assertThat(body.get("top_k").asInt()).isEqualTo(3);
+            assertThat(body(adapter.toWire(simple().build(), configured)).get("top_k").asInt()).isEqualTo(10);
+        }
+
+        @Test
+        void sendsAFailedToolResultWithIsErrorAndAnOkOneWithout() throws Exception {
+            Message failed = new Message(Role.TOOL, List.of(new ContentPart.Text("timeout")), true, Optional.empty(),
+                    List.of(), Optional.of("toolu_1"), Optional.empty(), Optional.empty(), true, Optional.empty());
+            Message assistant = new Message(Role.ASSISTANT, List.of(), true, Optional.empty(),
+                    List.of(new ToolCall("toolu_1", "f", "{}"), new ToolCall("toolu_2", "f", "{}")), Optional.empty(),
+                    Optional.empty(), Optional.empty());
+            ChatRequest request = simple().message(assistant).message(failed).message(Message.toolResult("toolu_2", "ok"))
+                    .build();
+            JsonNode results = body(adapter.toWire(request, deployment())).get("messages").get(2).get("content");
+            assertThat(results.get(0)).isEqualTo(Json.MAPPER.readTree(
+                    "{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_1\",\"content\":\"timeout\",\"is_error\":true}"));
+            assertThat(results.get(1).has("is_error")).isFalse();
+        }
+
+        @Test
         void asksForAutomaticPromptCachingWhenTheDeploymentSaysSo() throws Exception {
             ObjectNode params = Json.object();
             params.putObject("cache_control").put("type", "ephemeral");
@@ -241,11 +269,21 @@ class AnthropicAdapterContractTest {
         }
 
         @Test
-        void readsThinkingAsReasoningAndSkipsRedactedThinking() {
+        void readsThinkingAsReasoningAndKeepsSignedAndRedactedThinkingToSendBack() throws Exception {
             Message m = parse("response-thinking.json").choices().getFirst().message();
-            assertThat(m.reasoning()).contains(
-                    "To find 27 * 453, I multiply 27 by 400 and by 53 and add: 10800 + 1431 = 12231.");
+            String thinking = "To find 27 * 453, I multiply 27 by 400 and by 53 and add: 10800 + 1431 = 12231.";
+            assertThat(m.reasoning()).contains(thinking);
             assertThat(m.text()).isEqualTo("27 * 453 = 12,231");
+            assertThat(m.content()).containsExactly(
+                    new ContentPart.Thinking(thinking, "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds"),
+                    new ContentPart.RedactedThinking("EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP"),
+                    new ContentPart.Text("27 * 453 = 12,231"));
+
+            // The answer, sent back as history, gives Anthropic its blocks unchanged and first in the turn.
+            ChatRequest next = simple().message(m).message(Message.user("And 27 * 454?")).build();
+            JsonNode turn = body(adapter.toWire(next, deployment())).get("messages").get(1);
+            assertThat(turn.get("content").get(0).get("signature").asText()).startsWith("EqQB");
+            assertThat(turn.get("content").get(1).get("data").asText()).startsWith("EmwK");
         }
 
         @Test

@@ -107,9 +107,10 @@ class AnthropicProviderCallTest {
         String sse = serveStream(clientRequest(true));
 
         assertThat(eventNames(sse)).containsExactly("message_start", "ping", "content_block_start", "content_block_delta",
-                "content_block_delta", "content_block_stop", "content_block_start", "content_block_delta",
-                "content_block_stop", "message_delta", "message_stop");
+                "content_block_delta", "content_block_delta", "content_block_stop", "content_block_start",
+                "content_block_delta", "content_block_stop", "message_delta", "message_stop");
         assertThat(sse).contains("\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"I need to find the GCD");
+        assertThat(sse).contains("\"delta\":{\"type\":\"signature_delta\",\"signature\":\"EqQBCgIYAhIM1gbcDa9G");
         assertThat(sse).contains("\"usage\":{\"input_tokens\":39,\"cache_creation_input_tokens\":0,"
                 + "\"cache_read_input_tokens\":0,\"output_tokens\":102}");
         assertThat(Json.MAPPER.readTree(transport.sent.getFirst().body()).get("stream").asBoolean()).isTrue();

@@ -34,9 +34,10 @@ import org.junit.jupiter.api.Test;
 class AnthropicRoundTripContractTest {
     private final AnthropicAdapter adapter = new AnthropicAdapter(AnthropicFixtures.FIXED_TIME);
 
-    @Test
-    void forwardsAClientRequestToTheUpstreamUnchangedApartFromTheModel() throws IOException {
-        JsonNode client = Json.MAPPER.readTree(bytes("client-request.json"));
+    @ParameterizedTest
+    @ValueSource(strings = {"client-request.json", "client-request-thinking-loop.json"})
+    void forwardsAClientRequestToTheUpstreamUnchangedApartFromTheModel(String fixture) throws IOException {
+        JsonNode client = Json.MAPPER.readTree(bytes(fixture));
         ChatRequest canonical = AnthropicMessagesCodec.parseRequest(client);
         JsonNode upstream = Json.MAPPER.readTree(adapter.toWire(canonical, AnthropicFixtures.deployment()).body());
 
@@ -47,7 +48,7 @@ class AnthropicRoundTripContractTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"response-tool-use.json", "response-cache-usage.json", "response-text.json",
-            "response-stop-sequence.json"})
+            "response-stop-sequence.json", "response-thinking.json"})
     void givesTheClientTheUpstreamAnswer(String fixture) throws IOException {
         ChatResponse canonical = adapter.fromWire(new WireResponse(200, WireHeaders.EMPTY, bytes(fixture)),
                 ChatRequest.builder("claude").build());
@@ -66,14 +67,15 @@ class AnthropicRoundTripContractTest {
                 .isEqualTo(usage.path("cache_creation_input_tokens").asInt(0));
     }
 
-    @Test
-    void replaysAnUpstreamToolStreamAsTheSameEventsToTheClient() throws IOException {
-        List<AnthropicStreamEncoder.Event> upstream = events("stream-tool-use.sse");
+    @ParameterizedTest
+    @ValueSource(strings = {"stream-tool-use.sse", "stream-redacted-thinking.sse"})
+    void replaysAnUpstreamStreamAsTheSameEventsToTheClient(String fixture) throws IOException {
+        List<AnthropicStreamEncoder.Event> upstream = events(fixture);
 
         StreamDecoder decoder = adapter.newStreamDecoder(ChatRequest.builder("claude").build());
         AnthropicStreamEncoder encoder = new AnthropicStreamEncoder("claude", 472, new TokenCounter());
         List<AnthropicStreamEncoder.Event> client = new ArrayList<>();
-        FrameReader frames = new FrameReader(new ByteArrayInputStream(bytes("stream-tool-use.sse")), Framing.SSE);
+        FrameReader frames = new FrameReader(new ByteArrayInputStream(bytes(fixture)), Framing.SSE);
         Optional<Frame> frame;
         while ((frame = frames.next()).isPresent()) {
             for (ChatChunk chunk : decoder.decode(frame.get())) client.addAll(encoder.encode(chunk));

@@ -92,6 +92,17 @@ class AnthropicStreamDecoderContractTest {
     }
 
     @Test
+    void passesOnTheThinkingSignatureAfterItsThinkingAndRedactedThinkingWhole() throws IOException {
+        List<ChunkChoice> choices = decode("stream-redacted-thinking.sse").stream().flatMap(c -> c.choices().stream())
+                .filter(c -> c.reasoning().isPresent() || c.reasoningSignature().isPresent() || c.redactedReasoning().isPresent())
+                .toList();
+        assertThat(choices).hasSize(3);
+        assertThat(choices.get(0).reasoning()).isPresent();
+        assertThat(choices.get(1).reasoningSignature()).contains("EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds");
+        assertThat(choices.get(2).redactedReasoning()).contains("EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP");
+    }
+
+    @Test
     void turnsAnErrorEventIntoTheMappedExceptionAfterTheTextSoFar() throws IOException {
         FrameReader frames = new FrameReader(new ByteArrayInputStream(AnthropicFixtures.bytes("stream-error.sse")), Framing.SSE);
         List<ChatChunk> before = new ArrayList<>();

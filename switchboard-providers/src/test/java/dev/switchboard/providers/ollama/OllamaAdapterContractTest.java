@@ -14,6 +14,7 @@ import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
 import dev.switchboard.core.model.ChunkChoice;
+import dev.switchboard.core.model.ContentPart;
 import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.model.EmbeddingResponse;
 import dev.switchboard.core.model.FinishReason;
@@ -74,6 +75,20 @@ class OllamaAdapterContractTest {
         assertThat(wire.uri()).isEqualTo(URI.create("http://127.0.0.1:11434/api/chat"));
         assertThat(wire.headers().first("Authorization")).isEmpty();
         assertThat(tree(wire.body())).isEqualTo(fixture("request-chat.json"));
+    }
+
+    @Test
+    void leavesOutAnthropicsSignedAndRedactedThinkingAndSendsTheReasoningText() {
+        Message assistant = new Message(Role.ASSISTANT, List.of(new ContentPart.Thinking("Check the weather.", "EqQB"),
+                new ContentPart.RedactedThinking("EmwK")), false, Optional.empty(),
+                List.of(new ToolCall("toolu_1", "get_weather", "{}")), Optional.empty(), Optional.of("Check the weather."),
+                Optional.empty());
+        ChatRequest request = ChatRequest.builder("tier-2").message(Message.user("Weather?")).message(assistant)
+                .message(Message.toolResult("toolu_1", "sunny")).build();
+
+        JsonNode sent = tree(adapter.toWire(request, deployment("llama3.2", Map.of())).body()).get("messages").get(1);
+        assertThat(sent.get("thinking").asText()).isEqualTo("Check the weather.");
+        assertThat(sent.toString()).doesNotContain("EqQB", "EmwK");
     }
 
     @Test

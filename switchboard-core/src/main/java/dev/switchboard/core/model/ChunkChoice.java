@@ -1,6 +1,7 @@
 package dev.switchboard.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,6 +9,8 @@ import java.util.Optional;
  * The change to one choice carried by a stream chunk.
  *
  * @param stopSequence on the finish chunk: the stop sequence that ended the answer, when the provider says which
+ * @param extras the fields of an OpenAI-compatible upstream's {@code delta} that the gateway does not model
+ *     ({@code audio}, ...): written back unchanged, as {@link Message#extras()} are
  */
 public record ChunkChoice(
         int index,
@@ -18,10 +21,17 @@ public record ChunkChoice(
         Optional<FinishReason> finishReason,
         Optional<JsonNode> logprobs,
         Optional<String> refusal,
-        Optional<String> stopSequence) {
+        Optional<String> stopSequence,
+        Optional<ObjectNode> extras) {
 
     public ChunkChoice {
         toolCalls = List.copyOf(toolCalls);
+    }
+
+    public ChunkChoice(int index, Optional<Role> role, Optional<String> content, Optional<String> reasoning,
+            List<ToolCallDelta> toolCalls, Optional<FinishReason> finishReason, Optional<JsonNode> logprobs,
+            Optional<String> refusal, Optional<String> stopSequence) {
+        this(index, role, content, reasoning, toolCalls, finishReason, logprobs, refusal, stopSequence, Optional.empty());
     }
 
     public ChunkChoice(int index, Optional<Role> role, Optional<String> content, Optional<String> reasoning,

@@ -1,5 +1,6 @@
 package dev.switchboard.core.model;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,6 +10,9 @@ import java.util.Optional;
  * @param contentIsText true when the client sent content as a plain string (kept so a re-encoded
  *     request looks like the original)
  * @param reasoning the model's reasoning / thinking text, where a provider returns it
+ * @param extras the fields of an OpenAI-compatible upstream's answer message that the gateway does not model
+ *     ({@code audio}, {@code annotations}, ...): written back unchanged, as the request's unknown fields travel
+ *     on in {@link ChatRequest#openAiBody()}
  */
 public record Message(
         Role role,
@@ -18,11 +22,17 @@ public record Message(
         List<ToolCall> toolCalls,
         Optional<String> toolCallId,
         Optional<String> reasoning,
-        Optional<String> refusal) {
+        Optional<String> refusal,
+        Optional<ObjectNode> extras) {
 
     public Message {
         content = List.copyOf(content);
         toolCalls = List.copyOf(toolCalls);
+    }
+
+    public Message(Role role, List<ContentPart> content, boolean contentIsText, Optional<String> name, List<ToolCall> toolCalls,
+            Optional<String> toolCallId, Optional<String> reasoning, Optional<String> refusal) {
+        this(role, content, contentIsText, name, toolCalls, toolCallId, reasoning, refusal, Optional.empty());
     }
 
     public static Message of(Role role, String text) {
@@ -61,6 +71,6 @@ public record Message(
     }
 
     public Message withContent(List<ContentPart> newContent, boolean isText) {
-        return new Message(role, newContent, isText, name, toolCalls, toolCallId, reasoning, refusal);
+        return new Message(role, newContent, isText, name, toolCalls, toolCallId, reasoning, refusal, extras);
     }
 }

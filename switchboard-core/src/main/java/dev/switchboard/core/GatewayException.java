@@ -103,14 +103,21 @@ public abstract sealed class GatewayException extends RuntimeException
         }
     }
 
-    /** 400: the request is malformed or invalid. {@code param} names the offending field. */
+    /**
+     * 400: the request is malformed or invalid. {@code param} names the offending field. An upstream's 422 keeps its
+     * status, so SDKs raise the same error they would against the upstream.
+     */
     public static final class BadRequest extends Fatal {
         public BadRequest(String message, String param) {
             super(message, 400, "invalid_request_error", null, param, null);
         }
 
         public BadRequest(String message, String param, String code) {
-            super(message, 400, "invalid_request_error", code, param, null);
+            this(message, param, code, 400);
+        }
+
+        public BadRequest(String message, String param, String code, int status) {
+            super(message, status, "invalid_request_error", code, param, null);
         }
     }
 

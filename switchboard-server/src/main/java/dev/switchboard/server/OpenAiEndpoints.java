@@ -110,7 +110,7 @@ final class OpenAiEndpoints {
                 if (includeUsage || !usageOnly) {
                     if (!includeUsage && chunk.usage().isPresent()) {
                         chunk = new ChatChunk(chunk.id(), chunk.created(), chunk.model(), chunk.choices(), Optional.empty(),
-                                chunk.systemFingerprint());
+                                chunk.systemFingerprint(), chunk.extras());
                     }
                     sse.write(chunk, s.extension().orElse(null));
                 }

@@ -1,6 +1,7 @@
 package dev.switchboard.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,6 +12,8 @@ import java.util.Optional;
  * @param reasoningSignature the signature that closes the thinking streamed so far (Anthropic's
  *     {@code signature_delta}); only an Anthropic client has a place for it
  * @param redactedReasoning a whole encrypted thinking block (Anthropic's {@code redacted_thinking} data)
+ * @param extras the fields of an OpenAI-compatible upstream's {@code delta} that the gateway does not model
+ *     ({@code audio}, ...): written back unchanged, as {@link Message#extras()} are
  */
 public record ChunkChoice(
         int index,
@@ -23,7 +26,8 @@ public record ChunkChoice(
         Optional<String> refusal,
         Optional<String> stopSequence,
         Optional<String> reasoningSignature,
-        Optional<String> redactedReasoning) {
+        Optional<String> redactedReasoning,
+        Optional<ObjectNode> extras) {
 
     public ChunkChoice {
         toolCalls = List.copyOf(toolCalls);
@@ -33,7 +37,22 @@ public record ChunkChoice(
             List<ToolCallDelta> toolCalls, Optional<FinishReason> finishReason, Optional<JsonNode> logprobs,
             Optional<String> refusal, Optional<String> stopSequence) {
         this(index, role, content, reasoning, toolCalls, finishReason, logprobs, refusal, stopSequence, Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty());
+    }
+
+    public ChunkChoice(int index, Optional<Role> role, Optional<String> content, Optional<String> reasoning,
+            List<ToolCallDelta> toolCalls, Optional<FinishReason> finishReason, Optional<JsonNode> logprobs,
+            Optional<String> refusal, Optional<String> stopSequence, Optional<String> reasoningSignature,
+            Optional<String> redactedReasoning) {
+        this(index, role, content, reasoning, toolCalls, finishReason, logprobs, refusal, stopSequence, reasoningSignature,
+                redactedReasoning, Optional.empty());
+    }
+
+    public ChunkChoice(int index, Optional<Role> role, Optional<String> content, Optional<String> reasoning,
+            List<ToolCallDelta> toolCalls, Optional<FinishReason> finishReason, Optional<JsonNode> logprobs,
+            Optional<String> refusal, Optional<String> stopSequence, Optional<ObjectNode> extras) {
+        this(index, role, content, reasoning, toolCalls, finishReason, logprobs, refusal, stopSequence, Optional.empty(),
+                Optional.empty(), extras);
     }
 
     public ChunkChoice(int index, Optional<Role> role, Optional<String> content, Optional<String> reasoning,

@@ -1,6 +1,7 @@
 package dev.switchboard.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,6 +13,9 @@ import java.util.Optional;
  * @param reasoning the model's reasoning / thinking text, where a provider returns it
  * @param isError on a tool result: the tool failed (Anthropic's {@code is_error}; OpenAI has no such field)
  * @param cacheControl on a tool result: Anthropic's prompt-cache breakpoint on its {@code tool_result} block
+ * @param extras the fields of an OpenAI-compatible upstream's answer message that the gateway does not model
+ *     ({@code audio}, {@code annotations}, ...): written back unchanged, as the request's unknown fields travel
+ *     on in {@link ChatRequest#openAiBody()}
  */
 public record Message(
         Role role,
@@ -23,7 +27,8 @@ public record Message(
         Optional<String> reasoning,
         Optional<String> refusal,
         boolean isError,
-        Optional<JsonNode> cacheControl) {
+        Optional<JsonNode> cacheControl,
+        Optional<ObjectNode> extras) {
 
     public Message {
         content = List.copyOf(content);
@@ -33,6 +38,19 @@ public record Message(
     public Message(Role role, List<ContentPart> content, boolean contentIsText, Optional<String> name,
             List<ToolCall> toolCalls, Optional<String> toolCallId, Optional<String> reasoning, Optional<String> refusal) {
         this(role, content, contentIsText, name, toolCalls, toolCallId, reasoning, refusal, false, Optional.empty());
+    }
+
+    public Message(Role role, List<ContentPart> content, boolean contentIsText, Optional<String> name,
+            List<ToolCall> toolCalls, Optional<String> toolCallId, Optional<String> reasoning, Optional<String> refusal,
+            boolean isError, Optional<JsonNode> cacheControl) {
+        this(role, content, contentIsText, name, toolCalls, toolCallId, reasoning, refusal, isError, cacheControl,
+                Optional.empty());
+    }
+
+    public Message(Role role, List<ContentPart> content, boolean contentIsText, Optional<String> name,
+            List<ToolCall> toolCalls, Optional<String> toolCallId, Optional<String> reasoning, Optional<String> refusal,
+            Optional<ObjectNode> extras) {
+        this(role, content, contentIsText, name, toolCalls, toolCallId, reasoning, refusal, false, Optional.empty(), extras);
     }
 
     public static Message of(Role role, String text) {
@@ -72,6 +90,6 @@ public record Message(
 
     public Message withContent(List<ContentPart> newContent, boolean isText) {
         return new Message(role, newContent, isText, name, toolCalls, toolCallId, reasoning, refusal, isError,
-                cacheControl);
+                cacheControl, extras);
     }
 }

@@ -305,7 +305,7 @@ final class PartExecutor {
                 ChatResponse r = c.response();
                 record(List.of(outcome(run, child, r.text(), r.usage(), r.finishReason(), null, start)), extension, true);
                 yield new Reply.Complete(new ChatResponse(id, created, MODEL, r.choices(), r.usage(), r.systemFingerprint(),
-                        r.serviceTier()));
+                        r.serviceTier(), r.extras()));
             }
             case Reply.Streaming s -> new Reply.Streaming(new LoneStream(extension, run, child, s.stream(), start));
             case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
@@ -370,7 +370,8 @@ final class PartExecutor {
                 }
                 current = started ? Optional.empty() : Optional.of(extension.deepCopy().put("event", "plan"));
                 started = true;
-                return Optional.of(new ChatChunk(id, created, MODEL, chunk.choices(), chunk.usage(), chunk.systemFingerprint()));
+                return Optional.of(new ChatChunk(id, created, MODEL, chunk.choices(), chunk.usage(), chunk.systemFingerprint(),
+                        chunk.extras()));
             }
             finished = true;
             ObjectNode summary = Json.object().put("event", "summary");

@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * OpenAI's Chat Completions wire format ⇄ the canonical model. OpenAI's format is the canonical
@@ -43,6 +44,14 @@ import java.util.OptionalLong;
 public final class OpenAiCodec {
     /** OpenAI's own limit on {@code n}: more choices than this are refused before any provider is called. */
     static final int MAX_CHOICES = 128;
+    /**
+     * The fields of an answer the gateway models; an upstream's others travel back as {@code extras}.
+     * {@code switchboard} is the gateway's own extension: an upstream gateway's is not passed on.
+     */
+    private static final Set<String> RESPONSE_FIELDS = Set.of("id", "object", "created", "model", "choices", "usage",
+            "system_fingerprint", "service_tier", "switchboard");
+    private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "refusal", "tool_calls", "reasoning_content",
+            "reasoning");
 
     private OpenAiCodec() {}
 
@@ -85,10 +94,19 @@ public final class OpenAiCodec {
         JsonNode seed = body.get("seed");
         if (present(seed)) {
             if (!seed.isIntegralNumber()) throw bad("Invalid type for 'seed': expected an integer.", "seed");
+            // asLong() would wrap a larger integer into another seed.
+            if (!seed.canConvertToLong()) throw bad("Invalid 'seed': integer " + (seed.bigIntegerValue().signum() > 0
+                    ? "above maximum value. Expected a value <= " + Long.MAX_VALUE : "below minimum value. Expected a value >= "
+                    + Long.MIN_VALUE) + ", but got " + seed.asText() + " instead.", "seed");
             b.seed(seed.asLong());
         }
-        if (present(body.get("logprobs"))) b.logprobs(bool(body, "logprobs"));
-        b.topLogprobs(optInt(body, "top_logprobs", 0));
+        boolean logprobs = present(body.get("logprobs")) && bool(body, "logprobs");
+        b.logprobs(logprobs);
+        OptionalInt topLogprobs = optInt(body, "top_logprobs", 0, 20);
+        if (topLogprobs.isPresent() && !logprobs) {
+            throw bad("Invalid value for 'top_logprobs': 'logprobs' must be set to true if 'top_logprobs' is used.", "top_logprobs");
+        }
+        b.topLogprobs(topLogprobs);
         if (present(body.get("user"))) b.user(string(body, "user"));
         JsonNode metadata = body.get("metadata");
         if (present(metadata)) {
@@ -147,6 +165,10 @@ public final class OpenAiCodec {
                 String cp = path + ".tool_calls[" + i + "]";
                 JsonNode fn = c.get("function");
                 if (fn == null || !fn.isObject()) throw bad("Missing required parameter: '" + cp + ".function'.", cp + ".function");
+                JsonNode arguments = fn.get("arguments");
+                // OpenAI takes the arguments as JSON text only; an object would have been sent on as "".
+                if (present(arguments) && !arguments.isTextual()) throw bad("Invalid type for '" + cp
+                        + ".function.arguments': expected a string, but got " + kind(arguments) + ".", cp + ".function.arguments");
                 calls.add(new ToolCall(requiredString(c, "id", cp + ".id"), requiredString(fn, "name", cp + ".function.name"),
                         fn.path("arguments").asText("")));
             }
@@ -218,6 +240,8 @@ public final class OpenAiCodec {
                 if (js == null || !js.isObject()) throw bad("Missing required parameter: 'response_format.json_schema'.", "response_format.json_schema");
                 String name = requiredString(js, "name", "response_format.json_schema.name");
                 JsonNode schema = js.get("schema");
+                if (present(schema) && !schema.isObject()) throw bad("Invalid type for 'response_format.json_schema.schema': "
+                        + "expected an object, but got " + kind(schema) + ".", "response_format.json_schema.schema");
                 yield new ResponseFormat.JsonSchema(name, schema == null ? Json.object() : schema,
                         present(js.get("strict")) ? Optional.of(js.get("strict").asBoolean()) : Optional.empty(),
                         present(js.get("description")) ? Optional.of(js.get("description").asText()) : Optional.empty());
@@ -340,6 +364,7 @@ public final class OpenAiCodec {
             ObjectNode message = writeMessage(c.message());
             if (!message.has("refusal")) message.putNull("refusal");
             c.message().reasoning().ifPresent(t -> message.put("reasoning_content", t));
+            c.message().extras().ifPresent(message::setAll);
             choice.set("message", message);
             if (c.logprobs().isPresent()) choice.set("logprobs", c.logprobs().get());
             else choice.putNull("logprobs");
@@ -349,6 +374,7 @@ public final class OpenAiCodec {
         r.usage().ifPresent(u -> o.set("usage", writeUsage(u)));
         r.systemFingerprint().ifPresent(s -> o.put("system_fingerprint", s));
         r.serviceTier().ifPresent(s -> o.put("service_tier", s));
+        r.extras().ifPresent(o::setAll);
         return o;
     }
 
@@ -369,14 +395,25 @@ public final class OpenAiCodec {
             }
             Optional<String> reasoning = textField(m, "reasoning_content").or(() -> textField(m, "reasoning"));
             Message message = new Message(Role.ASSISTANT, parts, true, Optional.empty(), calls, Optional.empty(), reasoning,
-                    textField(m, "refusal"));
+                    textField(m, "refusal"), extras(m, MESSAGE_FIELDS));
             choices.add(new Choice(c.path("index").asInt(choices.size()), message,
                     textField(c, "finish_reason").map(FinishReason::parse),
                     present(c.get("logprobs")) ? Optional.of(c.get("logprobs")) : Optional.empty()));
         }
         return new ChatResponse(o.path("id").asText(""), o.path("created").asLong(0), o.path("model").asText(""), choices,
                 present(o.get("usage")) ? Optional.of(parseUsage(o.get("usage"))) : Optional.empty(),
-                textField(o, "system_fingerprint"), textField(o, "service_tier"));
+                textField(o, "system_fingerprint"), textField(o, "service_tier"), extras(o, RESPONSE_FIELDS));
+    }
+
+    /** The fields of {@code o} outside {@code modeled}, as they came; none is the common case and allocates nothing. */
+    private static Optional<ObjectNode> extras(JsonNode o, Set<String> modeled) {
+        ObjectNode out = null;
+        for (Map.Entry<String, JsonNode> e : o.properties()) {
+            if (modeled.contains(e.getKey())) continue;
+            if (out == null) out = Json.object();
+            out.set(e.getKey(), e.getValue());
+        }
+        return Optional.ofNullable(out);
     }
 
     // ------------------------------------------------------------------ stream chunks
@@ -419,6 +456,7 @@ public final class OpenAiCodec {
                 }
                 g.writeEndArray();
             }
+            if (ch.extras().isPresent()) writeFields(ch.extras().get(), g);
             g.writeEndObject();
             g.writeFieldName("logprobs");
             if (ch.logprobs().isPresent()) g.writeTree(ch.logprobs().get());
@@ -432,11 +470,19 @@ public final class OpenAiCodec {
             g.writeFieldName("usage");
             g.writeTree(writeUsage(c.usage().get()));
         }
+        if (c.extras().isPresent()) writeFields(c.extras().get(), g);
         if (extension != null) {
             g.writeFieldName("switchboard");
             g.writeTree(extension);
         }
         g.writeEndObject();
+    }
+
+    private static void writeFields(ObjectNode fields, JsonGenerator g) throws IOException {
+        for (Map.Entry<String, JsonNode> e : fields.properties()) {
+            g.writeFieldName(e.getKey());
+            g.writeTree(e.getValue());
+        }
     }
 
     /** A chunk's JSON as bytes. */
@@ -472,10 +518,12 @@ public final class OpenAiCodec {
         List<ChunkChoice> choices = new ArrayList<>(1);
         Optional<Usage> usage = Optional.empty();
         Optional<String> fingerprint = Optional.empty();
+        ObjectNode extras = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             switch (field) {
+                case "object", "switchboard" -> p.skipChildren(); // written by the gateway, as in RESPONSE_FIELDS
                 case "id" -> id = p.getValueAsString("");
                 case "model" -> model = p.getValueAsString("");
                 case "created" -> created = p.getValueAsLong(0);
@@ -497,10 +545,10 @@ public final class OpenAiCodec {
                     if (value == JsonToken.START_OBJECT) usage = Optional.of(parseUsage(Json.SUBTREE.readTree(p)));
                     else p.skipChildren();
                 }
-                default -> p.skipChildren();
+                default -> extras = keep(extras, field, p);
             }
         }
-        return new ChatChunk(id, created, model, choices, usage, fingerprint);
+        return new ChatChunk(id, created, model, choices, usage, fingerprint, Optional.ofNullable(extras));
     }
 
     private static ChunkChoice readChunkChoice(JsonParser p) throws IOException {
@@ -513,6 +561,7 @@ public final class OpenAiCodec {
         List<ToolCallDelta> deltas = List.of();
         Optional<FinishReason> finish = Optional.empty();
         Optional<JsonNode> logprobs = Optional.empty();
+        ObjectNode extras = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
@@ -542,7 +591,7 @@ public final class OpenAiCodec {
                                 if (v == JsonToken.START_ARRAY) deltas = readToolCallDeltas(p);
                                 else p.skipChildren();
                             }
-                            default -> p.skipChildren();
+                            default -> extras = keep(extras, name, p);
                         }
                     }
                 }
@@ -550,7 +599,15 @@ public final class OpenAiCodec {
             }
         }
         Optional<String> reasoningText = reasoningContent.isPresent() ? reasoningContent : reasoning;
-        return new ChunkChoice(index, role, content, reasoningText, deltas, finish, logprobs, refusal);
+        return new ChunkChoice(index, role, content, reasoningText, deltas, finish, logprobs, refusal, Optional.empty(),
+                Optional.ofNullable(extras));
+    }
+
+    /** Adds the value the parser is on to {@code extras} (made on the first one, so a chunk without any allocates none). */
+    private static ObjectNode keep(ObjectNode extras, String field, JsonParser p) throws IOException {
+        ObjectNode out = extras == null ? Json.object() : extras;
+        out.set(field, p.currentToken() == JsonToken.VALUE_NULL ? Json.NODES.nullNode() : Json.SUBTREE.readTree(p));
+        return out;
     }
 
     private static List<ToolCallDelta> readToolCallDeltas(JsonParser p) throws IOException {
@@ -607,8 +664,11 @@ public final class OpenAiCodec {
         o.put("prompt_tokens", u.promptTokens());
         o.put("completion_tokens", u.completionTokens());
         o.put("total_tokens", u.totalTokens());
-        o.putObject("prompt_tokens_details").put("cached_tokens", u.cachedPromptTokens());
+        ObjectNode prompt = o.putObject("prompt_tokens_details").put("cached_tokens", u.cachedPromptTokens());
+        // Not an OpenAI field (OpenRouter's and others'): written only when there is something to say.
+        if (u.cacheWriteTokens() > 0) prompt.put("cache_write_tokens", u.cacheWriteTokens());
         o.putObject("completion_tokens_details").put("reasoning_tokens", u.reasoningTokens());
+        u.extras().ifPresent(x -> merge(o, x));
         return o;
     }
 
@@ -616,7 +676,30 @@ public final class OpenAiCodec {
         return new Usage(u.path("prompt_tokens").asInt(0), u.path("completion_tokens").asInt(0),
                 u.path("prompt_tokens_details").path("cached_tokens").asInt(0),
                 u.path("prompt_tokens_details").path("cache_write_tokens").asInt(0),
-                u.path("completion_tokens_details").path("reasoning_tokens").asInt(0));
+                u.path("completion_tokens_details").path("reasoning_tokens").asInt(0), usageExtras(u));
+    }
+
+    /** The usage counts {@link #parseUsage} does not model, in their place (audio tokens, predicted-output tokens, ...). */
+    private static Optional<ObjectNode> usageExtras(JsonNode u) {
+        if (!(u instanceof ObjectNode usage)) return Optional.empty();
+        ObjectNode rest = usage.deepCopy();
+        rest.remove(List.of("prompt_tokens", "completion_tokens", "total_tokens"));
+        withoutModeled(rest, "prompt_tokens_details", "cached_tokens", "cache_write_tokens");
+        withoutModeled(rest, "completion_tokens_details", "reasoning_tokens");
+        return rest.isEmpty() ? Optional.empty() : Optional.of(rest);
+    }
+
+    private static void withoutModeled(ObjectNode usage, String details, String... modeled) {
+        if (usage.get(details) instanceof ObjectNode d) d.remove(List.of(modeled));
+        if (!(usage.get(details) instanceof ObjectNode d) || d.isEmpty()) usage.remove(details);
+    }
+
+    /** {@code extras} into {@code into}, object fields into the object already there. */
+    private static void merge(ObjectNode into, ObjectNode extras) {
+        for (Map.Entry<String, JsonNode> e : extras.properties()) {
+            if (into.get(e.getKey()) instanceof ObjectNode inner && e.getValue() instanceof ObjectNode more) merge(inner, more);
+            else into.set(e.getKey(), e.getValue());
+        }
     }
 
     /** {@code {"error":{"message","type","param","code"}}}, as OpenAI answers errors. */

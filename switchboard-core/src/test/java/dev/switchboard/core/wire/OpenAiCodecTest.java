@@ -85,7 +85,19 @@ class OpenAiCodecTest {
                 new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":[{\"type\":\"function\","
                         + "\"function\":{\"name\":\"f\"}}],\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"g\"}}}",
                         "tool_choice", "tool 'g' is not among the tools given"),
-                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"response_format\":{\"type\":\"xml\"}}", "response_format.type", "'xml'"));
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"response_format\":{\"type\":\"xml\"}}", "response_format.type", "'xml'"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"logprobs\":true,\"top_logprobs\":21}", "top_logprobs", "Expected a value <= 20"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"logprobs\":true,\"top_logprobs\":-1}", "top_logprobs", "Expected a value >= 0"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"logprobs\":true,\"top_logprobs\":2.5}", "top_logprobs", "expected an integer"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"top_logprobs\":3}", "top_logprobs", "'logprobs' must be set to true"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"logprobs\":false,\"top_logprobs\":0}", "top_logprobs", "'logprobs' must be set to true"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"seed\":99999999999999999999999}", "seed", "Expected a value <= 9223372036854775807"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"seed\":-99999999999999999999999}", "seed", "Expected a value >= -9223372036854775808"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"response_format\":{\"type\":\"json_schema\","
+                        + "\"json_schema\":{\"name\":\"s\",\"schema\":5}}}", "response_format.json_schema.schema", "expected an object, but got a number"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"},{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c\","
+                        + "\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":{\"q\":1}}}]}]}", "messages[1].tool_calls[0].function.arguments",
+                        "expected a string, but got an object"));
         for (Case c : cases) {
             assertThatThrownBy(() -> OpenAiCodec.parseChatRequest(json(c.body())))
                     .as(c.body())
@@ -182,6 +194,49 @@ class OpenAiCodecTest {
         assertThat(chunkBack.at("/choices/0/delta/tool_calls/0/index").asInt()).isEqualTo(1);
         assertThat(chunkBack.at("/choices/0/delta/tool_calls/0/id").asText()).isEqualTo("call_b");
         assertThat(chunkBack.at("/choices/0/finish_reason").isNull()).isTrue();
+    }
+
+    @Test
+    void fieldsTheGatewayDoesNotModelTravelBackInAnswersAndChunks() throws java.io.IOException {
+        JsonNode wire = json("""
+                {"id":"chatcmpl-2","object":"chat.completion","created":1700000000,"model":"gpt-4o-audio-preview",
+                 "choices":[{"index":0,"message":{"role":"assistant","content":"See [1].","refusal":null,
+                   "audio":{"id":"audio_1","data":"UklGR","expires_at":1700003600,"transcript":"See one."},
+                   "annotations":[{"type":"url_citation","url_citation":{"start_index":4,"end_index":7,"title":"T","url":"https://e.org"}}]},
+                   "logprobs":null,"finish_reason":"stop"}],
+                 "usage":{"prompt_tokens":20,"completion_tokens":10,"total_tokens":30,
+                   "prompt_tokens_details":{"cached_tokens":5,"cache_write_tokens":3,"audio_tokens":2},
+                   "completion_tokens_details":{"reasoning_tokens":4,"audio_tokens":6,"accepted_prediction_tokens":1,"rejected_prediction_tokens":0}},
+                 "service_tier":"priority","system_fingerprint":"fp_1","x_provider":{"name":"up"}}
+                """);
+        ChatResponse r = OpenAiCodec.parseChatResponse(wire, "openai");
+        assertThat(r.usage().orElseThrow().cacheWriteTokens()).isEqualTo(3);
+        // As written to the client, compared as objects: the field order may differ.
+        assertThat((Object) json(Json.text(OpenAiCodec.writeChatResponse(r)))).isEqualTo(wire);
+
+        String chunk = """
+                {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","service_tier":"default","system_fingerprint":"fp",
+                 "choices":[{"index":0,"delta":{"audio":{"id":"audio_1","transcript":"Hi"}},"logprobs":null,"finish_reason":null}],
+                 "usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":1},
+                   "completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":2}},"obfuscation":"x1"}
+                """;
+        ChatChunk read = readChunk(chunk);
+        assertThat((Object) Json.parseUpstream(OpenAiCodec.writeChunk(read), "test")).isEqualTo(json(chunk));
+        assertThat(OpenAiCodec.parseChunk(json(chunk))).isEqualTo(read);
+
+        ChatChunk plain = readChunk("{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\",\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}");
+        assertThat(plain.extras()).as("no extras, nothing made").isEmpty();
+        assertThat(plain.choices().getFirst().extras()).isEmpty();
+    }
+
+    @Test
+    void usageWithoutExtrasWritesOpenAisShapeAndCacheWritesOnlyWhenThereAreSome() {
+        assertThat((Object) json(Json.text(OpenAiCodec.writeUsage(new Usage(9, 1, 2, 0, 0))))).isEqualTo(json("""
+                {"prompt_tokens":9,"completion_tokens":1,"total_tokens":10,"prompt_tokens_details":{"cached_tokens":2},
+                 "completion_tokens_details":{"reasoning_tokens":0}}"""));
+        assertThat(OpenAiCodec.writeUsage(new Usage(9, 1, 2, 4, 0)).at("/prompt_tokens_details/cache_write_tokens").asInt()).isEqualTo(4);
+        assertThat(OpenAiCodec.parseUsage(json("{\"prompt_tokens\":1,\"prompt_tokens_details\":null}")).extras()).isEmpty();
     }
 
     @Test

@@ -46,6 +46,7 @@ final class OpenAiErrors {
             case 429 -> new GatewayException.RateLimited(message, wait.orElse(null));
             case 503, 529 -> new GatewayException.Overloaded(message, wait.orElse(null));
             case 408, 409 -> new GatewayException.UpstreamError(message, status, wait.orElse(null));
+            case 422 -> new GatewayException.BadRequest(message, e.param().orElse(null), e.code().orElse(null), 422);
             default -> status >= 400 && status < 500
                     ? new GatewayException.BadRequest(message, e.param().orElse(null), e.code().orElse(null))
                     : new GatewayException.UpstreamError(message, status, wait.orElse(null));

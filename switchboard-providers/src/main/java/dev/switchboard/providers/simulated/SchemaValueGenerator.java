@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * additionalProperties, items/prefixItems, min/max items and lengths, numeric bounds and multipleOf,
  * common string formats, $ref into $defs/definitions, allOf (merged), anyOf/oneOf (first non-null
  * alternative). A {@code pattern} is only met when one of a few simple candidates happens to match.
+ * Past {@link #MAX_DEPTH} (a recursive schema) values are the smallest the schema allows: objects with only
+ * their required properties, arrays with only their minimum items, a null alternative where there is one.
  * String values borrow from the prompt where a property name suggests it (a place, a name, a query),
  * so arguments look plausible.
  */
@@ -55,7 +57,9 @@ final class SchemaValueGenerator {
 
     private JsonNode value(JsonNode schema, String name, int depth, int variant) {
         schema = resolve(schema);
-        if (schema == null || !schema.isObject() || depth > MAX_DEPTH) return Json.NODES.nullNode();
+        // Twice the depth: only a schema that needs an endless value gets this far.
+        if (schema == null || !schema.isObject() || depth > 2 * MAX_DEPTH) return Json.NODES.nullNode();
+        boolean minimal = depth > MAX_DEPTH;
         if (schema.has("const")) return schema.get("const");
         JsonNode en = schema.get("enum");
         if (en != null && en.isArray() && !en.isEmpty()) return en.get((pick(en.size()) + variant) % en.size());
@@ -65,14 +69,15 @@ final class SchemaValueGenerator {
             JsonNode alternatives = schema.get(key);
             if (alternatives != null && alternatives.isArray() && !alternatives.isEmpty()) {
                 for (JsonNode alt : alternatives) {
-                    if (!"null".equals(resolveOrSelf(alt).path("type").asText())) return value(alt, name, depth + 1, variant);
+                    // The smallest value is null where one may be, any other value otherwise.
+                    if ("null".equals(resolveOrSelf(alt).path("type").asText()) == minimal) return value(alt, name, depth + 1, variant);
                 }
                 return value(alternatives.get(0), name, depth + 1, variant);
             }
         }
         return switch (type(schema)) {
-            case "object" -> object(schema, depth, variant);
-            case "array" -> array(schema, name, depth);
+            case "object" -> object(schema, depth, variant, minimal);
+            case "array" -> array(schema, name, depth, minimal);
             case "integer" -> Json.NODES.numberNode((long) number(schema, true, variant));
             case "number" -> Json.NODES.numberNode(number(schema, false, variant));
             case "boolean" -> Json.NODES.booleanNode(variant % 2 == 0 ? random.nextBoolean() : variant % 4 == 1);
@@ -81,13 +86,15 @@ final class SchemaValueGenerator {
         };
     }
 
-    private ObjectNode object(JsonNode schema, int depth, int variant) {
+    private ObjectNode object(JsonNode schema, int depth, int variant, boolean minimal) {
         ObjectNode out = Json.object();
         JsonNode props = schema.path("properties");
+        Set<String> required = new LinkedHashSet<>();
+        schema.path("required").forEach(r -> required.add(r.asText()));
         Iterator<String> names = props.fieldNames();
         while (names.hasNext()) {
             String p = names.next();
-            out.set(p, value(props.get(p), p, depth + 1, variant));
+            if (!minimal || required.contains(p)) out.set(p, value(props.get(p), p, depth + 1, variant));
         }
         for (JsonNode r : schema.path("required")) {
             if (!out.has(r.asText())) out.set(r.asText(), value(schema.path("additionalProperties").isObject()
@@ -102,14 +109,17 @@ final class SchemaValueGenerator {
         return out;
     }
 
-    private ArrayNode array(JsonNode schema, String name, int depth) {
+    private ArrayNode array(JsonNode schema, String name, int depth, boolean minimal) {
         ArrayNode out = Json.NODES.arrayNode();
         JsonNode prefix = schema.has("prefixItems") ? schema.get("prefixItems") : schema.path("items").isArray() ? schema.get("items") : null;
         JsonNode items = schema.path("items").isObject() ? schema.get("items") : Json.object();
         int min = schema.path("minItems").asInt(0);
         int max = schema.path("maxItems").isIntegralNumber() ? schema.get("maxItems").asInt() : Integer.MAX_VALUE;
         int prefixCount = prefix == null ? 0 : prefix.size();
-        int n = Math.min(Math.max(Math.max(min, 1), prefixCount), max);
+        // items: false (additionalItems: false after an items list) allows nothing past the prefix.
+        JsonNode rest = schema.path("items").isArray() ? schema.path("additionalItems") : schema.path("items");
+        if (rest.isBoolean() && !rest.asBoolean()) max = Math.min(max, prefixCount);
+        int n = Math.min(minimal ? min : Math.max(Math.max(min, 1), prefixCount), max);
         boolean unique = schema.path("uniqueItems").asBoolean(false);
         String itemName = name.endsWith("s") && name.length() > 1 ? name.substring(0, name.length() - 1) : name;
         for (int i = 0; i < n; i++) {
@@ -130,12 +140,15 @@ final class SchemaValueGenerator {
     }
 
     private double number(JsonNode s, boolean integer, int variant) {
-        double lo = Double.NEGATIVE_INFINITY;
-        double hi = Double.POSITIVE_INFINITY;
-        if (s.path("minimum").isNumber()) lo = s.get("minimum").asDouble();
-        if (s.path("exclusiveMinimum").isNumber()) lo = Math.max(lo, s.get("exclusiveMinimum").asDouble() + (integer ? 1 : 0.001));
-        if (s.path("maximum").isNumber()) hi = s.get("maximum").asDouble();
-        if (s.path("exclusiveMaximum").isNumber()) hi = Math.min(hi, s.get("exclusiveMaximum").asDouble() - (integer ? 1 : 0.001));
+        double lo = s.path("minimum").isNumber() ? s.get("minimum").asDouble() : Double.NEGATIVE_INFINITY;
+        double hi = s.path("maximum").isNumber() ? s.get("maximum").asDouble() : Double.POSITIVE_INFINITY;
+        double openLo = s.path("exclusiveMinimum").isNumber() ? s.get("exclusiveMinimum").asDouble() : Double.NEGATIVE_INFINITY;
+        double openHi = s.path("exclusiveMaximum").isNumber() ? s.get("exclusiveMaximum").asDouble() : Double.POSITIVE_INFINITY;
+        // An exclusive bound moves inwards: to the next integer, or by 0.001 unless the bounds are closer than that.
+        double span = Math.min(hi, openHi) - Math.max(lo, openLo);
+        double step = Double.isFinite(span) ? Math.min(0.001, span / 4) : 0.001;
+        if (openLo >= lo) lo = integer ? Math.floor(openLo) + 1 : openLo + step;
+        if (openHi <= hi) hi = integer ? Math.ceil(openHi) - 1 : openHi - step;
         double candidate = (integer ? random.nextInt(1, 100) : random.nextInt(1, 1000) / 10.0) + variant;
         if (Double.isFinite(lo) && Double.isFinite(hi)) candidate = lo + (hi - lo) * random.nextDouble(0.1, 0.5);
         if (candidate < lo) candidate = lo + variant;
@@ -148,7 +161,9 @@ final class SchemaValueGenerator {
             if (m > hi) m = Math.floor(candidate / multipleOf) * multipleOf;
             candidate = m;
         }
-        return integer ? Math.rint(candidate) : Math.round(candidate * 1000) / 1000.0;
+        if (integer) return Math.rint(candidate);
+        double rounded = Math.round(candidate * 1000) / 1000.0;
+        return rounded >= lo && rounded <= hi ? rounded : candidate; // between bounds closer than 0.001, unrounded
     }
 
     private String string(JsonNode s, String name, int variant) {

@@ -125,7 +125,7 @@ public final class SimulatedTransport implements Transport {
         try {
             JsonNode body = Json.parseBody(request.body());
             if (path.endsWith("/embeddings")) {
-                ex.embeddings = embeddings(body);
+                ex.embeddings = embeddings(body, ex.settings.contextWindow().orElse(Integer.MAX_VALUE));
             } else if (path.endsWith("/chat/completions")) {
                 ex.chat = OpenAiCodec.parseChatRequest(body);
                 int prompt = tokens.countPrompt(ex.chat);
@@ -147,9 +147,18 @@ public final class SimulatedTransport implements Transport {
         return ex;
     }
 
-    private byte[] embeddings(JsonNode body) {
+    private byte[] embeddings(JsonNode body, int window) {
         EmbeddingRequest r = OpenAiEmbeddingsCodec.parseRequest(body);
         List<String> texts = r.tokenInput() ? tokenTexts(body.get("input")) : r.input();
+        // Each input must fit the window, as OpenAI refuses it: a 400 without code or param.
+        for (int i = 0; i < texts.size(); i++) {
+            int length = r.tokenInput() ? tokenCount(body.get("input"), i) : tokens.count(texts.get(i));
+            if (length > window) {
+                throw new GatewayException.BadRequest("This model's maximum context length is " + window + " tokens, however you "
+                        + "requested " + length + " tokens (" + length + " in your prompt; 0 for the completion). Please reduce "
+                        + "your prompt; or completion length.", null);
+            }
+        }
         int dims = r.dimensions().orElse(SimulatedEmbedder.DEFAULT_DIMENSIONS);
         if (dims > SimulatedEmbedder.DEFAULT_DIMENSIONS) {
             throw new GatewayException.BadRequest("Invalid value for 'dimensions': this model's vectors have "
@@ -163,6 +172,11 @@ public final class SimulatedTransport implements Transport {
             prompt += tokens.count(t);
         }
         return Json.bytes(OpenAiEmbeddingsCodec.writeResponse(new EmbeddingResponse(r.model(), vectors, Usage.of(prompt, 0)), false));
+    }
+
+    /** The number of token ids in input {@code i} (a flat list is one input). */
+    private static int tokenCount(JsonNode input, int i) {
+        return input.get(0).isArray() ? input.get(i).size() : input.size();
     }
 
     /** Token-id input: one text per token array (or the whole array when it is a single flat list). */

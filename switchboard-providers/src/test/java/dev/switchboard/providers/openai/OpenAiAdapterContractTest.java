@@ -186,6 +186,23 @@ class OpenAiAdapterContractTest {
     }
 
     @Test
+    void answersTravelBackToTheClientWithTheFieldsTheGatewayDoesNotModel() throws IOException {
+        ChatRequest request = OpenAiCodec.parseChatRequest(json("request-tools.json"));
+
+        // Audio, web-search annotations, audio and predicted-output token counts: every field, as the upstream sent it.
+        for (String fixture : List.of("chat-audio-annotations.json", "chat-text.json", "chat-tool-calls-parallel.json")) {
+            ChatResponse response = adapter.fromWire(ok(fixture), request);
+
+            JsonNode written = Json.MAPPER.readTree(Json.bytes(OpenAiCodec.writeChatResponse(response)));
+            assertThat((Object) written).as(fixture).isEqualTo(json(fixture)); // in any field order
+        }
+        ChatResponse audio = adapter.fromWire(ok("chat-audio-annotations.json"), request);
+        assertThat(audio.usage().orElseThrow().completionTokens()).isEqualTo(94);
+        assertThat(audio.choices().getFirst().message().extras().orElseThrow().at("/audio/transcript").asText())
+                .startsWith("Golden retrievers");
+    }
+
+    @Test
     void readsParallelToolCallsWithCachedPromptTokens() {
         ChatRequest request = OpenAiCodec.parseChatRequest(json("request-tools.json"));
 

@@ -52,6 +52,15 @@ class OpenAiErrorsContractTest {
     }
 
     @Test
+    void unprocessableKeepsItsStatusSoSdksRaiseTheSameError() {
+        GatewayException e = map(422, "422-unprocessable.json");
+
+        assertThat(e.status()).isEqualTo(422);
+        assertThat(e.type()).isEqualTo("invalid_request_error");
+        assertThat(map(418, "422-unprocessable.json").status()).isEqualTo(400);
+    }
+
+    @Test
     void rejectedKeyIsAnAuthenticationFailureThatDoesNotEchoTheKey() {
         GatewayException e = map(401, "401-invalid-key.json");
 

@@ -3,6 +3,9 @@ package dev.switchboard.providers.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChunkChoice;
@@ -13,8 +16,11 @@ import dev.switchboard.core.spi.Frame;
 import dev.switchboard.core.spi.FrameReader;
 import dev.switchboard.core.spi.Framing;
 import dev.switchboard.core.spi.StreamDecoder;
+import dev.switchboard.core.wire.Json;
+import dev.switchboard.core.wire.OpenAiCodec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +60,40 @@ class OpenAiStreamDecoderContractTest {
         assertThat(usage.usage().orElseThrow().completionTokens()).isEqualTo(6);
         assertThat(chunks.subList(0, chunks.size() - 1)).allSatisfy(c -> assertThat(c.usage()).isEmpty());
         assertThat(chunks).allSatisfy(c -> assertThat(c.id()).isEqualTo("chatcmpl-C3vJ2bQf9x1TzXwq8R0a6m4sLhK7p"));
+    }
+
+    @Test
+    void streamedAudioServiceTierAndUsageDetailsTravelBackAsTheUpstreamSentThem() throws IOException {
+        List<ChatChunk> chunks = decodeAll("stream-audio.sse");
+
+        List<JsonNode> sent = new ArrayList<>();
+        for (String line : new String(OpenAiFixtures.bytes("stream-audio.sse"), StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith("data: {")) sent.add(Json.parseUpstream(line.substring(6), "test"));
+        }
+        assertThat(chunks).hasSize(sent.size());
+        for (int i = 0; i < chunks.size(); i++) {
+            // The gateway leaves out what is null (an empty delta's content, a chunk's usage); everything else is as sent.
+            assertThat((Object) withoutNulls(Json.parseUpstream(OpenAiCodec.writeChunk(chunks.get(i)), "test"))).as("chunk %d", i)
+                    .isEqualTo(withoutNulls(sent.get(i)));
+        }
+        assertThat(chunks.get(1).choices().getFirst().extras().orElseThrow().at("/audio/transcript").asText()).isEqualTo("Hello");
+        assertThat(chunks.getLast().usage().orElseThrow().completionTokens()).isEqualTo(31);
+    }
+
+    private static JsonNode withoutNulls(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            ObjectNode out = Json.object();
+            o.properties().forEach(e -> {
+                if (!e.getValue().isNull()) out.set(e.getKey(), withoutNulls(e.getValue()));
+            });
+            return out;
+        }
+        if (node instanceof ArrayNode a) {
+            ArrayNode out = Json.NODES.arrayNode();
+            a.forEach(x -> out.add(withoutNulls(x)));
+            return out;
+        }
+        return node;
     }
 
     @Test

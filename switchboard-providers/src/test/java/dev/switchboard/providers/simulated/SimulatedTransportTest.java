@@ -240,6 +240,28 @@ class SimulatedTransportTest {
     }
 
     @Test
+    void generatedValuesMeetSchemasThatOnlyASmallValueOrANarrowRangeSatisfies() {
+        List<String> schemas = List.of(
+                "{\"type\":\"array\",\"items\":false}",
+                "{\"type\":\"array\",\"prefixItems\":[{\"type\":\"integer\"}],\"items\":false}",
+                "{\"type\":\"object\",\"properties\":{\"c\":{\"type\":\"array\",\"items\":{\"$ref\":\"#\"}}},\"required\":[\"c\"]}",
+                "{\"$defs\":{\"node\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
+                        + "\"next\":{\"anyOf\":[{\"$ref\":\"#/$defs/node\"},{\"type\":\"null\"}]}},\"required\":[\"name\",\"next\"],"
+                        + "\"additionalProperties\":false}},\"$ref\":\"#/$defs/node\"}",
+                "{\"type\":\"number\",\"exclusiveMinimum\":0,\"exclusiveMaximum\":0.001}",
+                "{\"type\":\"number\",\"minimum\":0,\"exclusiveMinimum\":0,\"maximum\":0.0005}",
+                "{\"type\":\"integer\",\"exclusiveMinimum\":0.5,\"exclusiveMaximum\":2}");
+        for (String text : schemas) {
+            JsonNode schema = Json.parseBody(text.getBytes());
+            for (int seed = 0; seed < 10; seed++) {
+                // Tool-call arguments and json_schema answers both come from this generator.
+                assertValid(schema, new SchemaValueGenerator(schema, "Order for Ada Lovelace", seed).generate());
+            }
+        }
+        assertThat(new SchemaValueGenerator(Json.parseBody(schemas.getFirst().getBytes()), "", 1).generate()).isEmpty();
+    }
+
+    @Test
     void jsonObjectAnswersAreAJsonObjectSayingTheyAreSimulated() {
         ChatResponse r = complete(chat("{\"model\":\"m\",\"response_format\":{\"type\":\"json_object\"},\"messages\":[{\"role\":\"user\",\"content\":\"List three fruits as JSON\"}]}"),
                 deployment("gemma3:4b", null));
@@ -430,6 +452,28 @@ class SimulatedTransportTest {
         assertThat(refused.bodyText()).contains("'dimensions'", "384");
         assertThat(r.usage().promptTokens()).isEqualTo(TOKENS.count("the cat sat on the mat") + TOKENS.count("a cat sat on a mat")
                 + TOKENS.count("quarterly revenue grew"));
+    }
+
+    @Test
+    void anEmbeddingInputLongerThanTheContextWindowIsRefusedAsOpenAiRefusesIt() {
+        // embeddingDeployment's window is 8192 tokens.
+        String longText = "word ".repeat(9000);
+        String ids = java.util.stream.IntStream.range(0, 8193).mapToObj(i -> "1").collect(java.util.stream.Collectors.joining(","));
+        for (String body : List.of("{\"model\":\"e\",\"input\":[\"short\",\"" + longText + "\"]}",
+                "{\"model\":\"e\",\"input\":[" + ids + "]}", "{\"model\":\"e\",\"input\":[[1,2],[" + ids + "]]}")) {
+            var request = OpenAiEmbeddingsCodec.parseRequest(Json.parseBody(body.getBytes()));
+            WireResponse refused = transport.send(adapter.toWire(request, embeddingDeployment("e")), Timeouts.DEFAULT);
+
+            assertThat(refused.status()).isEqualTo(400);
+            JsonNode error = Json.parseBody(refused.body()).get("error");
+            assertThat(error.get("message").asText()).startsWith("This model's maximum context length is 8192 tokens, however you requested ");
+            assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
+            assertThat(adapter.mapError(refused.status(), refused.headers(), refused.body()))
+                    .isInstanceOfSatisfying(GatewayException.BadRequest.class, e -> assertThat(e.status()).isEqualTo(400));
+        }
+        String fits = java.util.stream.IntStream.range(0, 8192).mapToObj(i -> "1").collect(java.util.stream.Collectors.joining(","));
+        assertThat(embed(OpenAiEmbeddingsCodec.parseRequest(Json.parseBody(("{\"model\":\"e\",\"input\":[" + fits + "]}").getBytes())))
+                .vectors()).hasSize(1);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -3,6 +3,7 @@ package dev.switchboard.server;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.config.ServerSettings;
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import java.time.Duration;
@@ -34,6 +35,10 @@ public final class SwitchboardServer implements AutoCloseable {
                 .port(settings.port())
                 .shutdownHook(false)
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                .directHandlers(handlers -> {
+                    ProtocolErrors errors = new ProtocolErrors();
+                    for (DirectHandler.EventType event : DirectHandler.EventType.values()) handlers.addHandler(event, errors);
+                })
                 .routing(routing)
                 .build();
     }

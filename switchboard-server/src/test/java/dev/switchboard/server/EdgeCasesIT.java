@@ -382,4 +382,22 @@ class EdgeCasesIT {
             }
         }
     }
+
+    /** What the web server refuses before routing (a malformed escape, an oversized URL) still gets an error object. */
+    @Test
+    void aRequestTheServerCannotReadGetsAnErrorObject() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
+            URI uri = URI.create(gw.base());
+            for (String target : List.of("/v1/models/%ZZ", "/health?x=" + "a".repeat(20_000))) {
+                try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+                    socket.setSoTimeout(10_000);
+                    socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    assertThat(answer).as(target.substring(0, Math.min(16, target.length()))).matches("(?s)HTTP/1.1 4\\d\\d .*")
+                            .containsIgnoringCase("x-request-id: ").contains("{\"error\":{\"message\":\"The request could not be read");
+                }
+            }
+        }
+    }
 }

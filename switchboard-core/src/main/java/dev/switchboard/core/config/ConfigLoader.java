@@ -235,8 +235,17 @@ public final class ConfigLoader {
                 n.get("total-timeout").duration(d.total()));
     }
 
+    private static final List<String> MODEL_ENTRY_KEYS = List.of("model_name", "litellm_params", "model_info");
+
     private Deployment deployment(ConfigNode entry, int index, Timeouts defaults) {
         String modelName = entry.get("model_name").requiredString();
+        // Other gateways' entries carry keys of their own, so an unknown one is not refused; but a typo such as
+        // 'modle_info' would silently drop the model's prices and tier, so say so.
+        List<String> unread = entry.keys().stream().filter(k -> !MODEL_ENTRY_KEYS.contains(k)).toList();
+        if (!unread.isEmpty()) {
+            LOG.warning(() -> entry.path() + ": " + unread + " not read (an entry is read for "
+                    + String.join(", ", MODEL_ENTRY_KEYS) + ")");
+        }
         ConfigNode params = entry.get("litellm_params");
         if (!params.present()) throw params.error("is required");
         String model = params.get("model").requiredString();

@@ -168,7 +168,15 @@ public final class AnthropicAdapter implements ProviderAdapter {
 
     /** Adds a turn, merging it into the previous one when both have the same role. */
     private static void append(List<InputMessage> messages, String role, List<ContentBlock> blocks) {
-        if (blocks.isEmpty()) return; // the API rejects empty turns
+        if (blocks.isEmpty()) {
+            // The API rejects empty turns. An empty assistant turn can go; an empty user turn cannot, since dropping the
+            // last one would turn the answer before it into a prefill for the model to continue.
+            if (role.equals("user")) {
+                throw new GatewayException.BadRequest("A user message is empty: Anthropic models need every user message "
+                        + "to have content.", "messages");
+            }
+            return;
+        }
         if (!messages.isEmpty() && messages.getLast().role().equals(role)) {
             List<ContentBlock> merged = new ArrayList<>(messages.getLast().content());
             merged.addAll(blocks);

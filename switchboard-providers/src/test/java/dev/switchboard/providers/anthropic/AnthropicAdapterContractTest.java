@@ -234,6 +234,11 @@ class AnthropicAdapterContractTest {
                     List.of(new ToolCall("t", "f", "[1,2]")), Optional.empty(), Optional.empty(), Optional.empty());
             assertThatThrownBy(() -> adapter.toWire(simple().message(badArgs).build(), deployment()))
                     .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("JSON object");
+            // Dropping an empty last user turn would make the answer before it a prefill for the model to continue.
+            ChatRequest emptyLastTurn = ChatRequest.builder("claude").message(Message.user("a"))
+                    .message(Message.assistant("b")).message(Message.user("")).build();
+            assertThatThrownBy(() -> adapter.toWire(emptyLastTurn, deployment()))
+                    .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("user message is empty");
         }
     }
 

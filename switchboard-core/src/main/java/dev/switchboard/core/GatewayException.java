@@ -97,7 +97,7 @@ public abstract sealed class GatewayException extends RuntimeException
 
     public abstract static sealed class Fatal extends GatewayException
             permits BadRequest, AuthenticationFailed, PermissionDenied, NotFound, MethodNotAllowed, ContextWindowExceeded,
-                    ContentFiltered, PayloadTooLarge, Unsupported, Internal {
+                    ContentFiltered, PayloadTooLarge, Unsupported, Internal, ClientClosed {
         protected Fatal(String message, int status, String type, String code, String param, Throwable cause) {
             super(message, status, type, code, param, cause);
         }
@@ -186,6 +186,16 @@ public abstract sealed class GatewayException extends RuntimeException
     public static final class Internal extends Fatal {
         public Internal(String message, Throwable cause) {
             super(message, 500, "server_error", "internal_error", null, cause);
+        }
+    }
+
+    /**
+     * 499 (nginx's "client closed request"): the caller stopped reading a stream before its end. Never sent (there
+     * is no one to send it to); it is what the ledger and the access log record for such a stream.
+     */
+    public static final class ClientClosed extends Fatal {
+        public ClientClosed() {
+            super("The client closed the stream before its end.", 499, "client_closed", "client_closed", null, null);
         }
     }
 }

@@ -80,4 +80,28 @@ class InProcessSdkTest {
                     .isInstanceOfSatisfying(GatewayException.NotFound.class, e -> assertThat(e.status()).isEqualTo(404));
         }
     }
+
+    /** A stream its reader closes before the end still cost a model call: the ledger has it, marked client_closed. */
+    @Test
+    void aStreamClosedBeforeItsEndIsInTheLedgerAsClientClosed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String yaml = YAML.replace("ledger: {store: none}", "ledger: {store: sqlite, path: \"" + dir.resolve("l.db") + "\"}")
+                .replace("simulated/llama3.2}", "simulated/llama3.2, simulation: {tokens-per-second: 200}}");
+        SwitchboardConfig config = new ConfigLoader(System::getenv, Switchboard.availableProviders()).parse(yaml, "test");
+        try (Switchboard sb = Switchboard.create(config)) {
+            for (String model : List.of("llama3.2", "switchboard/auto")) {
+                String id = "closed-" + model.replace('/', '-');
+                ChatRequest request = ChatRequest.builder(model).message(Message.user("What is a circuit breaker?"))
+                        .build().withStream(true);
+                var reply = (dev.switchboard.core.pipeline.Reply.Streaming) sb.handle(
+                        sb.newExchange(request, dev.switchboard.core.pipeline.Credentials.IN_PROCESS, id));
+                try (ChatStream stream = reply.stream()) {
+                    assertThat(stream.next()).isPresent();
+                }
+                sb.ledger().orElseThrow().flush().get();
+                assertThat(sb.ledger().orElseThrow().find(id)).as(model).singleElement()
+                        .satisfies(r -> assertThat(r.status()).isEqualTo("client_closed"));
+            }
+        }
+    }
 }

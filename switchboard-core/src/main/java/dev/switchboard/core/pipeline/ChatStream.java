@@ -1,6 +1,7 @@
 package dev.switchboard.core.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.model.ChatChunk;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -84,7 +85,10 @@ public interface ChatStream extends AutoCloseable {
         };
     }
 
-    /** This stream, calling {@code onEnd} exactly once when it ends, fails or is closed (null = success). */
+    /**
+     * This stream, calling {@code onEnd} exactly once when it ends (null), fails (the error) or is closed before its end
+     * ({@link GatewayException.ClientClosed}).
+     */
     default ChatStream onEnd(Consumer<Throwable> onEnd) {
         ChatStream self = this;
         return new ChatStream() {
@@ -117,7 +121,7 @@ public interface ChatStream extends AutoCloseable {
                 try {
                     self.close();
                 } finally {
-                    end(null);
+                    if (!ended) end(new GatewayException.ClientClosed()); // closed before its end: the reader gave up
                 }
             }
 

@@ -400,7 +400,8 @@ final class PartExecutor {
         @Override
         public void close() {
             upstream.close();
-            if (!finished) parent.context().set(DecomposeStage.PART_OUTCOMES, List.of()); // as a split stream: finished parts only
+            // Closed before its end: the model was called all the same, so the ledger has its row, marked as such.
+            if (!finished) record(List.of(outcome(new GatewayException.ClientClosed())), Json.object(), false);
         }
     }
 

@@ -477,6 +477,7 @@ public final class AnthropicMessagesCodec {
             case GatewayException.UpstreamError x -> "api_error";
             case GatewayException.ConnectionFailed x -> "api_error";
             case GatewayException.Internal x -> "api_error";
+            case GatewayException.ClientClosed x -> "invalid_request_error";
         };
     }
 

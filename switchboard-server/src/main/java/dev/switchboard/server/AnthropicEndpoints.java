@@ -186,7 +186,17 @@ final class AnthropicEndpoints {
         List<ObjectNode> items = new ArrayList<>();
         engine.modelGroups().forEach((name, group) -> items.add(modelItem(name, group)));
         engine.routedModels().forEach((name, router) -> items.add(routedModelItem(name, router)));
-        HttpIo.sendJson(res, 200, AnthropicMessagesCodec.modelList(items));
+        var query = req.query();
+        int limit = 20;
+        if (query.contains("limit")) {
+            String raw = query.get("limit");
+            if (!raw.matches("\\d{1,4}") || Integer.parseInt(raw) < 1 || Integer.parseInt(raw) > 1000) {
+                throw new GatewayException.BadRequest("limit: must be an integer from 1 to 1000.", "limit");
+            }
+            limit = Integer.parseInt(raw);
+        }
+        HttpIo.sendJson(res, 200, AnthropicMessagesCodec.modelPage(items, query.first("after_id").asOptional(),
+                query.first("before_id").asOptional(), limit));
     }
 
     private void model(ServerRequest req, ServerResponse res, String requestId) {

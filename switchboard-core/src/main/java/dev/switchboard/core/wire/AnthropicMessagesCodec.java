@@ -514,10 +514,34 @@ public final class AnthropicMessagesCodec {
 
     /** The list page: {@code {"data":[...],"has_more":false,"first_id","last_id"}} (one page holds every model). */
     public static ObjectNode modelList(List<ObjectNode> items) {
+        return modelPage(items, Optional.empty(), Optional.empty(), Integer.MAX_VALUE);
+    }
+
+    /**
+     * One page of the model list, as Anthropic pages it: up to {@code limit} items after {@code afterId}, or the last
+     * {@code limit} before {@code beforeId}, with {@code has_more} saying whether more lie that way.
+     */
+    public static ObjectNode modelPage(List<ObjectNode> all, Optional<String> afterId, Optional<String> beforeId, int limit) {
+        if (afterId.isPresent() && beforeId.isPresent()) {
+            throw new GatewayException.BadRequest("after_id and before_id cannot be used together.", "after_id");
+        }
+        int from = 0;
+        int to = all.size();
+        if (afterId.isPresent()) from = indexOf(all, afterId.get(), "after_id") + 1;
+        if (beforeId.isPresent()) to = indexOf(all, beforeId.get(), "before_id");
+        boolean more;
+        if (beforeId.isPresent()) {
+            more = to - from > limit;
+            from = Math.max(from, to - limit);
+        } else {
+            more = to - from > limit;
+            to = (int) Math.min(to, (long) from + limit);
+        }
+        List<ObjectNode> items = all.subList(from, to);
         ObjectNode o = Json.object();
         ArrayNode data = o.putArray("data");
         items.forEach(data::add);
-        o.put("has_more", false);
+        o.put("has_more", more);
         if (items.isEmpty()) {
             o.putNull("first_id");
             o.putNull("last_id");
@@ -526,6 +550,11 @@ public final class AnthropicMessagesCodec {
             o.put("last_id", items.getLast().path("id").asText());
         }
         return o;
+    }
+
+    private static int indexOf(List<ObjectNode> items, String id, String param) {
+        for (int i = 0; i < items.size(); i++) if (items.get(i).path("id").asText().equals(id)) return i;
+        throw new GatewayException.BadRequest(param + ": no model with id '" + id + "'.", param);
     }
 
     // ------------------------------------------------------------------ helpers

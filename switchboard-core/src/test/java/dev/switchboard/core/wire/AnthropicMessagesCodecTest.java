@@ -409,4 +409,24 @@ class AnthropicMessagesCodecTest {
                  'has_more':false,'first_id':'claude-fast','last_id':'switchboard/auto'}
                 """));
     }
+
+    @Test
+    void pagesTheModelListAsAnthropicDoes() {
+        List<ObjectNode> models = java.util.stream.IntStream.range(0, 5)
+                .mapToObj(i -> AnthropicMessagesCodec.modelItem("m" + i, "m" + i, Instant.EPOCH)).toList();
+        java.util.function.Function<ObjectNode, List<String>> ids = page -> java.util.stream.StreamSupport
+                .stream(page.get("data").spliterator(), false).map(m -> m.get("id").asText()).toList();
+        ObjectNode first = AnthropicMessagesCodec.modelPage(models, Optional.empty(), Optional.empty(), 2);
+        assertThat(ids.apply(first)).containsExactly("m0", "m1");
+        assertThat(first.get("has_more").asBoolean()).isTrue();
+        assertThat(first.get("last_id").asText()).isEqualTo("m1");
+        ObjectNode last = AnthropicMessagesCodec.modelPage(models, Optional.of("m2"), Optional.empty(), 2);
+        assertThat(ids.apply(last)).containsExactly("m3", "m4");
+        assertThat(last.get("has_more").asBoolean()).isFalse();
+        ObjectNode before = AnthropicMessagesCodec.modelPage(models, Optional.empty(), Optional.of("m3"), 2);
+        assertThat(ids.apply(before)).containsExactly("m1", "m2");
+        assertThat(before.get("has_more").asBoolean()).isTrue();
+        assertThatThrownBy(() -> AnthropicMessagesCodec.modelPage(models, Optional.of("nope"), Optional.empty(), 2))
+                .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("after_id");
+    }
 }

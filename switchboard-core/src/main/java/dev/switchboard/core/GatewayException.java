@@ -62,8 +62,15 @@ public abstract sealed class GatewayException extends RuntimeException
 
     /** 503/529: the upstream is overloaded or unavailable for now. */
     public static final class Overloaded extends Retryable {
+        /** Code of a request the gateway ended unfinished because it is shutting down (retry on another instance). */
+        public static final String SHUTDOWN = "gateway_shutdown";
+
         public Overloaded(String message, Duration retryAfter) {
-            super(message, 503, "server_error", "overloaded", retryAfter, null);
+            this(message, retryAfter, "overloaded");
+        }
+
+        public Overloaded(String message, Duration retryAfter, String code) {
+            super(message, 503, "server_error", code, retryAfter, null);
         }
     }
 

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 public final class Cli {
 
     public static void main(String[] args) {
+        Logging.installManager();
         Logging.configure();
         int code = new CommandLine(new Cli()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException ce) {

@@ -1,10 +1,13 @@
 package dev.switchboard.server;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.StreamOfResponse;
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.pipeline.ChatStream;
 import dev.switchboard.core.pipeline.Exchange;
+import dev.switchboard.core.pipeline.ExchangeContext;
 import dev.switchboard.core.pipeline.Principal;
 import dev.switchboard.core.pipeline.Reply;
 import dev.switchboard.core.stages.AuthStage;
@@ -17,8 +20,13 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,12 +53,15 @@ final class Gate {
 
     /** Marks a request whose outcome the pipeline's ObserveStage already logged. */
     private static final String PIPELINE_LOGGED = "switchboard.pipeline-logged";
+    /** The request's {@link Call}, in its Helidon context. */
+    private static final String CALL = "switchboard.call";
 
     private final Switchboard engine;
     private final AuthStage auth;
     private final Cors cors;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Set<Call> calls = ConcurrentHashMap.newKeySet();
     private final Object idle = new Object();
     private final SseKeepAlive keepAlive;
     private final int maxConcurrent;
@@ -87,6 +98,9 @@ final class Gate {
                 return;
             }
             int running = inFlight.incrementAndGet();
+            Call call = new Call();
+            calls.add(call);
+            req.context().register(CALL, call);
             try {
                 if (running > maxConcurrent) throw atCapacity();
                 if (keyed) authenticate(req); // before the body is read: a caller without the key learns nothing of it
@@ -102,6 +116,7 @@ final class Gate {
                 GatewayException failure = internal(requestId, e);
                 if (!res.isSent()) errors.write(res, failure);
             } finally {
+                calls.remove(call);
                 if (inFlight.decrementAndGet() == 0) {
                     synchronized (idle) {
                         idle.notifyAll();
@@ -129,10 +144,17 @@ final class Gate {
         }
     }
 
-    /** Runs an exchange without touching the response, which a stream's keep-alive comments may have started. */
+    /**
+     * Runs an exchange without touching the response, which a stream's keep-alive comments may have started. A
+     * streamed answer comes back watched by the request's {@link Call}, so shutdown can cut it between two chunks.
+     */
     private Reply handle(Exchange exchange, ServerRequest req) {
         req.context().register(PIPELINE_LOGGED, Boolean.TRUE);
-        return engine.handle(exchange);
+        Optional<Call> call = req.context().get(CALL, Call.class);
+        if (call.isEmpty()) return engine.handle(exchange);
+        ExchangeContext context = exchange.context();
+        Reply reply = call.get().inPipeline(context, () -> engine.handle(exchange));
+        return reply instanceof Reply.Streaming s ? new Reply.Streaming(call.get().watch(context, s.stream())) : reply;
     }
 
     /** How an endpoint writes a streamed answer in its own event grammar ({@link #stream}). */
@@ -247,6 +269,14 @@ final class Gate {
         return inFlight.get();
     }
 
+    /**
+     * Ends every request still in flight for {@code reason} (the grace period is over): a request waiting in the
+     * pipeline fails with it, a stream ends with it as its error event, and the ledger records it.
+     */
+    void cut(GatewayException reason) {
+        calls.forEach(c -> c.cut(reason));
+    }
+
     /** Stops taking new requests and waits up to {@code graceMillis} for in-flight ones (streams included). */
     boolean drain(long graceMillis) throws InterruptedException {
         draining.set(true);
@@ -271,5 +301,93 @@ final class Gate {
                 .put("path", req.path().path()).put("status", e.status()).put("error_type", e.type())
                 .put("error", e.getMessage());
         AccessLog.LOGGER.info(line.toString());
+    }
+
+    /**
+     * One request on its handler thread, for {@link #cut}. The thread is interrupted only while it waits inside the
+     * pipeline (an upstream call, a retry's back-off, the next chunk), never while it writes to the client: an
+     * interrupted socket write closes the connection, and a cut request must still be told why it ends.
+     */
+    private static final class Call {
+        private final Thread thread = Thread.currentThread();
+        private final ReentrantLock lock = new ReentrantLock();
+        private ExchangeContext context;
+        private GatewayException cut;
+        private boolean inPipeline;
+
+        /** Runs {@code work} in the pipeline; once the request is cut, it fails with the cut's reason, whatever happened. */
+        <T> T inPipeline(ExchangeContext exchange, Supplier<T> work) {
+            enter(exchange);
+            T result;
+            try {
+                result = work.get();
+            } catch (RuntimeException e) {
+                GatewayException reason = leave();
+                throw reason != null ? reason : e;
+            }
+            GatewayException reason = leave();
+            if (reason != null) throw reason;
+            return result;
+        }
+
+        /** A stream whose every read is {@link #inPipeline}: a cut ends it with its reason before the next chunk. */
+        ChatStream watch(ExchangeContext exchange, ChatStream stream) {
+            return new ChatStream() {
+                @Override
+                public Optional<ChatChunk> next() {
+                    return inPipeline(exchange, stream::next);
+                }
+
+                @Override
+                public Optional<ObjectNode> extension() {
+                    return stream.extension();
+                }
+
+                @Override
+                public boolean ready() {
+                    return stream.ready();
+                }
+
+                @Override
+                public void close() {
+                    stream.close();
+                }
+            };
+        }
+
+        private void enter(ExchangeContext exchange) {
+            lock.lock();
+            try {
+                context = exchange;
+                if (cut != null) throw cut;
+                inPipeline = true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The cut's reason, if the request was cut; its interrupt is then cleared, so the error can still be written. */
+        private GatewayException leave() {
+            lock.lock();
+            try {
+                inPipeline = false;
+                if (cut != null) Thread.interrupted();
+                return cut;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void cut(GatewayException reason) {
+            lock.lock();
+            try {
+                // An exchange whose outcome is already recorded is as good as done: it finishes writing.
+                if (cut != null || (context != null && !context.cut(reason))) return;
+                cut = reason;
+                if (inPipeline) thread.interrupt();
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 }

@@ -14,13 +14,24 @@ import java.util.logging.StreamHandler;
 /** One line per log record: JSON access lines to stdout as they are, everything else compact on stderr. */
 final class Logging {
     /**
-     * The loggers configured here, held strongly: the log manager keeps loggers only weakly, and one collected
-     * before its first use comes back without the handler or level set here (access lines then went to stderr).
+     * The loggers configured here, held: the LogManager keeps loggers only weakly, and one collected before its
+     * first use came back unconfigured (Helidon's INFO lines showed, access lines went to stderr with a prefix).
+     * Set in {@link #configure()}, not on class initialization, which {@link #installManager()} must precede.
      */
-    private static final Logger ACCESS = AccessLog.LOGGER;
-    private static final Logger HELIDON = Logger.getLogger("io.helidon");
+    private static Logger helidon;
+    private static Logger access;
 
     private Logging() {}
+
+    /**
+     * Makes {@link KeptHandlers} the JVM's LogManager. Must run before anything logs: the JDK reads the property
+     * once, when the LogManager is first used.
+     */
+    static void installManager() {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", KeptHandlers.class.getName());
+        }
+    }
 
     static void configure() {
         LogManager.getLogManager().reset();
@@ -36,9 +47,11 @@ final class Logging {
         });
         root.addHandler(err);
         root.setLevel(Level.INFO);
-        HELIDON.setLevel(Level.WARNING);
+        helidon = Logger.getLogger("io.helidon");
+        helidon.setLevel(Level.WARNING);
 
-        ACCESS.setUseParentHandlers(false);
+        access = AccessLog.LOGGER;
+        access.setUseParentHandlers(false);
         Handler out = new StreamHandler(new PrintStream(System.out, true), new Formatter() {
             @Override
             public String format(LogRecord r) {
@@ -51,6 +64,25 @@ final class Logging {
                 flush();
             }
         };
-        ACCESS.addHandler(out);
+        access.addHandler(out);
+        if (LogManager.getLogManager() instanceof KeptHandlers kept) kept.keep();
+    }
+
+    /**
+     * A LogManager whose handlers stay once configured. The JDK's resets every handler from a shutdown hook of its
+     * own, which runs alongside the gateway's: what the graceful shutdown logged (the grace period ending, the
+     * access lines of requests finishing in it) was lost. Handlers here flush every record, so none is left unwritten.
+     */
+    public static final class KeptHandlers extends LogManager {
+        private volatile boolean kept;
+
+        void keep() {
+            kept = true;
+        }
+
+        @Override
+        public void reset() {
+            if (!kept) super.reset();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.config.ServerSettings;
 import io.helidon.common.socket.SocketOptions;
@@ -12,6 +13,8 @@ import java.util.logging.Logger;
 /** The HTTP server: endpoints registered over one engine, with graceful shutdown. */
 public final class SwitchboardServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SwitchboardServer.class.getName());
+    /** How long requests cut at the end of the grace period get to write their error and end. */
+    private static final long CUT_WAIT_MILLIS = 300;
 
     private final Switchboard engine;
     private final Gate gate;
@@ -75,14 +78,21 @@ public final class SwitchboardServer implements AutoCloseable {
 
     /**
      * Graceful stop: refuse new requests, let in-flight requests and streams finish for up to the
-     * configured grace period, then stop the listener and close the engine.
+     * configured grace period, then stop the listener and close the engine. Requests still running when the
+     * grace period ends are cut: each gets an error (a stream its final error event) saying the gateway shut
+     * down, and the ledger records it, before the listener closes their connections.
      */
     public void shutdown() {
         Duration grace = engine.config().server().shutdownGrace();
         try {
-            boolean drained = gate.drain(grace.toMillis());
-            if (!drained) LOG.warning("shutdown grace period (" + grace + ") ended with " + gate.inFlight()
-                    + " request(s) still running; stopping anyway");
+            if (!gate.drain(grace.toMillis())) {
+                LOG.warning("shutdown grace period (" + grace + ") ended with " + gate.inFlight()
+                        + " request(s) still running; stopping anyway");
+                gate.cut(new GatewayException.Overloaded("The gateway shut down before this request finished (its "
+                        + "shutdown grace period of " + grace.toMillis() + " ms ended); retry on another instance.",
+                        null, GatewayException.Overloaded.SHUTDOWN));
+                gate.drain(CUT_WAIT_MILLIS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

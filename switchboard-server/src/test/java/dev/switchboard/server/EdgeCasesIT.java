@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.wire.Json;
+import dev.switchboard.storage.SqliteLedgerStore;
 import dev.switchboard.testkit.Fault;
 import dev.switchboard.testkit.FakeUpstream;
 import java.io.OutputStream;
@@ -11,10 +12,13 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -232,6 +236,45 @@ class EdgeCasesIT {
         }
     }
 
+    /**
+     * LiteLLM's stream_timeout bounds a stream's wait for its first byte only; a whole answer is bounded by timeout.
+     * It used to cut the non-streamed call too: a 504 "sent no response head within 1000 ms".
+     */
+    @Test
+    void streamTimeoutBoundsOnlyStreamsAndTimeoutTheWholeAnswer() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, "")
+                .replace("timeout: 2}", "timeout: 10, stream_timeout: 1}").replace("first-byte-timeout: 1s", "first-byte-timeout: 60s"))) {
+            upstream.enqueue(Fault.delayHeaders(Duration.ofMillis(1800)));
+            long start = System.nanoTime();
+            HttpResponse<String> whole = gw.post("/v1/chat/completions", CHAT);
+            assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1800));
+
+            upstream.enqueue(Fault.delayHeaders(Duration.ofSeconds(5)));
+            start = System.nanoTime();
+            HttpResponse<String> stream = gw.post("/v1/chat/completions", CHAT.replace("}]}", "}],\"stream\":true}"));
+            assertThat(stream.statusCode()).as(stream.body()).isEqualTo(504);
+            assertThat(error(stream).get("message").asText()).contains("no response head within 1000 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            upstream.release();
+        }
+    }
+
+    /** A per-request timeout can only shorten the deadline: one past what nanoseconds hold is no 500 (a long overflow). */
+    @Test
+    void aHugePerRequestTimeoutIsServedAsIfAbsent() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
+            assertThat(gw.post("/v1/chat/completions", CHAT, "x-switchboard-timeout", "99999999999s").statusCode()).isEqualTo(200);
+            for (String timeout : List.of("99999999999", "1e300", "\"99999999999s\"")) {
+                HttpResponse<String> r = gw.post("/v1/chat/completions", CHAT.replace("}]}", "}],\"timeout\":" + timeout + "}"));
+                assertThat(r.statusCode()).as(timeout + ": " + r.body()).isEqualTo(200);
+            }
+            HttpResponse<String> negative = gw.post("/v1/chat/completions", CHAT.replace("}]}", "}],\"timeout\":-1e300}"));
+            assertThat(negative.statusCode()).isEqualTo(400);
+            assertThat(error(negative).get("param").asText()).isEqualTo("timeout");
+        }
+    }
+
     @Test
     void aMasterKeyIsRequiredWhenConfigured() throws Exception {
         try (FakeUpstream upstream = FakeUpstream.openAi();
@@ -301,6 +344,60 @@ class EdgeCasesIT {
             assertThat(finished.statusCode()).isEqualTo(200);
             assertThat(finished.body()).contains("\"content\":\"hi\"").endsWith("data: [DONE]\n\n");
             stopping.get();
+        }
+    }
+
+    /**
+     * Streams still open when the grace period ends are cut, not dropped: each ends with its dialect's error event
+     * (OpenAI: an error object as data and no [DONE]; Anthropic: {@code event: error}), the ledger records why, and
+     * shutdown returns right after the grace period. The connections used to be closed mid-stream, a while later.
+     */
+    @Test
+    void streamsStillOpenWhenTheGraceEndsGetAnErrorEventAndTheLedgerRecordsTheCut() throws Exception {
+        Path ledger = Files.createTempDirectory("shutdown").resolve("ledger.db");
+        try (FakeUpstream upstream = FakeUpstream.openAi()) {
+            GatewayFixture gw = GatewayFixture.start(config(upstream, "").replace("shutdown-grace: 10s", "shutdown-grace: 1s")
+                    .replace("timeout: 2}", "timeout: 60}")
+                    .replace("ledger: {store: none}", "ledger: {store: sqlite, path: \"" + ledger + "\", flush-interval: 20ms}"));
+            upstream.enqueue(Fault.stallAfter(2)).enqueue(Fault.stallAfter(2));
+            CompletableFuture<HttpResponse<String>> openAi = CompletableFuture.supplyAsync(() -> post(gw, "/v1/chat/completions",
+                    CHAT.replace("}]}", "}],\"stream\":true}"), "x-request-id", "cut-openai"));
+            CompletableFuture<HttpResponse<String>> anthropic = CompletableFuture.supplyAsync(() -> post(gw, "/v1/messages",
+                    CHAT.replace("}]}", "}],\"max_tokens\":100,\"stream\":true}"), "x-request-id", "cut-anthropic",
+                    "anthropic-version", "2023-06-01"));
+            while (upstream.requests().size() < 2) Thread.onSpinWait();
+            Thread.sleep(200); // both streams past their first events, now waiting on the stalled upstream
+
+            long start = System.nanoTime();
+            gw.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(950), Duration.ofMillis(1600));
+
+            HttpResponse<String> o = openAi.get(5, TimeUnit.SECONDS);
+            assertThat(o.statusCode()).isEqualTo(200);
+            assertThat(o.body()).contains("\"content\":").doesNotContain("[DONE]");
+            String last = o.body().strip().lines().reduce((x, y) -> y).orElseThrow();
+            JsonNode error = Json.parseBody(last.substring("data: ".length()).getBytes()).get("error");
+            assertThat(error.get("code").asText()).isEqualTo("gateway_shutdown");
+            assertThat(error.get("message").asText()).contains("shut down");
+
+            HttpResponse<String> a = anthropic.get(5, TimeUnit.SECONDS);
+            assertThat(a.statusCode()).isEqualTo(200);
+            assertThat(a.body()).contains("event: content_block_delta").contains("event: error").doesNotContain("message_stop");
+            assertThat(a.body().strip()).contains("shut down");
+        }
+        try (SqliteLedgerStore store = new SqliteLedgerStore(ledger)) {
+            for (String id : List.of("cut-openai", "cut-anthropic")) {
+                assertThat(store.find(id)).as(id).singleElement()
+                        .satisfies(r -> assertThat(r.status()).isEqualTo("gateway_shutdown"));
+            }
+        }
+    }
+
+    private static HttpResponse<String> post(GatewayFixture gw, String path, String body, String... headers) {
+        try {
+            return gw.post(path, body, headers);
+        } catch (Exception e) {
+            throw new RuntimeException(e);
         }
     }
 

@@ -221,11 +221,36 @@ class FailoverMatrixIT {
         try (FailoverPair p = new FailoverPair()) {
             p.a.enqueue(Fault.delayHeaders(Duration.ofSeconds(20)));
             long start = System.nanoTime();
-            HttpResponse<String> r = p.post(chat("slow"), "slow");
+            HttpResponse<String> r = p.post(stream("slow"), "slow");
             Duration took = since(start);
             assertThat(took).isBetween(Duration.ofMillis(380), QUICK);
-            assertBackupAnswered(p, r, "slow", "slow");
+            assertCompleteStreamFrom(r, "backup", "gpt-4o", "slow");
+            assertThat(p.record("slow").deploymentId()).isEqualTo("backup");
             assertThat(p.a.requests()).hasSize(1);
+        }
+    }
+
+    /**
+     * The first-byte timeout is LiteLLM's stream_timeout: a whole answer's head comes when the model is done, so
+     * only the total timeout (LiteLLM's timeout) bounds it. An answer slower than the first-byte limit is served;
+     * one slower than the total is abandoned at it and failed over.
+     */
+    @Test
+    void aWholeAnswerIsBoundedByTheTotalTimeoutNotTheFirstByteOne() throws Exception {
+        try (FailoverPair p = new FailoverPair(FailoverPair.DEFAULT_RELIABILITY, "",
+                "connect-timeout: 1s, first-byte-timeout: 400ms, idle-timeout: 400ms, total-timeout: 1500ms")) {
+            p.a.enqueue(Fault.delayHeaders(Duration.ofMillis(900)));
+            HttpResponse<String> slow = p.post(chat("slow but in time"), "slow-ok");
+            assertThat(slow.statusCode()).as(slow.body()).isEqualTo(200);
+            assertThat(slow.headers().firstValue("x-switchboard-deployment")).hasValue("primary");
+            assertThat(p.record("slow-ok").status()).isEqualTo(LedgerRecord.OK);
+
+            p.a.enqueue(Fault.delayHeaders(Duration.ofSeconds(20)));
+            long start = System.nanoTime();
+            HttpResponse<String> r = p.post(chat("too slow"), "too-slow");
+            assertThat(since(start)).isBetween(Duration.ofMillis(1450), Duration.ofMillis(1500).plus(QUICK));
+            assertBackupAnswered(p, r, "too-slow", "too slow");
+            assertThat(p.a.requests()).hasSize(2);
         }
     }
 

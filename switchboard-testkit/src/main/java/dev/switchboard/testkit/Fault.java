@@ -22,6 +22,9 @@ public sealed interface Fault {
     /** After this many stream events (or before a JSON body), hold until released: a stalled upstream. */
     record StallAfter(int events) implements Fault {}
 
+    /** Hold each stream event after the first this long (or until released): a slow, steady generator. */
+    record Paced(Duration gap) implements Fault {}
+
     /** Close the connection without an answer ({@code afterEvents} empty), or after that many stream events. */
     record Disconnect(Optional<Integer> afterEvents) implements Fault {}
 
@@ -63,6 +66,10 @@ public sealed interface Fault {
 
     static Fault stallAfter(int events) {
         return new StallAfter(events);
+    }
+
+    static Fault paced(Duration gap) {
+        return new Paced(gap);
     }
 
     static Fault disconnect() {

@@ -78,6 +78,7 @@ public final class UpstreamExchange {
         int stallAt = fault(Fault.StallAfter.class).map(Fault.StallAfter::events).orElse(-1);
         int dropAt = fault(Fault.Disconnect.class).flatMap(Fault.Disconnect::afterEvents).orElse(-1);
         boolean malformed = fault(Fault.MalformedJson.class).isPresent();
+        Optional<Fault.Paced> paced = fault(Fault.Paced.class);
         try (OutputStream out = response.outputStream()) {
             Optional<Fault.DelayFirstChunk> delay = fault(Fault.DelayFirstChunk.class);
             if (delay.isPresent() || stallAt == 0) {
@@ -88,6 +89,7 @@ public final class UpstreamExchange {
             for (int i = 0; i < events.size(); i++) {
                 if (i == stallAt) upstream.hold(FakeUpstream.STALL_LIMIT);
                 if (i == dropAt) throw new CloseConnectionException("scripted disconnect after " + i + " events");
+                if (i > 0) paced.ifPresent(p -> upstream.hold(p.gap()));
                 out.write(events.get(i));
                 out.flush();
                 if (malformed && i == 0) {

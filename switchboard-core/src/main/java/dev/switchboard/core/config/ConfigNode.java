@@ -23,6 +23,12 @@ import java.util.regex.Pattern;
 public final class ConfigNode {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
+    /**
+     * The longest duration any setting takes. Far beyond any sensible timeout or interval, and it keeps every
+     * deadline computed from one ({@code now + d.toNanos()}) clear of long overflow.
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(7);
+
     private final JsonNode node;
     private final String path;
     private final Function<String, String> env;
@@ -169,6 +175,7 @@ public final class ConfigNode {
             if (d == null) throw error("must be a duration such as 500ms, 30s or 2m (was '" + node.asText() + "')");
         } else throw error("must be a duration such as 500ms, 30s or 2m");
         if (d.isNegative() || d.isZero()) throw error("must be positive");
+        if (d.compareTo(MAX_DURATION) > 0) throw error("must be at most 7 days (168h)");
         return d;
     }
 

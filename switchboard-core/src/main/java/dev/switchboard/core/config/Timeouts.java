@@ -6,9 +6,11 @@ import java.time.Duration;
  * Limits on one upstream call.
  *
  * @param connect establishing the connection
- * @param firstByte from sending the request to the response head / first stream event
- * @param idle longest gap between two stream events
- * @param total the whole call
+ * @param firstByte streamed calls only (LiteLLM's {@code stream_timeout}): from sending the request to the response
+ *     head. A whole answer's head comes when the model is done, so {@code total} alone bounds that wait
+ * @param idle longest gap between two stream events; for a whole answer, between two reads of its body once it
+ *     started arriving (a stalled transfer)
+ * @param total the whole call (LiteLLM's {@code timeout})
  */
 public record Timeouts(Duration connect, Duration firstByte, Duration idle, Duration total) {
     public static final Timeouts DEFAULT =

@@ -81,10 +81,14 @@ public record RequestOptions(List<String> fallbacks, Optional<Duration> timeout)
         return positive(Duration.ofMillis(Math.round(millis)), param);
     }
 
-    /** The exchange with its deadline moved earlier to {@code start + timeout}; never later. */
+    /**
+     * The exchange with its deadline moved earlier to {@code start + timeout}; never later. Compared as durations
+     * first: a timeout as long as the time left cannot shorten it, however large (99999999999s is past what
+     * {@link Duration#toNanos()} holds).
+     */
     public static Exchange shorten(Exchange exchange, Duration timeout) {
-        long deadline = exchange.startNanos() + timeout.toNanos();
-        return deadline < exchange.deadlineNanos() ? exchange.withDeadline(deadline) : exchange;
+        if (timeout.compareTo(Duration.ofNanos(exchange.deadlineNanos() - exchange.startNanos())) >= 0) return exchange;
+        return exchange.withDeadline(exchange.startNanos() + timeout.toNanos());
     }
 
     private static Duration positive(Duration d, String param) {

@@ -60,8 +60,10 @@ public final class ObserveStage implements Stage {
     }
 
     private void publish(Exchange exchange, boolean stream, Optional<Usage> usage, Throwable error) {
+        // A request the gateway cut (shutdown) ended for that reason: not for the interrupted read or early close it caused.
+        Optional<Throwable> failure = exchange.context().settle().<Throwable>map(cut -> cut).or(() -> Optional.ofNullable(error));
         RequestOutcome outcome = new RequestOutcome(exchange, stream, ticker.nanoTime() - exchange.startNanos(), usage,
-                Optional.ofNullable(error));
+                failure);
         for (Consumer<RequestOutcome> observer : observers) {
             try {
                 observer.accept(outcome);

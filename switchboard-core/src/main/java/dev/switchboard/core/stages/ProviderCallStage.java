@@ -117,6 +117,8 @@ public final class ProviderCallStage implements Stage {
     }
 
     private Timeouts timeoutsFor(Exchange exchange, Deployment target) {
+        // A cut exchange (shutdown) starts no further call: no retry or fallback behind the interrupt that cut it.
+        if (exchange.context().cutReason().isPresent()) throw exchange.context().cutReason().get();
         long remaining = exchange.deadlineNanos() - ticker.nanoTime();
         if (remaining <= 0) throw new GatewayException.UpstreamTimeout("the request deadline passed before calling " + target.id());
         return target.timeouts().cappedAt(Duration.ofNanos(remaining));

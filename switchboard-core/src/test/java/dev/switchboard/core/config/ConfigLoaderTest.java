@@ -133,6 +133,21 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.parse("model_list: [\n  - {", "t")).hasMessageStartingWith("config is not valid YAML");
     }
 
+    /** Past what a deadline in nanoseconds holds (and far past any sensible limit): refused at start, not a 500 per request. */
+    @Test
+    void aDurationBeyondSevenDaysRefusesToStartNamingTheKey() {
+        assertThat(loader.parse("switchboard: {server: {request-timeout: 168h}}", "t").server().requestTimeout())
+                .isEqualTo(Duration.ofDays(7));
+        assertThatThrownBy(() -> loader.parse("switchboard: {server: {request-timeout: 100000000000}}", "t"))
+                .hasMessage("switchboard.server.request-timeout: must be at most 7 days (168h)");
+        assertThatThrownBy(() -> loader.parse("switchboard: {upstream: {idle-timeout: 1e300}}", "t"))
+                .hasMessageStartingWith("switchboard.upstream.idle-timeout: must be at most 7 days");
+        assertThatThrownBy(() -> loader.parse("router_settings: {timeout: 1e300}", "t"))
+                .hasMessageStartingWith("router_settings.timeout: must be at most 7 days");
+        assertThatThrownBy(() -> loader.parse("model_list: [{model_name: m, litellm_params: {model: openai/x, timeout: 99999999999}}]", "t"))
+                .hasMessageStartingWith("model_list[0].litellm_params.timeout: must be at most 7 days");
+    }
+
     @Test
     void numbersPastTheirRangeAreRefusedNotWrapped() {
         assertThatThrownBy(() -> loader.parse("model_list: [{model_name: m, litellm_params: {model: simulated/a, rpm: 18446744073709551617}}]", "t"))

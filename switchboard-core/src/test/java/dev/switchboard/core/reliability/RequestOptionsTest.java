@@ -65,4 +65,19 @@ class RequestOptionsTest {
         assertThat(RequestOptions.shorten(e, Duration.ofSeconds(20))).isSameAs(e);
         assertThat(List.of(RequestOptions.TIMEOUT_HEADER)).containsExactly("x-switchboard-timeout");
     }
+
+    /** A per-request timeout only shortens: one past what nanoseconds hold leaves the deadline alone, no overflow. */
+    @Test
+    void aHugeTimeoutLeavesTheDeadlineAsItIs() {
+        Exchange e = Exchange.of("r", body(""), dev.switchboard.core.pipeline.Credentials.IN_PROCESS, 1_000, 1_000 + 10_000_000_000L);
+
+        for (Duration huge : List.of(RequestOptions.parseTimeout("99999999999s", RequestOptions.TIMEOUT_HEADER),
+                RequestOptions.parseTimeout("9".repeat(400), RequestOptions.TIMEOUT_HEADER),
+                RequestOptions.read(body(",\"timeout\":99999999999")).timeout().orElseThrow(),
+                RequestOptions.read(body(",\"timeout\":1e300")).timeout().orElseThrow())) {
+            assertThat(RequestOptions.shorten(e, huge)).as(huge.toString()).isSameAs(e);
+        }
+        assertThatThrownBy(() -> RequestOptions.read(body(",\"timeout\":-1e300")))
+                .isInstanceOfSatisfying(GatewayException.BadRequest.class, x -> assertThat(x.param()).contains("timeout"));
+    }
 }

@@ -75,12 +75,12 @@ public final class SimulatedTransport implements Transport {
         Exchange ex = exchange(request, timeouts);
         if (ex.error != null) return ex.error;
         if (ex.embeddings != null) {
-            ex.clock.await(ex.settings.timeToFirstToken().toNanos(), ex.clock.responseLimit(), "respond");
+            ex.clock.await(ex.settings.timeToFirstToken().toNanos(), ex.clock.responseLimit(false), "respond");
             return new WireResponse(200, jsonHeaders(), ex.embeddings);
         }
         List<Event> events = schedule(ex.completion, ex.settings, ex.chat.stream(), ex.chat.includeUsage());
         Event last = events.getLast();
-        ex.clock.await(last.due, ex.clock.responseLimit(), "respond");
+        ex.clock.await(last.due, ex.clock.responseLimit(false), "respond");
         if (last.failure) throw new GatewayException.ConnectionFailed(failureMessage(ex.settings), null);
         if (ex.chat.stream()) {
             byte[] all = events.stream().map(e -> e.bytes).reduce(new byte[0], SimulatedTransport::concat);
@@ -94,7 +94,7 @@ public final class SimulatedTransport implements Transport {
         Exchange ex = exchange(request, timeouts);
         if (ex.error != null) return new Stream(ex.error.status(), ex.error.headers(), new ByteArrayInputStream(ex.error.body()));
         if (ex.embeddings != null) {
-            ex.clock.await(ex.settings.timeToFirstToken().toNanos(), ex.clock.responseLimit(), "respond");
+            ex.clock.await(ex.settings.timeToFirstToken().toNanos(), ex.clock.responseLimit(true), "respond");
             return new Stream(200, jsonHeaders(), new ByteArrayInputStream(ex.embeddings));
         }
         List<Event> events = schedule(ex.completion, ex.settings, true, ex.chat.includeUsage());
@@ -115,7 +115,7 @@ public final class SimulatedTransport implements Transport {
 
     private Exchange exchange(WireRequest request, Timeouts timeouts) {
         Exchange ex = new Exchange();
-        ex.clock = new Clock(ticker, sleeper, timeouts);
+        ex.clock = new Clock(ticker, sleeper, timeouts.cappedAt(Duration.ofDays(7))); // limits in nanoseconds: no overflow
         ex.settings = SimulationSettings.from(request.headers());
         if (ex.settings.errorRate() > 0 && faultDice.getAsDouble() < ex.settings.errorRate()) {
             ex.error = injectedError(ex.settings);
@@ -338,9 +338,12 @@ public final class SimulatedTransport implements Transport {
             this.start = ticker.nanoTime();
         }
 
-        /** For a whole (non-streamed) answer the response head comes with the last token. */
-        long responseLimit() {
-            return Math.min(timeouts.firstByte().toNanos(), timeouts.total().toNanos());
+        /**
+         * The limit for a response head. A whole (non-streamed) answer's comes with its last token, so only the total
+         * bounds it; a stream's is bounded by the first-byte timeout too (LiteLLM's stream_timeout).
+         */
+        long responseLimit(boolean streamed) {
+            return streamed ? Math.min(timeouts.firstByte().toNanos(), timeouts.total().toNanos()) : timeouts.total().toNanos();
         }
 
         /** The limit for the next stream event: first byte for the first, idle after that, never past total. */

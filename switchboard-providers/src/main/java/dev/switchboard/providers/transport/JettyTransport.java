@@ -40,12 +40,16 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <p>Bodies are read on the calling (virtual) thread straight from Jetty's {@link Content.Source}, without
  * handing chunks across threads. Content decoders are cleared (no gzip in the path: LLM streams are small
  * and latency-bound) and Jetty's default {@code User-Agent} is dropped. Timeouts follow {@link Timeouts}:
- * {@code connect} bounds getting a connection and sending the request head, {@code firstByte} the wait for
- * the response head, {@code idle} each wait between body reads, {@code total} the whole exchange.
+ * {@code connect} bounds getting a connection and sending the request head, {@code firstByte} a stream's wait for
+ * its response head, {@code idle} each wait between body reads, {@code total} the whole exchange. A whole
+ * (non-streamed) answer's head comes only when the model is done, so {@link #send} waits for it, and for its
+ * body's first bytes, up to the total alone.
  */
 public final class JettyTransport implements Transport {
     /** How long a pooled connection may sit unused before it is closed. */
     public static final Duration DEFAULT_POOL_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** No limit is taken longer (the config allows no more): a caller's larger one must not overflow the deadline in nanoseconds. */
+    static final Duration LONGEST_LIMIT = Duration.ofDays(7);
 
     private final HttpClient client;
     private final int maxResponseBytes;
@@ -97,7 +101,7 @@ public final class JettyTransport implements Transport {
 
     @Override
     public WireResponse send(WireRequest request, Timeouts timeouts) {
-        try (WireStream stream = open(request, timeouts)) {
+        try (WireStream stream = open(request, timeouts, false)) {
             InputStream body = stream.body();
             byte[] bytes;
             try {
@@ -118,7 +122,13 @@ public final class JettyTransport implements Transport {
     }
 
     @Override
-    public WireStream open(WireRequest wire, Timeouts timeouts) {
+    public WireStream open(WireRequest request, Timeouts timeouts) {
+        return open(request, timeouts, true);
+    }
+
+    /** @param streamed a stream's head must come within {@code firstByte}; a whole answer's within the total */
+    private WireStream open(WireRequest wire, Timeouts limits, boolean streamed) {
+        Timeouts timeouts = limits.cappedAt(LONGEST_LIMIT);
         long start = System.nanoTime();
         long deadline = start + timeouts.total().toNanos();
         Request request;
@@ -141,7 +151,7 @@ public final class JettyTransport implements Transport {
         CompletableFuture<JettyWireStream> head = new CompletableFuture<>();
         request.onRequestCommit(r -> committed.complete(null));
         request.onResponseContentSource((response, source) ->
-                head.complete(new JettyWireStream(request, response, source, timeouts.idle(), deadline)));
+                head.complete(new JettyWireStream(request, response, source, timeouts.idle(), streamed, deadline)));
         request.send(result -> {
             if (result.isFailed()) {
                 committed.completeExceptionally(result.getFailure());
@@ -151,7 +161,7 @@ public final class JettyTransport implements Transport {
 
         await(committed, request, timeouts.connect(), deadline, timeouts.total(),
                 limit -> "could not connect to " + host(wire.uri()) + " within " + limit);
-        return await(head, request, timeouts.firstByte(), deadline, timeouts.total(),
+        return await(head, request, streamed ? timeouts.firstByte() : timeouts.total(), deadline, timeouts.total(),
                 limit -> host(wire.uri()) + " sent no response head within " + limit);
     }
 

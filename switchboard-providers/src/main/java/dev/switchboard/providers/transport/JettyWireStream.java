@@ -28,11 +28,13 @@ final class JettyWireStream implements WireStream {
     private final WireHeaders headers;
     private final Body body;
 
-    JettyWireStream(Request request, Response response, Content.Source source, Duration idle, long deadlineNanos) {
+    /** @param streamed whether {@code idle} also bounds the wait for the body's first bytes (see {@link Body}) */
+    JettyWireStream(Request request, Response response, Content.Source source, Duration idle, boolean streamed,
+            long deadlineNanos) {
         this.request = request;
         this.status = response.getStatus();
         this.headers = JettyTransport.headers(response.getHeaders());
-        this.body = new Body(source, idle, deadlineNanos);
+        this.body = new Body(source, idle, streamed, deadlineNanos);
     }
 
     @Override
@@ -55,7 +57,11 @@ final class JettyWireStream implements WireStream {
         body.close();
     }
 
-    /** Blocking reads over the content source, each wait bounded by the idle timeout and the total deadline. */
+    /**
+     * Blocking reads over the content source, each wait bounded by the idle timeout and the total deadline. A whole
+     * answer's body may follow its head only once the model is done (a server that sends the head early): until its
+     * first bytes only the total bounds the wait; after them a silence of {@code idle} is a stalled transfer.
+     */
     private final class Body extends InputStream {
         private final Content.Source source;
         private final long idleNanos;
@@ -65,11 +71,13 @@ final class JettyWireStream implements WireStream {
         private Content.Chunk chunk;
         private boolean ended;
         private boolean closed;
+        private boolean idleApplies;
 
-        Body(Content.Source source, Duration idle, long deadlineNanos) {
+        Body(Content.Source source, Duration idle, boolean streamed, long deadlineNanos) {
             this.source = source;
             this.idle = idle;
             this.idleNanos = idle.toNanos();
+            this.idleApplies = streamed;
             this.deadlineNanos = deadlineNanos;
         }
 
@@ -102,7 +110,10 @@ final class JettyWireStream implements WireStream {
                     int n = Math.min(len, buffer.remaining());
                     buffer.get(b, off, n);
                     if (!buffer.hasRemaining()) releaseChunk();
-                    if (n > 0) return n;
+                    if (n > 0) {
+                        idleApplies = true;
+                        return n;
+                    }
                 }
                 if (ended) return -1;
                 Content.Chunk next = source.read();
@@ -140,9 +151,10 @@ final class JettyWireStream implements WireStream {
         private void awaitData() throws IOException {
             source.demand(ready::release);
             long remaining = deadlineNanos - System.nanoTime();
-            boolean total = remaining < idleNanos;
+            long limit = idleApplies ? idleNanos : Long.MAX_VALUE;
+            boolean total = remaining < limit;
             try {
-                if (ready.tryAcquire(Math.max(0, Math.min(idleNanos, remaining)), TimeUnit.NANOSECONDS)) return;
+                if (ready.tryAcquire(Math.max(0, Math.min(limit, remaining)), TimeUnit.NANOSECONDS)) return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 abort(e);

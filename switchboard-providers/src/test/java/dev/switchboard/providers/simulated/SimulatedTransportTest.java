@@ -373,13 +373,30 @@ class SimulatedTransportTest {
     }
 
     @Test
-    void aTimeToFirstTokenBeyondTheFirstByteTimeoutIsAnUpstreamTimeout() {
+    void aStreamsTimeToFirstTokenBeyondTheFirstByteTimeoutIsAnUpstreamTimeout() {
         Deployment d = deployment("m", "{\"time-to-first-token\":\"30s\"}");
         Timeouts timeouts = new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(10));
 
-        assertThatThrownBy(() -> transport.send(adapter.toWire(chat(user("hi")), d), timeouts))
-                .isInstanceOf(GatewayException.UpstreamTimeout.class);
+        try (WireStream wire = transport.open(adapter.toWire(chat(user("hi")).withStream(true), d), timeouts)) {
+            assertThatThrownBy(() -> wire.body().read()).isInstanceOf(IOException.class);
+        }
         assertThat(ticker.elapsed()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    /** The first-byte timeout is LiteLLM's stream_timeout: a whole answer is bounded by the total alone. */
+    @Test
+    void aWholeAnswerIsBoundedByTheTotalTimeoutNotTheFirstByteOne() {
+        Deployment d = deployment("m", "{\"time-to-first-token\":\"30s\"}");
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(10));
+
+        assertThat(transport.send(adapter.toWire(chat(user("hi")), d), timeouts).status()).isEqualTo(200);
+        assertThat(ticker.elapsed()).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+
+        Duration before = ticker.elapsed();
+        Timeouts shortTotal = new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(20));
+        assertThatThrownBy(() -> transport.send(adapter.toWire(chat(user("hi")), d), shortTotal))
+                .isInstanceOf(GatewayException.UpstreamTimeout.class);
+        assertThat(ticker.elapsed().minus(before)).isEqualTo(Duration.ofSeconds(20));
     }
 
     // ------------------------------------------------------------------ faults

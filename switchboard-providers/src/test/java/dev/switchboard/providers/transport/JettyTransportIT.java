@@ -237,6 +237,33 @@ class JettyTransportIT {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
+    /** The first-byte timeout is LiteLLM's stream_timeout: a whole answer's head comes when it is done, bounded by the total. */
+    @Test
+    void aWholeAnswersHeadIsBoundedByTheTotalTimeoutNotTheFirstByteOne() {
+        upstream.enqueue(Fault.delayHeaders(Duration.ofMillis(800)));
+        Timeouts timeouts = new Timeouts(Duration.ofSeconds(5), SHORT, SHORT, Duration.ofSeconds(20));
+        assertThat(transport.send(chat(false), timeouts).status()).isEqualTo(200);
+
+        upstream.enqueue(Fault.delayHeaders(Duration.ofSeconds(30)));
+        Timeouts shortTotal = new Timeouts(Duration.ofSeconds(5), SHORT, SHORT, Duration.ofMillis(700));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> transport.send(chat(false), shortTotal)).isInstanceOf(GatewayException.UpstreamTimeout.class)
+                .hasMessageContaining("no response head within the total timeout of 700 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(690));
+    }
+
+    /** Limits past what nanoseconds hold (a caller's, not the config's: that refuses them) are no long overflow. */
+    @Test
+    void hugeLimitsAreNoOverflow() throws IOException {
+        Duration huge = Duration.ofSeconds(Long.MAX_VALUE / 2);
+        Timeouts timeouts = new Timeouts(huge, huge, huge, huge);
+
+        assertThat(transport.send(chat(false), timeouts).status()).isEqualTo(200);
+        try (WireStream stream = transport.open(chat(true), timeouts)) {
+            assertThat(frames(stream)).last().isEqualTo("[DONE]");
+        }
+    }
+
     @Test
     void openReturnsOnTheHeadWhileTheBodyIsStillHeldBack() throws IOException {
         upstream.enqueue(Fault.delayFirstChunk(Duration.ofSeconds(30)));

@@ -37,6 +37,15 @@ public final class TaskClassifier {
 
     private record Table(double base, List<String> phrases, List<String> keywords, List<String> weak) {}
 
+    /**
+     * code_review terms that are not evidence of code by themselves: "review my cover letter" and "audit the expense
+     * report" are no code review, and code_review goes to the top tier. Every other code_review or code_generation
+     * term, or a code fence, is evidence.
+     */
+    private static final java.util.Set<String> REVIEW_WITHOUT_CODE = java.util.Set.of("review*", "audit*", "audit this", "audit the", "security");
+    /** A fenced code block: most often a coding task, whatever the question's words. */
+    private static final double CODE_FENCE_WEIGHT = 2.0;
+
     /** Built-in tables, most demanding type first (that order breaks ties). */
     private static Map<String, Table> defaultTables() {
         Map<String, Table> t = new LinkedHashMap<>();
@@ -50,19 +59,25 @@ public final class TaskClassifier {
                 List.of("write a function", "write the function", "write code", "write the code", "write a script",
                         "write a program", "write a class", "write a test*", "write unit test*", "write tests",
                         "create a function", "create a class", "create a script", "implement a", "implement the",
-                        "unit test*", "sql query", "regular expression", "fix the bug", "fix this bug"),
+                        "unit test*", "sql query", "regular expression", "fix the bug", "fix this bug", "stack trace",
+                        "what's wrong with this code", "why does this code"),
                 List.of("implement*", "code", "coding", "function", "script", "program", "refactor*", "middleware",
-                        "debug*", "regex", "algorithm", "compile*", "api client", "sdk", "cli", "snippet"),
+                        "debug*", "regex", "algorithm", "compile*", "api client", "sdk", "cli", "snippet", "traceback",
+                        "exception", "nullpointer*", "segfault", "serializ*", "deserializ*", "parser"),
                 List.of("endpoint*", "class", "module", "build", "develop", "test*", "python", "java", "javascript",
                         "typescript", "rust", "golang", "kotlin", "c#", "c++", "sql", "bash", "fastapi", "django",
-                        "flask", "spring", "react", "node.js")));
+                        "flask", "spring", "react", "node.js", "query", "json", "yaml", "dockerfile", "docker",
+                        "kubernetes", "parse")));
         t.put(REASONING, new Table(0.70,
                 List.of("trade-off*", "tradeoff*", "pros and cons", "should i", "should we", "best approach",
                         "which is better", "step by step", "root cause", "design a", "design an", "design the",
-                        "architecture for", "think through", "reason about", "what would happen if"),
+                        "architecture for", "think through", "reason about", "what would happen if", "times as many",
+                        "times as much", "how long will it take", "how long does it take", "how far", "probability that",
+                        "per hour", "average speed"),
                 List.of("architect*", "design*", "compar*", "evaluat*", "prove", "proof", "derive", "strategy",
-                        "decide", "decision", "solve", "why", "assess*", "analy*", "justify"),
-                List.of("plan", "optimi*", "calculate", "estimate", "reason*")));
+                        "decide", "decision", "solve", "assess*", "analy*", "justify", "equation*", "probability",
+                        "ratio", "percent*", "remainder", "mph"),
+                List.of("plan", "optimi*", "calculate", "estimate", "reason*", "why")));
         t.put(DOCUMENTATION, new Table(0.20,
                 List.of("api reference", "api doc*", "reference doc*", "write the doc*", "write doc*",
                         "write documentation", "write a readme", "user guide", "how-to guide", "release notes",
@@ -81,7 +96,8 @@ public final class TaskClassifier {
                 List.of(),
                 List.of("what is", "what are", "what's", "what was", "who is", "who was", "who wrote", "when was",
                         "when did", "where is", "how many", "how much", "how does", "how do i", "meaning of",
-                        "tell me", "capital of", "stand for", "stands for", "define", "definition"),
+                        "tell me", "capital of", "stand for", "stands for", "define", "definition", "why is", "why are",
+                        "why does", "why do", "why did"),
                 List.of("who", "when", "where", "which")));
         return t;
     }
@@ -129,6 +145,10 @@ public final class TaskClassifier {
     private final double[] weight;
     private final int typeTerms;
     private final int[] groupEnd;
+    /** Per type term: whether it shows the text is about code (see {@link #REVIEW_WITHOUT_CODE}). */
+    private final boolean[] codeEvidence;
+    private final int codeReview;
+    private final int codeGeneration;
 
     public TaskClassifier(RoutingSettings settings, TokenCounter tokens) {
         this.tokens = tokens;
@@ -160,6 +180,13 @@ public final class TaskClassifier {
             add(terms, owners, weights, t.weak(), i, WEAK_WEIGHT);
         }
         typeTerms = terms.size();
+        codeReview = List.of(types).indexOf(CODE_REVIEW);
+        codeGeneration = List.of(types).indexOf(CODE_GENERATION);
+        codeEvidence = new boolean[typeTerms];
+        for (int i = 0; i < typeTerms; i++) {
+            codeEvidence[i] = (owners.get(i) == codeReview || owners.get(i) == codeGeneration)
+                    && !REVIEW_WITHOUT_CODE.contains(terms.get(i));
+        }
         List<List<String>> groups = List.of(DEPTH, CONSTRAINTS, HARD, EASY); // in *_GROUP order
         groupEnd = new int[groups.size()];
         for (int g = 0; g < groups.size(); g++) {
@@ -201,12 +228,17 @@ public final class TaskClassifier {
         List<String> signals = new ArrayList<>(8);
         double[] score = new double[types.length];
         int leading = leadingWord(text);
+        boolean fenced = text.contains("```");
+        boolean code = fenced;
         for (int i = 0; i < typeTerms; i++) {
             if (first[i] >= 0) {
                 score[owner[i]] += weight[i] + (first[i] == leading ? LEADING_BONUS : 0);
                 signals.add(matcher.term(i));
+                code |= codeEvidence[i];
             }
         }
+        if (fenced && codeGeneration >= 0) score[codeGeneration] += CODE_FENCE_WEIGHT;
+        if (!code && codeReview >= 0) score[codeReview] = 0; // a review of prose is no code review
         int best = -1;
         for (int i = 0; i < types.length; i++) {
             if (score[i] > 0 && (best < 0 || score[i] > score[best])) best = i;
@@ -218,7 +250,7 @@ public final class TaskClassifier {
         complexity += Math.min(CONSTRAINT_CAP, matches(CONSTRAINTS_GROUP, first, signals) * CONSTRAINT_STEP);
         complexity += Math.min(HARD_CAP, matches(HARD_GROUP, first, signals) * HARD_STEP);
         complexity -= Math.min(EASY_CAP, matches(EASY_GROUP, first, signals) * EASY_STEP);
-        if (text.contains("```")) {
+        if (fenced) {
             complexity += CODE_BLOCK;
             signals.add("code block");
         }

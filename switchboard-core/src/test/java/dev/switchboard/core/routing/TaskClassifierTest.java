@@ -47,6 +47,14 @@ class TaskClassifierTest {
             Condense these release notes into one paragraph                                     | summarisation
             What are the key takeaways from this incident report?                               | summarisation
             Recap yesterday's standup for the people who missed it                             | summarisation
+            Alice has 3 times as many apples as Bob. Together they have 24. How many does Alice have? | reasoning
+            A train leaves at 3pm at 60 mph. How long will it take to cover 150 miles?          | reasoning
+            Solve the equation 2x + 3 = 11                                                       | reasoning
+            Why is the sky blue?                                                                 | qa_simple
+            Why does my cat knead blankets?                                                      | qa_simple
+            What's wrong with this code? ```java String s = null; s.length();```                 | code_generation
+            I get a NullPointerException in the checkout handler. What causes it?               | code_generation
+            Write a JSON serializer for the Order record                                         | code_generation
             """)
     void classifiesTheTaskType(String prompt, String type) {
         assertThat(classifier.classify(prompt).type()).isEqualTo(type);
@@ -130,5 +138,17 @@ class TaskClassifierTest {
 
         assertThat(p.signals()).doesNotContain("diff", "cli");
         assertThat(p.type()).isEqualTo("qa_simple");
+    }
+
+    /** code_review goes to the top tier: a review of prose or of a person is no code review. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            Review my cover letter for typos
+            Please review this essay for grammar and tone
+            Write a performance review for my employee
+            Audit the expense report for duplicate entries
+            """)
+    void aReviewOfSomethingThatIsNotCodeIsNoCodeReview(String prompt) {
+        assertThat(classifier.classify(prompt).type()).isNotEqualTo("code_review");
     }
 }

@@ -14,19 +14,25 @@ import java.util.regex.Pattern;
  * Splits a compound prompt into sub-tasks that can be routed separately.
  *
  * <ul>
- *   <li>A numbered or bulleted list of two or more items is split per item; the text before the list
- *       (unless it is only "do the following") and after it is context for every item.</li>
+ *   <li>A numbered or bulleted list of two or more top-level items, most of them instructions or
+ *       questions, is split per item (nested items stay with theirs); the text before the list (unless it
+ *       is only "do the following") and after it is context for every item. A list after an instruction
+ *       or question ("Requirements:", "Which of these ...?") is material for that one task.</li>
  *   <li>Otherwise the prompt is split at sentence boundaries and at conjunction markers ("and also",
  *       "and then", "additionally", "plus", "as well as", "also", "AND", "and", ";") — but only where
  *       the next words start a new instruction (an imperative verb). "Compare X and Y" and "read and
  *       summarise this file" stay whole: the right side is not an instruction, or the left side is a
- *       bare verb sharing the object.</li>
- *   <li>Code fences, inline code and double-quoted text are never split; fenced code is material
- *       every part receives.</li>
+ *       bare verb sharing the object. A weak marker ("and", "then", "plus", "&") does not split inside
+ *       a clause ("a script that checks X and deletes Y", "a tool to parse X and extract Y"), after
+ *       "read ...", or before an add-on to the same answer ("and make it async", "and give examples").</li>
+ *   <li>Code fences, inline code and quoted text are never split; fenced code is material every part
+ *       receives, and so is text pasted after an instruction's colon ("Summarise this email: ...").</li>
  *   <li>Leading context ("For our REST API: ...", or descriptive sentences before the first
  *       instruction) is prepended to every part.</li>
  *   <li>A part that uses an earlier part's answer ("... and then test it", "summarise the result") is
- *       marked as depending on it, or merged into it when configured so.</li>
+ *       marked as depending on it (the nearest part that makes what it names, else the previous one), or
+ *       merged into it when configured so. A part left with a bare "it" and nothing to take it from
+ *       stays with the part before.</li>
  * </ul>
  */
 public final class TaskSplitter {
@@ -42,11 +48,11 @@ public final class TaskSplitter {
             "migrate", "validate", "verify", "extend", "extract", "parse", "read", "recommend", "condense",
             "shorten", "solve", "compare", "tell", "audit", "compose", "critique", "classify", "improve",
             "simplify", "rename", "remove", "delete", "install", "derive", "justify", "discuss", "elaborate",
-            "enumerate", "brainstorm", "teach", "draw", "sketch", "design");
+            "enumerate", "brainstorm", "teach", "draw", "sketch", "design", "upgrade", "proofread", "bump");
     /** Verbs that are often nouns too ("test strategies"): after a plain "and" they need an object marker. */
     private static final Set<String> WEAK_VERBS = Set.of("test", "plan", "list", "review", "check", "document",
             "code", "name", "count", "sort", "format", "show", "answer", "outline", "draft", "port", "set", "map",
-            "benchmark", "comment", "profile", "report", "model", "summary", "run");
+            "benchmark", "comment", "profile", "report", "model", "summary", "run", "tag");
     /** Words that follow an imperative verb but not a noun used as a verb-like word. */
     private static final Set<String> OBJECT_MARKERS = Set.of("a", "an", "the", "this", "that", "these", "those",
             "it", "them", "my", "our", "your", "its", "their", "some", "all", "each", "every", "how", "what", "why",
@@ -56,34 +62,77 @@ public final class TaskSplitter {
             "design", "develop", "add", "code", "produce", "compose", "make", "refactor", "rewrite", "translate",
             "fix", "summarise", "summarize", "list", "outline", "plan", "propose", "prepare", "convert", "extract",
             "find", "calculate", "compute", "derive", "brainstorm", "suggest");
+    /** Verbs that only take in what the rest of the sentence works on: "read X and summarise it" is one task. */
+    private static final Set<String> INPUT_VERBS = Set.of("read", "study", "skim", "look", "consider");
+    /** Words that open a clause describing the object: a weak "and" after them joins that clause's verbs. */
+    private static final Set<String> CLAUSE_OPENERS = Set.of("that", "which", "who", "whose", "whether", "if", "can",
+            "could", "lets", "allows", "so");
+    /** What a later part may name as something code-like an earlier part made ("the function above"). */
+    private static final Set<String> CODE_NOUNS = Set.of("code", "function", "script", "class", "implementation",
+            "query", "parser", "program", "module", "method", "endpoint", "api", "regex", "cli", "library",
+            "component", "service", "middleware", "handler", "decorator", "schema", "sql", "tool", "app");
 
     private static final Pattern LEAD = Pattern.compile(
             "^(?:(?:and|also|then|additionally|plus|finally|next|now|lastly|afterwards|after that|secondly|"
-                    + "thirdly|first|firstly|second|third|please|kindly)\\b[,:]?\\s*"
+                    + "thirdly|first|firstly|second|third|please|kindly|hey|hi|hello)\\b[,:]?\\s*"
                     + "|(?:can|could|would|will) you\\s+|i(?:'d| would) like you to\\s+|i (?:need|want) you to\\s+"
                     + "|help me\\s+)+",
             Pattern.CASE_INSENSITIVE);
+    /** Markers a clause starts with that are no part of its text. */
+    private static final Pattern CLAUSE_LEAD = Pattern.compile(
+            "^(?:and also|and then|and|also|additionally|plus|then)\\b[,:]?\\s*", Pattern.CASE_INSENSITIVE);
     private static final Pattern THEN_CUE = Pattern.compile(
             "^(?:and\\s+)?(?:then|afterwards|after that|next|finally|lastly)\\b", Pattern.CASE_INSENSITIVE);
     /** Conjunctions between instructions inside one sentence; group 1 is the marker. */
     private static final Pattern CONJUNCTION = Pattern.compile(
             "(?:\\s*,)?\\s+(and also|and then|as well as|additionally|plus|also|and|then|&)\\s+|\\s*(;)\\s*",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern LIST_ITEM = Pattern.compile("^\\s*(?:\\d{1,2}[.)]|[-*\u2022]|\\(?[a-hA-H]\\))\\s+(\\S.*)$");
+    /**
+     * A right side that adds to the same answer instead of asking for another: "make it async", "make sure
+     * ...", "add type hints", "give three examples", "explain each step".
+     */
+    private static final Pattern ADD_ON = Pattern.compile(
+            "^(?:(?:make|keep) (?:it|them|sure)\\b|ensure\\b|add \\S+(?: \\S+)?$|tell me (?:if|whether|why|how)\\b)"
+                    + "|\\b(?:examples?|each step|step[- ]by[- ]step|your (?:reasoning|working)"
+                    + "|(?:which|each|this|that) one)\\b",
+            Pattern.CASE_INSENSITIVE);
+    /** A part whose object is a bare pronoun ("summarise it"): on its own it has no subject. */
+    private static final Pattern BARE_OBJECT = Pattern.compile("^[a-z-]+ (?:it|them)\\b", Pattern.CASE_INSENSITIVE);
+    /** A markdown heading, and a "Task 2:" label in it; a heading with nothing else only separates parts. */
+    private static final Pattern HEADING = Pattern.compile(
+            "^#{1,6}\\s*(?:(?:task|part|step|question)\\s*\\d+\\b\\s*[:.)\\-]?\\s*)?", Pattern.CASE_INSENSITIVE);
+    /** A list item; group 1 is its indentation, group 2 its marker, group 3 its text. */
+    private static final Pattern LIST_ITEM = Pattern.compile(
+            "^(\\s*)(\\d{1,2}[.)]|[-*\u2022]|\\(?[a-hA-H]\\))\\s+(\\S.*)$");
+    /** Words that say the material follows the instructions: after them a blank line starts it. */
+    private static final Pattern MATERIAL_AHEAD = Pattern.compile("\\b(?:below|the following)\\b",
+            Pattern.CASE_INSENSITIVE);
+    /** Words that point at pasted text: an instruction with one and a colon is followed by what it works on. */
+    private static final Pattern DEICTIC = Pattern.compile("\\b(?:this|these|the following|below|here|attached|my)\\b",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+(?=\\S)|\\n+");
     private static final Pattern CONTEXT_COLON = Pattern.compile(
-            "^(?:for|in|on|regarding|about|given|using|within|as part of|with respect to|context)\\b[^:\\n]{1,160}?:\\s+",
+            "^(?:for|in|on|regarding|about|given|using|within|as part of|with respect to|context)\\b"
+                    + "(?:[^:\\n]|:(?=\\d)){1,160}?:\\s+",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern CONTEXT_COMMA = Pattern.compile(
             "^(?:for|in|regarding|given|using|within|as part of)\\b[^,:\\n.]{1,120},\\s+", Pattern.CASE_INSENSITIVE);
-    /** References to an earlier answer. Bare "it"/"them" count only after a producing part. */
+    /** References to an earlier answer; "noun" is what it names, if anything. */
     private static final Pattern STRONG_REFERENCE = Pattern.compile(
             "\\b(the (?:results?|outputs?|answers?|summary|draft|response|above|previous (?:part|answer|step|result))"
-                    + "|(?:that|this|the) (?:code|function|script|class|implementation|text|summary|draft|output|result|"
-                    + "docs|documentation|tests?|list|plan|design|query) (?:above|you (?:just )?wrote|you (?:just )?"
-                    + "produced|from (?:step|part) \\d+)|what you (?:just )?(?:wrote|produced|generated|found))\\b",
+                    + "|(?:that|this|the) (?<noun>code|function|script|class|implementation|text|summary|draft|output|"
+                    + "result|docs|documentation|tests?|list|plan|design|query) (?:above|you (?:just )?wrote|you "
+                    + "(?:just )?produced|from (?:step|part) \\d+)"
+                    + "|what you (?:just )?(?:wrote|produced|generated|found))\\b",
             Pattern.CASE_INSENSITIVE);
+    /** Bare references; they count only after a producing part, or after "then". */
     private static final Pattern WEAK_REFERENCE = Pattern.compile("\\b(it|them|its|the same)\\b", Pattern.CASE_INSENSITIVE);
+    /** After "then", also "these", "those", and "this"/"that" after a verb or preposition ("translate this"). */
+    private static final Pattern THEN_REFERENCE = Pattern.compile("\\b(it|its|them|these|those|the same|this|that)\\b",
+            Pattern.CASE_INSENSITIVE);
+    /** Words after which "this"/"that" is the object, not a relative pronoun ("a query that lists"). */
+    private static final Set<String> PREPOSITIONS = Set.of("for", "of", "to", "into", "from", "with", "on", "about",
+            "in", "at");
     private static final Set<String> PARTICLES = Set.of("through", "over", "up", "out", "in", "first", "again",
             "now", "then", "and", "or");
     private static final Set<String> FILLER = Set.of("please", "can", "could", "would", "you", "do", "complete",
@@ -105,14 +154,27 @@ public final class TaskSplitter {
         final String how;
         String joiner = "";
         boolean thenCue;
+        /** Text pasted after the instruction ("Summarise this email: ..."), with its colon; never split. */
+        String material = "";
 
         Draft(String text, String how) {
             this.text = text;
             this.how = how;
         }
+
+        void absorb(Draft next) {
+            text = text + next.joiner + next.text;
+            if (material.isEmpty()) material = next.material;
+        }
     }
 
-    /** Protected spans: fenced code (material for every part), inline code and quotations. */
+    /** The earlier part a part needs the answer of, and why. */
+    private record Link(int part, String reason) {}
+
+    /**
+     * Protected spans: fenced code (material for every part), inline code and quotations. The placeholder
+     * characters themselves are protected spans too, so every placeholder in the text is one of ours.
+     */
     private record Masked(String text, List<String> held, List<Integer> fences) {
         String unmask(String s) {
             if (s.indexOf(OPEN) < 0) return s;
@@ -140,14 +202,11 @@ public final class TaskSplitter {
 
         List<Draft> drafts = new ArrayList<>();
         StringBuilder context = new StringBuilder();
-        String trailing = "";
-        boolean listed = splitList(text, drafts, context);
-        if (listed) {
-            int blank = trailingContextStart(text);
-            if (blank > 0) trailing = text.substring(blank).strip();
-        } else {
+        String trailing = splitList(text, drafts, context);
+        if (trailing == null) {
             drafts.clear();
             context.setLength(0);
+            trailing = "";
             splitProse(text, drafts, context);
         }
         if (drafts.size() < 2) {
@@ -156,8 +215,7 @@ public final class TaskSplitter {
         }
         while (drafts.size() > maxParts) {
             Draft last = drafts.remove(drafts.size() - 1);
-            Draft prev = drafts.get(drafts.size() - 1);
-            prev.text = prev.text + last.joiner + last.text;
+            drafts.get(drafts.size() - 1).absorb(last);
         }
         return assemble(drafts, context.toString().strip(), trailing, masked);
     }
@@ -165,25 +223,32 @@ public final class TaskSplitter {
     private List<SubTask> assemble(List<Draft> drafts, String context, String trailing, Masked masked) {
         List<String> fenceMarkers = new ArrayList<>();
         for (int f : masked.fences()) fenceMarkers.add(OPEN + Integer.toString(f) + CLOSE);
-        boolean material = !fenceMarkers.isEmpty();
+        boolean fenced = !fenceMarkers.isEmpty();
 
         // Decide dependencies first; merging changes the numbering.
         List<Draft> parts = new ArrayList<>();
         List<Optional<Integer>> depends = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         for (Draft d : drafts) {
-            String reason = parts.isEmpty() ? null : dependency(parts.get(parts.size() - 1), d, material);
-            if (reason != null && dependentParts == DependentParts.TOGETHER) {
-                Draft prev = parts.get(parts.size() - 1);
-                prev.text = prev.text + d.joiner + d.text;
+            boolean material = fenced || !d.material.isEmpty();
+            Link link = parts.isEmpty() ? null : dependency(parts, d, material);
+            if (link == null && !parts.isEmpty() && !material && BARE_OBJECT.matcher(stripLead(d.text)).find()) {
                 int i = parts.size() - 1;
-                notes.set(i, notes.get(i) + "; kept together with the next instruction because " + reason);
+                parts.get(i).absorb(d);
+                notes.set(i, notes.get(i) + "; kept together with the next instruction because its 'it' has "
+                        + "nothing to refer to on its own");
+                continue;
+            }
+            if (link != null && dependentParts == DependentParts.TOGETHER) {
+                parts.get(link.part()).absorb(d);
+                notes.set(link.part(), notes.get(link.part()) + "; kept together with a later instruction because "
+                        + link.reason());
                 continue;
             }
             parts.add(d);
-            depends.add(reason == null ? Optional.empty() : Optional.of(parts.size() - 2));
-            notes.add(reason == null ? "" : "; runs after part " + (parts.size() - 1)
-                    + " and receives its answer because " + reason);
+            depends.add(link == null ? Optional.empty() : Optional.of(link.part()));
+            notes.add(link == null ? "" : "; runs after part " + (link.part() + 1)
+                    + " and receives its answer because " + link.reason());
         }
         if (parts.size() < 2) {
             String whole = masked.unmask(masked.text()).strip();
@@ -194,18 +259,19 @@ public final class TaskSplitter {
         List<SubTask> out = new ArrayList<>(parts.size());
         for (int i = 0; i < parts.size(); i++) {
             Draft d = parts.get(i);
-            String body = d.text;
+            String body = d.text + d.material;
             StringBuilder explanation = new StringBuilder("part ").append(i + 1).append(" of ").append(parts.size())
                     .append(": ").append(d.how);
             if (!context.isEmpty()) {
                 body = withContext(context, body);
                 explanation.append("; shared context '").append(shorten(masked.unmask(context))).append("' added");
             }
+            if (!d.material.isEmpty()) explanation.append("; the text it works on added");
             if (!trailing.isEmpty()) {
                 body = body + "\n\n" + trailing;
                 explanation.append("; closing note added");
             }
-            if (material) {
+            if (fenced) {
                 StringBuilder missing = new StringBuilder();
                 for (String m : fenceMarkers) if (!body.contains(m)) missing.append("\n\n").append(m);
                 if (!missing.isEmpty()) {
@@ -219,23 +285,64 @@ public final class TaskSplitter {
         return List.copyOf(out);
     }
 
-    /** Why {@code next} needs {@code prev}'s answer, or null when it does not. */
-    private static String dependency(Draft prev, Draft next, boolean material) {
+    /** Which earlier part {@code next} needs the answer of, or null when it needs none. */
+    private static Link dependency(List<Draft> earlier, Draft next, boolean material) {
+        int previous = earlier.size() - 1;
         String body = stripLead(next.text);
         Matcher strong = STRONG_REFERENCE.matcher(body);
-        if (strong.find()) return "it refers to the earlier answer ('" + strong.group(1) + "')";
+        if (strong.find()) {
+            return new Link(maker(earlier, strong.group("noun")),
+                    "it refers to the earlier answer ('" + strong.group(1) + "')");
+        }
+        if (next.thenCue) {
+            // "Then translate this": the order is explicit, so the reference is to the earlier answer even
+            // when attached material could be what "it" means.
+            Matcher then = THEN_REFERENCE.matcher(body);
+            while (then.find()) {
+                String word = then.group(1).toLowerCase(Locale.ROOT);
+                if ((word.equals("this") || word.equals("that")) && !isObject(body, then.start())) continue;
+                return new Link(previous, "'then' orders them and '" + word + "' refers to the earlier answer");
+            }
+        }
         Matcher weak = WEAK_REFERENCE.matcher(body);
-        if (weak.find() && !material && PRODUCING.contains(firstWord(stripLead(prev.text)))) {
-            return "'" + weak.group(1) + "' refers to what the previous part produces"
-                    + (next.thenCue ? " and 'then' orders them" : "");
+        if (weak.find() && !material && PRODUCING.contains(firstWord(stripLead(earlier.get(previous).text)))) {
+            return new Link(previous, "'" + weak.group(1) + "' refers to what the previous part produces");
         }
         return null;
+    }
+
+    /** Whether the word ending just before {@code at} is a verb or preposition, so what follows is its object. */
+    private static boolean isObject(String text, int at) {
+        int end = at;
+        while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) end--;
+        int start = end;
+        while (start > 0 && Character.isLetter(text.charAt(start - 1))) start--;
+        String before = text.substring(start, end).toLowerCase(Locale.ROOT);
+        return STRONG_VERBS.contains(before) || WEAK_VERBS.contains(before) || PREPOSITIONS.contains(before);
+    }
+
+    /**
+     * The nearest earlier part that makes what a reference names: one that mentions it, else, for
+     * something code-like, one that mentions any code; otherwise the previous part.
+     */
+    private static int maker(List<Draft> earlier, String noun) {
+        if (noun != null) {
+            String named = noun.toLowerCase(Locale.ROOT);
+            for (int i = earlier.size() - 1; i >= 0; i--) if (words(earlier.get(i).text).contains(named)) return i;
+            if (CODE_NOUNS.contains(named) || named.startsWith("test")) {
+                for (int i = earlier.size() - 1; i >= 0; i--) {
+                    for (String w : words(earlier.get(i).text)) if (CODE_NOUNS.contains(w)) return i;
+                }
+            }
+        }
+        return earlier.size() - 1;
     }
 
     private static String withContext(String context, String body) {
         char last = context.charAt(context.length() - 1);
         if (last == '.' || last == '!' || last == '?') return context + " " + capitalised(body);
         if (last == ':' || last == ',') return context + " " + body;
+        if (last == CLOSE) return context + "\n" + body; // after attached code
         return context + ": " + body;
     }
 
@@ -251,21 +358,54 @@ public final class TaskSplitter {
 
     // ------------------------------------------------------------------ lists
 
-    private static boolean splitList(String text, List<Draft> drafts, StringBuilder context) {
+    /**
+     * Splits a list of tasks into its items; returns the text after the list (context for every item), or
+     * null when the text is not a list of tasks. Only top-level items count: the least indented ones with
+     * the first one's kind of marker; deeper or other items belong to the item above them.
+     */
+    private static String splitList(String text, List<Draft> drafts, StringBuilder context) {
         String[] lines = text.split("\n", -1);
-        List<Integer> itemLines = new ArrayList<>();
-        for (int i = 0; i < lines.length; i++) if (LIST_ITEM.matcher(lines[i]).matches()) itemLines.add(i);
-        if (itemLines.size() < 2) return false;
-        int first = itemLines.get(0);
+        Matcher[] items = new Matcher[lines.length];
+        int indent = Integer.MAX_VALUE;
+        char kind = 0;
+        for (int i = 0; i < lines.length; i++) {
+            Matcher m = LIST_ITEM.matcher(lines[i]);
+            if (!m.matches()) continue;
+            items[i] = m;
+            if (m.group(1).length() < indent) {
+                indent = m.group(1).length();
+                kind = markerKind(m.group(2));
+            }
+        }
+        int first = -1;
+        int count = 0;
+        int asking = 0;
+        for (int i = 0; i < lines.length; i++) {
+            if (!isTopLevel(items[i], indent, kind)) {
+                items[i] = null;
+                continue;
+            }
+            if (first < 0) first = i;
+            count++;
+            String item = items[i].group(3).strip();
+            if (isInstruction(item, false) || item.endsWith("?")) asking++;
+        }
+        // Requirements, options or data for one task are not tasks; neither is a list under an instruction.
+        if (count < 2 || asking * 2 <= count) return null;
         StringBuilder intro = new StringBuilder();
         for (int i = 0; i < first; i++) intro.append(lines[i]).append('\n');
+        String introText = intro.toString().strip();
+        if (asks(introText)) return null;
+
         Draft current = null;
         boolean afterBlank = false;
-        for (int i = first; i < lines.length; i++) {
+        int offset = 0;
+        for (int i = 0; i < first; i++) offset += lines[i].length() + 1;
+        String trailing = "";
+        for (int i = first; i < lines.length; offset += lines[i].length() + 1, i++) {
             String line = lines[i];
-            Matcher m = LIST_ITEM.matcher(line);
-            if (m.matches()) {
-                current = new Draft(m.group(1).strip(), "list item " + (drafts.size() + 1));
+            if (items[i] != null) {
+                current = new Draft(items[i].group(3).strip(), "list item " + (drafts.size() + 1));
                 current.joiner = "\n";
                 current.thenCue = THEN_CUE.matcher(current.text).find();
                 drafts.add(current);
@@ -273,39 +413,37 @@ public final class TaskSplitter {
             } else if (line.isBlank()) {
                 afterBlank = true;
             } else if (afterBlank && !Character.isWhitespace(line.charAt(0))) {
-                break; // text after the list: trailing context, picked up by the caller
+                trailing = text.substring(offset).strip(); // text after the list
+                break;
             } else if (current != null) {
                 current.text = current.text + "\n" + line.strip();
             }
         }
-        String introText = intro.toString().strip();
         if (!introText.isEmpty() && !isFiller(introText)) context.append(introText);
-        return true;
+        return trailing;
     }
 
-    /** Offset of text following the list after a blank line, or -1. */
-    private static int trailingContextStart(String text) {
-        String[] lines = text.split("\n", -1);
-        int offset = 0;
-        boolean seenItem = false;
-        boolean afterBlank = false;
-        for (String line : lines) {
-            if (LIST_ITEM.matcher(line).matches()) {
-                seenItem = true;
-                afterBlank = false;
-            } else if (line.isBlank()) {
-                afterBlank = seenItem;
-            } else if (seenItem && afterBlank && !Character.isWhitespace(line.charAt(0))) {
-                return offset;
-            }
-            offset += line.length() + 1;
+    private static char markerKind(String marker) {
+        char c = marker.charAt(0) == '(' ? marker.charAt(1) : marker.charAt(0);
+        return Character.isDigit(c) ? '1' : Character.isLetter(c) ? 'a' : '-';
+    }
+
+    private static boolean isTopLevel(Matcher item, int indent, char kind) {
+        return item != null && item.group(1).length() == indent && markerKind(item.group(2)) == kind;
+    }
+
+    /** Whether the text before a list asks for something itself, so the list is what it works on. */
+    private static boolean asks(String intro) {
+        for (String s : SENTENCE_END.split(intro)) {
+            String sentence = HEADING.matcher(s.strip()).replaceFirst("");
+            if (sentence.isEmpty() || isFiller(sentence)) continue;
+            if (isInstruction(sentence, true) || sentence.endsWith("?")) return true;
         }
-        return -1;
+        return false;
     }
 
     private static boolean isFiller(String intro) {
-        String s = intro.toLowerCase(Locale.ROOT).replaceAll("[:,.!]", " ");
-        for (String w : s.split("\\s+")) if (!w.isEmpty() && !FILLER.contains(w)) return false;
+        for (String w : words(intro)) if (!FILLER.contains(w)) return false;
         return true;
     }
 
@@ -322,6 +460,93 @@ public final class TaskSplitter {
             context.append(rest.substring(0, comma.end()).strip());
             rest = rest.substring(comma.end());
         }
+        // Text pasted after an instruction ("Summarise this email: ...", "Requirements:\n- ...") is what
+        // that instruction works on: only the instructions before it are split, and it goes with them.
+        int cut = materialStart(rest);
+        if (cut > 0) {
+            String head = rest.substring(0, cut);
+            boolean colonCut = rest.charAt(cut) == ':';
+            String last = lastSentence(head);
+            boolean asking = isTask(last);
+            if (colonCut && isFiller(head)) {
+                rest = rest.substring(cut + 1).strip(); // "Please do the following: ..."
+            } else if (!colonCut || rest.charAt(cut + 1) == '\n' || asking && DEICTIC.matcher(last).find()) {
+                // Not "Explain X: a and b. Also, ..." nor "Q1: 100" inside the data: only a colon ending a line,
+                // or ending an instruction about "this" / "the following", starts pasted text.
+                int contextLength = context.length();
+                int from = splitSentences(head, drafts, context);
+                if (from >= 0) {
+                    // After "Requirements:" the material is for the part that sentence was added to.
+                    String material = rest.substring(cut);
+                    for (int i = asking ? from : drafts.size() - 1; i < drafts.size(); i++) {
+                        drafts.get(i).material = material;
+                    }
+                    return;
+                }
+                drafts.clear(); // no instruction before it: nothing was pasted for one
+                context.setLength(contextLength);
+            }
+        }
+        splitSentences(rest, drafts, context);
+    }
+
+    /**
+     * Where pasted material starts: the first colon followed by white space, the first list item, or the
+     * first blank line after "below" / "the following" — unless all that follows is protected spans (attached
+     * code is handled as such). -1 when there is none.
+     */
+    private static int materialStart(String text) {
+        int paragraph = text.indexOf("\n\n");
+        if (paragraph > 0 && !MATERIAL_AHEAD.matcher(text).region(0, paragraph).find()) paragraph = -1;
+        int limit = paragraph > 0 ? paragraph : text.length();
+        int cut = -1;
+        for (int i = text.indexOf(':'); i >= 0 && i < limit && i + 1 < text.length(); i = text.indexOf(':', i + 1)) {
+            if (Character.isWhitespace(text.charAt(i + 1))) {
+                cut = i;
+                limit = i;
+                break;
+            }
+        }
+        Matcher item = LIST_ITEM.matcher(text);
+        for (int lineStart = text.indexOf('\n') + 1; lineStart > 0 && lineStart < limit; ) {
+            int nl = text.indexOf('\n', lineStart);
+            int end = nl < 0 ? text.length() : nl;
+            if (item.region(lineStart, end).matches()) {
+                cut = lineStart;
+                break;
+            }
+            lineStart = end + 1;
+        }
+        if (cut < 0) cut = paragraph;
+        if (cut < 0) return -1;
+        while (cut > 0 && Character.isWhitespace(text.charAt(cut - 1))) cut--;
+        return onlyPlaceholders(text, cut + 1) ? -1 : cut;
+    }
+
+    private static boolean onlyPlaceholders(String text, int from) {
+        boolean inside = false;
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == OPEN) inside = true;
+            else if (c == CLOSE) inside = false;
+            else if (!inside && !Character.isWhitespace(c)) return false;
+        }
+        return true;
+    }
+
+    private static boolean isTask(String sentence) {
+        return isInstruction(sentence, true) || sentence.endsWith("?");
+    }
+
+    private static String lastSentence(String text) {
+        int start = 0;
+        Matcher m = SENTENCE_END.matcher(text);
+        while (m.find()) start = m.end();
+        return HEADING.matcher(text.substring(start).strip()).replaceFirst("");
+    }
+
+    /** Splits sentences into drafts; returns the index of the first draft the last task sentence made, or -1. */
+    private static int splitSentences(String rest, List<Draft> drafts, StringBuilder context) {
         int pos = 0;
         Matcher sm = SENTENCE_END.matcher(rest);
         List<String> sentences = new ArrayList<>();
@@ -337,15 +562,18 @@ public final class TaskSplitter {
         joiners.add(joiner);
 
         Draft current = null;
+        int from = -1;
         for (int i = 0; i < sentences.size(); i++) {
             String s = sentences.get(i).strip();
+            if (s.startsWith("#")) s = HEADING.matcher(s).replaceFirst(""); // "### Task 2" only separates
             if (s.isEmpty()) continue;
             boolean cue = THEN_CUE.matcher(s).find();
-            boolean task = isInstruction(s, true) || s.endsWith("?");
+            boolean task = isTask(s);
             if (task && current != null && !cue && wordCount(stripLead(s)) < 3) task = false; // "Explain briefly."
+            if (task && current != null && !cue && s.length() <= 80 && addsOn(s)) task = false; // "Give an example."
             if (!task) {
                 if (current == null) {
-                    if (!context.isEmpty()) context.append(' ');
+                    if (!context.isEmpty()) context.append(joiners.get(i).isEmpty() ? " " : joiners.get(i));
                     context.append(s);
                 } else {
                     current.text = current.text + joiners.get(i) + s;
@@ -355,9 +583,11 @@ public final class TaskSplitter {
             List<Draft> clauses = splitSentence(s);
             clauses.get(0).joiner = current == null ? "" : joiners.get(i);
             clauses.get(0).thenCue = cue;
+            from = drafts.size();
             drafts.addAll(clauses);
             current = clauses.get(clauses.size() - 1);
         }
+        return from;
     }
 
     /** Splits one sentence at conjunctions that join two instructions. */
@@ -372,9 +602,12 @@ public final class TaskSplitter {
             String marker = m.group(1) != null ? m.group(1) : m.group(2);
             String right = sentence.substring(m.end());
             String left = sentence.substring(start, m.start());
-            boolean plainAnd = marker.equals("and") || marker.equals("&");
+            boolean plainAnd = marker.equals("and") || marker.equals("&") || marker.equals("And");
             if (!isInstruction(right, !plainAnd)) continue;
             if (!standsAlone(left)) continue;
+            // A weak marker often joins two verbs of one task; "AND", "and also", "and then", ";" do not.
+            boolean weak = plainAnd || marker.equalsIgnoreCase("then") || marker.equalsIgnoreCase("plus");
+            if (weak && sameTask(left, right)) continue;
             Draft d = new Draft(cleanClause(left), out.isEmpty() ? "before '" + marker + "'" : how);
             d.joiner = joiner;
             d.thenCue = cue;
@@ -401,6 +634,33 @@ public final class TaskSplitter {
         return false;
     }
 
+    /** Whether a weak marker joins two verbs of one task: in a clause, after "read ...", before an add-on. */
+    private static boolean sameTask(String left, String right) {
+        return opensClause(left) || INPUT_VERBS.contains(firstWord(stripLead(left.strip()))) || addsOn(right);
+    }
+
+    /**
+     * Whether the instruction's object is described by a clause still open at its end ("a script that
+     * checks X", "a tool to parse X", "an API that can create"): what follows a weak "and" belongs to it.
+     */
+    private static boolean opensClause(String left) {
+        String[] words = stripLead(left.strip()).split("\\s+");
+        for (int i = 1; i < words.length; i++) {
+            String w = words[i].toLowerCase(Locale.ROOT);
+            if (CLAUSE_OPENERS.contains(w) && !(i == 1 && w.equals("that"))) return true; // not "summarise that file"
+            if (w.equals("to") && i + 1 < words.length && Character.isLowerCase(words[i + 1].charAt(0))
+                    && !OBJECT_MARKERS.contains(words[i + 1])) {
+                return true; // "to parse", not "to the README" or "to Java 21"
+            }
+        }
+        return false;
+    }
+
+    /** Whether an instruction adds to the answer before it ("make it async", "give three examples"). */
+    private static boolean addsOn(String text) {
+        return ADD_ON.matcher(stripLead(text.strip())).find();
+    }
+
     /** Whether text starts an instruction: an imperative verb after polite or sequencing words. */
     private static boolean isInstruction(String text, boolean weakVerbsOk) {
         String body = stripLead(text.strip());
@@ -414,8 +674,7 @@ public final class TaskSplitter {
 
     private static String cleanClause(String clause) {
         String s = clause.strip();
-        Matcher lead = Pattern.compile("^(?:and also|and then|and|also|additionally|plus|then)\\b[,:]?\\s*",
-                Pattern.CASE_INSENSITIVE).matcher(s);
+        Matcher lead = CLAUSE_LEAD.matcher(s);
         if (lead.find() && lead.end() < s.length()) s = s.substring(lead.end());
         while (!s.isEmpty() && (s.endsWith(",") || s.endsWith(";"))) s = s.substring(0, s.length() - 1).strip();
         return s;
@@ -431,6 +690,19 @@ public final class TaskSplitter {
         while (i < text.length() && (Character.isLetter(text.charAt(i)) || text.charAt(i) == '-')) i++;
         if (i == 0 && !text.isEmpty() && text.charAt(0) == OPEN) return String.valueOf(OPEN);
         return text.substring(0, i).toLowerCase(Locale.ROOT);
+    }
+
+    /** The lower-case words of text (runs of letters and apostrophes); placeholders and numbers are skipped. */
+    private static List<String> words(String text) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < text.length()) {
+            while (i < text.length() && !Character.isLetter(text.charAt(i))) i++;
+            int start = i;
+            while (i < text.length() && (Character.isLetter(text.charAt(i)) || text.charAt(i) == '\'')) i++;
+            if (i > start) out.add(text.substring(start, i).toLowerCase(Locale.ROOT));
+        }
+        return out;
     }
 
     private static int wordCount(String text) {
@@ -462,6 +734,10 @@ public final class TaskSplitter {
                 char closing = c == '"' ? '"' : '\u201D';
                 int close = prompt.indexOf(closing, i + 1);
                 if (close > 0 && close - i < 2000) end = close + 1;
+            } else if ((c == '\'' || c == '\u2018') && (i == 0 || " \t\n([".indexOf(prompt.charAt(i - 1)) >= 0)) {
+                end = singleQuoteEnd(prompt, i, c == '\'' ? '\'' : '\u2019');
+            } else if (c == OPEN || c == CLOSE) {
+                end = i + 1; // the input's own placeholder characters: held, so unmask never misreads them
             }
             if (end > 0) {
                 if (fence) fences.add(held.size());
@@ -474,5 +750,19 @@ public final class TaskSplitter {
             }
         }
         return new Masked(out.toString(), held, fences);
+    }
+
+    /**
+     * End of a single-quoted span opened at {@code open}: the next closing quote on the same line that is not
+     * followed by a letter (so "don't" and "it's" do not close it), or -1.
+     */
+    private static int singleQuoteEnd(String prompt, int open, char closing) {
+        int limit = Math.min(prompt.length(), open + 2000);
+        for (int i = open + 2; i < limit; i++) {
+            char c = prompt.charAt(i);
+            if (c == '\n') return -1;
+            if (c == closing && (i + 1 == prompt.length() || !Character.isLetter(prompt.charAt(i + 1)))) return i + 1;
+        }
+        return -1;
     }
 }

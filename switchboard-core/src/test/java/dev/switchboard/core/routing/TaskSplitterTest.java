@@ -213,15 +213,17 @@ class TaskSplitterTest {
                 .contains("'it'");
     }
 
+    /** The defaults, with dependent parts kept together instead of run in order. */
+    private static RoutingSettings together() {
+        RoutingSettings d = RoutingSettings.defaults();
+        return new RoutingSettings(d.modelNames(), d.qualityWeight(), d.costWeight(), d.defaultThreshold(), d.thresholds(),
+                d.securitySensitive(), d.pins(), d.decompose(), d.maxParts(), DependentParts.TOGETHER,
+                d.defaultExpectedOutput(), d.expectedOutputTokens(), d.lowTierBelow(), d.highTierFrom(), d.taskTypes());
+    }
+
     @Test
     void keepsDependentPartsTogetherWhenConfiguredSo() {
-        RoutingSettings d = RoutingSettings.defaults();
-        RoutingSettings together = new RoutingSettings(d.modelNames(), d.qualityWeight(), d.costWeight(),
-                d.defaultThreshold(), d.thresholds(), d.securitySensitive(), d.pins(), d.decompose(), d.maxParts(),
-                DependentParts.TOGETHER, d.defaultExpectedOutput(), d.expectedOutputTokens(), d.lowTierBelow(),
-                d.highTierFrom(), d.taskTypes());
-
-        List<SubTask> parts = new TaskSplitter(together).split(
+        List<SubTask> parts = new TaskSplitter(together()).split(
                 "Write a CSV parser in Go and then write tests for it, and also explain what RFC 4180 says about quotes");
 
         assertThat(parts).extracting(SubTask::text).containsExactly(
@@ -264,13 +266,7 @@ class TaskSplitterTest {
 
     @Test
     void keepsAPartTogetherWithTheEarlierPartItRefersToWhenConfiguredSo() {
-        RoutingSettings d = RoutingSettings.defaults();
-        RoutingSettings together = new RoutingSettings(d.modelNames(), d.qualityWeight(), d.costWeight(),
-                d.defaultThreshold(), d.thresholds(), d.securitySensitive(), d.pins(), d.decompose(), d.maxParts(),
-                DependentParts.TOGETHER, d.defaultExpectedOutput(), d.expectedOutputTokens(), d.lowTierBelow(),
-                d.highTierFrom(), d.taskTypes());
-
-        List<SubTask> parts = new TaskSplitter(together).split(
+        List<SubTask> parts = new TaskSplitter(together()).split(
                 "1. Write a Go CSV parser\n2. Write a README\n3. Write tests for the function above");
 
         assertThat(parts).extracting(SubTask::text).containsExactly(

@@ -190,10 +190,8 @@ final class AnthropicEndpoints {
         int limit = 20;
         if (query.contains("limit")) {
             String raw = query.get("limit");
-            if (!raw.matches("\\d{1,4}") || Integer.parseInt(raw) < 1 || Integer.parseInt(raw) > 1000) {
-                throw new GatewayException.BadRequest("limit: must be an integer from 1 to 1000.", "limit");
-            }
-            limit = Integer.parseInt(raw);
+            limit = raw.matches("\\d{1,4}") ? Integer.parseInt(raw) : 0;
+            if (limit < 1 || limit > 1000) throw new GatewayException.BadRequest("limit: must be an integer from 1 to 1000.", "limit");
         }
         HttpIo.sendJson(res, 200, AnthropicMessagesCodec.modelPage(items, query.first("after_id").asOptional(),
                 query.first("before_id").asOptional(), limit));

@@ -96,7 +96,8 @@ public final class ConfigLoader {
 
         List<Deployment> deployments = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        for (ConfigNode entry : top.get("model_list").list()) {
+        List<ConfigNode> entries = top.get("model_list").list();
+        for (ConfigNode entry : entries) {
             Deployment d = deployment(entry, deployments.size(), defaultTimeouts);
             if (!ids.add(d.id())) throw entry.get("model_info").get("id").error("duplicate deployment id '" + d.id() + "'");
             deployments.add(d);
@@ -107,7 +108,6 @@ public final class ConfigLoader {
         ReliabilitySettings reliability = ReliabilitySettings.parse(top.get("router_settings"), sb.get("reliability"), groups);
         RoutingSettings routing = routing(sb.get("routing"));
         // A name the utility router serves would hide a model group or router chain of the same name.
-        List<ConfigNode> entries = top.get("model_list").list();
         for (int i = 0; i < deployments.size(); i++) {
             if (routing.modelNames().contains(deployments.get(i).modelName())) {
                 throw entries.get(i).get("model_name").error("'" + deployments.get(i).modelName() + "' is a name the "

@@ -529,14 +529,9 @@ public final class AnthropicMessagesCodec {
         int to = all.size();
         if (afterId.isPresent()) from = indexOf(all, afterId.get(), "after_id") + 1;
         if (beforeId.isPresent()) to = indexOf(all, beforeId.get(), "before_id");
-        boolean more;
-        if (beforeId.isPresent()) {
-            more = to - from > limit;
-            from = Math.max(from, to - limit);
-        } else {
-            more = to - from > limit;
-            to = (int) Math.min(to, (long) from + limit);
-        }
+        boolean more = to - from > limit;
+        if (beforeId.isPresent()) from = Math.max(from, to - limit);
+        else to = (int) Math.min(to, (long) from + limit);
         List<ObjectNode> items = all.subList(from, to);
         ObjectNode o = Json.object();
         ArrayNode data = o.putArray("data");

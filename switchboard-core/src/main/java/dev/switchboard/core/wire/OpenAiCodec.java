@@ -50,6 +50,11 @@ public final class OpenAiCodec {
      */
     private static final Set<String> RESPONSE_FIELDS = Set.of("id", "object", "created", "model", "choices", "usage",
             "system_fingerprint", "service_tier", "switchboard");
+    /** The usage counts {@link #parseUsage} models, at the top and within each details object. */
+    private static final Set<String> USAGE_COUNTS = Set.of("prompt_tokens", "completion_tokens", "total_tokens");
+    private static final Map<String, Set<String>> USAGE_DETAILS = Map.of(
+            "prompt_tokens_details", Set.of("cached_tokens", "cache_write_tokens"),
+            "completion_tokens_details", Set.of("reasoning_tokens"));
     private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "refusal", "tool_calls", "reasoning_content",
             "reasoning");
 
@@ -681,17 +686,23 @@ public final class OpenAiCodec {
 
     /** The usage counts {@link #parseUsage} does not model, in their place (audio tokens, predicted-output tokens, ...). */
     private static Optional<ObjectNode> usageExtras(JsonNode u) {
-        if (!(u instanceof ObjectNode usage)) return Optional.empty();
-        ObjectNode rest = usage.deepCopy();
-        rest.remove(List.of("prompt_tokens", "completion_tokens", "total_tokens"));
-        withoutModeled(rest, "prompt_tokens_details", "cached_tokens", "cache_write_tokens");
-        withoutModeled(rest, "completion_tokens_details", "reasoning_tokens");
-        return rest.isEmpty() ? Optional.empty() : Optional.of(rest);
-    }
-
-    private static void withoutModeled(ObjectNode usage, String details, String... modeled) {
-        if (usage.get(details) instanceof ObjectNode d) d.remove(List.of(modeled));
-        if (!(usage.get(details) instanceof ObjectNode d) || d.isEmpty()) usage.remove(details);
+        ObjectNode rest = null; // made on the first unmodelled count: most answers have none
+        for (Map.Entry<String, JsonNode> e : u.properties()) {
+            String key = e.getKey();
+            if (USAGE_COUNTS.contains(key)) continue;
+            Set<String> modelled = USAGE_DETAILS.get(key);
+            if (modelled == null) {
+                if (rest == null) rest = Json.object();
+                rest.set(key, e.getValue());
+            } else if (e.getValue() instanceof ObjectNode details) {
+                for (Map.Entry<String, JsonNode> d : details.properties()) {
+                    if (modelled.contains(d.getKey())) continue;
+                    if (rest == null) rest = Json.object();
+                    (rest.get(key) instanceof ObjectNode into ? into : rest.putObject(key)).set(d.getKey(), d.getValue());
+                }
+            }
+        }
+        return Optional.ofNullable(rest);
     }
 
     /** {@code extras} into {@code into}, object fields into the object already there. */

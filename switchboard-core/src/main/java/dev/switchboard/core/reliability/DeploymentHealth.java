@@ -50,6 +50,7 @@ public final class DeploymentHealth {
     private final int failureThreshold;
     private final long windowNanos;
     private final long coolDownNanos;
+    private static final Duration LONGEST_ASK = Duration.ofDays(1);
     private final long maxRetryAfterNanos;
     private final double ewmaAlpha;
     private final Map<String, Circuit> circuits = new ConcurrentHashMap<>();
@@ -78,7 +79,10 @@ public final class DeploymentHealth {
                 c.probing = false;
             }
             if (c.state == State.OPEN || (c.state == State.HALF_OPEN && c.probing)) {
-                Duration wait = Duration.ofNanos(Math.max(0, c.openUntil - now));
+                // Retry-After says how long the upstream asked for, even where the circuit reopens sooner (capped at
+                // max-retry-after): a caller that would wait longer than that fails over instead of waiting it out.
+                long until = c.state == State.OPEN ? Math.max(c.openUntil, c.askedUntil) : c.openUntil;
+                Duration wait = Duration.ofNanos(Math.max(0, until - now));
                 throw new GatewayException.Overloaded("deployment '" + deploymentId + "' is cooling down after "
                         + "failures" + c.lastError.map(e -> " (last: " + e + ")").orElse(""), wait);
             }
@@ -197,10 +201,15 @@ public final class DeploymentHealth {
                 long until = -1;
                 if (circuit.state == State.HALF_OPEN) until = now + coolDownNanos;
                 else if (circuit.failureTimes.size() >= failureThreshold) until = now + coolDownNanos;
+                long asked = -1;
                 if (retryAfter.isPresent() && !retryAfter.get().isZero()) {
-                    until = Math.max(until, now + Math.min(retryAfter.get().toNanos(), maxRetryAfterNanos));
+                    long askedNanos = askedNanos(retryAfter.get());
+                    asked = now + askedNanos;
+                    until = Math.max(until, now + Math.min(askedNanos, maxRetryAfterNanos));
                 }
                 if (until >= 0) {
+                    if (circuit.state != State.OPEN) circuit.askedUntil = 0;
+                    circuit.askedUntil = Math.max(circuit.askedUntil, asked);
                     circuit.state = State.OPEN;
                     circuit.openUntil = Math.max(until, circuit.openUntil);
                     circuit.probing = false;
@@ -226,6 +235,8 @@ public final class DeploymentHealth {
         State state = State.CLOSED;
         final ArrayDeque<Long> failureTimes = new ArrayDeque<>();
         long openUntil;
+        /** When the upstream's own Retry-After ends; later than openUntil when max-retry-after capped it. */
+        long askedUntil;
         long openedAtNanos;
         long openedAtMillis;
         boolean probing;
@@ -250,5 +261,10 @@ public final class DeploymentHealth {
                     Double.isNaN(ewmaNanos) ? OptionalDouble.empty() : OptionalDouble.of(ewmaNanos / 1e6), successes,
                     failures);
         }
+    }
+
+    /** A Retry-After in nanoseconds, at most a day: an absurd one (centuries) would overflow the clock arithmetic. */
+    private static long askedNanos(Duration retryAfter) {
+        return retryAfter.compareTo(LONGEST_ASK) > 0 ? LONGEST_ASK.toNanos() : retryAfter.toNanos();
     }
 }

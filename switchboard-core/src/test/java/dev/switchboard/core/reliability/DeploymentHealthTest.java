@@ -67,6 +67,15 @@ class DeploymentHealthTest {
     }
 
     @Test
+    void anAbsurdRetryAfterCoolsDownForMaxRetryAfterWithoutOverflowing() {
+        fail("a", new GatewayException.RateLimited("come back next millennium", Duration.ofSeconds(Long.MAX_VALUE / 2)));
+
+        assertThat(health.blockedFor("a")).isEqualTo(dev.switchboard.core.config.ReliabilitySettings.defaults().maxRetryAfter());
+        assertThatThrownBy(() -> health.admit("a")).isInstanceOfSatisfying(GatewayException.Overloaded.class,
+                e -> assertThat(e.retryAfter()).contains(Duration.ofDays(1)));
+    }
+
+    @Test
     void aRateLimitWithRetryAfterCoolsTheDeploymentDownAtOnceForThatLong() {
         fail("a", new GatewayException.RateLimited("slow down", Duration.ofSeconds(12)));
 

@@ -178,4 +178,24 @@ class RetryStageTest {
         assertThat(chain.calls).hasSize(1);
         assertThat(ticker.sleeps).isEmpty();
     }
+
+    @Test
+    void doesNotWaitOutACircuitOpenedByARetryAfterLongerThanItWouldWaitFor() {
+        // The upstream asked for 30 s; the circuit reopens after max-retry-after (5 s). A request that then meets the
+        // open circuit must fail over as the first one did, not sleep 5 s and ask again.
+        ReliabilitySettings capped = new Settings().maxRetryAfter(Duration.ofSeconds(5)).build();
+        DeploymentHealth cooling = new DeploymentHealth(capped, List.of(target), ticker);
+        DeploymentHealth.Call first = cooling.admit("a");
+        first.failed(new GatewayException.RateLimited("slow down", Duration.ofSeconds(30)));
+        first.release();
+        RetryStage retry = new RetryStage(RetryPolicy.of(capped), cooling, ticker, ticker, () -> 0.5);
+        HealthStage guard = new HealthStage(cooling);
+
+        assertThatThrownBy(() -> retry.apply(call(Duration.ofSeconds(60)), ex -> guard.apply(ex, chain)))
+                .isInstanceOfSatisfying(GatewayException.Overloaded.class,
+                        e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(30)));
+        assertThat(chain.calls).isEmpty();
+        assertThat(ticker.sleeps).isEmpty();
+        assertThat(cooling.blockedFor("a")).isEqualTo(Duration.ofSeconds(5));
+    }
 }

@@ -21,6 +21,7 @@ final class Settings {
     private Optional<Duration> timeout = Optional.empty();
     private Duration capacityWait = Duration.ofSeconds(2);
     private double exploration = 0.1;
+    private Duration maxRetryAfter = ReliabilitySettings.defaults().maxRetryAfter();
 
     Settings retries(ReliabilitySettings.Retries v) { retries = v; return this; }
     Settings circuit(int failures, Duration inWindow, Duration cool) { threshold = failures; window = inWindow; coolDown = cool; return this; }
@@ -32,10 +33,11 @@ final class Settings {
     Settings timeout(Duration v) { timeout = Optional.of(v); return this; }
     Settings capacityWait(Duration v) { capacityWait = v; return this; }
     Settings exploration(double v) { exploration = v; return this; }
+    Settings maxRetryAfter(Duration v) { maxRetryAfter = v; return this; }
 
     ReliabilitySettings build() {
         ReliabilitySettings d = ReliabilitySettings.defaults();
-        return new ReliabilitySettings(retries, d.backoffBase(), d.backoffMax(), d.maxRetryAfter(), threshold, window, coolDown,
+        return new ReliabilitySettings(retries, d.backoffBase(), d.backoffMax(), maxRetryAfter, threshold, window, coolDown,
                 strategy, fallbacks, defaultFallbacks, contextWindowFallbacks, contentPolicyFallbacks, timeout, capacityWait,
                 exploration, d.latencyEwmaAlpha());
     }

@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param redactedReasoning a whole encrypted thinking block (Anthropic's {@code redacted_thinking} data)
  * @param extras the fields of an OpenAI-compatible upstream's {@code delta} that the gateway does not model
  *     ({@code audio}, ...): written back unchanged, as {@link Message#extras()} are
+ * @param choiceExtras the fields of the chunk's choice itself, beside {@code delta}, that the gateway does not model
+ *     (Azure's {@code content_filter_results}, ...): written back unchanged, as {@link Choice#extras()} are
  */
 public record ChunkChoice(
         int index,
@@ -27,10 +29,19 @@ public record ChunkChoice(
         Optional<String> stopSequence,
         Optional<String> reasoningSignature,
         Optional<String> redactedReasoning,
-        Optional<ObjectNode> extras) {
+        Optional<ObjectNode> extras,
+        Optional<ObjectNode> choiceExtras) {
 
     public ChunkChoice {
         toolCalls = List.copyOf(toolCalls);
+    }
+
+    public ChunkChoice(int index, Optional<Role> role, Optional<String> content, Optional<String> reasoning,
+            List<ToolCallDelta> toolCalls, Optional<FinishReason> finishReason, Optional<JsonNode> logprobs,
+            Optional<String> refusal, Optional<String> stopSequence, Optional<String> reasoningSignature,
+            Optional<String> redactedReasoning, Optional<ObjectNode> extras) {
+        this(index, role, content, reasoning, toolCalls, finishReason, logprobs, refusal, stopSequence, reasoningSignature,
+                redactedReasoning, extras, Optional.empty());
     }
 
     public ChunkChoice(int index, Optional<Role> role, Optional<String> content, Optional<String> reasoning,

@@ -331,7 +331,8 @@ final class PartExecutor {
         private boolean started;
         private boolean finished;
         private PartOutcome failed;
-        private boolean usageAtEnd;
+        /** The upstream's usage-only chunk, held back to end the stream. */
+        private ChatChunk usageChunk;
         private Optional<ObjectNode> current = Optional.empty();
 
         LoneStream(ObjectNode extension, DecomposeStage.PartRun run, Exchange child, ChatStream upstream, long start) {
@@ -360,7 +361,7 @@ final class PartExecutor {
                 chunk.usage().ifPresent(u -> usage = u);
                 // The usage-only chunk moves to the summary chunk, so it stays the last chunk, as OpenAI's streams end.
                 if (chunk.choices().isEmpty() && chunk.usage().isPresent()) {
-                    usageAtEnd = true;
+                    usageChunk = chunk;
                     continue;
                 }
                 for (ChunkChoice choice : chunk.choices()) {
@@ -378,8 +379,9 @@ final class PartExecutor {
             record(List.of(failed != null ? failed : outcome(null)), summary, false);
             current = Optional.of(summary);
             List<ChunkChoice> end = failed != null ? List.of(ChunkChoice.finish(0, FinishReason.STOP)) : List.of();
-            return Optional.of(new ChatChunk(id, created, MODEL, end, usageAtEnd ? Optional.of(usage) : Optional.empty(),
-                    Optional.empty()));
+            return Optional.of(usageChunk == null ? new ChatChunk(id, created, MODEL, end, Optional.empty(), Optional.empty())
+                    : new ChatChunk(id, created, MODEL, end, usageChunk.usage(), usageChunk.systemFingerprint(),
+                            usageChunk.extras()));
         }
 
         private PartOutcome outcome(GatewayException error) {

@@ -3,6 +3,7 @@ package dev.switchboard.core.stages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Ticker;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.config.ModelInfo;
@@ -33,6 +34,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The routed model's answers, merged or passed through, against a scripted model. */
@@ -82,5 +85,63 @@ class PartExecutorTest {
         assertThat(last.systemFingerprint()).contains("fp_1");
         assertThat(last.extras()).contains(Json.object().put("service_tier", "default"));
         assertThat(last.model()).isEqualTo("switchboard/auto");
+    }
+
+    /**
+     * A split stream closed after its plan: the first part had answered (usage and all) and waited its turn, the second
+     * was still answering. Both are in the ledger's outcomes as client_closed, each with the usage it had.
+     */
+    @Test
+    void aSplitStreamClosedEarlyLeavesEveryPartInTheOutcomesAsClientClosed() throws InterruptedException {
+        CountDownLatch firstAnswered = new CountDownLatch(1);
+        CountDownLatch secondAnswering = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Chain model = exchange -> {
+            if (exchange.requestId().endsWith(".0")) {
+                return new Reply.Streaming(ChatStream.of(List.of(
+                        ChatChunk.of("up-1", 1, "m-upstream", ChunkChoice.content(0, "CAP: pick two.")),
+                        ChatChunk.usage("up-1", 1, "m-upstream", Usage.of(10, 5)))).onEnd(t -> firstAnswered.countDown()));
+            }
+            secondAnswering.countDown();
+            return new Reply.Streaming(stalledAfter(ChatChunk.of("up-2", 1, "m-upstream", ChunkChoice.content(0, "def")), release));
+        };
+        Exchange exchange = exchange("Summarise the CAP theorem and also write a Python function that reverses a list.");
+        ChatStream merged = ((Reply.Streaming) stage().apply(exchange, model)).stream();
+
+        assertThat(merged.next()).as("the plan").isPresent();
+        assertThat(firstAnswered.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(secondAnswering.await(10, TimeUnit.SECONDS)).isTrue();
+        merged.close();
+        release.countDown();
+
+        List<PartOutcome> outcomes = exchange.context().get(DecomposeStage.PART_OUTCOMES).orElseThrow();
+        assertThat(outcomes).extracting(o -> o.run().task().order()).containsExactly(0, 1);
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.error()).containsInstanceOf(GatewayException.ClientClosed.class));
+        assertThat(outcomes.get(0).usage()).contains(Usage.of(10, 5));
+        assertThat(outcomes.get(1).usage()).isEmpty();
+    }
+
+    /** A stream that sends {@code first}, then waits for {@code release} (at most 10 s) and ends. */
+    private static ChatStream stalledAfter(ChatChunk first, CountDownLatch release) {
+        return new ChatStream() {
+            private boolean sent;
+
+            @Override
+            public Optional<ChatChunk> next() {
+                if (!sent) {
+                    sent = true;
+                    return Optional.of(first);
+                }
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Optional.empty();
+            }
+
+            @Override
+            public void close() {}
+        };
     }
 }

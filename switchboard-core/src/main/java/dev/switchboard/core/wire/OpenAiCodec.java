@@ -316,12 +316,13 @@ public final class OpenAiCodec {
 
     /**
      * One message in OpenAI's format. Anthropic's signed and redacted thinking is left out: OpenAI-compatible APIs reject
-     * it as a content part, and the reasoning text is all they could use (cache_control and is_error have no field).
+     * it as a content part, and the reasoning text is all they could use (cache_control and is_error have no field). Tool
+     * calls go in {@code tool_calls}, so their places among the content are left out too.
      */
     public static ObjectNode writeMessage(Message m) {
         ObjectNode o = Json.object().put("role", m.role().wire());
-        List<ContentPart> content = m.content().stream()
-                .filter(p -> !(p instanceof ContentPart.Thinking || p instanceof ContentPart.RedactedThinking)).toList();
+        List<ContentPart> content = m.content().stream().filter(p -> !(p instanceof ContentPart.Thinking
+                || p instanceof ContentPart.RedactedThinking || p instanceof ContentPart.ToolUse)).toList();
         if (content.isEmpty()) {
             o.putNull("content");
         } else if (m.contentIsText() || (content.size() == 1 && content.getFirst() instanceof ContentPart.Text
@@ -340,6 +341,7 @@ public final class OpenAiCodec {
                     case ContentPart.Other other -> parts.add(other.json());
                     case ContentPart.Thinking t -> { }
                     case ContentPart.RedactedThinking r -> { }
+                    case ContentPart.ToolUse u -> { }
                 }
             }
         }

@@ -4,6 +4,7 @@ import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatResponse;
 import dev.switchboard.core.model.Choice;
 import dev.switchboard.core.model.ChunkChoice;
+import dev.switchboard.core.model.ContentPart;
 import dev.switchboard.core.model.ToolCall;
 import dev.switchboard.core.model.ToolCallDelta;
 import dev.switchboard.core.pipeline.ChatStream;
@@ -19,19 +20,21 @@ public final class StreamOfResponse {
         return ChatStream.of(chunks(r));
     }
 
+    /** Each choice's content in its order, as an Anthropic upstream streams it: each text part a block of its own. */
     public static List<ChatChunk> chunks(ChatResponse r) {
         List<ChatChunk> chunks = new ArrayList<>();
         for (Choice c : r.choices()) {
             chunks.add(ChatChunk.of(r.id(), r.created(), r.model(), ChunkChoice.role(c.index(), c.message().role())));
-            String text = c.message().text();
-            if (!text.isEmpty()) chunks.add(ChatChunk.of(r.id(), r.created(), r.model(), ChunkChoice.content(c.index(), text)));
-            List<ToolCallDelta> deltas = new ArrayList<>();
-            List<ToolCall> calls = c.message().toolCalls();
-            for (int i = 0; i < calls.size(); i++) {
-                ToolCall call = calls.get(i);
-                deltas.add(new ToolCallDelta(i, Optional.of(call.id()), Optional.of(call.name()), Optional.of(call.arguments())));
+            for (ContentPart part : c.message().contentWithCalls()) {
+                if (part instanceof ContentPart.Text t && !t.text().isEmpty()) {
+                    chunks.add(ChatChunk.of(r.id(), r.created(), r.model(), ChunkChoice.textBlock(c.index(), t.text())));
+                } else if (part instanceof ContentPart.ToolUse u) {
+                    ToolCall call = c.message().toolCalls().get(u.call());
+                    chunks.add(ChatChunk.of(r.id(), r.created(), r.model(), ChunkChoice.toolCalls(c.index(), List.of(
+                            new ToolCallDelta(u.call(), Optional.of(call.id()), Optional.of(call.name()),
+                                    Optional.of(call.arguments()))))));
+                }
             }
-            if (!deltas.isEmpty()) chunks.add(ChatChunk.of(r.id(), r.created(), r.model(), ChunkChoice.toolCalls(c.index(), deltas)));
             c.finishReason().ifPresent(f -> chunks.add(ChatChunk.of(r.id(), r.created(), r.model(),
                     ChunkChoice.finish(c.index(), f, c.stopSequence()))));
         }

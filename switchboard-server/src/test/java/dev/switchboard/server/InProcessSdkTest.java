@@ -104,4 +104,32 @@ class InProcessSdkTest {
             }
         }
     }
+
+    /**
+     * A split stream closed before its end: every part is in the ledger, marked client_closed, the ones not yet streamed
+     * (still running, or done and waiting their turn) as well as the one being streamed.
+     */
+    @Test
+    void aSplitStreamClosedBeforeItsEndHasEveryPartInTheLedger(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String yaml = YAML.replace("ledger: {store: none}", "ledger: {store: sqlite, path: \"" + dir.resolve("l.db") + "\"}")
+                .replace("simulated/llama3.2}", "simulated/llama3.2, simulation: {tokens-per-second: 200}}");
+        SwitchboardConfig config = new ConfigLoader(System::getenv, Switchboard.availableProviders()).parse(yaml, "test");
+        try (Switchboard sb = Switchboard.create(config)) {
+            ChatRequest request = ChatRequest.builder("switchboard/auto").message(Message.user(
+                    "Summarise the CAP theorem and also write a Python function that reverses a list.")).build().withStream(true);
+            for (int read : List.of(1, 3)) { // the plan only; the first part's heading and some of its answer
+                String id = "closed-split-" + read;
+                var reply = (dev.switchboard.core.pipeline.Reply.Streaming) sb.handle(
+                        sb.newExchange(request, dev.switchboard.core.pipeline.Credentials.IN_PROCESS, id));
+                try (ChatStream stream = reply.stream()) {
+                    for (int i = 0; i < read; i++) assertThat(stream.next()).isPresent();
+                }
+                sb.ledger().orElseThrow().flush().get();
+                assertThat(sb.ledger().orElseThrow().find(id)).as("read %d", read).hasSize(2)
+                        .allSatisfy(r -> assertThat(r.status()).isEqualTo("client_closed"))
+                        .extracting(r -> r.partIndex()).containsExactly(0, 1);
+            }
+        }
+    }
 }

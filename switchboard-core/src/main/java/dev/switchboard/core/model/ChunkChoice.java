@@ -14,6 +14,10 @@ import java.util.Optional;
  * @param redactedReasoning a whole encrypted thinking block (Anthropic's {@code redacted_thinking} data)
  * @param extras the fields of an OpenAI-compatible upstream's {@code delta} that the gateway does not model
  *     ({@code audio}, ...): written back unchanged, as {@link Message#extras()} are
+ * @param choiceExtras the fields of the chunk's choice itself, beside {@code delta}, that the gateway does not model
+ *     (Azure's {@code content_filter_results}, ...): written back unchanged, as {@link Choice#extras()} are
+ * @param newTextBlock on a content delta: its text starts a new text block of the answer rather than continuing the
+ *     last one (Anthropic answers in blocks; only an Anthropic client has a place for the boundary)
  */
 public record ChunkChoice(
         int index,
@@ -27,10 +31,28 @@ public record ChunkChoice(
         Optional<String> stopSequence,
         Optional<String> reasoningSignature,
         Optional<String> redactedReasoning,
-        Optional<ObjectNode> extras) {
+        Optional<ObjectNode> extras,
+        Optional<ObjectNode> choiceExtras,
+        boolean newTextBlock) {
 
     public ChunkChoice {
         toolCalls = List.copyOf(toolCalls);
+    }
+
+    public ChunkChoice(int index, Optional<Role> role, Optional<String> content, Optional<String> reasoning,
+            List<ToolCallDelta> toolCalls, Optional<FinishReason> finishReason, Optional<JsonNode> logprobs,
+            Optional<String> refusal, Optional<String> stopSequence, Optional<String> reasoningSignature,
+            Optional<String> redactedReasoning, Optional<ObjectNode> extras, Optional<ObjectNode> choiceExtras) {
+        this(index, role, content, reasoning, toolCalls, finishReason, logprobs, refusal, stopSequence, reasoningSignature,
+                redactedReasoning, extras, choiceExtras, false);
+    }
+
+    public ChunkChoice(int index, Optional<Role> role, Optional<String> content, Optional<String> reasoning,
+            List<ToolCallDelta> toolCalls, Optional<FinishReason> finishReason, Optional<JsonNode> logprobs,
+            Optional<String> refusal, Optional<String> stopSequence, Optional<String> reasoningSignature,
+            Optional<String> redactedReasoning, Optional<ObjectNode> extras) {
+        this(index, role, content, reasoning, toolCalls, finishReason, logprobs, refusal, stopSequence, reasoningSignature,
+                redactedReasoning, extras, Optional.empty());
     }
 
     public ChunkChoice(int index, Optional<Role> role, Optional<String> content, Optional<String> reasoning,
@@ -69,6 +91,13 @@ public record ChunkChoice(
     public static ChunkChoice content(int index, String text) {
         return new ChunkChoice(index, Optional.empty(), Optional.of(text), Optional.empty(), List.of(),
                 Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** The first text of a new text block (see {@code newTextBlock}). */
+    public static ChunkChoice textBlock(int index, String text) {
+        return new ChunkChoice(index, Optional.empty(), Optional.of(text), Optional.empty(), List.of(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), true);
     }
 
     public static ChunkChoice reasoning(int index, String text) {

@@ -52,6 +52,14 @@ public sealed interface ContentPart {
     record RedactedThinking(String data) implements ContentPart {}
 
     /**
+     * Where the message's tool call number {@code call} (in {@link Message#toolCalls()}, which holds the call itself)
+     * sits among its content, with the cache breakpoint of its {@code tool_use} block: Anthropic orders text and tool
+     * calls in one list, and a text after a call stays after it. Writers that keep calls apart from content (OpenAI)
+     * skip it; a call without one goes after the content.
+     */
+    record ToolUse(int call, Optional<JsonNode> cacheControl) implements ContentPart {}
+
+    /**
      * A part the gateway does not model (input_audio, file, ...), kept as the client sent it so
      * OpenAI-compatible upstreams receive it unchanged.
      */

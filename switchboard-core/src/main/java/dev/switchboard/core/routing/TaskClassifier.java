@@ -43,6 +43,20 @@ public final class TaskClassifier {
      * term, or a code fence, is evidence.
      */
     private static final java.util.Set<String> REVIEW_WITHOUT_CODE = java.util.Set.of("review*", "audit*", "audit this", "audit the", "security");
+    /**
+     * reasoning terms that are no evidence when what is designed is a piece of writing: "design a birthday message" asks
+     * for a few friendly lines, not a design, and reasoning goes to the top tier.
+     */
+    private static final java.util.Set<String> DESIGN = java.util.Set.of("design*", "design a", "design an", "design the");
+    /**
+     * Pieces of writing. Only ones no system is named after: "message queue", "toast notification" and "invitation
+     * service" are designs.
+     */
+    private static final List<String> WRITING = List.of("poem*", "haiku*", "limerick*", "sonnet*", "lyrics", "jingle*",
+            "slogan*", "tagline*", "eulogy", "wedding toast*", "greeting card*", "birthday card*", "birthday message*",
+            "birthday wish*", "anniversary card*", "anniversary message*", "thank-you note*", "thank you note*",
+            "thank-you message*", "thank you message*", "welcome message*", "farewell message*", "love letter*",
+            "cover letter*", "short story", "bedtime story", "wedding invitation*", "party invitation*");
     /** A fenced code block: most often a coding task, whatever the question's words. */
     private static final double CODE_FENCE_WEIGHT = 2.0;
 
@@ -117,11 +131,13 @@ public final class TaskClassifier {
     private static final List<String> EASY = List.of("simple", "simply", "quick*", "short", "brief*",
             "one sentence", "one line", "one-liner", "basic", "trivial", "eli5", "in a few words", "one word");
 
-    /** Positions of the complexity groups in the matcher, after the type terms. */
+    /** Positions of the term groups in the matcher, after the type terms. */
     private static final int DEPTH_GROUP = 0;
     private static final int CONSTRAINTS_GROUP = 1;
     private static final int HARD_GROUP = 2;
     private static final int EASY_GROUP = 3;
+    /** Not complexity: names a piece of writing (see {@link #DESIGN}). */
+    private static final int WRITING_GROUP = 4;
     private static final double DEPTH_STEP = 0.04;
     private static final double DEPTH_CAP = 0.20;
     private static final double CONSTRAINT_STEP = 0.03;
@@ -147,6 +163,8 @@ public final class TaskClassifier {
     private final int[] groupEnd;
     /** Per type term: whether it shows the text is about code (see {@link #REVIEW_WITHOUT_CODE}). */
     private final boolean[] codeEvidence;
+    /** Per type term: whether it is a reasoning term that a piece of writing outweighs (see {@link #DESIGN}). */
+    private final boolean[] designOnly;
     private final int codeReview;
     private final int codeGeneration;
 
@@ -182,12 +200,15 @@ public final class TaskClassifier {
         typeTerms = terms.size();
         codeReview = List.of(types).indexOf(CODE_REVIEW);
         codeGeneration = List.of(types).indexOf(CODE_GENERATION);
+        int reasoning = List.of(types).indexOf(REASONING);
         codeEvidence = new boolean[typeTerms];
+        designOnly = new boolean[typeTerms];
         for (int i = 0; i < typeTerms; i++) {
             codeEvidence[i] = (owners.get(i) == codeReview || owners.get(i) == codeGeneration)
                     && !REVIEW_WITHOUT_CODE.contains(terms.get(i));
+            designOnly[i] = owners.get(i) == reasoning && DESIGN.contains(terms.get(i));
         }
-        List<List<String>> groups = List.of(DEPTH, CONSTRAINTS, HARD, EASY); // in *_GROUP order
+        List<List<String>> groups = List.of(DEPTH, CONSTRAINTS, HARD, EASY, WRITING); // in *_GROUP order
         groupEnd = new int[groups.size()];
         for (int g = 0; g < groups.size(); g++) {
             add(terms, owners, weights, groups.get(g), -1, 0);
@@ -230,8 +251,9 @@ public final class TaskClassifier {
         int leading = leadingWord(text);
         boolean fenced = text.contains("```");
         boolean code = fenced;
+        boolean writing = occurs(WRITING_GROUP, first);
         for (int i = 0; i < typeTerms; i++) {
-            if (first[i] >= 0) {
+            if (first[i] >= 0 && !(writing && designOnly[i])) {
                 score[owner[i]] += weight[i] + (first[i] == leading ? LEADING_BONUS : 0);
                 signals.add(matcher.term(i));
                 code |= codeEvidence[i];
@@ -250,6 +272,7 @@ public final class TaskClassifier {
         complexity += Math.min(CONSTRAINT_CAP, matches(CONSTRAINTS_GROUP, first, signals) * CONSTRAINT_STEP);
         complexity += Math.min(HARD_CAP, matches(HARD_GROUP, first, signals) * HARD_STEP);
         complexity -= Math.min(EASY_CAP, matches(EASY_GROUP, first, signals) * EASY_STEP);
+        if (writing) matches(WRITING_GROUP, first, signals);
         if (fenced) {
             complexity += CODE_BLOCK;
             signals.add("code block");
@@ -269,6 +292,11 @@ public final class TaskClassifier {
             while (i < text.length() && Character.isWhitespace(text.charAt(i))) i++;
         }
         return i;
+    }
+
+    private boolean occurs(int g, int[] first) {
+        for (int i = groupEnd[g - 1]; i < groupEnd[g]; i++) if (first[i] >= 0) return true;
+        return false;
     }
 
     /** How many terms of complexity group {@code g} occur, each added to the signals. */

@@ -103,6 +103,13 @@ final class PartExecutor {
         ChatRequest partRequest = DecomposeStage.partRequest(request, text, runs.size()).withStream(feeds != null);
         Exchange child = child(run, partRequest);
         long start = ticker.nanoTime();
+        if (feeds != null) {
+            feeds.started(run, child, start);
+            // Checked after started(): the merged stream's close either sees this part under way or keeps it from the model.
+            if (feeds.cancelled()) {
+                return outcome(run, child, "", Optional.empty(), Optional.empty(), new GatewayException.ClientClosed(), start);
+            }
+        }
         try {
             Reply reply = next.proceed(child);
             return switch (reply) {
@@ -136,7 +143,10 @@ final class PartExecutor {
             Optional<ChatChunk> c;
             while ((c = stream.next()).isPresent()) {
                 ChatChunk chunk = c.get();
-                if (chunk.usage().isPresent()) usage = chunk.usage().get();
+                if (chunk.usage().isPresent()) {
+                    usage = chunk.usage().get();
+                    if (feeds != null) feeds.usage(run, usage);
+                }
                 for (ChunkChoice choice : chunk.choices()) {
                     if (choice.index() != 0) continue;
                     choice.content().ifPresent(content::append);
@@ -278,7 +288,32 @@ final class PartExecutor {
         @Override
         public void close() {
             feeds.cancel();
-            if (!finished) parent.context().set(DecomposeStage.PART_OUTCOMES, List.copyOf(outcomes)); // the parts that finished
+            if (finished) return;
+            // Closed before its end: every part is in the ledger, the ones not streamed to the end as well.
+            List<PartOutcome> all = new ArrayList<>(outcomes);
+            for (int i = outcomes.size(); i < runs.size(); i++) all.add(leftBehind(i));
+            parent.context().set(DecomposeStage.PART_OUTCOMES, List.copyOf(all));
+        }
+
+        /**
+         * A part the client left before it was streamed to the end, as it stands: client_closed with the usage it had
+         * (a part that failed keeps its error; one that never started had none).
+         */
+        private PartOutcome leftBehind(int i) {
+            DecomposeStage.PartRun run = runs.get(i);
+            Optional<PartOutcome> ended = i == part && pending instanceof PartFeeds.Item.Done d ? Optional.of(d.outcome())
+                    : feeds.outcome(i);
+            GatewayException closed = new GatewayException.ClientClosed();
+            if (ended.isPresent()) {
+                PartOutcome o = ended.get();
+                return o.succeeded() ? new PartOutcome(o.run(), o.child(), o.content(), o.usage(), o.finishReason(),
+                        Optional.of(closed), o.latencyNanos(), o.deploymentId()) : o;
+            }
+            Optional<PartFeeds.Progress> p = feeds.progress(i);
+            Exchange child = p.map(PartFeeds.Progress::child)
+                    .orElseGet(() -> child(run, DecomposeStage.partRequest(request, run.task().text(), runs.size())));
+            return outcome(run, child, "", p.flatMap(PartFeeds.Progress::usage), Optional.empty(), closed,
+                    p.map(PartFeeds.Progress::startNanos).orElse(ticker.nanoTime()));
         }
     }
 
@@ -331,7 +366,8 @@ final class PartExecutor {
         private boolean started;
         private boolean finished;
         private PartOutcome failed;
-        private boolean usageAtEnd;
+        /** The upstream's usage-only chunk, held back to end the stream. */
+        private ChatChunk usageChunk;
         private Optional<ObjectNode> current = Optional.empty();
 
         LoneStream(ObjectNode extension, DecomposeStage.PartRun run, Exchange child, ChatStream upstream, long start) {
@@ -360,7 +396,7 @@ final class PartExecutor {
                 chunk.usage().ifPresent(u -> usage = u);
                 // The usage-only chunk moves to the summary chunk, so it stays the last chunk, as OpenAI's streams end.
                 if (chunk.choices().isEmpty() && chunk.usage().isPresent()) {
-                    usageAtEnd = true;
+                    usageChunk = chunk;
                     continue;
                 }
                 for (ChunkChoice choice : chunk.choices()) {
@@ -378,8 +414,9 @@ final class PartExecutor {
             record(List.of(failed != null ? failed : outcome(null)), summary, false);
             current = Optional.of(summary);
             List<ChunkChoice> end = failed != null ? List.of(ChunkChoice.finish(0, FinishReason.STOP)) : List.of();
-            return Optional.of(new ChatChunk(id, created, MODEL, end, usageAtEnd ? Optional.of(usage) : Optional.empty(),
-                    Optional.empty()));
+            return Optional.of(usageChunk == null ? new ChatChunk(id, created, MODEL, end, Optional.empty(), Optional.empty())
+                    : new ChatChunk(id, created, MODEL, end, usageChunk.usage(), usageChunk.systemFingerprint(),
+                            usageChunk.extras()));
         }
 
         private PartOutcome outcome(GatewayException error) {

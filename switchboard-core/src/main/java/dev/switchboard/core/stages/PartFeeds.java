@@ -2,11 +2,16 @@ package dev.switchboard.core.stages;
 
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.model.ChatResponse;
+import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.pipeline.Exchange;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * One queue per part between the threads running the parts and the merged stream reading them in
- * prompt order: later parts buffer while earlier ones stream.
+ * prompt order: later parts buffer while earlier ones stream. Each part's progress is kept beside it, for the ledger
+ * when the client leaves before the part is streamed.
  */
 final class PartFeeds {
     sealed interface Item {
@@ -15,7 +20,11 @@ final class PartFeeds {
         record Done(PartOutcome outcome) implements Item {}
     }
 
+    /** A part under way: the exchange it runs in, when it started, and the usage it has reported so far. */
+    record Progress(Exchange child, long startNanos, Optional<Usage> usage) {}
+
     private final LinkedBlockingQueue<Item>[] queues;
+    private final AtomicReferenceArray<Progress> progress;
     private volatile boolean cancelled;
 
     @SuppressWarnings("unchecked")
@@ -24,6 +33,20 @@ final class PartFeeds {
         for (int i = 0; i < parts; i++) {
             queues[i] = new LinkedBlockingQueue<>();
         }
+        progress = new AtomicReferenceArray<>(parts);
+    }
+
+    void started(DecomposeStage.PartRun run, Exchange child, long startNanos) {
+        progress.set(run.task().order(), new Progress(child, startNanos, Optional.empty()));
+    }
+
+    void usage(DecomposeStage.PartRun run, Usage usage) {
+        progress.updateAndGet(run.task().order(), p -> new Progress(p.child(), p.startNanos(), Optional.of(usage)));
+    }
+
+    /** The part's progress; empty when it has not started. */
+    Optional<Progress> progress(int part) {
+        return Optional.ofNullable(progress.get(part));
     }
 
     void content(DecomposeStage.PartRun run, String text) {
@@ -54,6 +77,12 @@ final class PartFeeds {
             Thread.currentThread().interrupt();
             throw new GatewayException.UpstreamTimeout("interrupted while waiting for part " + (part + 1));
         }
+    }
+
+    /** How the part ended, when it has and its end is still queued; never waits. */
+    Optional<PartOutcome> outcome(int part) {
+        for (Item item : queues[part]) if (item instanceof Item.Done d) return Optional.of(d.outcome());
+        return Optional.empty();
     }
 
     void cancel() {

@@ -31,11 +31,12 @@ import java.util.OptionalInt;
  * https://docs.anthropic.com/en/api/messages, https://docs.anthropic.com/en/api/messages-count-tokens,
  * https://docs.anthropic.com/en/api/models-list, https://docs.anthropic.com/en/api/errors.
  *
- * <p>{@code top_k}, {@code thinking}, {@code cache_control} (on system blocks, tools, text and image blocks and
- * tool results), a tool result's {@code is_error} and signed or redacted thinking are carried canonically for the
- * Anthropic upstream; other upstreams have no place for them and do not get them. {@code cache_control} on
- * {@code tool_use} blocks is not carried. Document blocks are kept as raw content parts, which only the Anthropic
- * upstream sends on. Streams are written by {@link AnthropicStreamEncoder}.
+ * <p>{@code top_k}, {@code thinking}, {@code cache_control} (on system blocks, tools, text, image and tool_use blocks
+ * and tool results), a tool result's {@code is_error} and signed or redacted thinking are carried canonically for the
+ * Anthropic upstream; other upstreams have no place for them and do not get them. An assistant turn's blocks keep
+ * their order (each tool_use's place among the text is a {@link ContentPart.ToolUse}), in requests and answers alike.
+ * Document blocks are kept as raw content parts, which only the Anthropic upstream sends on. Streams are written by
+ * {@link AnthropicStreamEncoder}.
  */
 public final class AnthropicMessagesCodec {
     private AnthropicMessagesCodec() {}
@@ -268,6 +269,7 @@ public final class AnthropicMessagesCodec {
                 case "tool_use" -> {
                     JsonNode input = block.get("input");
                     if (!present(input) || !input.isObject()) throw bad(bp + ".input: Input should be a valid dictionary", bp + ".input");
+                    parts.add(new ContentPart.ToolUse(calls.size(), cacheControl(block, bp)));
                     calls.add(new ToolCall(requiredText(block, "id", bp + ".id"), requiredText(block, "name", bp + ".name"),
                             Json.text(input)));
                 }
@@ -367,15 +369,21 @@ public final class AnthropicMessagesCodec {
         ArrayNode content = o.putArray("content");
         Optional<Choice> choice = r.choices().stream().findFirst();
         Message m = choice.map(Choice::message).orElse(Message.assistant(""));
-        List<ObjectNode> signed = signedThinking(m);
-        signed.forEach(content::add);
-        if (signed.isEmpty()) m.reasoning().filter(t -> !t.isEmpty()).ifPresent(t -> content.add(thinkingBlock(t, "")));
-        String text = m.text();
-        if (text.isEmpty() && m.refusal().isPresent()) text = m.refusal().get();
-        if (!text.isEmpty()) content.add(Json.object().put("type", "text").put("text", text));
-        for (ToolCall call : m.toolCalls()) {
-            content.add(Json.object().put("type", "tool_use").put("id", call.id()).put("name", call.name())
-                    .set("input", toolInput(call)));
+        // Blocks in the answer's order. Anthropic's thinking comes signed, so a client can send it back; reasoning from
+        // elsewhere is an unsigned thinking block first.
+        boolean signed = m.content().stream()
+                .anyMatch(p -> p instanceof ContentPart.Thinking || p instanceof ContentPart.RedactedThinking);
+        if (!signed) m.reasoning().filter(t -> !t.isEmpty()).ifPresent(t -> content.add(thinkingBlock(t, "")));
+        if (m.text().isEmpty()) m.refusal().filter(t -> !t.isEmpty()).ifPresent(t -> content.add(textBlock(t)));
+        for (ContentPart part : m.contentWithCalls()) {
+            switch (part) {
+                case ContentPart.Thinking t -> content.add(thinkingBlock(t.thinking(), t.signature()));
+                case ContentPart.RedactedThinking x -> content.add(Json.object().put("type", "redacted_thinking")
+                        .put("data", x.data()));
+                case ContentPart.Text t when !t.text().isEmpty() -> content.add(textBlock(t.text()));
+                case ContentPart.ToolUse u -> content.add(toolUseBlock(m.toolCalls().get(u.call())));
+                default -> { }
+            }
         }
         Optional<FinishReason> finish = choice.flatMap(Choice::finishReason);
         Optional<String> stopSequence = choice.flatMap(Choice::stopSequence);
@@ -387,20 +395,12 @@ public final class AnthropicMessagesCodec {
         return o;
     }
 
-    /**
-     * Anthropic's thinking blocks, signature and all, in the order it sent them, so a client can send them back; empty
-     * when the answer came from elsewhere.
-     */
-    private static List<ObjectNode> signedThinking(Message m) {
-        List<ObjectNode> blocks = new ArrayList<>();
-        for (ContentPart part : m.content()) {
-            switch (part) {
-                case ContentPart.Thinking t -> blocks.add(thinkingBlock(t.thinking(), t.signature()));
-                case ContentPart.RedactedThinking r -> blocks.add(Json.object().put("type", "redacted_thinking").put("data", r.data()));
-                default -> { }
-            }
-        }
-        return blocks;
+    private static ObjectNode textBlock(String text) {
+        return Json.object().put("type", "text").put("text", text);
+    }
+
+    private static ObjectNode toolUseBlock(ToolCall call) {
+        return Json.object().put("type", "tool_use").put("id", call.id()).put("name", call.name()).set("input", toolInput(call));
     }
 
     /** An empty signature marks reasoning from another provider: Anthropic cannot verify it. */

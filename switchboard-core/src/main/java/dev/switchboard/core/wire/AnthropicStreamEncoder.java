@@ -23,7 +23,8 @@ import java.util.Optional;
  * message_delta (stop_reason, usage), message_stop
  * </pre>
  * or an {@code error} event when the upstream fails mid-stream. Each block is opened when its first delta
- * arrives and closed when another kind of delta starts; each canonical tool-call index gets its own
+ * arrives and closed when another kind of delta starts, or a text delta says it starts a new text block (an Anthropic
+ * upstream's blocks stay apart); each canonical tool-call index gets its own
  * {@code tool_use} block fed with {@code input_json_delta}. An upstream's thinking signature goes out as
  * {@code signature_delta} and ends its thinking block (the next thinking opens a new one); a redacted thinking block is
  * sent whole. One instance per stream; not thread-safe.
@@ -86,6 +87,7 @@ public final class AnthropicStreamEncoder {
             });
             choice.redactedReasoning().ifPresent(data -> redacted(data, events));
             choice.content().or(choice::refusal).filter(s -> !s.isEmpty()).ifPresent(t -> {
+                if (choice.newTextBlock()) close(events);
                 ensureOpen(Block.TEXT, events);
                 events.add(delta(Json.object().put("type", "text_delta").put("text", t)));
                 generated.append(t);

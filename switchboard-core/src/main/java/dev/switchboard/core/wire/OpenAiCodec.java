@@ -55,6 +55,7 @@ public final class OpenAiCodec {
     private static final Map<String, Set<String>> USAGE_DETAILS = Map.of(
             "prompt_tokens_details", Set.of("cached_tokens", "cache_write_tokens"),
             "completion_tokens_details", Set.of("reasoning_tokens"));
+    private static final Set<String> CHOICE_FIELDS = Set.of("index", "message", "finish_reason", "logprobs");
     private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content", "refusal", "tool_calls", "reasoning_content",
             "reasoning");
 
@@ -315,12 +316,13 @@ public final class OpenAiCodec {
 
     /**
      * One message in OpenAI's format. Anthropic's signed and redacted thinking is left out: OpenAI-compatible APIs reject
-     * it as a content part, and the reasoning text is all they could use (cache_control and is_error have no field).
+     * it as a content part, and the reasoning text is all they could use (cache_control and is_error have no field). Tool
+     * calls go in {@code tool_calls}, so their places among the content are left out too.
      */
     public static ObjectNode writeMessage(Message m) {
         ObjectNode o = Json.object().put("role", m.role().wire());
-        List<ContentPart> content = m.content().stream()
-                .filter(p -> !(p instanceof ContentPart.Thinking || p instanceof ContentPart.RedactedThinking)).toList();
+        List<ContentPart> content = m.content().stream().filter(p -> !(p instanceof ContentPart.Thinking
+                || p instanceof ContentPart.RedactedThinking || p instanceof ContentPart.ToolUse)).toList();
         if (content.isEmpty()) {
             o.putNull("content");
         } else if (m.contentIsText() || (content.size() == 1 && content.getFirst() instanceof ContentPart.Text
@@ -339,6 +341,7 @@ public final class OpenAiCodec {
                     case ContentPart.Other other -> parts.add(other.json());
                     case ContentPart.Thinking t -> { }
                     case ContentPart.RedactedThinking r -> { }
+                    case ContentPart.ToolUse u -> { }
                 }
             }
         }
@@ -374,6 +377,7 @@ public final class OpenAiCodec {
             if (c.logprobs().isPresent()) choice.set("logprobs", c.logprobs().get());
             else choice.putNull("logprobs");
             choice.put("finish_reason", c.finishReason().map(FinishReason::wire).orElse("stop"));
+            c.extras().ifPresent(choice::setAll);
             choices.add(choice);
         }
         r.usage().ifPresent(u -> o.set("usage", writeUsage(u)));
@@ -403,7 +407,8 @@ public final class OpenAiCodec {
                     textField(m, "refusal"), extras(m, MESSAGE_FIELDS));
             choices.add(new Choice(c.path("index").asInt(choices.size()), message,
                     textField(c, "finish_reason").map(FinishReason::parse),
-                    present(c.get("logprobs")) ? Optional.of(c.get("logprobs")) : Optional.empty()));
+                    present(c.get("logprobs")) ? Optional.of(c.get("logprobs")) : Optional.empty(), Optional.empty(),
+                    extras(c, CHOICE_FIELDS)));
         }
         return new ChatResponse(o.path("id").asText(""), o.path("created").asLong(0), o.path("model").asText(""), choices,
                 present(o.get("usage")) ? Optional.of(parseUsage(o.get("usage"))) : Optional.empty(),
@@ -468,6 +473,7 @@ public final class OpenAiCodec {
             else g.writeNull();
             if (ch.finishReason().isPresent()) g.writeStringField("finish_reason", ch.finishReason().get().wire());
             else g.writeNullField("finish_reason");
+            if (ch.choiceExtras().isPresent()) writeFields(ch.choiceExtras().get(), g);
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -513,7 +519,8 @@ public final class OpenAiCodec {
     /**
      * Reads a chunk from {@code p}, which is on the object's start, without building a tree (a stream has a chunk
      * per token or two). Returns null when the object has an {@code error} field: the caller reads that event whole.
-     * Unknown fields are skipped; a field of an unexpected type reads as absent, as {@link #textField} does.
+     * Fields it does not model are kept as the extras of the chunk, its choice or the delta they sit in; a field of an
+     * unexpected type reads as absent, as {@link #textField} does.
      */
     public static ChatChunk readChunk(JsonParser p) throws IOException {
         if (p.currentToken() != JsonToken.START_OBJECT) throw new JsonParseException(p, "a chunk must be a JSON object");
@@ -567,6 +574,7 @@ public final class OpenAiCodec {
         Optional<FinishReason> finish = Optional.empty();
         Optional<JsonNode> logprobs = Optional.empty();
         ObjectNode extras = null;
+        ObjectNode choiceExtras = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
@@ -600,12 +608,12 @@ public final class OpenAiCodec {
                         }
                     }
                 }
-                default -> p.skipChildren();
+                default -> choiceExtras = keep(choiceExtras, field, p);
             }
         }
         Optional<String> reasoningText = reasoningContent.isPresent() ? reasoningContent : reasoning;
         return new ChunkChoice(index, role, content, reasoningText, deltas, finish, logprobs, refusal, Optional.empty(),
-                Optional.ofNullable(extras));
+                Optional.empty(), Optional.empty(), Optional.ofNullable(extras), Optional.ofNullable(choiceExtras));
     }
 
     /** Adds the value the parser is on to {@code extras} (made on the first one, so a chunk without any allocates none). */

@@ -37,6 +37,10 @@ class TaskClassifierTest {
             Should we shard by tenant or by region? Justify the decision                       | reasoning
             Prove that the sum of two even numbers is even                                     | reasoning
             Compare Kafka and RabbitMQ for an IoT ingestion pipeline                            | reasoning
+            Design a message queue that survives a broker restart                               | reasoning
+            Design a short birthday message                                                     | qa_simple
+            Design a slogan for our bakery                                                      | qa_simple
+            Design a thank-you note for my team                                                 | qa_simple
             What is the capital of Australia?                                                   | qa_simple
             Who wrote The Pragmatic Programmer?                                                 | qa_simple
             How many bytes are in a kilobyte?                                                   | qa_simple

@@ -230,6 +230,41 @@ class OpenAiCodecTest {
         assertThat(plain.choices().getFirst().extras()).isEmpty();
     }
 
+    /** Azure OpenAI rates each choice (and the prompt) for harmful content; a client filtering on that still can. */
+    @Test
+    void azuresContentFilterResultsTravelBackOnEveryChoiceAndChunkChoice() throws java.io.IOException {
+        String filters = "{\"hate\":{\"filtered\":false,\"severity\":\"safe\"},"
+                + "\"self_harm\":{\"filtered\":false,\"severity\":\"safe\"},"
+                + "\"sexual\":{\"filtered\":false,\"severity\":\"safe\"},\"violence\":{\"filtered\":false,\"severity\":\"low\"}}";
+        JsonNode wire = json("""
+                {"id":"chatcmpl-3","object":"chat.completion","created":1700000000,"model":"gpt-4o-2024-11-20",
+                 "prompt_filter_results":[{"prompt_index":0,"content_filter_results":%s}],
+                 "choices":[{"index":0,"message":{"role":"assistant","content":"Hi.","refusal":null},"logprobs":null,
+                   "finish_reason":"stop","content_filter_results":%s},
+                   {"index":1,"message":{"role":"assistant","content":"Hello.","refusal":null},"logprobs":null,
+                   "finish_reason":"stop","content_filter_results":%s}],
+                 "usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11,"prompt_tokens_details":{"cached_tokens":0},
+                   "completion_tokens_details":{"reasoning_tokens":0}},"system_fingerprint":"fp_1"}
+                """.formatted(filters, filters, filters));
+        ChatResponse r = OpenAiCodec.parseChatResponse(wire, "azure");
+        assertThat(r.choices().get(1).extras().orElseThrow().at("/content_filter_results/violence/severity").asText())
+                .isEqualTo("low");
+        assertThat((Object) json(Json.text(OpenAiCodec.writeChatResponse(r)))).isEqualTo(wire);
+
+        String chunk = """
+                {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o","system_fingerprint":"fp",
+                 "choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null,
+                   "content_filter_results":%s,"content_filter_offsets":{"check_offset":0,"start_offset":0,"end_offset":2}}]}
+                """.formatted(filters);
+        ChatChunk read = readChunk(chunk);
+        assertThat(read.choices().getFirst().choiceExtras()).isPresent();
+        assertThat(read.choices().getFirst().extras()).as("the delta has none of its own").isEmpty();
+        assertThat((Object) Json.parseUpstream(OpenAiCodec.writeChunk(read), "test")).isEqualTo(json(chunk));
+        assertThat(OpenAiCodec.parseChunk(json(chunk))).isEqualTo(read);
+        ChatChunk plain = readChunk("{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":null}]}");
+        assertThat(plain.choices().getFirst().choiceExtras()).as("none, nothing made").isEmpty();
+    }
+
     @Test
     void usageWithoutExtrasWritesOpenAisShapeAndCacheWritesOnlyWhenThereAreSome() {
         assertThat((Object) json(Json.text(OpenAiCodec.writeUsage(new Usage(9, 1, 2, 0, 0))))).isEqualTo(json("""

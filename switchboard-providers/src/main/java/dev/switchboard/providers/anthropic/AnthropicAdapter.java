@@ -59,8 +59,9 @@ import java.util.Set;
  *       {@code thinking} and {@code top_k} win over the deployment's. {@code anthropic-beta} and other headers come
  *       from the deployment's headers. Thinking is left out of a request whose last assistant tool turn has no
  *       signed thinking block, which the API would reject.</li>
- *   <li>A client's {@code cache_control} breakpoints on system text, tools, text and image blocks and tool results
- *       go on the same blocks; a system message with one is sent as text blocks rather than one string.</li>
+ *   <li>A client's {@code cache_control} breakpoints on system text, tools, text, image and tool_use blocks and tool
+ *       results go on the same blocks; a system message with one is sent as text blocks rather than one string.</li>
+ *   <li>An answer's text blocks stay apart, and in their place among its tool_use blocks, in both directions.</li>
  * </ul>
  */
 public final class AnthropicAdapter implements ProviderAdapter {
@@ -228,6 +229,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
                     : Optional.of(new AnthropicWire.ThinkingBlock("thinking", t.thinking(), Optional.of(t.signature())));
             case ContentPart.RedactedThinking r -> Optional.of(new AnthropicWire.RedactedThinkingBlock("redacted_thinking",
                     r.data()));
+            case ContentPart.ToolUse u -> Optional.empty(); // a call's place: assistantBlocks puts the call there
         };
     }
 
@@ -265,17 +267,22 @@ public final class AnthropicAdapter implements ProviderAdapter {
         return AnthropicWire.ToolResultBlock.of(id, blocks, m.isError(), m.cacheControl());
     }
 
+    /** Thinking first, then the content in its order with each tool call in its place. */
     private static List<ContentBlock> assistantBlocks(Message m, String path) {
         List<ContentBlock> blocks = new ArrayList<>();
         // Signed and redacted thinking first, in their order: the API wants an assistant turn to start with its thinking.
         for (ContentPart part : m.content()) if (isThinking(part)) block(part, path).ifPresent(blocks::add);
-        for (ContentPart part : m.content()) if (!isThinking(part)) block(part, path).ifPresent(blocks::add);
-        for (int i = 0; i < m.toolCalls().size(); i++) {
-            ToolCall call = m.toolCalls().get(i);
-            blocks.add(AnthropicWire.ToolUseBlock.of(call.id(), call.name(),
-                    toolInput(call.arguments(), path + ".tool_calls[" + i + "]")));
+        for (ContentPart part : m.contentWithCalls()) {
+            if (part instanceof ContentPart.ToolUse u) blocks.add(toolUse(m, u, path));
+            else if (!isThinking(part)) block(part, path).ifPresent(blocks::add);
         }
         return blocks;
+    }
+
+    private static ContentBlock toolUse(Message m, ContentPart.ToolUse u, String path) {
+        ToolCall call = m.toolCalls().get(u.call());
+        return AnthropicWire.ToolUseBlock.of(call.id(), call.name(),
+                toolInput(call.arguments(), path + ".tool_calls[" + u.call() + "]"), u.cacheControl());
     }
 
     /** Tool arguments are JSON text canonically; the API wants an object. */
@@ -330,16 +337,21 @@ public final class AnthropicAdapter implements ProviderAdapter {
             throw new GatewayException.UpstreamError("anthropic returned a malformed message: " + e.getMessage(), 502, null);
         }
         if (m == null || m.id() == null) throw new GatewayException.UpstreamError("anthropic returned no message", 502, null);
-        StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         List<ToolCall> calls = new ArrayList<>();
-        // Thinking stays as blocks too, signature and all: a client in a tool loop must send it back unchanged.
+        // Every block in its order, thinking signature and all (a client in a tool loop must send it back unchanged),
+        // each text block a part of its own and each tool call's place marked: an Anthropic client gets them as they came.
         List<ContentPart> parts = new ArrayList<>();
         for (ContentBlock block : m.content()) {
             switch (block) {
-                case AnthropicWire.TextBlock t -> text.append(t.text());
-                case AnthropicWire.ToolUseBlock u -> calls.add(new ToolCall(u.id(), u.name(),
-                        u.input() == null || u.input().isNull() ? "{}" : Json.text(u.input())));
+                case AnthropicWire.TextBlock t -> {
+                    if (t.text() != null && !t.text().isEmpty()) parts.add(new ContentPart.Text(t.text()));
+                }
+                case AnthropicWire.ToolUseBlock u -> {
+                    parts.add(new ContentPart.ToolUse(calls.size(), Optional.empty()));
+                    calls.add(new ToolCall(u.id(), u.name(),
+                            u.input() == null || u.input().isNull() ? "{}" : Json.text(u.input())));
+                }
                 case AnthropicWire.ThinkingBlock th -> {
                     String thinking = th.thinking() == null ? "" : th.thinking();
                     reasoning.append(thinking);
@@ -349,7 +361,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
                 default -> { /* server tool blocks: nothing canonical to carry */ }
             }
         }
-        if (!text.isEmpty() || calls.isEmpty()) parts.add(new ContentPart.Text(text.toString()));
+        if (calls.isEmpty() && parts.stream().noneMatch(ContentPart.Text.class::isInstance)) parts.add(new ContentPart.Text(""));
         Message message = new Message(Role.ASSISTANT, parts, true, Optional.empty(), calls, Optional.empty(),
                 reasoning.isEmpty() ? Optional.empty() : Optional.of(reasoning.toString()), Optional.empty());
         Optional<FinishReason> finish = m.stopReason().map(AnthropicAdapter::finishReason);

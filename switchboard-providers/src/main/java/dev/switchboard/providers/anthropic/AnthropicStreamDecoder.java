@@ -26,8 +26,9 @@ import java.util.Optional;
  *               → message_delta (stop_reason, cumulative usage) → message_stop
  * </pre>
  * with {@code ping} anywhere and {@code error} ending the stream. Output: a role chunk, then content,
- * reasoning and tool-call deltas (each {@code tool_use} block gets the next tool-call index), a thinking block's
- * signature and each redacted thinking block, a finish chunk at message_delta and a usage chunk at message_stop.
+ * reasoning and tool-call deltas (each {@code tool_use} block gets the next tool-call index; the first text of each
+ * text block is marked as starting one), a thinking block's signature and each redacted thinking block, a finish chunk
+ * at message_delta and a usage chunk at message_stop.
  */
 public final class AnthropicStreamDecoder implements StreamDecoder {
     private final Ticker ticker;
@@ -35,6 +36,8 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
     private String model = "";
     private long created;
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
+    /** A text block has started and none of its text has gone out yet. */
+    private boolean textBlockStarted;
     private int inputTokens;
     private int outputTokens;
     private int cacheWrite;
@@ -98,8 +101,10 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
                 yield List.of(chunk(ChunkChoice.toolCalls(0, List.of(
                         new ToolCallDelta(toolIndex, Optional.of(u.id()), Optional.of(u.name()), Optional.of(arguments))))));
             }
-            case AnthropicWire.TextBlock t when t.text() != null && !t.text().isEmpty() ->
-                    List.of(chunk(ChunkChoice.content(0, t.text())));
+            case AnthropicWire.TextBlock t -> {
+                textBlockStarted = true;
+                yield t.text() == null || t.text().isEmpty() ? List.of() : List.of(text(t.text()));
+            }
             case AnthropicWire.ThinkingBlock t when t.thinking() != null && !t.thinking().isEmpty() ->
                     List.of(chunk(ChunkChoice.reasoning(0, t.thinking())));
             case AnthropicWire.RedactedThinkingBlock r when r.data() != null ->
@@ -110,7 +115,7 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
 
     private List<ChatChunk> blockDelta(AnthropicWire.ContentBlockDelta d) {
         return switch (d.delta()) {
-            case AnthropicWire.TextDelta t -> List.of(chunk(ChunkChoice.content(0, t.text())));
+            case AnthropicWire.TextDelta t -> List.of(text(t.text()));
             case AnthropicWire.ThinkingDelta t -> List.of(chunk(ChunkChoice.reasoning(0, t.thinking())));
             case AnthropicWire.InputJsonDelta j -> {
                 Integer toolIndex = toolIndexByBlock.get(d.index());
@@ -141,6 +146,13 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
                 : AnthropicAdapter.stopSequence(stop, d.delta().stopSequence());
         return stop.map(reason -> List.of(chunk(ChunkChoice.finish(0, AnthropicAdapter.finishReason(reason), sequence))))
                 .orElse(List.of());
+    }
+
+    /** Text of the open text block; its first piece says it starts a block, so a client sees two blocks as two. */
+    private ChatChunk text(String text) {
+        if (!textBlockStarted || text.isEmpty()) return chunk(ChunkChoice.content(0, text));
+        textBlockStarted = false;
+        return chunk(ChunkChoice.textBlock(0, text));
     }
 
     private Usage usage() {

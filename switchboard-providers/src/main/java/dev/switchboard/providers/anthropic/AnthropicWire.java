@@ -121,9 +121,10 @@ public final class AnthropicWire {
     }
 
     /** The model's call of a tool; {@code input} is a JSON object. */
-    public record ToolUseBlock(String type, String id, String name, JsonNode input) implements ContentBlock {
-        public static ToolUseBlock of(String id, String name, JsonNode input) {
-            return new ToolUseBlock("tool_use", id, name, input);
+    public record ToolUseBlock(String type, String id, String name, JsonNode input, Optional<JsonNode> cacheControl)
+            implements ContentBlock {
+        public static ToolUseBlock of(String id, String name, JsonNode input, Optional<JsonNode> cacheControl) {
+            return new ToolUseBlock("tool_use", id, name, input, cacheControl);
         }
     }
 

@@ -170,6 +170,7 @@ public final class OllamaAdapter implements ProviderAdapter {
                     // Anthropic's signed thinking means nothing to Ollama; the reasoning text goes as thinking.
                     case ContentPart.Thinking t -> { }
                     case ContentPart.RedactedThinking r -> { }
+                    case ContentPart.ToolUse u -> { } // the calls go as tool_calls
                 }
             }
             switch (m.role()) {

@@ -88,6 +88,21 @@ class AnthropicAdapterContractTest {
             assertThat(wire.headers().first("content-type")).contains("application/json");
         }
 
+        /** A call goes where its place says, with its cache breakpoint; calls without a place (OpenAI-shaped history) follow the text. */
+        @Test
+        void sendsEachToolCallInItsPlaceAndThoseWithoutOneAfterTheText() throws Exception {
+            Message answer = new Message(Role.ASSISTANT, List.of(new ContentPart.Text("Checking."),
+                    new ContentPart.ToolUse(1, Optional.of(Json.object().put("type", "ephemeral")))), true, Optional.empty(),
+                    List.of(new ToolCall("toolu_1", "a", "{}"), new ToolCall("toolu_2", "b", "{}"), new ToolCall("toolu_3", "c", "{}")),
+                    Optional.empty(), Optional.empty(), Optional.empty());
+            JsonNode turn = body(adapter.toWire(simple().message(answer).message(Message.user("go on")).build(), deployment()))
+                    .at("/messages/1/content");
+            assertThat(turn).extracting(b -> b.get("type").asText()).containsExactly("text", "tool_use", "tool_use", "tool_use");
+            assertThat(turn.findValuesAsText("id")).containsExactly("toolu_2", "toolu_1", "toolu_3");
+            assertThat(turn.get(1).get("cache_control")).isEqualTo(Json.object().put("type", "ephemeral"));
+            assertThat(turn.get(2).has("cache_control")).isFalse();
+        }
+
         @Test
         void sendsASingleSystemMessageAsAString() throws Exception {
             ChatRequest request = ChatRequest.builder("claude").message(Message.system("Be brief."))
@@ -271,6 +286,21 @@ class AnthropicAdapterContractTest {
                     .isEqualTo(Json.MAPPER.readTree("{\"location\":\"San Francisco, CA\",\"unit\":\"celsius\"}"));
             assertThat(r.choices().getFirst().finishReason()).contains(FinishReason.TOOL_CALLS);
             assertThat(r.usage()).contains(new Usage(472, 91, 0, 0, 0));
+        }
+
+        /** Each text block stays a part and each call keeps its place; an OpenAI client gets the text joined, as streamed. */
+        @Test
+        void readsEachTextBlockAsAPartAndMarksWhereEachToolCallSits() {
+            ChatResponse r = parse("response-text-blocks.json");
+            Message m = r.choices().getFirst().message();
+            assertThat(m.content()).containsExactly(new ContentPart.Text("According to the document, "),
+                    new ContentPart.Text("the grass is green"), new ContentPart.Text(". I'll check today's weather as well."),
+                    new ContentPart.ToolUse(0, Optional.empty()), new ContentPart.Text("Checking now."));
+            assertThat(m.toolCalls()).extracting(ToolCall::name).containsExactly("get_weather");
+            String joined = "According to the document, the grass is green. I'll check today's weather as well.Checking now.";
+            assertThat(r.text()).isEqualTo(joined);
+            assertThat(dev.switchboard.core.wire.OpenAiCodec.writeChatResponse(r).at("/choices/0/message/content").asText())
+                    .isEqualTo(joined);
         }
 
         @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.StreamOfResponse;
 import dev.switchboard.core.TokenCounter;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
@@ -35,7 +36,7 @@ class AnthropicRoundTripContractTest {
     private final AnthropicAdapter adapter = new AnthropicAdapter(AnthropicFixtures.FIXED_TIME);
 
     @ParameterizedTest
-    @ValueSource(strings = {"client-request.json", "client-request-thinking-loop.json"})
+    @ValueSource(strings = {"client-request.json", "client-request-thinking-loop.json", "client-request-blocks.json"})
     void forwardsAClientRequestToTheUpstreamUnchangedApartFromTheModel(String fixture) throws IOException {
         JsonNode client = Json.MAPPER.readTree(bytes(fixture));
         ChatRequest canonical = AnthropicMessagesCodec.parseRequest(client);
@@ -48,7 +49,7 @@ class AnthropicRoundTripContractTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"response-tool-use.json", "response-cache-usage.json", "response-text.json",
-            "response-stop-sequence.json", "response-thinking.json"})
+            "response-stop-sequence.json", "response-thinking.json", "response-text-blocks.json"})
     void givesTheClientTheUpstreamAnswer(String fixture) throws IOException {
         ChatResponse canonical = adapter.fromWire(new WireResponse(200, WireHeaders.EMPTY, bytes(fixture)),
                 ChatRequest.builder("claude").build());
@@ -68,7 +69,7 @@ class AnthropicRoundTripContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"stream-tool-use.sse", "stream-redacted-thinking.sse"})
+    @ValueSource(strings = {"stream-tool-use.sse", "stream-redacted-thinking.sse", "stream-text-blocks.sse"})
     void replaysAnUpstreamStreamAsTheSameEventsToTheClient(String fixture) throws IOException {
         List<AnthropicStreamEncoder.Event> upstream = events(fixture);
 
@@ -85,6 +86,44 @@ class AnthropicRoundTripContractTest {
         // Pings carry nothing and may sit anywhere; empty input_json_delta fragments carry nothing either.
         // message_start's usage is announced before the upstream's is known, so compare the message without it.
         assertThat(normalise(client)).isEqualTo(normalise(upstream));
+    }
+
+    /**
+     * An answer that arrived whole but goes to the client as a stream (a cascade's, or any stage's that answers whole)
+     * keeps its blocks too: the events an upstream streaming the same answer sends, block for block.
+     */
+    @Test
+    void streamsAWholeAnswerBlockForBlock() throws IOException {
+        ChatResponse canonical = adapter.fromWire(new WireResponse(200, WireHeaders.EMPTY, bytes("response-text-blocks.json")),
+                ChatRequest.builder("claude").build());
+        AnthropicStreamEncoder encoder = new AnthropicStreamEncoder("claude", 610, new TokenCounter());
+        List<AnthropicStreamEncoder.Event> client = new ArrayList<>();
+        for (ChatChunk chunk : StreamOfResponse.chunks(canonical)) client.addAll(encoder.encode(chunk));
+        client.addAll(encoder.finish());
+
+        assertThat(blocks(client)).isEqualTo(blocks(events("stream-text-blocks.sse")))
+                .containsExactly("text:According to the document, ", "text:the grass is green",
+                        "text:. I'll check today's weather as well.",
+                        "tool_use:{\"location\":\"San Francisco, CA\"}", "text:Checking now.");
+    }
+
+    /** Each content block as {@code type:what it says}, its deltas joined (tool input compared as it was streamed). */
+    private static List<String> blocks(List<AnthropicStreamEncoder.Event> events) throws IOException {
+        List<StringBuilder> out = new ArrayList<>();
+        for (AnthropicStreamEncoder.Event e : events) {
+            JsonNode d = e.data();
+            if (e.name().equals("content_block_start")) out.add(new StringBuilder(d.at("/content_block/type").asText() + ":"));
+            if (e.name().equals("content_block_delta")) {
+                out.get(d.get("index").asInt()).append(d.at("/delta/text").asText(d.at("/delta/partial_json").asText()));
+            }
+        }
+        List<String> joined = new ArrayList<>();
+        for (StringBuilder b : out) {
+            String s = b.toString();
+            // Tool input as JSON, whatever its spacing.
+            joined.add(s.startsWith("tool_use:") ? "tool_use:" + Json.MAPPER.readTree(s.substring(9)) : s);
+        }
+        return joined;
     }
 
     private static List<JsonNode> normalise(List<AnthropicStreamEncoder.Event> events) {

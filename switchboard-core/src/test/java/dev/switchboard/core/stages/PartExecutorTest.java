@@ -1,0 +1,147 @@
+package dev.switchboard.core.stages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.Ticker;
+import dev.switchboard.core.config.Deployment;
+import dev.switchboard.core.config.ModelInfo;
+import dev.switchboard.core.config.Prices;
+import dev.switchboard.core.config.RoutingSettings;
+import dev.switchboard.core.config.Timeouts;
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ChunkChoice;
+import dev.switchboard.core.model.FinishReason;
+import dev.switchboard.core.model.Message;
+import dev.switchboard.core.model.Role;
+import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.pipeline.Chain;
+import dev.switchboard.core.pipeline.ChatStream;
+import dev.switchboard.core.pipeline.Credentials;
+import dev.switchboard.core.pipeline.Exchange;
+import dev.switchboard.core.pipeline.Reply;
+import dev.switchboard.core.pipeline.RoutePlan;
+import dev.switchboard.core.routing.ModelRegistry;
+import dev.switchboard.core.routing.PriceCatalogue;
+import dev.switchboard.core.routing.TaskSplitter;
+import dev.switchboard.core.wire.Json;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The routed model's answers, merged or passed through, against a scripted model. */
+class PartExecutorTest {
+    private static final Deployment MODEL = new Deployment("m-1", "m", "openai", "m-upstream",
+            Optional.of(URI.create("http://upstream.test")), Optional.empty(), Map.of(), JsonNodeFactory.instance.objectNode(),
+            OptionalInt.empty(), OptionalInt.empty(), 1, Timeouts.DEFAULT,
+            new ModelInfo(OptionalInt.empty(), Optional.empty(), Set.of(), 128_000, 4096, Prices.FREE, "chat", Optional.empty()));
+
+    private static DecomposeStage stage() {
+        RoutingSettings settings = RoutingSettings.defaults();
+        return new DecomposeStage(settings, new TaskSplitter(settings),
+                exchange -> Optional.of(new RoutePlan(List.of(MODEL), "test", "the only model")),
+                new SpendCalculator(List.of(MODEL), new ModelRegistry(List.of(MODEL), PriceCatalogue.builtIn())), Ticker.SYSTEM);
+    }
+
+    private static Exchange exchange(String prompt) {
+        ChatRequest request = ChatRequest.builder("switchboard/auto").message(Message.user(prompt)).build().withStream(true);
+        return Exchange.of("req-1", request, Credentials.IN_PROCESS, 0, Long.MAX_VALUE);
+    }
+
+    private static List<ChatChunk> drain(ChatStream stream) {
+        List<ChatChunk> out = new ArrayList<>();
+        try (stream) {
+            Optional<ChatChunk> c;
+            while ((c = stream.next()).isPresent()) out.add(c.get());
+        }
+        return out;
+    }
+
+    /** The usage-only chunk moves to the end of a one-task stream with what else it carried (OpenAI's service_tier). */
+    @Test
+    void aOneTaskStreamEndsWithTheUpstreamsUsageChunkWholeFieldsAndAll() {
+        ChatChunk usage = new ChatChunk("up-1", 1, "m-upstream", List.of(), Optional.of(Usage.of(10, 5)), Optional.of("fp_1"),
+                Optional.of(Json.object().put("service_tier", "default")));
+        Chain model = exchange -> new Reply.Streaming(ChatStream.of(List.of(
+                ChatChunk.of("up-1", 1, "m-upstream", ChunkChoice.role(0, Role.ASSISTANT)),
+                ChatChunk.of("up-1", 1, "m-upstream", ChunkChoice.content(0, "Names to addresses.")),
+                ChatChunk.of("up-1", 1, "m-upstream", ChunkChoice.finish(0, FinishReason.STOP)),
+                usage)));
+
+        List<ChatChunk> chunks = drain(((Reply.Streaming) stage().apply(exchange("What is DNS?"), model)).stream());
+
+        ChatChunk last = chunks.getLast();
+        assertThat(last.choices()).isEmpty();
+        assertThat(last.usage()).contains(Usage.of(10, 5));
+        assertThat(last.systemFingerprint()).contains("fp_1");
+        assertThat(last.extras()).contains(Json.object().put("service_tier", "default"));
+        assertThat(last.model()).isEqualTo("switchboard/auto");
+    }
+
+    /**
+     * A split stream closed after its plan: the first part had answered (usage and all) and waited its turn, the second
+     * was still answering. Both are in the ledger's outcomes as client_closed, each with the usage it had.
+     */
+    @Test
+    void aSplitStreamClosedEarlyLeavesEveryPartInTheOutcomesAsClientClosed() throws InterruptedException {
+        CountDownLatch firstAnswered = new CountDownLatch(1);
+        CountDownLatch secondAnswering = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Chain model = exchange -> {
+            if (exchange.requestId().endsWith(".0")) {
+                return new Reply.Streaming(ChatStream.of(List.of(
+                        ChatChunk.of("up-1", 1, "m-upstream", ChunkChoice.content(0, "CAP: pick two.")),
+                        ChatChunk.usage("up-1", 1, "m-upstream", Usage.of(10, 5)))).onEnd(t -> firstAnswered.countDown()));
+            }
+            secondAnswering.countDown();
+            return new Reply.Streaming(stalledAfter(ChatChunk.of("up-2", 1, "m-upstream", ChunkChoice.content(0, "def")), release));
+        };
+        Exchange exchange = exchange("Summarise the CAP theorem and also write a Python function that reverses a list.");
+        ChatStream merged = ((Reply.Streaming) stage().apply(exchange, model)).stream();
+
+        assertThat(merged.next()).as("the plan").isPresent();
+        assertThat(firstAnswered.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(secondAnswering.await(10, TimeUnit.SECONDS)).isTrue();
+        merged.close();
+        release.countDown();
+
+        List<PartOutcome> outcomes = exchange.context().get(DecomposeStage.PART_OUTCOMES).orElseThrow();
+        assertThat(outcomes).extracting(o -> o.run().task().order()).containsExactly(0, 1);
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.error()).containsInstanceOf(GatewayException.ClientClosed.class));
+        assertThat(outcomes.get(0).usage()).contains(Usage.of(10, 5));
+        assertThat(outcomes.get(1).usage()).isEmpty();
+    }
+
+    /** A stream that sends {@code first}, then waits for {@code release} (at most 10 s) and ends. */
+    private static ChatStream stalledAfter(ChatChunk first, CountDownLatch release) {
+        return new ChatStream() {
+            private boolean sent;
+
+            @Override
+            public Optional<ChatChunk> next() {
+                if (!sent) {
+                    sent = true;
+                    return Optional.of(first);
+                }
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Optional.empty();
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+}

@@ -82,11 +82,17 @@ public final class CascadeStage implements Stage {
                 try {
                     response = complete(next.proceed(child));
                 } catch (GatewayException e) {
-                    CascadeCall failed = call(exchange, CascadeCall.TIER, model, child, Optional.empty(), start, Optional.of(e), status(e));
+                    // Once the gateway cut the request (shutdown), a tier fails because its call was interrupted: that is
+                    // the reason recorded, and there is no next tier to ask.
+                    Optional<GatewayException> cut = exchange.context().cutReason();
+                    GatewayException failure = cut.orElse(e);
+                    CascadeCall failed = call(exchange, CascadeCall.TIER, model, child, Optional.empty(), start,
+                            Optional.of(failure), status(failure));
                     calls.add(failed);
-                    steps.add(model + ":failed(" + status(e) + ")");
-                    tiers.add(report(i, failed, "failed", Optional.of(AnswerCheck.Verdict.reject(AnswerCheck.Reason.ERROR, e.getMessage()))));
-                    if (last) throw e;
+                    steps.add(model + ":failed(" + status(failure) + ")");
+                    tiers.add(report(i, failed, "failed",
+                            Optional.of(AnswerCheck.Verdict.reject(AnswerCheck.Reason.ERROR, failure.getMessage()))));
+                    if (last || cut.isPresent()) throw failure;
                     continue;
                 }
                 AnswerCheck.Verdict verdict = checks.get(cascade.name()).check(request, response);

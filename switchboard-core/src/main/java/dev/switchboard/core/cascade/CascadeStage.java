@@ -129,11 +129,11 @@ public final class CascadeStage implements Stage {
             if (!name.equals("x-switchboard-cost")) exchange.context().header(name, value);
         });
         double cost = calls.stream().mapToDouble(CascadeCall::costUsd).sum();
-        Usage total = calls.stream().map(c -> c.usage().orElse(Usage.ZERO)).reduce(Usage.ZERO, Usage::plus);
+        double topTier = calls.stream().mapToDouble(CascadeCall::topTierCostUsd).sum();
         ObjectNode ext = Json.object().put("router", "cascade").put("cascade", cascade.name())
                 .put("answered_by", cascade.models().get(tier)).put("tier", tier + 1)
                 .put("explanation", String.join(" > ", steps)).put("cost_usd", Decimals.roundedUsd(cost))
-                .put("top_tier_cost_usd", Decimals.roundedUsd(spend.topTierCost(total))).put("catalogue_version", spend.catalogueVersion());
+                .put("top_tier_cost_usd", Decimals.roundedUsd(topTier)).put("catalogue_version", spend.catalogueVersion());
         ext.set("tiers", tiers);
         exchange.context().set(Attributes.RESPONSE_EXTENSION, ext);
         if (!exchange.chat().stream()) return new Reply.Complete(response);
@@ -182,7 +182,9 @@ public final class CascadeStage implements Stage {
         Optional<String> deployment = Optional.ofNullable(child.context().responseHeaders().get("x-switchboard-deployment"))
                 .or(() -> child.context().attempts().stream().reduce((a, b) -> b).map(Attempt::deploymentId));
         double cost = deployment.map(d -> spend.cost(d, usage.orElse(Usage.ZERO))).orElse(0.0);
-        return new CascadeCall(kind, model, child, usage, ticker.nanoTime() - start, error, status, deployment, cost);
+        boolean served = kind.equals(CascadeCall.TIER) && status.equals(LedgerRecord.OK);
+        double topTier = served ? spend.topTierCost(usage.orElse(Usage.ZERO)) : 0;
+        return new CascadeCall(kind, model, child, usage, ticker.nanoTime() - start, error, status, deployment, cost, topTier);
     }
 
     private static ObjectNode report(int tier, CascadeCall call, String outcome, Optional<AnswerCheck.Verdict> verdict) {

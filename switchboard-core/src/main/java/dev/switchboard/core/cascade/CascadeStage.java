@@ -146,7 +146,7 @@ public final class CascadeStage implements Stage {
     private JudgeResult judge(Exchange exchange, Chain next, CascadeSettings cascade, ChatRequest request, ChatResponse response,
             int tier) {
         String model = cascade.judge().orElseThrow();
-        Exchange child = exchange.child(exchange.requestId() + ".t" + (tier + 1) + ".judge",
+        Exchange child = exchange.child(exchange.requestId() + ".t" + (tier + 1) + LedgerRecord.GRADING_SUFFIX,
                 CascadeJudge.request(model, request, response.text(), cascade.judgeMaxTokens()));
         long start = ticker.nanoTime();
         try {

@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The engine, embeddable without HTTP. The HTTP server is a thin codec over this same object, so an
@@ -52,6 +53,7 @@ public final class Switchboard implements AutoCloseable {
     private final TokenCounter tokens;
     private final DeploymentHealth health;
     private final Map<String, String> routedModels;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Switchboard(SwitchboardConfig config, ProviderRegistry providers, Optional<Ledger> ledger, Ticker ticker,
             TokenCounter tokens) {
@@ -128,8 +130,13 @@ public final class Switchboard implements AutoCloseable {
         throw new IllegalStateException("expected embeddings, got " + reply.getClass().getSimpleName());
     }
 
-    /** Runs an exchange down the pipeline; ingress codecs call this. */
+    /**
+     * Runs an exchange down the pipeline; ingress codecs call this.
+     *
+     * @throws IllegalStateException once the engine is closed: its ledger and upstream connections are gone
+     */
     public Reply handle(Exchange exchange) {
+        if (closed.get()) throw new IllegalStateException("this Switchboard is closed");
         return assembly.pipeline().run(exchange);
     }
 
@@ -218,6 +225,7 @@ public final class Switchboard implements AutoCloseable {
     /** Stops the part threads, flushes the ledger (nothing queued is lost) and closes upstream connections. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         assembly.decompose().close();
         ledger.ifPresent(Ledger::close);
         providers.close();

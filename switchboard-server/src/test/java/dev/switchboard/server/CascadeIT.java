@@ -98,6 +98,9 @@ class CascadeIT {
         double total = records.stream().mapToDouble(LedgerRecord::costUsd).sum();
         assertThat(r.headers().firstValue("x-switchboard-cost")).hasValue(money(total));
         assertThat(total).isGreaterThan(records.get(1).costUsd());
+        // Against asking the top tier alone, escalating to it cost more: the rejected call is no part of the baseline.
+        assertThat(records).extracting(LedgerRecord::topTierCostUsd).containsExactly(0.0, records.get(1).costUsd());
+        assertThat(answer.at("/switchboard/top_tier_cost_usd").asDouble()).isEqualTo(records.get(1).costUsd());
     }
 
     @Test

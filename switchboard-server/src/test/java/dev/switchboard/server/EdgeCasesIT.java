@@ -393,6 +393,58 @@ class EdgeCasesIT {
         }
     }
 
+    /**
+     * Requests that run several model calls, cut when the grace period ends: each call is in the ledger as cut by the
+     * shutdown. A split switchboard/auto request (whole or streamed) left no record at all (its parts ran on until
+     * the engine closed, after the ledger had closed), and a cascade recorded its tier as an upstream timeout, then
+     * asked the next tier.
+     */
+    @Test
+    void splitRequestsAndCascadesCutAtShutdownLeaveEveryCallInTheLedger() throws Exception {
+        Path ledger = Files.createTempDirectory("shutdown").resolve("ledger.db");
+        String slow = "{tokens-per-second: 4}";
+        String quality = "quality: {low: 0.95, high: 0.9}";
+        GatewayFixture gw = GatewayFixture.start("""
+                model_list:
+                  - model_name: small
+                    litellm_params: {model: simulated/small, simulation: %s}
+                    model_info: {tier: 1, %s}
+                  - model_name: large
+                    litellm_params: {model: simulated/large, simulation: %s}
+                    model_info: {tier: 2, %s}
+                switchboard:
+                  server: {port: 0, shutdown-grace: 1s}
+                  ledger: {store: sqlite, path: "%s", flush-interval: 20ms}
+                  cascades:
+                    cheap-first: {models: [small, large]}
+                """.formatted(slow, quality, slow, quality, ledger));
+        String compound = "Write the API docs for /users AND implement the OAuth2 middleware in FastAPI.";
+        String auto = "{\"model\":\"switchboard/auto\",\"messages\":[{\"role\":\"user\",\"content\":\"" + compound + "\"}]";
+        CompletableFuture<HttpResponse<String>> whole = CompletableFuture.supplyAsync(() ->
+                post(gw, "/v1/chat/completions", auto + "}", "x-request-id", "cut-split"));
+        CompletableFuture<HttpResponse<String>> streamed = CompletableFuture.supplyAsync(() ->
+                post(gw, "/v1/chat/completions", auto + ",\"stream\":true}", "x-request-id", "cut-split-stream"));
+        CompletableFuture<HttpResponse<String>> cascade = CompletableFuture.supplyAsync(() -> post(gw, "/v1/chat/completions",
+                CHAT.replace("gpt-4o-mini", "cheap-first"), "x-request-id", "cut-cascade"));
+        Thread.sleep(500); // every call under way: answers at 4 tokens a second take far longer than the grace period
+
+        long start = System.nanoTime();
+        gw.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
+        assertThat(error(whole.get(5, TimeUnit.SECONDS)).get("code").asText()).isEqualTo("gateway_shutdown");
+        assertThat(streamed.get(5, TimeUnit.SECONDS).body()).contains("gateway_shutdown").doesNotContain("[DONE]");
+        assertThat(error(cascade.get(5, TimeUnit.SECONDS)).get("code").asText()).isEqualTo("gateway_shutdown");
+
+        try (SqliteLedgerStore store = new SqliteLedgerStore(ledger)) {
+            for (String id : List.of("cut-split", "cut-split-stream")) {
+                assertThat(store.find(id)).as(id).extracting(r -> r.requestId() + " " + r.status())
+                        .containsExactlyInAnyOrder(id + ".0 gateway_shutdown", id + ".1 gateway_shutdown");
+            }
+            assertThat(store.find("cut-cascade")).extracting(r -> r.requestId() + " " + r.status())
+                    .containsExactly("cut-cascade.t1 gateway_shutdown");
+        }
+    }
+
     private static HttpResponse<String> post(GatewayFixture gw, String path, String body, String... headers) {
         try {
             return gw.post(path, body, headers);

@@ -81,6 +81,32 @@ class InProcessSdkTest {
         }
     }
 
+    /**
+     * A closed engine says so: a chat to a model group used to be answered anyway (its ledger record dropped), and a
+     * switchboard/auto one failed with a raw CompletionException from the stopped part threads.
+     */
+    @Test
+    void aClosedEngineRefusesEveryRequestSayingItIsClosed() {
+        Switchboard sb = engine();
+        sb.close();
+        sb.close(); // again: nothing happens
+        ChatRequest chat = ChatRequest.builder("llama3.2").message(Message.user("hi")).build();
+        ChatRequest auto = ChatRequest.builder("switchboard/auto")
+                .message(Message.user("Summarise the CAP theorem and also write a Python function that reverses a list.")).build();
+        for (var call : List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(() -> sb.chat(chat), () -> sb.chat(auto),
+                () -> sb.stream(chat), () -> sb.embed(EmbeddingRequest.of("nomic-embed-text", List.of("hi"))))) {
+            assertThatThrownBy(call).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        }
+    }
+
+    /** A request without a model is refused when it is built, not deep in the pipeline (where an observer failed on it). */
+    @Test
+    void aRequestWithoutAModelIsRefusedWhenBuilt() {
+        assertThatThrownBy(() -> ChatRequest.builder(null).message(Message.user("hi")).build())
+                .isInstanceOf(NullPointerException.class).hasMessage("model");
+        assertThatThrownBy(() -> EmbeddingRequest.of(null, List.of("hi"))).isInstanceOf(NullPointerException.class).hasMessage("model");
+    }
+
     /** A stream its reader closes before the end still cost a model call: the ledger has it, marked client_closed. */
     @Test
     void aStreamClosedBeforeItsEndIsInTheLedgerAsClientClosed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)

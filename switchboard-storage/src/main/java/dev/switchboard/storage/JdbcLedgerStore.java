@@ -44,7 +44,8 @@ public abstract sealed class JdbcLedgerStore implements LedgerStore permits Sqli
         this.pool = pool;
         this.table = table;
         this.insertSql = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (" + "?, ".repeat(COLUMN_COUNT - 1) + "?)";
-        this.feedbackSql = "UPDATE " + table + " SET quality = ? WHERE request_id = ? OR parent_request_id = ?";
+        this.feedbackSql = "UPDATE " + table + " SET quality = ? WHERE request_id = ? OR (parent_request_id = ? AND status = '"
+                + LedgerRecord.OK + "' AND request_id NOT LIKE '%" + LedgerRecord.GRADING_SUFFIX + "')";
         this.findSql = "SELECT " + COLUMNS + " FROM " + table
                 + " WHERE request_id = ? OR parent_request_id = ? ORDER BY part_index, id";
     }

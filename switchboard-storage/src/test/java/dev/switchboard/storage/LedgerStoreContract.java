@@ -113,6 +113,39 @@ abstract class LedgerStoreContract {
         assertThat(store.find("req-5")).allSatisfy(r -> assertThat(r.quality()).hasValue(0.0));
     }
 
+    /**
+     * A rating is about the answer the client got: it reached a cascade's rejected tier and its judge too (crediting
+     * the rejected model with the served one's quality in the stats), and a split request's failed part.
+     */
+    @Test
+    void feedbackReachesOnlyTheRecordsWhoseAnswerTheClientGot() {
+        LedgerStore store = open();
+        LedgerRecord rejected = tier("req-c", 1, "cascade_rejected");
+        LedgerRecord judge = LedgerRecord.builder("req-c.t2" + LedgerRecord.GRADING_SUFFIX).time(T0).parent("req-c", 2)
+                .caller("team-a").modelGroup("judge").deployment("judge#0", "simulated", "judge").router("model-group").build();
+        LedgerRecord served = tier("req-c", 2, LedgerRecord.OK);
+        LedgerRecord failedPart = LedgerRecord.builder("req-s.1").time(T0).parent("req-s", 1).caller("team-a")
+                .modelGroup("gemma3:4b").deployment("tier3-gemma3:4b", "simulated", "gemma3:4b").status("upstream_timeout")
+                .router("utility").build();
+        store.append(List.of(rejected, judge, served, part("req-s", 0, "documentation", 1, "granite4.1:3b", 10, 20), failedPart));
+
+        assertThat(store.attachFeedback("req-c", Feedback.score(0.9))).isEqualTo(1);
+        assertThat(store.attachFeedback("req-s", Feedback.score(0.6))).isEqualTo(1);
+
+        assertThat(store.find("req-c")).extracting(r -> r.requestId() + " " + r.quality())
+                .containsExactlyInAnyOrder("req-c.t1 OptionalDouble.empty", "req-c.t2.judge OptionalDouble.empty",
+                        "req-c.t2 OptionalDouble[0.9]");
+        assertThat(store.find("req-s")).extracting(r -> r.requestId() + " " + r.quality())
+                .containsExactly("req-s.0 OptionalDouble[0.6]", "req-s.1 OptionalDouble.empty");
+        assertThat(store.attachFeedback("req-c.t1", Feedback.score(0.1))).as("a record named itself").isEqualTo(1);
+    }
+
+    private static LedgerRecord tier(String parent, int tier, String status) {
+        return LedgerRecord.builder(parent + ".t" + tier).time(T0).parent(parent, tier - 1).caller("team-a")
+                .modelGroup("tier" + tier).deployment("tier" + tier + "#0", "simulated", "tier" + tier).usage(Usage.of(10, 20))
+                .status(status).router("model-group").build();
+    }
+
     @Test
     void statsCountCallsCostQualityAndBreakdownsByTierModelAndType() {
         LedgerStore store = open();

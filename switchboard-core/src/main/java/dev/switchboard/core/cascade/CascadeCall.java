@@ -14,9 +14,12 @@ import java.util.Optional;
  * @param child the exchange the call ran in (its attempts and headers)
  * @param status the ledger status: {@code ok}, {@link #REJECTED}, or the error's code
  * @param deploymentId the deployment that answered (or failed last)
+ * @param topTierCostUsd the savings baseline: what the served answer would have cost on the top-tier model; 0 for
+ *     every other call (a rejected or failed tier, a judge), which asking the top tier alone would not have made
  */
 public record CascadeCall(String kind, String model, Exchange child, Optional<Usage> usage, long latencyNanos,
-        Optional<GatewayException> error, String status, Optional<String> deploymentId, double costUsd) {
+        Optional<GatewayException> error, String status, Optional<String> deploymentId, double costUsd,
+        double topTierCostUsd) {
     public static final String TIER = "tier";
     public static final String JUDGE = "judge";
     /** Ledger status of a tier whose answer failed the checks and was not served. */

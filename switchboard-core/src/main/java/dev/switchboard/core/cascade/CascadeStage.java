@@ -82,11 +82,17 @@ public final class CascadeStage implements Stage {
                 try {
                     response = complete(next.proceed(child));
                 } catch (GatewayException e) {
-                    CascadeCall failed = call(exchange, CascadeCall.TIER, model, child, Optional.empty(), start, Optional.of(e), status(e));
+                    // Once the gateway cut the request (shutdown), a tier fails because its call was interrupted: that is
+                    // the reason recorded, and there is no next tier to ask.
+                    Optional<GatewayException> cut = exchange.context().cutReason();
+                    GatewayException failure = cut.orElse(e);
+                    CascadeCall failed = call(exchange, CascadeCall.TIER, model, child, Optional.empty(), start,
+                            Optional.of(failure), status(failure));
                     calls.add(failed);
-                    steps.add(model + ":failed(" + status(e) + ")");
-                    tiers.add(report(i, failed, "failed", Optional.of(AnswerCheck.Verdict.reject(AnswerCheck.Reason.ERROR, e.getMessage()))));
-                    if (last) throw e;
+                    steps.add(model + ":failed(" + status(failure) + ")");
+                    tiers.add(report(i, failed, "failed",
+                            Optional.of(AnswerCheck.Verdict.reject(AnswerCheck.Reason.ERROR, failure.getMessage()))));
+                    if (last || cut.isPresent()) throw failure;
                     continue;
                 }
                 AnswerCheck.Verdict verdict = checks.get(cascade.name()).check(request, response);
@@ -123,11 +129,11 @@ public final class CascadeStage implements Stage {
             if (!name.equals("x-switchboard-cost")) exchange.context().header(name, value);
         });
         double cost = calls.stream().mapToDouble(CascadeCall::costUsd).sum();
-        Usage total = calls.stream().map(c -> c.usage().orElse(Usage.ZERO)).reduce(Usage.ZERO, Usage::plus);
+        double topTier = calls.stream().mapToDouble(CascadeCall::topTierCostUsd).sum();
         ObjectNode ext = Json.object().put("router", "cascade").put("cascade", cascade.name())
                 .put("answered_by", cascade.models().get(tier)).put("tier", tier + 1)
                 .put("explanation", String.join(" > ", steps)).put("cost_usd", Decimals.roundedUsd(cost))
-                .put("top_tier_cost_usd", Decimals.roundedUsd(spend.topTierCost(total))).put("catalogue_version", spend.catalogueVersion());
+                .put("top_tier_cost_usd", Decimals.roundedUsd(topTier)).put("catalogue_version", spend.catalogueVersion());
         ext.set("tiers", tiers);
         exchange.context().set(Attributes.RESPONSE_EXTENSION, ext);
         if (!exchange.chat().stream()) return new Reply.Complete(response);
@@ -140,7 +146,7 @@ public final class CascadeStage implements Stage {
     private JudgeResult judge(Exchange exchange, Chain next, CascadeSettings cascade, ChatRequest request, ChatResponse response,
             int tier) {
         String model = cascade.judge().orElseThrow();
-        Exchange child = exchange.child(exchange.requestId() + ".t" + (tier + 1) + ".judge",
+        Exchange child = exchange.child(exchange.requestId() + ".t" + (tier + 1) + LedgerRecord.GRADING_SUFFIX,
                 CascadeJudge.request(model, request, response.text(), cascade.judgeMaxTokens()));
         long start = ticker.nanoTime();
         try {
@@ -176,7 +182,9 @@ public final class CascadeStage implements Stage {
         Optional<String> deployment = Optional.ofNullable(child.context().responseHeaders().get("x-switchboard-deployment"))
                 .or(() -> child.context().attempts().stream().reduce((a, b) -> b).map(Attempt::deploymentId));
         double cost = deployment.map(d -> spend.cost(d, usage.orElse(Usage.ZERO))).orElse(0.0);
-        return new CascadeCall(kind, model, child, usage, ticker.nanoTime() - start, error, status, deployment, cost);
+        boolean served = kind.equals(CascadeCall.TIER) && status.equals(LedgerRecord.OK);
+        double topTier = served ? spend.topTierCost(usage.orElse(Usage.ZERO)) : 0;
+        return new CascadeCall(kind, model, child, usage, ticker.nanoTime() - start, error, status, deployment, cost, topTier);
     }
 
     private static ObjectNode report(int tier, CascadeCall call, String outcome, Optional<AnswerCheck.Verdict> verdict) {

@@ -56,6 +56,8 @@ public record LedgerRecord(
         String router) {
 
     public static final String OK = "ok";
+    /** Ends the request id of a call that graded an answer instead of giving one (a cascade's judge). */
+    public static final String GRADING_SUFFIX = ".judge";
 
     public LedgerRecord {
         Objects.requireNonNull(time, "time");

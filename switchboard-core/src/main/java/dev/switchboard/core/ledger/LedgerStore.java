@@ -12,8 +12,10 @@ public interface LedgerStore extends AutoCloseable {
     void append(List<LedgerRecord> records);
 
     /**
-     * Sets the quality signal of the request's records: the record with this id and, for a decomposed
-     * request, every part whose parent it is. A later signal replaces an earlier one.
+     * Sets the quality signal of the request's records: the record with this id, and every record under it whose
+     * answer the client got — the parts of a decomposed request, the tier a cascade served — not a part that failed,
+     * a tier a cascade rejected or a judge's grading, which the rating is not about. A later signal replaces an
+     * earlier one.
      *
      * @return how many records it reached (0 when the id is unknown)
      */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
@@ -47,6 +48,7 @@ public record ChatRequest(
         Optional<JsonNode> thinking) implements GatewayRequest {
 
     public ChatRequest {
+        Objects.requireNonNull(model, "model");
         messages = List.copyOf(messages);
         tools = List.copyOf(tools);
         stop = List.copyOf(stop);

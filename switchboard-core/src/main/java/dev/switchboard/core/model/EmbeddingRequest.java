@@ -2,6 +2,7 @@ package dev.switchboard.core.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -20,6 +21,7 @@ public record EmbeddingRequest(
         Optional<ObjectNode> openAiBody) implements GatewayRequest {
 
     public EmbeddingRequest {
+        Objects.requireNonNull(model, "model");
         input = List.copyOf(input);
     }
 

@@ -72,29 +72,49 @@ public final class TaskSplitter {
             "query", "parser", "program", "module", "method", "endpoint", "api", "regex", "cli", "library",
             "component", "service", "middleware", "handler", "decorator", "schema", "sql", "tool", "app");
 
+    /**
+     * One polite or sequencing lead before an instruction; {@link #stripLead} takes any number of them. Matched one at
+     * a time: as a repeated group, the regex engine recursed once per lead, and a prompt of a few thousand "please"s
+     * overflowed the stack.
+     */
     private static final Pattern LEAD = Pattern.compile(
-            "^(?:(?:and|also|then|additionally|plus|finally|next|now|lastly|afterwards|after that|secondly|"
+            "(?:and|also|then|additionally|plus|finally|next|now|lastly|afterwards|after that|secondly|"
                     + "thirdly|first|firstly|second|third|please|kindly|hey|hi|hello)\\b[,:]?\\s*"
                     + "|(?:can|could|would|will) you\\s+|i(?:'d| would) like you to\\s+|i (?:need|want) you to\\s+"
-                    + "|help me\\s+)+",
+                    + "|help me\\s+",
             Pattern.CASE_INSENSITIVE);
     /** Markers a clause starts with that are no part of its text. */
     private static final Pattern CLAUSE_LEAD = Pattern.compile(
             "^(?:and also|and then|and|also|additionally|plus|then)\\b[,:]?\\s*", Pattern.CASE_INSENSITIVE);
     private static final Pattern THEN_CUE = Pattern.compile(
             "^(?:and\\s+)?(?:then|afterwards|after that|next|finally|lastly)\\b", Pattern.CASE_INSENSITIVE);
-    /** Conjunctions between instructions inside one sentence; group 1 is the marker. */
+    /**
+     * Conjunctions between instructions inside one sentence; group 1 is the marker. A match never starts inside a
+     * run of white space, only at its first character: tried from every position of a long run, the pattern
+     * rescanned the rest of the run each time (50,000 spaces in one sentence took minutes), and whatever matches
+     * from inside a run also matches from its start, which comes first.
+     */
     private static final Pattern CONJUNCTION = Pattern.compile(
-            "(?:\\s*,)?\\s+(and also|and then|as well as|additionally|plus|also|and|then|&)\\s+|\\s*(;)\\s*",
+            "(?!(?<=\\s)\\s)(?:(?:\\s*,)?\\s+(and also|and then|as well as|additionally|plus|also|and|then|&)\\s+"
+                    + "|\\s*(;)\\s*)",
             Pattern.CASE_INSENSITIVE);
     /**
-     * A right side that adds to the same answer instead of asking for another: "make it async", "make sure
-     * ...", "add type hints", "give three examples", "explain each step".
+     * How many conjunctions of one sentence are weighed as places to split; the rest of a longer sentence stays
+     * with its last clause. Each is weighed against the whole sentence around it, so a sentence of thousands of
+     * "and"s (unpunctuated pasted text) cost time quadratic in its length, while a sentence joins a handful of
+     * instructions at most.
      */
-    private static final Pattern ADD_ON = Pattern.compile(
-            "^(?:(?:make|keep) (?:it|them|sure)\\b|ensure\\b|add \\S+(?: \\S+)?$|tell me (?:if|whether|why|how)\\b)"
-                    + "|\\b(?:examples?|each step|step[- ]by[- ]step|your (?:reasoning|working)"
-                    + "|(?:which|each|this|that) one)\\b",
+    private static final int MAX_CONJUNCTIONS = 64;
+    /**
+     * A right side that adds to the same answer instead of asking for another: "make it async", "make sure
+     * ...", "add type hints" at its start ({@code ADD_ON_START}), or "give three examples", "explain each step"
+     * anywhere in it ({@code ADD_ON_WORDS}).
+     */
+    private static final Pattern ADD_ON_START = Pattern.compile(
+            "(?:make|keep) (?:it|them|sure)\\b|ensure\\b|add \\S+(?: \\S+)?$|tell me (?:if|whether|why|how)\\b",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern ADD_ON_WORDS = Pattern.compile(
+            "\\b(?:examples?|each step|step[- ]by[- ]step|your (?:reasoning|working)|(?:which|each|this|that) one)\\b",
             Pattern.CASE_INSENSITIVE);
     /** A part whose object is a bare pronoun ("summarise it"): on its own it has no subject. */
     private static final Pattern BARE_OBJECT = Pattern.compile("^[a-z-]+ (?:it|them)\\b", Pattern.CASE_INSENSITIVE);
@@ -148,9 +168,12 @@ public final class TaskSplitter {
         this.dependentParts = settings.dependentParts();
     }
 
-    /** A part while it is being built; text is masked (protected spans replaced by placeholders). */
+    /**
+     * A part while it is being built; text is masked (protected spans replaced by placeholders). It grows in a
+     * builder: a part that takes in thousands of sentences or lines would otherwise be copied whole for each one.
+     */
     private static final class Draft {
-        String text;
+        private final StringBuilder text;
         final String how;
         String joiner = "";
         boolean thenCue;
@@ -158,12 +181,20 @@ public final class TaskSplitter {
         String material = "";
 
         Draft(String text, String how) {
-            this.text = text;
+            this.text = new StringBuilder(text);
             this.how = how;
         }
 
+        String text() {
+            return text.toString();
+        }
+
+        void append(String joiner, String more) {
+            text.append(joiner).append(more);
+        }
+
         void absorb(Draft next) {
-            text = text + next.joiner + next.text;
+            text.append(next.joiner).append(next.text);
             if (material.isEmpty()) material = next.material;
         }
     }
@@ -213,9 +244,10 @@ public final class TaskSplitter {
             return List.of(new SubTask(prompt, 0, Optional.empty(),
                     "one task: no list, sentence or conjunction separates independent instructions"));
         }
-        while (drafts.size() > maxParts) {
-            Draft last = drafts.remove(drafts.size() - 1);
-            drafts.get(drafts.size() - 1).absorb(last);
+        if (drafts.size() > maxParts) { // the last part takes in the rest, in order
+            List<Draft> rest = drafts.subList(maxParts, drafts.size());
+            for (Draft d : rest) drafts.get(maxParts - 1).absorb(d);
+            rest.clear();
         }
         return assemble(drafts, context.toString().strip(), trailing, masked);
     }
@@ -232,7 +264,7 @@ public final class TaskSplitter {
         for (Draft d : drafts) {
             boolean material = fenced || !d.material.isEmpty();
             Link link = parts.isEmpty() ? null : dependency(parts, d, material);
-            if (link == null && !parts.isEmpty() && !material && BARE_OBJECT.matcher(stripLead(d.text)).find()) {
+            if (link == null && !parts.isEmpty() && !material && BARE_OBJECT.matcher(stripLead(d.text())).find()) {
                 int i = parts.size() - 1;
                 parts.get(i).absorb(d);
                 notes.set(i, notes.get(i) + "; kept together with the next instruction because its 'it' has "
@@ -259,7 +291,7 @@ public final class TaskSplitter {
         List<SubTask> out = new ArrayList<>(parts.size());
         for (int i = 0; i < parts.size(); i++) {
             Draft d = parts.get(i);
-            String body = d.text + d.material;
+            String body = d.text() + d.material;
             StringBuilder explanation = new StringBuilder("part ").append(i + 1).append(" of ").append(parts.size())
                     .append(": ").append(d.how);
             if (!context.isEmpty()) {
@@ -288,7 +320,7 @@ public final class TaskSplitter {
     /** Which earlier part {@code next} needs the answer of, or null when it needs none. */
     private static Link dependency(List<Draft> earlier, Draft next, boolean material) {
         int previous = earlier.size() - 1;
-        String body = stripLead(next.text);
+        String body = stripLead(next.text());
         Matcher strong = STRONG_REFERENCE.matcher(body);
         if (strong.find()) {
             return new Link(maker(earlier, strong.group("noun")),
@@ -305,7 +337,7 @@ public final class TaskSplitter {
             }
         }
         Matcher weak = WEAK_REFERENCE.matcher(body);
-        if (weak.find() && !material && PRODUCING.contains(firstWord(stripLead(earlier.get(previous).text)))) {
+        if (weak.find() && !material && PRODUCING.contains(firstWord(stripLead(earlier.get(previous).text())))) {
             return new Link(previous, "'" + weak.group(1) + "' refers to what the previous part produces");
         }
         return null;
@@ -328,10 +360,10 @@ public final class TaskSplitter {
     private static int maker(List<Draft> earlier, String noun) {
         if (noun != null) {
             String named = noun.toLowerCase(Locale.ROOT);
-            for (int i = earlier.size() - 1; i >= 0; i--) if (words(earlier.get(i).text).contains(named)) return i;
+            for (int i = earlier.size() - 1; i >= 0; i--) if (words(earlier.get(i).text()).contains(named)) return i;
             if (CODE_NOUNS.contains(named) || named.startsWith("test")) {
                 for (int i = earlier.size() - 1; i >= 0; i--) {
-                    for (String w : words(earlier.get(i).text)) if (CODE_NOUNS.contains(w)) return i;
+                    for (String w : words(earlier.get(i).text())) if (CODE_NOUNS.contains(w)) return i;
                 }
             }
         }
@@ -416,7 +448,7 @@ public final class TaskSplitter {
                 trailing = text.substring(offset).strip(); // text after the list
                 break;
             } else if (current != null) {
-                current.text = current.text + "\n" + line.strip();
+                current.append("\n", line.strip());
             }
         }
         if (!introText.isEmpty() && !isFiller(introText)) context.append(introText);
@@ -576,7 +608,7 @@ public final class TaskSplitter {
                     if (!context.isEmpty()) context.append(joiners.get(i).isEmpty() ? " " : joiners.get(i));
                     context.append(s);
                 } else {
-                    current.text = current.text + joiners.get(i) + s;
+                    current.append(joiners.get(i), s);
                 }
                 continue;
             }
@@ -598,7 +630,11 @@ public final class TaskSplitter {
         String how = "separate sentence";
         String joiner = "";
         boolean cue = false;
-        while (m.find()) {
+        int candidates = 0;
+        // Add-on words anywhere right of a conjunction make it one task: found in one pass, not once per conjunction.
+        int lastAddOnWord = -1;
+        for (Matcher w = ADD_ON_WORDS.matcher(sentence); w.find(lastAddOnWord + 1); ) lastAddOnWord = w.start();
+        while (m.find() && ++candidates <= MAX_CONJUNCTIONS) {
             String marker = m.group(1) != null ? m.group(1) : m.group(2);
             String right = sentence.substring(m.end());
             String left = sentence.substring(start, m.start());
@@ -607,7 +643,7 @@ public final class TaskSplitter {
             if (!standsAlone(left)) continue;
             // A weak marker often joins two verbs of one task; "AND", "and also", "and then", ";" do not.
             boolean weak = plainAnd || marker.equalsIgnoreCase("then") || marker.equalsIgnoreCase("plus");
-            if (weak && sameTask(left, right)) continue;
+            if (weak && sameTask(left, right, lastAddOnWord >= m.end())) continue;
             Draft d = new Draft(cleanClause(left), out.isEmpty() ? "before '" + marker + "'" : how);
             d.joiner = joiner;
             d.thenCue = cue;
@@ -635,8 +671,9 @@ public final class TaskSplitter {
     }
 
     /** Whether a weak marker joins two verbs of one task: in a clause, after "read ...", before an add-on. */
-    private static boolean sameTask(String left, String right) {
-        return opensClause(left) || INPUT_VERBS.contains(firstWord(stripLead(left.strip()))) || addsOn(right);
+    private static boolean sameTask(String left, String right, boolean addOnWordsRight) {
+        return opensClause(left) || INPUT_VERBS.contains(firstWord(stripLead(left.strip())))
+                || addOnWordsRight || ADD_ON_START.matcher(stripLead(right.strip())).lookingAt();
     }
 
     /**
@@ -658,7 +695,8 @@ public final class TaskSplitter {
 
     /** Whether an instruction adds to the answer before it ("make it async", "give three examples"). */
     private static boolean addsOn(String text) {
-        return ADD_ON.matcher(stripLead(text.strip())).find();
+        String body = stripLead(text.strip());
+        return ADD_ON_START.matcher(body).lookingAt() || ADD_ON_WORDS.matcher(body).find();
     }
 
     /** Whether text starts an instruction: an imperative verb after polite or sequencing words. */
@@ -676,13 +714,19 @@ public final class TaskSplitter {
         String s = clause.strip();
         Matcher lead = CLAUSE_LEAD.matcher(s);
         if (lead.find() && lead.end() < s.length()) s = s.substring(lead.end());
-        while (!s.isEmpty() && (s.endsWith(",") || s.endsWith(";"))) s = s.substring(0, s.length() - 1).strip();
-        return s;
+        int end = s.length(); // trailing commas and semicolons, with the space between them, in one cut
+        while (end > 0 && (s.charAt(end - 1) == ',' || s.charAt(end - 1) == ';')) {
+            end--;
+            while (end > 0 && Character.isWhitespace(s.charAt(end - 1))) end--;
+        }
+        return s.substring(0, end);
     }
 
     private static String stripLead(String text) {
         Matcher m = LEAD.matcher(text);
-        return m.find() ? text.substring(m.end()) : text;
+        int end = 0;
+        while (end < text.length() && m.region(end, text.length()).lookingAt()) end = m.end();
+        return text.substring(end);
     }
 
     private static String firstWord(String text) {
@@ -727,13 +771,14 @@ public final class TaskSplitter {
                 end = close < 0 ? n : close + 3;
                 fence = true;
             } else if (c == '`') {
+                // Searches end at the closing mark or the span's limit, never at the end of the prompt: from every
+                // opening mark, that would be quadratic in a prompt full of them.
                 int close = prompt.indexOf('`', i + 1);
-                int nl = prompt.indexOf('\n', i + 1);
-                if (close > 0 && (nl < 0 || close < nl)) end = close + 1;
+                if (close > 0 && prompt.indexOf('\n', i + 1, close) < 0) end = close + 1; // on one line
             } else if (c == '"' || c == '\u201C') {
                 char closing = c == '"' ? '"' : '\u201D';
-                int close = prompt.indexOf(closing, i + 1);
-                if (close > 0 && close - i < 2000) end = close + 1;
+                int close = prompt.indexOf(closing, i + 1, Math.min(n, i + 2000));
+                if (close > 0) end = close + 1;
             } else if ((c == '\'' || c == '\u2018') && (i == 0 || " \t\n([".indexOf(prompt.charAt(i - 1)) >= 0)) {
                 end = singleQuoteEnd(prompt, i, c == '\'' ? '\'' : '\u2019');
             } else if (c == OPEN || c == CLOSE) {

@@ -1,5 +1,6 @@
 package dev.switchboard.core.spi;
 
+import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigNode;
 import dev.switchboard.core.config.SwitchboardConfig;
 import dev.switchboard.core.stages.Router;
@@ -33,7 +34,11 @@ public interface RouterFactory {
                 throw entry.get(type).error("unknown router type '" + type + "' (available: "
                         + String.join(", ", new TreeSet<>(factories.keySet())) + ")");
             }
-            routers.add(factory.create(entry.get(type), config));
+            try {
+                routers.add(factory.create(entry.get(type), config));
+            } catch (ConfigException e) {
+                throw e.under(entry.get(type).path()); // a router checks its targets with keys relative to its settings
+            }
         }
         return routers;
     }

@@ -22,13 +22,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 
 /**
  * Runs the parts of one decomposed request, each down the rest of the pipeline on its own virtual
  * thread, and merges them: as one response, or as one stream in which each part follows as soon as the
  * parts before it are done. A part that fails is reported in its own section; the others still arrive.
+ *
+ * <p>A request interrupted while it waits for its parts — the gateway cutting it short at shutdown — stops
+ * them (their model calls are interrupted, parts not yet started do not start) and still waits for their
+ * outcomes, so every part is in the ledger before the request ends, failed with the cut's reason.
  */
 final class PartExecutor {
     static final String MODEL = "switchboard/auto";
@@ -42,6 +49,9 @@ final class PartExecutor {
     private final ExecutorService pool;
     private final String id;
     private final long created;
+    /** The threads running parts now, for {@link #stopAll}. */
+    private final Set<Thread> partThreads = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopped;
 
     PartExecutor(Exchange parent, ChatRequest request, List<DecomposeStage.PartRun> runs, Chain next, SpendCalculator spend,
             Ticker ticker, ExecutorService pool) {
@@ -60,8 +70,7 @@ final class PartExecutor {
 
     Reply complete(ObjectNode extension) {
         if (runs.size() == 1) return lonePart(extension);
-        List<CompletableFuture<PartOutcome>> futures = schedule(null);
-        List<PartOutcome> outcomes = futures.stream().map(CompletableFuture::join).toList();
+        List<PartOutcome> outcomes = awaitAll(schedule(null));
         if (outcomes.stream().noneMatch(PartOutcome::succeeded)) {
             parent.context().set(DecomposeStage.PART_OUTCOMES, outcomes);
             throw outcomes.getFirst().error().orElseThrow();
@@ -97,6 +106,27 @@ final class PartExecutor {
         return futures;
     }
 
+    /** Every part's outcome, once all are done; an interrupted wait stops the parts first. */
+    private List<PartOutcome> awaitAll(List<CompletableFuture<PartOutcome>> futures) {
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get();
+        } catch (InterruptedException e) {
+            return stopAll(futures);
+        } catch (ExecutionException e) {
+            // a part that threw is rethrown by join, below
+        }
+        return futures.stream().map(CompletableFuture::join).toList();
+    }
+
+    /** Stops the parts still running, waits for every part's outcome and keeps the caller's interrupt. */
+    private List<PartOutcome> stopAll(List<CompletableFuture<PartOutcome>> futures) {
+        stopped = true;
+        partThreads.forEach(Thread::interrupt);
+        List<PartOutcome> outcomes = futures.stream().map(CompletableFuture::join).toList();
+        Thread.currentThread().interrupt();
+        return outcomes;
+    }
+
     private PartOutcome execute(DecomposeStage.PartRun run, Optional<String> earlier, PartFeeds feeds) {
         String text = earlier.map(answer -> run.task().text() + "\n\nThe earlier step produced this result; use it:\n\n" + answer)
                 .orElse(run.task().text());
@@ -110,7 +140,12 @@ final class PartExecutor {
                 return outcome(run, child, "", Optional.empty(), Optional.empty(), new GatewayException.ClientClosed(), start);
             }
         }
+        Thread self = Thread.currentThread();
+        partThreads.add(self); // before looking at stopped: stopAll either sees this thread or this thread sees stopped
         try {
+            if (stopped) {
+                throw new GatewayException.UpstreamTimeout("interrupted before part " + (run.task().order() + 1) + " started");
+            }
             Reply reply = next.proceed(child);
             return switch (reply) {
                 case Reply.Complete c -> {
@@ -126,6 +161,8 @@ final class PartExecutor {
             PartOutcome failed = outcome(run, child, "", Optional.empty(), Optional.empty(), e, start);
             if (feeds != null) feeds.failed(run, failed);
             return failed;
+        } finally {
+            partThreads.remove(self);
         }
     }
 
@@ -171,8 +208,9 @@ final class PartExecutor {
     private PartOutcome outcome(DecomposeStage.PartRun run, Exchange child, String content, Optional<Usage> usage,
             Optional<FinishReason> finish, GatewayException error, long start) {
         Optional<String> deployment = answeredBy(run, child);
-        PartOutcome o = new PartOutcome(run, child, content, usage, finish, Optional.ofNullable(error),
-                ticker.nanoTime() - start, deployment);
+        // A part failing once the gateway cut the request failed because of the cut (its call was interrupted).
+        Optional<GatewayException> failure = Optional.ofNullable(error).map(e -> parent.context().cutReason().orElse(e));
+        PartOutcome o = new PartOutcome(run, child, content, usage, finish, failure, ticker.nanoTime() - start, deployment);
         double cost = deployment.map(d -> spend.cost(d, usage.orElse(Usage.ZERO))).orElse(0.0);
         synchronized (run.report()) {
             RouteReport.result(run.report(), o.latencyNanos(), usage, cost, spend.topTierCost(usage.orElse(Usage.ZERO)),
@@ -199,14 +237,14 @@ final class PartExecutor {
     Reply stream(ObjectNode extension) {
         if (runs.size() == 1) return lonePart(extension);
         PartFeeds feeds = new PartFeeds(runs.size());
-        schedule(feeds);
-        return new Reply.Streaming(new MergedStream(extension, feeds));
+        return new Reply.Streaming(new MergedStream(extension, feeds, schedule(feeds)));
     }
 
     /** The merged stream: the plan event, then each part in order, then the summary. */
     private final class MergedStream implements ChatStream {
         private final ObjectNode extension;
         private final PartFeeds feeds;
+        private final List<CompletableFuture<PartOutcome>> futures;
         private int part = -1;
         private boolean headingSent;
         private PartFeeds.Item pending;
@@ -215,9 +253,10 @@ final class PartExecutor {
         private final List<PartOutcome> outcomes = new ArrayList<>();
         private Optional<ObjectNode> current = Optional.empty();
 
-        MergedStream(ObjectNode extension, PartFeeds feeds) {
+        MergedStream(ObjectNode extension, PartFeeds feeds, List<CompletableFuture<PartOutcome>> futures) {
             this.extension = extension;
             this.feeds = feeds;
+            this.futures = futures;
         }
 
         @Override
@@ -238,7 +277,7 @@ final class PartExecutor {
             }
             while (part < runs.size()) {
                 DecomposeStage.PartRun run = runs.get(part);
-                PartFeeds.Item item = pending != null ? pending : feeds.take(part);
+                PartFeeds.Item item = pending != null ? pending : take(part);
                 pending = null;
                 if (!headingSent) {
                     // Sent with the part's first news, not before: by then the heading can name the model that answers.
@@ -273,6 +312,20 @@ final class PartExecutor {
             boolean truncated = outcomes.stream().anyMatch(o -> o.finishReason().orElse(FinishReason.STOP) == FinishReason.LENGTH);
             usageLeft = total;
             return Optional.of(chunk(ChunkChoice.finish(0, truncated ? FinishReason.LENGTH : FinishReason.STOP)));
+        }
+
+        /** The part's next news; an interrupted wait stops every part, and the ledger gets them all. */
+        private PartFeeds.Item take(int index) {
+            try {
+                return feeds.take(index);
+            } catch (InterruptedException e) {
+                List<PartOutcome> all = stopAll(futures);
+                outcomes.clear();
+                outcomes.addAll(all);
+                parent.context().set(DecomposeStage.PART_OUTCOMES, List.copyOf(all)); // read when the stream's end is seen
+                throw parent.context().cutReason().orElseGet(
+                        () -> new GatewayException.UpstreamTimeout("interrupted while waiting for part " + (index + 1)));
+            }
         }
 
         private Optional<ChatChunk> partChunk(String text) {

@@ -1,6 +1,5 @@
 package dev.switchboard.core.stages;
 
-import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.model.ChatResponse;
 import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.pipeline.Exchange;
@@ -70,13 +69,8 @@ final class PartFeeds {
         queues[run.task().order()].add(item);
     }
 
-    Item take(int part) {
-        try {
-            return queues[part].take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GatewayException.UpstreamTimeout("interrupted while waiting for part " + (part + 1));
-        }
+    Item take(int part) throws InterruptedException {
+        return queues[part].take();
     }
 
     /** How the part ended, when it has and its end is still queued; never waits. */

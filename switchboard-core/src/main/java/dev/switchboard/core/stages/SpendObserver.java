@@ -42,7 +42,8 @@ public final class SpendObserver implements Consumer<RequestOutcome> {
         Optional<List<PartOutcome>> parts = exchange.context().get(DecomposeStage.PART_OUTCOMES);
         if (parts.isPresent()) {
             for (PartOutcome part : parts.get()) {
-                record(part.child(), exchange.requestId(), part.run().task().order(), part.usage().orElse(Usage.ZERO),
+                Usage usage = part.usage().orElse(Usage.ZERO);
+                record(part.child(), exchange.requestId(), part.run().task().order(), usage, spend.topTierCost(usage),
                         part.latencyNanos(), part.error(), part.deploymentId(), Optional.empty());
             }
             return;
@@ -52,8 +53,8 @@ public final class SpendObserver implements Consumer<RequestOutcome> {
             List<CascadeCall> calls = cascade.get();
             for (int i = 0; i < calls.size(); i++) {
                 CascadeCall c = calls.get(i);
-                record(c.child(), exchange.requestId(), i, c.usage().orElse(Usage.ZERO), c.latencyNanos(), c.error(),
-                        c.deploymentId(), Optional.of(c.status()));
+                record(c.child(), exchange.requestId(), i, c.usage().orElse(Usage.ZERO), c.topTierCostUsd(), c.latencyNanos(),
+                        c.error(), c.deploymentId(), Optional.of(c.status()));
             }
             return;
         }
@@ -61,12 +62,12 @@ public final class SpendObserver implements Consumer<RequestOutcome> {
         Optional<String> deployment = deploymentOf(exchange);
         double cost = deployment.map(d -> spend.cost(d, usage)).orElse(0.0);
         if (!outcome.stream()) exchange.context().header("x-switchboard-cost", Decimals.usd(cost));
-        record(exchange, null, 0, usage, outcome.latencyNanos(),
+        record(exchange, null, 0, usage, spend.topTierCost(usage), outcome.latencyNanos(),
                 outcome.error().filter(GatewayException.class::isInstance).map(GatewayException.class::cast), deployment,
                 Optional.empty());
     }
 
-    private void record(Exchange exchange, String parentId, int index, Usage usage, long latencyNanos,
+    private void record(Exchange exchange, String parentId, int index, Usage usage, double topTierCostUsd, long latencyNanos,
             Optional<GatewayException> error, Optional<String> deploymentId, Optional<String> status) {
         if (ledger.isEmpty()) return;
         Optional<Deployment> deployment = deploymentId.flatMap(spend::deployment);
@@ -79,7 +80,7 @@ public final class SpendObserver implements Consumer<RequestOutcome> {
                 .modelGroup(deployment.map(Deployment::modelName).orElse(exchange.request().model()))
                 .latencyMs(latencyNanos / 1_000_000)
                 .usage(usage)
-                .cost(deploymentId.map(d -> spend.cost(d, usage)).orElse(0.0), spend.topTierCost(usage), spend.catalogueVersion())
+                .cost(deploymentId.map(d -> spend.cost(d, usage)).orElse(0.0), topTierCostUsd, spend.catalogueVersion())
                 .status(status.orElseGet(() -> error.map(e -> e.code().orElse(e.type())).orElse(LedgerRecord.OK)))
                 .attempts(attempts.size())
                 .fallbacksUsed((int) Math.max(0, attempts.stream().map(Attempt::deploymentId).distinct().count() - 1))

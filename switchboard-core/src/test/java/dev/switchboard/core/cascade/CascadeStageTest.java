@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.Decimals;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Ticker;
 import dev.switchboard.core.config.CascadeSettings;
@@ -127,6 +128,28 @@ class CascadeStageTest {
                 .isEqualTo("cheap:rejected(dont-know) > mid:rejected(dont-know) > top:served(dont-know)");
         assertThat(exchange.context().get(CascadeStage.CALLS).orElseThrow()).extracting(CascadeCall::status)
                 .containsExactly(CascadeCall.REJECTED, CascadeCall.REJECTED, "ok");
+    }
+
+    /**
+     * Savings are measured against asking the top tier alone: one call, for the served answer. The rejected tiers
+     * cost money but are no part of that baseline; they were priced at the top tier too, so a cascade that escalated
+     * all the way to the top showed savings where it had cost more.
+     */
+    @Test
+    void theSavingsBaselineIsTheServedAnswerOnTheTopTierAlone() {
+        tiers.answer("cheap", r -> answer("I don't know."));
+        tiers.answer("mid", r -> answer("I don't know."));
+        tiers.answer("top", r -> answer(GOOD));
+        Exchange exchange = exchange(false);
+
+        stage(Optional.empty()).apply(exchange, tiers);
+
+        double topAlone = SPEND.topTierCost(answer(GOOD).usage().orElseThrow());
+        assertThat(exchange.context().get(CascadeStage.CALLS).orElseThrow()).extracting(CascadeCall::topTierCostUsd)
+                .containsExactly(0.0, 0.0, topAlone);
+        ObjectNode ext = exchange.context().get(Attributes.RESPONSE_EXTENSION).orElseThrow();
+        assertThat(ext.path("top_tier_cost_usd").asDouble()).isEqualTo(Decimals.roundedUsd(topAlone));
+        assertThat(ext.path("cost_usd").asDouble()).isGreaterThan(topAlone);
     }
 
     @Test

@@ -1,9 +1,11 @@
 package dev.switchboard.core.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.switchboard.core.config.RoutingSettings;
 import dev.switchboard.core.config.RoutingSettings.DependentParts;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -271,6 +273,33 @@ class TaskSplitterTest {
 
         assertThat(parts).extracting(SubTask::text).containsExactly(
                 "Write a Go CSV parser\nWrite tests for the function above", "Write a README");
+    }
+
+    /**
+     * Prompts the size of a pasted document, shaped to hit the splitter's worst cases: each is split in about a
+     * second at most. They took from 20 seconds to minutes each, or overflowed the stack (a 500), while the work
+     * grew with the square of the prompt's length or a regular expression recursed once per word. The bound is
+     * generous for a busy shared machine.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("degeneratePrompts")
+    void splitsALongDegeneratePromptInTimeThatGrowsWithItsLength(String shape, String prompt, int parts) {
+        List<SubTask> split = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> splitter.split(prompt), shape);
+        assertThat(split).as(shape).hasSize(parts);
+    }
+
+    static Stream<Arguments> degeneratePrompts() {
+        return Stream.of(
+                Arguments.of("a run of spaces in a sentence", "Write the docs" + " ".repeat(50_000) + "x", 1),
+                Arguments.of("thousands of leading 'please'", "please ".repeat(5_000) + "write the docs and also write tests", 2),
+                Arguments.of("thousands of instructions", "Fix the bug. ".repeat(70_000), 8),
+                Arguments.of("one instruction and a long text after it", "Explain relativity. " + "It is. ".repeat(100_000), 1),
+                Arguments.of("a list item with a long text under it",
+                        "- write the code\n" + "  more\n".repeat(100_000) + "- write the docs\n", 2),
+                Arguments.of("thousands of 'and's in one clause",
+                        "Write a script that checks the logs" + " and write a report".repeat(20_000), 1),
+                Arguments.of("thousands of commas before a conjunction", "Write the docs" + " ,".repeat(150_000) + " and write tests", 2),
+                Arguments.of("thousands of unclosed quotes and code marks", "Write the docs \u201C ` ".repeat(160_000), 1));
     }
 
     @Test

@@ -1,0 +1,45 @@
+package dev.switchboard.core.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.core.config.ConfigLoader;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RouterFactoryTest {
+    private static final ConfigLoader LOADER = new ConfigLoader(k -> null, Set.of("simulated"));
+    private static final String MODELS = """
+            model_list:
+              - {model_name: cheap, litellm_params: {model: simulated/cheap}}
+              - {model_name: strong, litellm_params: {model: simulated/strong}}
+            """;
+
+    /** A router's target that is no model group refuses to start naming its full key (it said only "rules[1].target"). */
+    @Test
+    void aTargetThatIsNoModelGroupIsRefusedNamingItsFullKey() {
+        assertThatThrownBy(() -> RouterFactory.configured(LOADER.parse(MODELS + """
+                switchboard:
+                  routers:
+                    - rules: {model: smart, rules: [{name: a, keywords: [hi], target: cheap}, {name: b, keywords: [yo], target: nope}]}
+                """, "t"))).hasMessage("switchboard.routers[0].rules.rules[1].target: unknown model group 'nope'");
+        assertThatThrownBy(() -> RouterFactory.configured(LOADER.parse(MODELS + """
+                switchboard:
+                  routers:
+                    - rules: {model: smart, rules: [{name: a, keywords: [hi], target: cheap}]}
+                    - learned: {model: smart, strong-model: strong, weak-model: tiny}
+                """, "t"))).hasMessage("switchboard.routers[1].learned.weak-model: unknown model group 'tiny'");
+    }
+
+    @Test
+    void aSettingsErrorKeepsTheKeyItNamed() {
+        assertThatThrownBy(() -> RouterFactory.configured(LOADER.parse(MODELS + """
+                switchboard:
+                  routers: [{rules: {model: smart, rules: [{name: a, pattern: "((", target: cheap}]}}]
+                """, "t"))).hasMessageStartingWith("switchboard.routers[0].rules.rules[0].pattern: invalid regular expression");
+        assertThat(RouterFactory.configured(LOADER.parse(MODELS + """
+                switchboard:
+                  routers: [{rules: {model: smart, rules: [{name: a, keywords: [hi], target: cheap}]}}]
+                """, "t"))).hasSize(1);
+    }
+}

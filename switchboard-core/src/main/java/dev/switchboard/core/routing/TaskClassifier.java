@@ -44,6 +44,7 @@ public final class TaskClassifier {
      */
     private static final java.util.Set<String> REVIEW_WITHOUT_CODE = java.util.Set.of("review*", "audit*", "audit this", "audit the", "security");
     /** A fenced code block: most often a coding task, whatever the question's words. */
+    private static final String CODE_FENCE = "```";
     private static final double CODE_FENCE_WEIGHT = 2.0;
 
     /** Built-in tables, most demanding type first (that order breaks ties). */
@@ -145,6 +146,8 @@ public final class TaskClassifier {
     private final double[] weight;
     private final int typeTerms;
     private final int[] groupEnd;
+    /** The code fence's index in the matcher, after the groups: found in the same pass as every table. */
+    private final int fence;
     /** Per type term: whether it shows the text is about code (see {@link #REVIEW_WITHOUT_CODE}). */
     private final boolean[] codeEvidence;
     private final int codeReview;
@@ -193,6 +196,8 @@ public final class TaskClassifier {
             add(terms, owners, weights, groups.get(g), -1, 0);
             groupEnd[g] = terms.size();
         }
+        fence = terms.size();
+        add(terms, owners, weights, List.of(CODE_FENCE), -1, 0);
         matcher = new TermMatcher(terms);
         owner = owners.stream().mapToInt(Integer::intValue).toArray();
         weight = weights.stream().mapToDouble(Double::doubleValue).toArray();
@@ -228,7 +233,7 @@ public final class TaskClassifier {
         List<String> signals = new ArrayList<>(8);
         double[] score = new double[types.length];
         int leading = leadingWord(text);
-        boolean fenced = text.contains("```");
+        boolean fenced = first[fence] >= 0;
         boolean code = fenced;
         for (int i = 0; i < typeTerms; i++) {
             if (first[i] >= 0) {

@@ -13,16 +13,16 @@ import org.junit.jupiter.api.Test;
 class Cl100kCounterTest {
     private static final Encoding JTOKKIT = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
     private static final TokenCounter TOKENS = new TokenCounter();
-    /** RoutingBenchmark's long prompt. */
-    private static final String LONG_PROMPT = "Review this diff for security issues. First, check the input validation; "
-            + "then, evaluate the " + "trade-off between caching and consistency. ".repeat(20);
+    /** RoutingBenchmark's long prompt: 380 words. */
+    private static final String LONG_PROMPT = ("Review this diff for security issues. First, check the input validation; "
+            + "then, evaluate the trade-off between caching and consistency. ").repeat(20);
 
     @Test
     void countsWhatItCountedBefore() {
         assertThat(TOKENS.count("What is a mutex?")).isEqualTo(5);
         assertThat(TOKENS.count("Write the API reference documentation for our REST /users endpoints AND implement the "
                 + "OAuth2 Bearer-token middleware in Python FastAPI.")).isEqualTo(25);
-        assertThat(TOKENS.count(LONG_PROMPT)).isEqualTo(159);
+        assertThat(TOKENS.count(LONG_PROMPT)).isEqualTo(501);
         assertThat(TOKENS.count("")).isZero();
     }
 

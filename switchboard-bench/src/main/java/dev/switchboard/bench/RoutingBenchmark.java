@@ -40,8 +40,9 @@ public class RoutingBenchmark extends GatewayJvmBenchmark {
             case "short" -> "What is a mutex?";
             case "compound" -> "Write the API reference documentation for our REST /users endpoints AND implement the "
                     + "OAuth2 Bearer-token middleware in Python FastAPI.";
-            default -> "Review this diff for security issues. First, check the input validation; then, evaluate the "
-                    + "trade-off between caching and consistency. ".repeat(20);
+            // The README's ~400 words: the whole paragraph twenty times (380 words, 2,700 characters, 501 tokens).
+            default -> ("Review this diff for security issues. First, check the input validation; then, evaluate the "
+                    + "trade-off between caching and consistency. ").repeat(20);
         };
         exchange = Exchange.of("r", ChatRequest.builder("switchboard/auto").message(Message.user(text)).build(),
                 Credentials.IN_PROCESS, 0, Long.MAX_VALUE);

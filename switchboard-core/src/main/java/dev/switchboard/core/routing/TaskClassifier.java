@@ -58,6 +58,7 @@ public final class TaskClassifier {
             "thank-you message*", "thank you message*", "welcome message*", "farewell message*", "love letter*",
             "cover letter*", "short story", "bedtime story", "wedding invitation*", "party invitation*");
     /** A fenced code block: most often a coding task, whatever the question's words. */
+    private static final String CODE_FENCE = "```";
     private static final double CODE_FENCE_WEIGHT = 2.0;
 
     /** Built-in tables, most demanding type first (that order breaks ties). */
@@ -161,6 +162,8 @@ public final class TaskClassifier {
     private final double[] weight;
     private final int typeTerms;
     private final int[] groupEnd;
+    /** The code fence's index in the matcher, after the groups: found in the same pass as every table. */
+    private final int fence;
     /** Per type term: whether it shows the text is about code (see {@link #REVIEW_WITHOUT_CODE}). */
     private final boolean[] codeEvidence;
     /** Per type term: whether it is a reasoning term that a piece of writing outweighs (see {@link #DESIGN}). */
@@ -214,6 +217,8 @@ public final class TaskClassifier {
             add(terms, owners, weights, groups.get(g), -1, 0);
             groupEnd[g] = terms.size();
         }
+        fence = terms.size();
+        add(terms, owners, weights, List.of(CODE_FENCE), -1, 0);
         matcher = new TermMatcher(terms);
         owner = owners.stream().mapToInt(Integer::intValue).toArray();
         weight = weights.stream().mapToDouble(Double::doubleValue).toArray();
@@ -249,7 +254,7 @@ public final class TaskClassifier {
         List<String> signals = new ArrayList<>(8);
         double[] score = new double[types.length];
         int leading = leadingWord(text);
-        boolean fenced = text.contains("```");
+        boolean fenced = first[fence] >= 0;
         boolean code = fenced;
         boolean writing = occurs(WRITING_GROUP, first);
         for (int i = 0; i < typeTerms; i++) {

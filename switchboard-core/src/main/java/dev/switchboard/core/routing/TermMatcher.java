@@ -20,13 +20,17 @@ import java.util.Queue;
 final class TermMatcher {
     private final String[] terms;
     private final boolean[] stem;
-    /** Characters that occur in some term, sorted; each gets a column of {@link #next}. Others are column 0. */
+    /** Characters that occur in some term, sorted; each gets a column of a row. Others share column 1. */
     private final char[] alphabet;
     private final int[] asciiColumn = new int[128];
-    private final int columns;
-    /** next[state * columns + column]: the automaton's complete transition function. */
-    private final int[] next;
-    /** The terms that end in each state, its suffix states' included. */
+    /**
+     * The automaton's complete transition function, one row per state: {@code rows[row]} is the index in {@link #ends}
+     * of the terms that end in that state, or -1 for none; {@code rows[row + column]} is the next state's row. States
+     * are stored as their rows' offsets, so a step is one load with no multiplication: the scan is a chain of
+     * dependent loads, and that chain is its cost.
+     */
+    private final int[] rows;
+    /** The terms that end in each state that some term ends in, its suffix states' included. */
     private final int[][] ends;
 
     TermMatcher(List<String> raw) {
@@ -41,15 +45,16 @@ final class TermMatcher {
         }
         alphabet = alphabetOf(terms);
         for (int i = 0; i < alphabet.length && alphabet[i] < 128; i++) {
-            asciiColumn[alphabet[i]] = i + 1;
-            if (alphabet[i] >= 'a' && alphabet[i] <= 'z') asciiColumn[alphabet[i] - 'a' + 'A'] = i + 1;
+            asciiColumn[alphabet[i]] = i + 2;
+            if (alphabet[i] >= 'a' && alphabet[i] <= 'z') asciiColumn[alphabet[i] - 'a' + 'A'] = i + 2;
         }
-        columns = alphabet.length + 1;
+        for (int c = 0; c < 128; c++) if (asciiColumn[c] == 0) asciiColumn[c] = 1;
+        int width = alphabet.length + 2;
 
         // The trie, then failure links breadth-first, folded into a full transition table.
         List<int[]> trie = new ArrayList<>();
         List<List<Integer>> endsHere = new ArrayList<>();
-        trie.add(new int[columns]);
+        trie.add(new int[width]);
         endsHere.add(new ArrayList<>());
         for (int i = 0; i < n; i++) {
             int s = 0;
@@ -57,7 +62,7 @@ final class TermMatcher {
                 int c = column(terms[i].charAt(k));
                 if (trie.get(s)[c] == 0) {
                     trie.get(s)[c] = trie.size();
-                    trie.add(new int[columns]);
+                    trie.add(new int[width]);
                     endsHere.add(new ArrayList<>());
                 }
                 s = trie.get(s)[c];
@@ -65,30 +70,39 @@ final class TermMatcher {
             endsHere.get(s).add(i);
         }
         int states = trie.size();
-        next = new int[states * columns];
-        ends = new int[states][];
+        int[] next = new int[states * width];
+        int[][] endsOf = new int[states][];
         int[] fail = new int[states];
         Queue<Integer> queue = new ArrayDeque<>();
-        ends[0] = new int[0];
-        for (int c = 1; c < columns; c++) {
+        endsOf[0] = new int[0];
+        for (int c = 1; c < width; c++) {
             int child = trie.get(0)[c];
             next[c] = child;
             if (child != 0) queue.add(child);
         }
         while (!queue.isEmpty()) {
             int s = queue.remove();
-            ends[s] = merge(endsHere.get(s), ends[fail[s]]);
-            for (int c = 1; c < columns; c++) {
+            endsOf[s] = merge(endsHere.get(s), endsOf[fail[s]]);
+            for (int c = 1; c < width; c++) {
                 int child = trie.get(s)[c];
                 if (child != 0) {
-                    fail[child] = next[fail[s] * columns + c];
-                    next[s * columns + c] = child;
+                    fail[child] = next[fail[s] * width + c];
+                    next[s * width + c] = child;
                     queue.add(child);
                 } else {
-                    next[s * columns + c] = next[fail[s] * columns + c];
+                    next[s * width + c] = next[fail[s] * width + c];
                 }
             }
         }
+        // Slot 0 of each row points at the state's terms; transitions become row offsets.
+        List<int[]> nonEmpty = new ArrayList<>();
+        for (int s = 0; s < states; s++) {
+            next[s * width] = endsOf[s].length == 0 ? -1 : nonEmpty.size();
+            if (endsOf[s].length > 0) nonEmpty.add(endsOf[s]);
+            for (int c = 1; c < width; c++) next[s * width + c] *= width;
+        }
+        rows = next;
+        ends = nonEmpty.toArray(int[][]::new);
     }
 
     int size() {
@@ -106,12 +120,13 @@ final class TermMatcher {
     int[] firstMatches(String text) {
         int[] first = new int[terms.length];
         Arrays.fill(first, -1);
-        int s = 0;
+        int row = 0;
         int length = text.length();
         for (int i = 0; i < length; i++) {
-            s = next[s * columns + column(text.charAt(i))];
-            int[] here = ends[s];
-            for (int t : here) {
+            row = rows[row + column(text.charAt(i))];
+            int ending = rows[row];
+            if (ending < 0) continue;
+            for (int t : ends[ending]) {
                 if (first[t] < 0) {
                     int start = i + 1 - terms[t].length();
                     if (atBoundaries(text, t, start, i + 1)) first[t] = start;
@@ -128,11 +143,14 @@ final class TermMatcher {
                 || !wordChar(term.charAt(term.length() - 1)));
     }
 
-    /** The column of {@code c} lower-cased: upper-case ASCII letters share their lower-case letter's column. */
+    /**
+     * The column of {@code c} lower-cased (upper-case ASCII letters share their lower-case letter's column): 2 and up
+     * for the alphabet, 1 for any other character. Column 0 of a row is not a transition.
+     */
     private int column(char c) {
         if (c < 128) return asciiColumn[c];
         int at = Arrays.binarySearch(alphabet, Character.toLowerCase(c));
-        return at < 0 ? 0 : at + 1;
+        return at < 0 ? 1 : at + 2;
     }
 
     static boolean wordChar(char c) {

@@ -44,12 +44,16 @@ public final class UtilityRouter implements Router {
     private final RoutingSettings settings;
     private final TaskClassifier classifier;
     private final TokenCounter tokens;
+    /** Each chat model's declared task types, sorted and joined once for the reason a model is not capable. */
+    private final List<String> declaredTypes;
 
     public UtilityRouter(ModelRegistry registry, RoutingSettings settings, TaskClassifier classifier, TokenCounter tokens) {
         this.registry = registry;
         this.settings = settings;
         this.classifier = classifier;
         this.tokens = tokens;
+        this.declaredTypes = registry.chatModels().stream()
+                .map(m -> String.join(", ", m.taskTypes().stream().sorted().toList())).toList();
     }
 
     /** A router over the config's deployments, priced with the built-in catalogue. */
@@ -137,8 +141,7 @@ public final class UtilityRouter implements Router {
             relative[i] = m.relativeCost() * (promptTokens + out);
             if (!m.capableOf(type)) {
                 status[i] = Status.NOT_CAPABLE;
-                reason[i] = "not declared capable of " + type + " (task types: " + String.join(", ",
-                        m.taskTypes().stream().sorted().toList()) + ")";
+                reason[i] = "not declared capable of " + type + " (task types: " + declaredTypes.get(i) + ")";
             } else if (promptTokens + answerReserve > m.contextWindow()) {
                 status[i] = Status.CONTEXT_TOO_SMALL;
                 reason[i] = "needs " + (promptTokens + answerReserve) + " tokens; context window is " + m.contextWindow();

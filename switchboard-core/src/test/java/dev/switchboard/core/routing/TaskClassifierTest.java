@@ -97,6 +97,14 @@ class TaskClassifierTest {
     }
 
     @Test
+    void findsACodeFenceAnywhereAndListsItOnlyAsACodeBlock() {
+        TaskProfile glued = classifier.classify("Why does this fail?```x = 1```");
+
+        assertThat(glued.signals()).contains("code block").doesNotContain("```");
+        assertThat(classifier.classify("Why does this fail? ``x = 1``").signals()).doesNotContain("code block");
+    }
+
+    @Test
     void estimatesTokensWithTheRealTokenizer() {
         String prompt = "Summarise the following text about photosynthesis in plants";
 

@@ -99,12 +99,22 @@ public final class UtilityRouter implements Router {
         return new RoutePlan(candidates, "utility", decision.rationale(), Optional.of(decision));
     }
 
+    private static final String MAX_TOKENS_OVER_LIMIT = "max_tokens ";
+
     private static GatewayException failure(RoutingDecision d) {
         String type = d.task().type();
         boolean context = !d.candidates().isEmpty()
                 && d.candidates().stream().filter(c -> c.status() != Status.NOT_CAPABLE)
                         .allMatch(c -> c.status() == Status.CONTEXT_TOO_SMALL)
                 && d.candidates().stream().anyMatch(c -> c.status() == Status.CONTEXT_TOO_SMALL);
+        if (context && d.candidates().stream().filter(c -> c.status() == Status.CONTEXT_TOO_SMALL)
+                .allMatch(c -> c.reason().startsWith(MAX_TOKENS_OVER_LIMIT))) {
+            // The prompt fits; only the asked answer length does not: say so rather than blame the context window.
+            return new GatewayException.BadRequest("max_tokens is more than any model able to do a " + type
+                    + " task can write: " + d.candidates().stream().filter(c -> c.status() == Status.CONTEXT_TOO_SMALL)
+                            .map(c -> c.deployment() + " " + c.reason()).collect(java.util.stream.Collectors.joining("; ")),
+                    "max_tokens");
+        }
         if (context) {
             return new GatewayException.ContextWindowExceeded("The prompt (" + d.promptTokens() + " tokens) plus "
                     + "the answer does not fit the context window of any model able to do a " + type + " task.");
@@ -142,12 +152,12 @@ public final class UtilityRouter implements Router {
             if (!m.capableOf(type)) {
                 status[i] = Status.NOT_CAPABLE;
                 reason[i] = "not declared capable of " + type + " (task types: " + declaredTypes.get(i) + ")";
+            } else if (maxTokens.isPresent() && maxTokens.getAsInt() > m.maxOutputTokens()) {
+                status[i] = Status.CONTEXT_TOO_SMALL;
+                reason[i] = MAX_TOKENS_OVER_LIMIT + maxTokens.getAsInt() + " exceeds its output limit " + m.maxOutputTokens();
             } else if (promptTokens + answerReserve > m.contextWindow()) {
                 status[i] = Status.CONTEXT_TOO_SMALL;
                 reason[i] = "needs " + (promptTokens + answerReserve) + " tokens; context window is " + m.contextWindow();
-            } else if (maxTokens.isPresent() && maxTokens.getAsInt() > m.maxOutputTokens()) {
-                status[i] = Status.CONTEXT_TOO_SMALL;
-                reason[i] = "max_tokens " + maxTokens.getAsInt() + " exceeds its output limit " + m.maxOutputTokens();
             } else if (pin != null && !pin.equals(m.id()) && !pin.equals(m.deployment().modelName())) {
                 status[i] = Status.NOT_PINNED;
                 reason[i] = type + " is pinned to " + pin;

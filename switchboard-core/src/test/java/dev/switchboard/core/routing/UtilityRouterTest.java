@@ -1,7 +1,9 @@
 package dev.switchboard.core.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.TokenCounter;
 import dev.switchboard.core.config.DefaultConfig;
 import dev.switchboard.core.routing.CandidateScore.Status;
@@ -23,5 +25,19 @@ class UtilityRouterTest {
                 .containsExactly("not declared capable of code_review (task types: documentation, qa_simple, summarisation)",
                         "not declared capable of code_review (task types: code_generation, documentation, qa_simple, "
                                 + "reasoning, summarisation)");
+    }
+
+    @Test
+    void aMaxTokensNoCapableModelCanWriteIsABadMaxTokensNotAContextWindowError() {
+        RoutingDecision decision = router.decide("What is the capital of France?", 12, OptionalInt.of(10_000_000));
+
+        assertThatThrownBy(() -> router.plan(decision)).isInstanceOfSatisfying(GatewayException.BadRequest.class, e -> {
+            assertThat(e.param()).contains("max_tokens");
+            assertThat(e.getMessage()).startsWith("max_tokens is more than any model able to do a qa_simple task can write")
+                    .contains("exceeds its output limit");
+        });
+
+        RoutingDecision huge = router.decide("What is the capital of France?", 50_000_000, OptionalInt.empty());
+        assertThatThrownBy(() -> router.plan(huge)).isInstanceOf(GatewayException.ContextWindowExceeded.class);
     }
 }

@@ -28,14 +28,11 @@ public final class SemanticRouter implements Router {
     private final List<float[][]> routeVectors = new ArrayList<>();
     private final ModelGroupRouter groups;
 
-    /** @throws ConfigException when a route targets a model group that does not exist */
+    /** @throws ConfigException when a route targets no model group, or one of embedding models */
     public SemanticRouter(SemanticRouterConfig config, SentenceEmbedder embedder,
             Map<String, List<Deployment>> modelGroups) {
         for (int i = 0; i < config.routes().size(); i++) {
-            String target = config.routes().get(i).target();
-            if (!modelGroups.containsKey(target)) {
-                throw new ConfigException("routes[" + i + "].target", "unknown model group '" + target + "'");
-            }
+            ModelGroupRouter.requireChatGroup(modelGroups, "routes[" + i + "].target", config.routes().get(i).target());
         }
         this.config = config;
         this.embedder = embedder;

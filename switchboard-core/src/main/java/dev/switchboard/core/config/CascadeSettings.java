@@ -50,6 +50,7 @@ public record CascadeSettings(String name, List<String> models, Checks checks, O
         }
     }
 
+    private static final String EMBEDDING_ONLY = "'%s' is a group of embedding models, which cannot answer a chat";
     static final Set<String> KEYS = Set.of("models", "checks", "judge", "judge-max-tokens");
     static final Set<String> CHECK_KEYS = Set.of("refusal", "refusal-patterns", "empty", "truncated", "json", "too-short",
             "min-words");
@@ -58,9 +59,11 @@ public record CascadeSettings(String name, List<String> models, Checks checks, O
      * Reads {@code switchboard.cascades}.
      *
      * @param groups the configured model groups: tiers and judges must name one
+     * @param chatGroups those of them that can answer a chat (not embedding models only)
      * @param reserved model names already taken (model groups, the routed model names)
      */
-    static Map<String, CascadeSettings> parse(ConfigNode n, Set<String> groups, Set<String> reserved) {
+    static Map<String, CascadeSettings> parse(ConfigNode n, Set<String> groups, Set<String> chatGroups,
+            Set<String> reserved) {
         Map<String, CascadeSettings> out = new LinkedHashMap<>();
         for (String name : n.keys()) {
             ConfigNode c = n.get(name);
@@ -74,11 +77,15 @@ public record CascadeSettings(String name, List<String> models, Checks checks, O
             for (int i = 0; i < models.size(); i++) {
                 String m = models.get(i);
                 if (!groups.contains(m)) throw modelsNode.error("'" + m + "' is not a configured model group (model_list model_name)");
+                if (!chatGroups.contains(m)) throw modelsNode.error(EMBEDDING_ONLY.formatted(m));
                 if (!seen.add(m)) throw modelsNode.error("names '" + m + "' twice");
             }
             Optional<String> judge = c.get("judge").string();
             if (judge.isPresent() && !groups.contains(judge.get())) {
                 throw c.get("judge").error("'" + judge.get() + "' is not a configured model group (model_list model_name)");
+            }
+            if (judge.isPresent() && !chatGroups.contains(judge.get())) {
+                throw c.get("judge").error(EMBEDDING_ONLY.formatted(judge.get()));
             }
             out.put(name, new CascadeSettings(name, models, checks(c.get("checks")), judge,
                     c.get("judge-max-tokens").integer(8, 1, 4096)));

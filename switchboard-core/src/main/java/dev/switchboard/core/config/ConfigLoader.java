@@ -105,6 +105,9 @@ public final class ConfigLoader {
         warnIgnored(top.get("litellm_settings"));
         Set<String> groups = new HashSet<>();
         deployments.forEach(d -> groups.add(d.modelName()));
+        // Groups that can answer a chat: a pin or cascade tier naming one of embedding models only would fail every call.
+        Set<String> chatGroups = new HashSet<>();
+        deployments.stream().filter(d -> !d.info().isEmbedding()).forEach(d -> chatGroups.add(d.modelName()));
         ReliabilitySettings reliability = ReliabilitySettings.parse(top.get("router_settings"), sb.get("reliability"), groups);
         RoutingSettings routing = routing(sb.get("routing"));
         // A name the utility router serves would hide a model group or router chain of the same name.
@@ -119,6 +122,9 @@ public final class ConfigLoader {
             if (!groups.contains(pin) && !ids.contains(pin)) {
                 throw pins.get(type).error("'" + pin + "' is neither a model_name nor a deployment id of model_list");
             }
+            boolean chat = chatGroups.contains(pin)
+                    || deployments.stream().anyMatch(d -> d.id().equals(pin) && !d.info().isEmbedding());
+            if (!chat) throw pins.get(type).error("'" + pin + "' is an embedding model, which cannot answer a chat");
         });
         List<ConfigNode> routers = routers(sb.get("routers"));
         Set<String> taken = new HashSet<>(groups);
@@ -131,7 +137,7 @@ public final class ConfigLoader {
             model.string().ifPresent(taken::add);
         }
         return new SwitchboardConfig(server, deployments, masterKey, origin, routing,
-                LedgerSettings.from(sb.get("ledger")), reliability, CascadeSettings.parse(sb.get("cascades"), groups, taken),
+                LedgerSettings.from(sb.get("ledger")), reliability, CascadeSettings.parse(sb.get("cascades"), groups, chatGroups, taken),
                 routers);
     }
 

@@ -2,6 +2,7 @@ package dev.switchboard.core.stages;
 
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.TokenCounter;
+import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.RoutePlan;
@@ -28,6 +29,19 @@ public final class ModelGroupRouter implements Router {
     private final Optional<TokenCounter> tokens;
     /** Groups whose every deployment is declared an embedding model: a chat request to one cannot be served. */
     private final Set<String> embeddingOnly;
+
+    /**
+     * Checks, at start-up, that a router, cascade or pin names a model group that can answer a chat.
+     *
+     * @throws ConfigException naming {@code key} when {@code name} is no model group, or one of embedding models only
+     */
+    public static void requireChatGroup(Map<String, List<Deployment>> groups, String key, String name) {
+        List<Deployment> group = groups.get(name);
+        if (group == null) throw new ConfigException(key, "unknown model group '" + name + "'");
+        if (group.stream().allMatch(d -> d.info().isEmbedding())) {
+            throw new ConfigException(key, "'" + name + "' is a group of embedding models, which cannot answer a chat");
+        }
+    }
 
     /**
      * @param tokens for strategies that weigh the request's size (usage-based); empty means size 0

@@ -170,6 +170,17 @@ class ConfigLoaderTest {
                 .hasMessageStartingWith("switchboard.routing.pins.code_review: 'nope' is neither a model_name nor a deployment id");
         assertThat(loader.parse(models + "switchboard: {routing: {pins: {code_review: m-one}}}", "t").routing().pins())
                 .containsEntry("code_review", "m-one");
+        String vectors = models.replace("]\n", ", {model_name: vectors, litellm_params: {model: simulated/e}, "
+                + "model_info: {id: e-one, mode: embedding}}]\n");
+        assertThatThrownBy(() -> loader.parse(vectors + "switchboard: {routing: {pins: {qa_simple: e-one}}}", "t"))
+                .hasMessage("switchboard.routing.pins.qa_simple: 'e-one' is an embedding model, which cannot answer a chat");
+        assertThatThrownBy(() -> loader.parse(vectors + "switchboard: {cascades: {tiered: {models: [m, vectors]}}}", "t"))
+                .hasMessage("switchboard.cascades.tiered.models: 'vectors' is a group of embedding models, which cannot "
+                        + "answer a chat");
+        String twoChats = vectors.replace("model_list: [", "model_list: [{model_name: n, litellm_params: {model: simulated/n}}, ");
+        assertThatThrownBy(() -> loader.parse(twoChats + "switchboard: {cascades: {tiered: {models: [n, m], judge: vectors}}}", "t"))
+                .hasMessage("switchboard.cascades.tiered.judge: 'vectors' is a group of embedding models, which cannot "
+                        + "answer a chat");
         assertThatThrownBy(() -> loader.parse(models
                 + "switchboard: {routers: [{learned: {model: switchboard/auto, strong-model: m, weak-model: m}}]}", "t"))
                 .hasMessageStartingWith("switchboard.routers[0].learned.model: 'switchboard/auto' is a name the cost-aware router serves");

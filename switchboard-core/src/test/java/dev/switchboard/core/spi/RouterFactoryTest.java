@@ -31,6 +31,17 @@ class RouterFactoryTest {
                 """, "t"))).hasMessage("switchboard.routers[1].learned.weak-model: unknown model group 'tiny'");
     }
 
+    /** A group of embedding models cannot answer a chat: naming one as a target refuses to start (it failed per call). */
+    @Test
+    void aTargetOfEmbeddingModelsOnlyIsRefused() {
+        assertThatThrownBy(() -> RouterFactory.configured(LOADER.parse(MODELS + """
+                  - {model_name: vectors, litellm_params: {model: simulated/embed}, model_info: {mode: embedding}}
+                switchboard:
+                  routers: [{learned: {model: smart, strong-model: strong, weak-model: vectors}}]
+                """, "t"))).hasMessage("switchboard.routers[0].learned.weak-model: "
+                        + "'vectors' is a group of embedding models, which cannot answer a chat");
+    }
+
     @Test
     void aSettingsErrorKeepsTheKeyItNamed() {
         assertThatThrownBy(() -> RouterFactory.configured(LOADER.parse(MODELS + """

@@ -26,14 +26,10 @@ public final class LearnedRouter implements Router, PromptScorer {
     private final double threshold;
     private final ModelGroupRouter groups;
 
-    /** @throws ConfigException when a target model group does not exist */
+    /** @throws ConfigException when a target is no model group, or one of embedding models */
     public LearnedRouter(LearnedRouterConfig config, LearnedRouterModel model, Map<String, List<Deployment>> modelGroups) {
-        if (!modelGroups.containsKey(config.strongModel())) {
-            throw new ConfigException("strong-model", "unknown model group '" + config.strongModel() + "'");
-        }
-        if (!modelGroups.containsKey(config.weakModel())) {
-            throw new ConfigException("weak-model", "unknown model group '" + config.weakModel() + "'");
-        }
+        ModelGroupRouter.requireChatGroup(modelGroups, "strong-model", config.strongModel());
+        ModelGroupRouter.requireChatGroup(modelGroups, "weak-model", config.weakModel());
         this.config = config;
         this.model = model;
         this.threshold = config.threshold().orElseGet(

@@ -31,13 +31,10 @@ public final class RulesRouter implements Router {
     private final RulesRouterConfig config;
     private final ModelGroupRouter groups;
 
-    /** @throws ConfigException when a rule targets a model group that does not exist */
+    /** @throws ConfigException when a rule targets no model group, or one of embedding models */
     public RulesRouter(RulesRouterConfig config, Map<String, List<Deployment>> modelGroups) {
         for (int i = 0; i < config.rules().size(); i++) {
-            String target = config.rules().get(i).target();
-            if (!modelGroups.containsKey(target)) {
-                throw new ConfigException("rules[" + i + "].target", "unknown model group '" + target + "'");
-            }
+            ModelGroupRouter.requireChatGroup(modelGroups, "rules[" + i + "].target", config.rules().get(i).target());
         }
         this.config = config;
         this.groups = new ModelGroupRouter(modelGroups);

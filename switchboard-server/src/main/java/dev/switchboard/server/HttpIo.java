@@ -25,7 +25,6 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
@@ -42,7 +41,7 @@ final class HttpIo {
     /** The client's request id when it is a sane token, else a new one. */
     static String requestId(ServerRequest req) {
         return req.headers().first(REQUEST_ID).filter(id -> SAFE_REQUEST_ID.matcher(id).matches())
-                .orElseGet(() -> UUID.randomUUID().toString());
+                .orElseGet(Switchboard::newRequestId);
     }
 
     /** {@code Authorization: Bearer <key>} or {@code x-api-key: <key>}. */

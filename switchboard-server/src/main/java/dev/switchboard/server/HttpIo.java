@@ -149,9 +149,14 @@ final class HttpIo {
     }
 
     static void sendJson(ServerResponse res, int status, JsonNode body) {
+        sendJson(res, status, Json.bytes(body));
+    }
+
+    /** JSON already written, by a codec that writes straight from the records. */
+    static void sendJson(ServerResponse res, int status, byte[] body) {
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(Json.bytes(body));
+        res.send(body);
     }
 
     static void sendOpenAiError(ServerResponse res, GatewayException e) {

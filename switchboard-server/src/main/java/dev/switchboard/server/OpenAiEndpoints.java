@@ -55,11 +55,8 @@ final class OpenAiEndpoints {
             return;
         }
         switch (gate.run(exchange, res)) {
-            case Reply.Complete c -> {
-                ObjectNode body = OpenAiCodec.writeChatResponse(c.response());
-                exchange.context().get(Attributes.RESPONSE_EXTENSION).ifPresent(ext -> body.set("switchboard", ext));
-                HttpIo.sendJson(res, 200, body);
-            }
+            case Reply.Complete c -> HttpIo.sendJson(res, 200, OpenAiCodec.writeChatResponse(c.response(),
+                    exchange.context().get(Attributes.RESPONSE_EXTENSION).orElse(null)));
             case Reply.Streaming s -> stream(res, s.stream(), chat.includeUsage());
             case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
         }

@@ -25,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
@@ -126,11 +127,11 @@ final class HttpIo {
 
     /** Reads the body, refusing anything over {@code limit} bytes with a 413 before reading it all. */
     static byte[] body(ServerRequest req, long limit) {
-        Optional<Long> declared = req.headers().contentLength().stream().boxed().findFirst();
-        if (declared.isPresent() && declared.get() > limit) throw tooLarge(limit);
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > limit) throw tooLarge(limit);
         try (InputStream in = req.content().inputStream()) {
             // Exactly the declared length (one array, not a buffer and a copy, when it is small); a chunked body up to one byte past the limit.
-            long wanted = declared.isPresent() ? declared.get() : limit + 1;
+            long wanted = declared.isPresent() ? declared.getAsLong() : limit + 1;
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, wanted));
             if (bytes.length > limit) throw tooLarge(limit);
             return bytes;

@@ -95,7 +95,7 @@ public class HotPathBenchmark extends GatewayJvmBenchmark {
         ChatRequest request = OpenAiCodec.parseChatRequest(node);
         Exchange exchange = Exchange.of("r", request, Credentials.IN_PROCESS, 0, Long.MAX_VALUE);
         Reply.Complete reply = (Reply.Complete) pipeline.run(exchange);
-        return Json.bytes(OpenAiCodec.writeChatResponse(reply.response()));
+        return OpenAiCodec.writeChatResponse(reply.response(), null);
     }
 
     @Benchmark

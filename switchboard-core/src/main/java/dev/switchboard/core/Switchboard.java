@@ -26,7 +26,9 @@ import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Pipeline;
 import dev.switchboard.core.pipeline.Reply;
 import dev.switchboard.core.reliability.DeploymentHealth;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,6 +46,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Switchboard implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Switchboard.class.getName());
+    /** As {@link UUID#randomUUID()}'s: ids are not guessable. */
+    private static final SecureRandom REQUEST_ID_RANDOM = new SecureRandom();
 
     private final SwitchboardConfig config;
     private final ProviderRegistry providers;
@@ -171,8 +175,19 @@ public final class Switchboard implements AutoCloseable {
         return Exchange.of(requestId, request, credentials, now, now + config.server().requestTimeout().toNanos());
     }
 
+    /**
+     * A new request id: a time-ordered UUID (version 7, RFC 9562), 48 bits of milliseconds then 74 random ones. The
+     * ledger indexes request ids, and ids that follow the clock append to the index's last pages: random ones (version
+     * 4) landed on a different page each, which SQLite read and rewrote for every call once the index outgrew its
+     * cache, about a fifth of the gateway's CPU per proxied call.
+     */
     public static String newRequestId() {
-        return UUID.randomUUID().toString();
+        byte[] random = new byte[16];
+        REQUEST_ID_RANDOM.nextBytes(random);
+        ByteBuffer bits = ByteBuffer.wrap(random);
+        long msb = System.currentTimeMillis() << 16 | 0x7000 | (bits.getShort(0) & 0x0FFF);
+        long lsb = bits.getLong(8) & 0x3FFF_FFFF_FFFF_FFFFL | 0x8000_0000_0000_0000L;
+        return new UUID(msb, lsb).toString();
     }
 
     public SwitchboardConfig config() {

@@ -90,10 +90,10 @@ final class AnthropicEndpoints {
         ChatRequest chat = AnthropicMessagesCodec.parseRequest(HttpIo.jsonBody(req, maxBody));
         Exchange exchange = HttpIo.exchange(engine, chat, req, requestId);
         if (chat.stream()) {
-            gate.stream(exchange, req, res, dialect(chat));
+            gate.stream(exchange, res, dialect(chat));
             return;
         }
-        switch (gate.run(exchange, req, res)) {
+        switch (gate.run(exchange, res)) {
             case Reply.Complete c -> HttpIo.sendJson(res, 200, AnthropicMessagesCodec.writeResponse(c.response()));
             case Reply.Streaming s -> stream(res, s.stream(), chat);
             case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");

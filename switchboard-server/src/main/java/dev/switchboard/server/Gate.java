@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -51,10 +50,11 @@ final class Gate {
         void write(ServerResponse res, GatewayException e);
     }
 
-    /** Marks a request whose outcome the pipeline's ObserveStage already logged. */
-    private static final String PIPELINE_LOGGED = "switchboard.pipeline-logged";
-    /** The request's {@link Call}, in its Helidon context. */
-    private static final String CALL = "switchboard.call";
+    /**
+     * The request's {@link Call}, bound while its endpoint runs. Not kept in Helidon's request context: that context
+     * is made on first use, with a registry and read-write lock per key, which was a measurable share of a call.
+     */
+    private static final ScopedValue<Call> CALL = ScopedValue.newInstance();
 
     private final Switchboard engine;
     private final AuthStage auth;
@@ -100,14 +100,13 @@ final class Gate {
             int running = inFlight.incrementAndGet();
             Call call = new Call();
             calls.add(call);
-            req.context().register(CALL, call);
             try {
                 if (running > maxConcurrent) throw atCapacity();
                 if (keyed) authenticate(req); // before the body is read: a caller without the key learns nothing of it
-                endpoint.handle(req, res, requestId);
+                ScopedValue.where(CALL, call).run(() -> endpoint.handle(req, res, requestId));
             } catch (GatewayException e) {
                 if (!res.isSent()) errors.write(res, e);
-                logEdgeFailure(req, requestId, e);
+                if (!call.enteredPipeline()) logEdgeFailure(req, requestId, e); // else the pipeline's ObserveStage logged it
             } catch (CloseConnectionException e) {
                 // The client went away before its answer was written: nothing is broken. Helidon closes the connection.
                 LOG.log(Level.FINE, () -> "request " + requestId + ": the client closed the connection early");
@@ -136,9 +135,9 @@ final class Gate {
     }
 
     /** Runs an exchange and copies the pipeline's response headers, also when it fails. */
-    Reply run(Exchange exchange, ServerRequest req, ServerResponse res) {
+    Reply run(Exchange exchange, ServerResponse res) {
         try {
-            return handle(exchange, req);
+            return handle(exchange);
         } finally {
             HttpIo.headers(res, exchange.context().responseHeaders());
         }
@@ -148,13 +147,12 @@ final class Gate {
      * Runs an exchange without touching the response, which a stream's keep-alive comments may have started. A
      * streamed answer comes back watched by the request's {@link Call}, so shutdown can cut it between two chunks.
      */
-    private Reply handle(Exchange exchange, ServerRequest req) {
-        req.context().register(PIPELINE_LOGGED, Boolean.TRUE);
-        Optional<Call> call = req.context().get(CALL, Call.class);
-        if (call.isEmpty()) return engine.handle(exchange);
+    private Reply handle(Exchange exchange) {
+        if (!CALL.isBound()) return engine.handle(exchange);
+        Call call = CALL.get();
         ExchangeContext context = exchange.context();
-        Reply reply = call.get().inPipeline(context, () -> engine.handle(exchange));
-        return reply instanceof Reply.Streaming s ? new Reply.Streaming(call.get().watch(context, s.stream())) : reply;
+        Reply reply = call.inPipeline(context, () -> engine.handle(exchange));
+        return reply instanceof Reply.Streaming s ? new Reply.Streaming(call.watch(context, s.stream())) : reply;
     }
 
     /** How an endpoint writes a streamed answer in its own event grammar ({@link #stream}). */
@@ -176,20 +174,20 @@ final class Gate {
      * carry no answer, so failing over behind them is still faithful; but from then on a failure can only be an
      * error event (no HTTP status, no {@code x-switchboard-*} headers).
      */
-    void stream(Exchange exchange, ServerRequest req, ServerResponse res, StreamDialect dialect) {
+    void stream(Exchange exchange, ServerResponse res, StreamDialect dialect) {
         SseKeepAlive.Waiting waiting = keepAlive.register(res);
         try {
-            stream(exchange, req, res, dialect, waiting);
+            stream(exchange, res, dialect, waiting);
         } finally {
             waiting.end(); // also when something unexpected was thrown
         }
     }
 
-    private void stream(Exchange exchange, ServerRequest req, ServerResponse res, StreamDialect dialect,
+    private void stream(Exchange exchange, ServerResponse res, StreamDialect dialect,
             SseKeepAlive.Waiting waiting) {
         Reply reply;
         try {
-            reply = handle(exchange, req);
+            reply = handle(exchange);
         } catch (RuntimeException e) {
             OutputStream started;
             try {
@@ -296,7 +294,6 @@ final class Gate {
      * the same one-line log the pipeline's ObserveStage writes; pipeline failures were logged there.
      */
     private static void logEdgeFailure(ServerRequest req, String requestId, GatewayException e) {
-        if (req.context().get(PIPELINE_LOGGED, Boolean.class).isPresent()) return;
         var line = Json.object().put("ts", java.time.Instant.now().toString()).put("request_id", requestId)
                 .put("path", req.path().path()).put("status", e.status()).put("error_type", e.type())
                 .put("error", e.getMessage());
@@ -310,7 +307,7 @@ final class Gate {
      */
     private static final class Call {
         private final Thread thread = Thread.currentThread();
-        private final ReentrantLock lock = new ReentrantLock();
+        // Guarded by this: a cut interrupts only while the thread is in the pipeline, and leaving clears its interrupt.
         private ExchangeContext context;
         private GatewayException cut;
         private boolean inPipeline;
@@ -332,10 +329,11 @@ final class Gate {
 
         /** A stream whose every read is {@link #inPipeline}: a cut ends it with its reason before the next chunk. */
         ChatStream watch(ExchangeContext exchange, ChatStream stream) {
+            Supplier<Optional<ChatChunk>> read = stream::next; // one for the stream, not one per chunk
             return new ChatStream() {
                 @Override
                 public Optional<ChatChunk> next() {
-                    return inPipeline(exchange, stream::next);
+                    return inPipeline(exchange, read);
                 }
 
                 @Override
@@ -355,39 +353,32 @@ final class Gate {
             };
         }
 
-        private void enter(ExchangeContext exchange) {
-            lock.lock();
-            try {
-                context = exchange;
-                if (cut != null) throw cut;
-                inPipeline = true;
-            } finally {
-                lock.unlock();
-            }
+        /**
+         * Whether the request reached the pipeline, whose ObserveStage then logged its outcome. Read by the handler
+         * thread, the only one that sets it.
+         */
+        boolean enteredPipeline() {
+            return context != null;
+        }
+
+        private synchronized void enter(ExchangeContext exchange) {
+            context = exchange;
+            if (cut != null) throw cut;
+            inPipeline = true;
         }
 
         /** The cut's reason, if the request was cut; its interrupt is then cleared, so the error can still be written. */
-        private GatewayException leave() {
-            lock.lock();
-            try {
-                inPipeline = false;
-                if (cut != null) Thread.interrupted();
-                return cut;
-            } finally {
-                lock.unlock();
-            }
+        private synchronized GatewayException leave() {
+            inPipeline = false;
+            if (cut != null) Thread.interrupted();
+            return cut;
         }
 
-        void cut(GatewayException reason) {
-            lock.lock();
-            try {
-                // An exchange whose outcome is already recorded is as good as done: it finishes writing.
-                if (cut != null || (context != null && !context.cut(reason))) return;
-                cut = reason;
-                if (inPipeline) thread.interrupt();
-            } finally {
-                lock.unlock();
-            }
+        synchronized void cut(GatewayException reason) {
+            // An exchange whose outcome is already recorded is as good as done: it finishes writing.
+            if (cut != null || (context != null && !context.cut(reason))) return;
+            cut = reason;
+            if (inPipeline) thread.interrupt();
         }
     }
 }

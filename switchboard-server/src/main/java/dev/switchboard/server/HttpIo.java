@@ -25,7 +25,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.OptionalLong;
 import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 
@@ -42,7 +42,7 @@ final class HttpIo {
     /** The client's request id when it is a sane token, else a new one. */
     static String requestId(ServerRequest req) {
         return req.headers().first(REQUEST_ID).filter(id -> SAFE_REQUEST_ID.matcher(id).matches())
-                .orElseGet(() -> UUID.randomUUID().toString());
+                .orElseGet(Switchboard::newRequestId);
     }
 
     /** {@code Authorization: Bearer <key>} or {@code x-api-key: <key>}. */
@@ -127,11 +127,11 @@ final class HttpIo {
 
     /** Reads the body, refusing anything over {@code limit} bytes with a 413 before reading it all. */
     static byte[] body(ServerRequest req, long limit) {
-        Optional<Long> declared = req.headers().contentLength().stream().boxed().findFirst();
-        if (declared.isPresent() && declared.get() > limit) throw tooLarge(limit);
+        OptionalLong declared = req.headers().contentLength();
+        if (declared.isPresent() && declared.getAsLong() > limit) throw tooLarge(limit);
         try (InputStream in = req.content().inputStream()) {
             // Exactly the declared length (one array, not a buffer and a copy, when it is small); a chunked body up to one byte past the limit.
-            long wanted = declared.isPresent() ? declared.get() : limit + 1;
+            long wanted = declared.isPresent() ? declared.getAsLong() : limit + 1;
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, wanted));
             if (bytes.length > limit) throw tooLarge(limit);
             return bytes;
@@ -150,9 +150,14 @@ final class HttpIo {
     }
 
     static void sendJson(ServerResponse res, int status, JsonNode body) {
+        sendJson(res, status, Json.bytes(body));
+    }
+
+    /** JSON already written, by a codec that writes straight from the records. */
+    static void sendJson(ServerResponse res, int status, byte[] body) {
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(Json.bytes(body));
+        res.send(body);
     }
 
     static void sendOpenAiError(ServerResponse res, GatewayException e) {

@@ -51,15 +51,12 @@ final class OpenAiEndpoints {
         ChatRequest chat = OpenAiCodec.parseChatRequest(HttpIo.jsonBody(req, maxBody));
         Exchange exchange = HttpIo.exchange(engine, chat, req, requestId);
         if (chat.stream()) {
-            gate.stream(exchange, req, res, dialect(chat.includeUsage()));
+            gate.stream(exchange, res, dialect(chat.includeUsage()));
             return;
         }
-        switch (gate.run(exchange, req, res)) {
-            case Reply.Complete c -> {
-                ObjectNode body = OpenAiCodec.writeChatResponse(c.response());
-                exchange.context().get(Attributes.RESPONSE_EXTENSION).ifPresent(ext -> body.set("switchboard", ext));
-                HttpIo.sendJson(res, 200, body);
-            }
+        switch (gate.run(exchange, res)) {
+            case Reply.Complete c -> HttpIo.sendJson(res, 200, OpenAiCodec.writeChatResponse(c.response(),
+                    exchange.context().get(Attributes.RESPONSE_EXTENSION).orElse(null)));
             case Reply.Streaming s -> stream(res, s.stream(), chat.includeUsage());
             case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
         }
@@ -127,7 +124,7 @@ final class OpenAiEndpoints {
     private void embeddings(ServerRequest req, ServerResponse res, String requestId) {
         EmbeddingRequest request = OpenAiEmbeddingsCodec.parseRequest(HttpIo.jsonBody(req, maxBody));
         Exchange exchange = HttpIo.exchange(engine, request, req, requestId);
-        if (!(gate.run(exchange, req, res) instanceof Reply.Embeddings e)) throw new IllegalStateException("expected embeddings");
+        if (!(gate.run(exchange, res) instanceof Reply.Embeddings e)) throw new IllegalStateException("expected embeddings");
         HttpIo.sendJson(res, 200, OpenAiEmbeddingsCodec.writeResponse(e.response().withModel(request.model()), request.base64()));
     }
 

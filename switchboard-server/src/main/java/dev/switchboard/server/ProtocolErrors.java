@@ -1,12 +1,12 @@
 package dev.switchboard.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.wire.Json;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
-import java.util.UUID;
 
 /**
  * Answers what the web server refuses before any route sees it (a malformed URL escape, a request line or headers
@@ -31,7 +31,7 @@ final class ProtocolErrors implements DirectHandler {
                 .status(status)
                 .headers(headers)
                 .header(HeaderNames.CONTENT_TYPE, "application/json")
-                .header(HttpIo.REQUEST_ID, UUID.randomUUID().toString())
+                .header(HttpIo.REQUEST_ID, Switchboard.newRequestId())
                 .keepAlive(event.keepAlive())
                 .entity(Json.bytes(error))
                 .build();

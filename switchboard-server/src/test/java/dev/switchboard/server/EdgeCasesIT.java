@@ -3,6 +3,7 @@ package dev.switchboard.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.stages.AccessLog;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.storage.SqliteLedgerStore;
 import dev.switchboard.testkit.Fault;
@@ -547,6 +548,50 @@ class EdgeCasesIT {
                             .containsIgnoringCase("x-request-id: ").contains("{\"error\":{\"message\":\"The request could not be read");
                 }
             }
+        }
+    }
+
+    /**
+     * Every failed request has one access line: a failure before the pipeline (bad JSON) the gateway's edge writes,
+     * one inside it (an upstream's refusal) the pipeline's, and the edge does not add a second.
+     */
+    @Test
+    void eachFailedRequestHasOneAccessLine() throws Exception {
+        List<JsonNode> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                lines.add(Json.parseBody(r.getMessage().getBytes(StandardCharsets.UTF_8)));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        AccessLog.LOGGER.addHandler(capture);
+        try (FakeUpstream upstream = FakeUpstream.openAi();
+                GatewayFixture gw = GatewayFixture.start(config(upstream, "").replace("shutdown-grace: 10s}",
+                        "shutdown-grace: 10s, log-requests: true}"))) {
+            upstream.enqueue(Fault.status(400, "Invalid value for 'temperature'."));
+            record Case(String body, int status) {}
+            for (Case c : List.of(new Case("{not json", 400), new Case(CHAT, 400), new Case(CHAT, 200))) {
+                HttpResponse<String> r = gw.post("/v1/chat/completions", c.body());
+                assertThat(r.statusCode()).as(c.body()).isEqualTo(c.status());
+                String id = r.headers().firstValue("x-request-id").orElseThrow();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (lines.stream().noneMatch(l -> l.path("request_id").asText().equals(id)) && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                Thread.sleep(100); // time for a second line, were there one
+                assertThat(lines).as(c.body()).filteredOn(l -> l.path("request_id").asText().equals(id))
+                        .extracting(l -> l.path("status").asInt()).containsExactly(c.status());
+            }
+        } finally {
+            AccessLog.LOGGER.removeHandler(capture);
         }
     }
 }

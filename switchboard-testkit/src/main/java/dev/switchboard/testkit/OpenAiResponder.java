@@ -140,7 +140,7 @@ public final class OpenAiResponder implements Responder {
             }
             ChatResponse response = new ChatResponse(id, created, request.model(), list, Optional.of(usage),
                     Optional.of("fp_fake"), Optional.empty());
-            exchange.json(200, Json.bytes(OpenAiCodec.writeChatResponse(response)));
+            exchange.json(200, OpenAiCodec.writeChatResponse(response, null));
             return;
         }
         List<byte[]> events = new ArrayList<>();

@@ -61,10 +61,17 @@ public record RequestOptions(List<String> fallbacks, Optional<Duration> timeout)
     public static ChatRequest strip(ChatRequest chat) {
         if (chat.openAiBody().isEmpty()) return chat;
         ObjectNode body = chat.openAiBody().get();
-        if (BODY_FIELDS.stream().noneMatch(body::has)) return chat;
+        if (!hasAny(body, BODY_FIELDS)) return chat;
         ObjectNode copy = body.deepCopy();
         copy.remove(BODY_FIELDS);
         return chat.toBuilder().openAiBody(copy).build();
+    }
+
+    private static boolean hasAny(ObjectNode body, Set<String> fields) {
+        for (String field : fields) {
+            if (body.has(field)) return true;
+        }
+        return false;
     }
 
     /** A timeout as a client writes it: seconds ("30", "2.5") or with a unit ("500ms", "30s", "2m"). */

@@ -83,7 +83,7 @@ public final class SpendObserver implements Consumer<RequestOutcome> {
                 .cost(deploymentId.map(d -> spend.cost(d, usage)).orElse(0.0), topTierCostUsd, spend.catalogueVersion())
                 .status(status.orElseGet(() -> error.map(e -> e.code().orElse(e.type())).orElse(LedgerRecord.OK)))
                 .attempts(attempts.size())
-                .fallbacksUsed((int) Math.max(0, attempts.stream().map(Attempt::deploymentId).distinct().count() - 1))
+                .fallbacksUsed(fallbacksUsed(attempts))
                 .router(plan.map(RoutePlan::router).orElse("none"));
         if (parentId != null) b.parent(parentId, index);
         deployment.ifPresent(d -> {
@@ -92,6 +92,12 @@ public final class SpendObserver implements Consumer<RequestOutcome> {
         });
         decision.ifPresent(d -> b.taskType(d.task().type()).complexity(d.task().complexity()));
         ledger.get().record(b.build());
+    }
+
+    /** Deployments tried after the first; one attempt (most calls) needs no counting. */
+    private static int fallbacksUsed(List<Attempt> attempts) {
+        if (attempts.size() < 2) return 0;
+        return (int) attempts.stream().map(Attempt::deploymentId).distinct().count() - 1;
     }
 
     /** The deployment that answered, or the last one tried. */

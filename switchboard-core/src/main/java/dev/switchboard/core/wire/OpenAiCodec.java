@@ -321,8 +321,7 @@ public final class OpenAiCodec {
      */
     public static ObjectNode writeMessage(Message m) {
         ObjectNode o = Json.object().put("role", m.role().wire());
-        List<ContentPart> content = m.content().stream().filter(p -> !(p instanceof ContentPart.Thinking
-                || p instanceof ContentPart.RedactedThinking || p instanceof ContentPart.ToolUse)).toList();
+        List<ContentPart> content = withoutAnthropicOnlyParts(m.content());
         if (content.isEmpty()) {
             o.putNull("content");
         } else if (m.contentIsText() || (content.size() == 1 && content.getFirst() instanceof ContentPart.Text
@@ -358,33 +357,71 @@ public final class OpenAiCodec {
         return o;
     }
 
+    /**
+     * {@code parts} without what only Anthropic's blocks carry: signed and redacted thinking and the places of tool calls
+     * (OpenAI keeps calls apart). The same list when it has none, as most have.
+     */
+    private static List<ContentPart> withoutAnthropicOnlyParts(List<ContentPart> parts) {
+        for (ContentPart p : parts) {
+            if (anthropicOnly(p)) return parts.stream().filter(q -> !anthropicOnly(q)).toList();
+        }
+        return parts;
+    }
+
+    private static boolean anthropicOnly(ContentPart p) {
+        return p instanceof ContentPart.Thinking || p instanceof ContentPart.RedactedThinking || p instanceof ContentPart.ToolUse;
+    }
+
     // ------------------------------------------------------------------ responses
 
-    public static ObjectNode writeChatResponse(ChatResponse r) {
-        ObjectNode o = Json.object();
-        o.put("id", r.id());
-        o.put("object", "chat.completion");
-        o.put("created", r.created());
-        o.put("model", r.model());
-        ArrayNode choices = o.putArray("choices");
-        for (Choice c : r.choices()) {
-            ObjectNode choice = Json.object().put("index", c.index());
-            ObjectNode message = writeMessage(c.message());
-            if (!message.has("refusal")) message.putNull("refusal");
-            c.message().reasoning().ifPresent(t -> message.put("reasoning_content", t));
-            c.message().extras().ifPresent(message::setAll);
-            choice.set("message", message);
-            if (c.logprobs().isPresent()) choice.set("logprobs", c.logprobs().get());
-            else choice.putNull("logprobs");
-            choice.put("finish_reason", c.finishReason().map(FinishReason::wire).orElse("stop"));
-            c.extras().ifPresent(choice::setAll);
-            choices.add(choice);
-        }
-        r.usage().ifPresent(u -> o.set("usage", writeUsage(u)));
-        r.systemFingerprint().ifPresent(s -> o.put("system_fingerprint", s));
-        r.serviceTier().ifPresent(s -> o.put("service_tier", s));
-        r.extras().ifPresent(o::setAll);
-        return o;
+    /**
+     * An answer's JSON, written straight from the record as {@link #writeChunk} writes a chunk: building a tree of it
+     * first was most of what writing an answer cost. {@code extension}, when not null, goes in a {@code switchboard}
+     * field.
+     */
+    public static byte[] writeChatResponse(ChatResponse r, JsonNode extension) {
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("id", r.id());
+            g.writeStringField("object", "chat.completion");
+            g.writeNumberField("created", r.created());
+            g.writeStringField("model", r.model());
+            g.writeArrayFieldStart("choices");
+            for (Choice c : r.choices()) {
+                g.writeStartObject();
+                g.writeNumberField("index", c.index());
+                g.writeFieldName("message");
+                g.writeTree(writeAnswerMessage(c.message()));
+                g.writeFieldName("logprobs");
+                if (c.logprobs().isPresent()) g.writeTree(c.logprobs().get());
+                else g.writeNull();
+                g.writeStringField("finish_reason", c.finishReason().map(FinishReason::wire).orElse("stop"));
+                if (c.extras().isPresent()) writeFields(c.extras().get(), g);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (r.usage().isPresent()) {
+                g.writeFieldName("usage");
+                writeUsage(r.usage().get(), g);
+            }
+            if (r.systemFingerprint().isPresent()) g.writeStringField("system_fingerprint", r.systemFingerprint().get());
+            if (r.serviceTier().isPresent()) g.writeStringField("service_tier", r.serviceTier().get());
+            if (r.extras().isPresent()) writeFields(r.extras().get(), g);
+            if (extension != null) {
+                g.writeFieldName("switchboard");
+                g.writeTree(extension);
+            }
+            g.writeEndObject();
+        });
+    }
+
+    /** An answer's message: {@link #writeMessage} with an explicit null refusal, the reasoning and the upstream's extras. */
+    private static ObjectNode writeAnswerMessage(Message m) {
+        ObjectNode message = writeMessage(m);
+        if (!message.has("refusal")) message.putNull("refusal");
+        m.reasoning().ifPresent(t -> message.put("reasoning_content", t));
+        m.extras().ifPresent(message::setAll);
+        return message;
     }
 
     public static ChatResponse parseChatResponse(JsonNode o, String provider) {
@@ -479,7 +516,7 @@ public final class OpenAiCodec {
         g.writeEndArray();
         if (c.usage().isPresent()) {
             g.writeFieldName("usage");
-            g.writeTree(writeUsage(c.usage().get()));
+            writeUsage(c.usage().get(), g);
         }
         if (c.extras().isPresent()) writeFields(c.extras().get(), g);
         if (extension != null) {
@@ -672,17 +709,38 @@ public final class OpenAiCodec {
 
     // ------------------------------------------------------------------ usage, errors
 
-    public static ObjectNode writeUsage(Usage u) {
-        ObjectNode o = Json.object();
-        o.put("prompt_tokens", u.promptTokens());
-        o.put("completion_tokens", u.completionTokens());
-        o.put("total_tokens", u.totalTokens());
-        ObjectNode prompt = o.putObject("prompt_tokens_details").put("cached_tokens", u.cachedPromptTokens());
+    /**
+     * Usage as OpenAI writes it, with the upstream's unmodelled counts ({@link Usage#extras()}) in their place: inside
+     * the details objects after the modelled counts, the others after those.
+     */
+    public static void writeUsage(Usage u, JsonGenerator g) throws IOException {
+        ObjectNode extras = u.extras().orElse(null);
+        g.writeStartObject();
+        g.writeNumberField("prompt_tokens", u.promptTokens());
+        g.writeNumberField("completion_tokens", u.completionTokens());
+        g.writeNumberField("total_tokens", u.totalTokens());
+        g.writeObjectFieldStart("prompt_tokens_details");
+        g.writeNumberField("cached_tokens", u.cachedPromptTokens());
         // Not an OpenAI field (OpenRouter's and others'): written only when there is something to say.
-        if (u.cacheWriteTokens() > 0) prompt.put("cache_write_tokens", u.cacheWriteTokens());
-        o.putObject("completion_tokens_details").put("reasoning_tokens", u.reasoningTokens());
-        u.extras().ifPresent(x -> merge(o, x));
-        return o;
+        if (u.cacheWriteTokens() > 0) g.writeNumberField("cache_write_tokens", u.cacheWriteTokens());
+        writeDetailExtras(extras, "prompt_tokens_details", g);
+        g.writeEndObject();
+        g.writeObjectFieldStart("completion_tokens_details");
+        g.writeNumberField("reasoning_tokens", u.reasoningTokens());
+        writeDetailExtras(extras, "completion_tokens_details", g);
+        g.writeEndObject();
+        if (extras != null) {
+            for (Map.Entry<String, JsonNode> e : extras.properties()) {
+                if (USAGE_DETAILS.containsKey(e.getKey())) continue; // written inside their details object
+                g.writeFieldName(e.getKey());
+                g.writeTree(e.getValue());
+            }
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeDetailExtras(ObjectNode extras, String details, JsonGenerator g) throws IOException {
+        if (extras != null && extras.get(details) instanceof ObjectNode more) writeFields(more, g);
     }
 
     public static Usage parseUsage(JsonNode u) {
@@ -711,14 +769,6 @@ public final class OpenAiCodec {
             }
         }
         return Optional.ofNullable(rest);
-    }
-
-    /** {@code extras} into {@code into}, object fields into the object already there. */
-    private static void merge(ObjectNode into, ObjectNode extras) {
-        for (Map.Entry<String, JsonNode> e : extras.properties()) {
-            if (into.get(e.getKey()) instanceof ObjectNode inner && e.getValue() instanceof ObjectNode more) merge(inner, more);
-            else into.set(e.getKey(), e.getValue());
-        }
     }
 
     /** {@code {"error":{"message","type","param","code"}}}, as OpenAI answers errors. */

@@ -180,7 +180,7 @@ class OpenAiCodecTest {
         ChatResponse r = OpenAiCodec.parseChatResponse(wire, "openai");
         assertThat(r.choices().getFirst().finishReason()).hasValue(FinishReason.TOOL_CALLS);
         assertThat(r.usage()).hasValue(new Usage(20, 10, 5, 0, 4));
-        JsonNode back = OpenAiCodec.writeChatResponse(r);
+        JsonNode back = Json.parseUpstream(OpenAiCodec.writeChatResponse(r, null), "test");
         assertThat(back.at("/choices/0/message/tool_calls/0/function/arguments").asText()).isEqualTo("{\"q\":1}");
         assertThat(back.at("/usage/total_tokens").asInt()).isEqualTo(30);
         assertThat(back.at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
@@ -212,7 +212,7 @@ class OpenAiCodecTest {
         ChatResponse r = OpenAiCodec.parseChatResponse(wire, "openai");
         assertThat(r.usage().orElseThrow().cacheWriteTokens()).isEqualTo(3);
         // As written to the client, compared as objects: the field order may differ.
-        assertThat((Object) json(Json.text(OpenAiCodec.writeChatResponse(r)))).isEqualTo(wire);
+        assertThat((Object) Json.parseUpstream(OpenAiCodec.writeChatResponse(r, null), "test")).isEqualTo(wire);
 
         String chunk = """
                 {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","service_tier":"default","system_fingerprint":"fp",
@@ -249,7 +249,7 @@ class OpenAiCodecTest {
         ChatResponse r = OpenAiCodec.parseChatResponse(wire, "azure");
         assertThat(r.choices().get(1).extras().orElseThrow().at("/content_filter_results/violence/severity").asText())
                 .isEqualTo("low");
-        assertThat((Object) json(Json.text(OpenAiCodec.writeChatResponse(r)))).isEqualTo(wire);
+        assertThat((Object) json(new String(OpenAiCodec.writeChatResponse(r, null), StandardCharsets.UTF_8))).isEqualTo(wire);
 
         String chunk = """
                 {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o","system_fingerprint":"fp",
@@ -267,11 +267,36 @@ class OpenAiCodecTest {
 
     @Test
     void usageWithoutExtrasWritesOpenAisShapeAndCacheWritesOnlyWhenThereAreSome() {
-        assertThat((Object) json(Json.text(OpenAiCodec.writeUsage(new Usage(9, 1, 2, 0, 0))))).isEqualTo(json("""
+        assertThat((Object) usage(new Usage(9, 1, 2, 0, 0))).isEqualTo(json("""
                 {"prompt_tokens":9,"completion_tokens":1,"total_tokens":10,"prompt_tokens_details":{"cached_tokens":2},
                  "completion_tokens_details":{"reasoning_tokens":0}}"""));
-        assertThat(OpenAiCodec.writeUsage(new Usage(9, 1, 2, 4, 0)).at("/prompt_tokens_details/cache_write_tokens").asInt()).isEqualTo(4);
+        assertThat(usage(new Usage(9, 1, 2, 4, 0)).at("/prompt_tokens_details/cache_write_tokens").asInt()).isEqualTo(4);
         assertThat(OpenAiCodec.parseUsage(json("{\"prompt_tokens\":1,\"prompt_tokens_details\":null}")).extras()).isEmpty();
+    }
+
+    /**
+     * An answer is written in OpenAI's field order: the message's own fields, then its reasoning and the upstream's
+     * extras; the usage with its unmodelled counts in place; the answer's extras; the gateway's extension last.
+     */
+    @Test
+    void anAnswerIsWrittenFieldByFieldWithItsExtrasInPlace() {
+        String wire = """
+                {"id":"chatcmpl-1","object":"chat.completion","created":7,"model":"gpt-4o","choices":[{"index":0,\
+                "message":{"role":"assistant","content":"Hi","tool_calls":[{"id":"call_1","type":"function",\
+                "function":{"name":"f","arguments":"{}"}}],"refusal":null,"reasoning_content":"why","annotations":[]},\
+                "logprobs":{"content":[]},"finish_reason":"tool_calls"},{"index":1,"message":{"role":"assistant",\
+                "content":null,"refusal":"no"},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":9,\
+                "completion_tokens":3,"total_tokens":12,"prompt_tokens_details":{"cached_tokens":2,"cache_write_tokens":1,\
+                "audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":1,"audio_tokens":0},"cost":0.1},\
+                "system_fingerprint":"fp","service_tier":"default","provider":"up"}""";
+        ChatResponse r = OpenAiCodec.parseChatResponse(json(wire), "openai");
+        assertThat(new String(OpenAiCodec.writeChatResponse(r, null), StandardCharsets.UTF_8)).isEqualTo(wire);
+        assertThat(new String(OpenAiCodec.writeChatResponse(r, Json.object().put("router", "auto")), StandardCharsets.UTF_8))
+                .isEqualTo(wire.substring(0, wire.length() - 1) + ",\"switchboard\":{\"router\":\"auto\"}}");
+    }
+
+    private static JsonNode usage(Usage u) {
+        return Json.parseUpstream(Json.write(g -> OpenAiCodec.writeUsage(u, g)), "test");
     }
 
     @Test

@@ -86,7 +86,7 @@ public final class SimulatedTransport implements Transport {
             byte[] all = events.stream().map(e -> e.bytes).reduce(new byte[0], SimulatedTransport::concat);
             return new WireResponse(200, sseHeaders(), all);
         }
-        return new WireResponse(200, jsonHeaders(), Json.bytes(OpenAiCodec.writeChatResponse(response(ex.completion))));
+        return new WireResponse(200, jsonHeaders(), OpenAiCodec.writeChatResponse(response(ex.completion), null));
     }
 
     @Override

@@ -193,7 +193,7 @@ class OpenAiAdapterContractTest {
         for (String fixture : List.of("chat-audio-annotations.json", "chat-text.json", "chat-tool-calls-parallel.json")) {
             ChatResponse response = adapter.fromWire(ok(fixture), request);
 
-            JsonNode written = Json.MAPPER.readTree(Json.bytes(OpenAiCodec.writeChatResponse(response)));
+            JsonNode written = Json.MAPPER.readTree(OpenAiCodec.writeChatResponse(response, null));
             assertThat((Object) written).as(fixture).isEqualTo(json(fixture)); // in any field order
         }
         ChatResponse audio = adapter.fromWire(ok("chat-audio-annotations.json"), request);

@@ -299,7 +299,7 @@ class AnthropicAdapterContractTest {
             assertThat(m.toolCalls()).extracting(ToolCall::name).containsExactly("get_weather");
             String joined = "According to the document, the grass is green. I'll check today's weather as well.Checking now.";
             assertThat(r.text()).isEqualTo(joined);
-            assertThat(dev.switchboard.core.wire.Json.MAPPER.readTree(dev.switchboard.core.wire.OpenAiCodec.writeChatResponse(r, null))
+            assertThat(dev.switchboard.core.wire.Json.parseUpstream(dev.switchboard.core.wire.OpenAiCodec.writeChatResponse(r, null), "test")
                     .at("/choices/0/message/content").asText())
                     .isEqualTo(joined);
         }

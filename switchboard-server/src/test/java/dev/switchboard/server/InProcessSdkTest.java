@@ -107,14 +107,18 @@ class InProcessSdkTest {
         assertThatThrownBy(() -> EmbeddingRequest.of(null, List.of("hi"))).isInstanceOf(NullPointerException.class).hasMessage("model");
     }
 
+    /** The test config with an SQLite ledger in {@code dir} and a slow cheap tier, so a stream can be closed mid-way. */
+    private static SwitchboardConfig slowTiersWithALedgerIn(java.nio.file.Path dir) {
+        String yaml = YAML.replace("ledger: {store: none}", "ledger: {store: sqlite, path: \"" + dir.resolve("l.db") + "\"}")
+                .replace("simulated/llama3.2}", "simulated/llama3.2, simulation: {tokens-per-second: 200}}");
+        return new ConfigLoader(System::getenv, Switchboard.availableProviders()).parse(yaml, "test");
+    }
+
     /** A stream its reader closes before the end still cost a model call: the ledger has it, marked client_closed. */
     @Test
     void aStreamClosedBeforeItsEndIsInTheLedgerAsClientClosed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        String yaml = YAML.replace("ledger: {store: none}", "ledger: {store: sqlite, path: \"" + dir.resolve("l.db") + "\"}")
-                .replace("simulated/llama3.2}", "simulated/llama3.2, simulation: {tokens-per-second: 200}}");
-        SwitchboardConfig config = new ConfigLoader(System::getenv, Switchboard.availableProviders()).parse(yaml, "test");
-        try (Switchboard sb = Switchboard.create(config)) {
+        try (Switchboard sb = Switchboard.create(slowTiersWithALedgerIn(dir))) {
             for (String model : List.of("llama3.2", "switchboard/auto")) {
                 String id = "closed-" + model.replace('/', '-');
                 ChatRequest request = ChatRequest.builder(model).message(Message.user("What is a circuit breaker?"))
@@ -138,10 +142,7 @@ class InProcessSdkTest {
     @Test
     void aSplitStreamClosedBeforeItsEndHasEveryPartInTheLedger(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        String yaml = YAML.replace("ledger: {store: none}", "ledger: {store: sqlite, path: \"" + dir.resolve("l.db") + "\"}")
-                .replace("simulated/llama3.2}", "simulated/llama3.2, simulation: {tokens-per-second: 200}}");
-        SwitchboardConfig config = new ConfigLoader(System::getenv, Switchboard.availableProviders()).parse(yaml, "test");
-        try (Switchboard sb = Switchboard.create(config)) {
+        try (Switchboard sb = Switchboard.create(slowTiersWithALedgerIn(dir))) {
             ChatRequest request = ChatRequest.builder("switchboard/auto").message(Message.user(
                     "Summarise the CAP theorem and also write a Python function that reverses a list.")).build().withStream(true);
             for (int read : List.of(1, 3)) { // the plan only; the first part's heading and some of its answer

@@ -103,17 +103,15 @@ public final class UtilityRouter implements Router {
 
     private static GatewayException failure(RoutingDecision d) {
         String type = d.task().type();
-        boolean context = !d.candidates().isEmpty()
-                && d.candidates().stream().filter(c -> c.status() != Status.NOT_CAPABLE)
-                        .allMatch(c -> c.status() == Status.CONTEXT_TOO_SMALL)
-                && d.candidates().stream().anyMatch(c -> c.status() == Status.CONTEXT_TOO_SMALL);
-        if (context && d.candidates().stream().filter(c -> c.status() == Status.CONTEXT_TOO_SMALL)
-                .allMatch(c -> c.reason().startsWith(MAX_TOKENS_OVER_LIMIT))) {
+        List<CandidateScore> tooSmall = d.candidates().stream().filter(c -> c.status() == Status.CONTEXT_TOO_SMALL).toList();
+        // Every capable model was too small (and there was one): a size error, not a missing capability.
+        boolean context = !tooSmall.isEmpty()
+                && d.candidates().stream().allMatch(c -> c.status() == Status.NOT_CAPABLE || c.status() == Status.CONTEXT_TOO_SMALL);
+        if (context && tooSmall.stream().allMatch(c -> c.reason().startsWith(MAX_TOKENS_OVER_LIMIT))) {
             // The prompt fits; only the asked answer length does not: say so rather than blame the context window.
             return new GatewayException.BadRequest("max_tokens is more than any model able to do a " + type
-                    + " task can write: " + d.candidates().stream().filter(c -> c.status() == Status.CONTEXT_TOO_SMALL)
-                            .map(c -> c.deployment() + " " + c.reason()).collect(java.util.stream.Collectors.joining("; ")),
-                    "max_tokens");
+                    + " task can write: " + tooSmall.stream().map(c -> c.deployment() + " " + c.reason())
+                            .collect(java.util.stream.Collectors.joining("; ")), "max_tokens");
         }
         if (context) {
             return new GatewayException.ContextWindowExceeded("The prompt (" + d.promptTokens() + " tokens) plus "

@@ -23,7 +23,6 @@ import dev.switchboard.core.model.ToolCall;
 import dev.switchboard.core.model.ToolCallDelta;
 import dev.switchboard.core.model.ToolChoice;
 import dev.switchboard.core.model.Usage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -535,13 +534,7 @@ public final class OpenAiCodec {
 
     /** A chunk's JSON as bytes. */
     public static byte[] writeChunk(ChatChunk c) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = Json.generator(out)) {
-            writeChunk(c, null, g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return Json.write(g -> writeChunk(c, null, g));
     }
 
     public static ChatChunk parseChunk(JsonNode o) {

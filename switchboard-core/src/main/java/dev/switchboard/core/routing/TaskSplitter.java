@@ -1,5 +1,8 @@
 package dev.switchboard.core.routing;
 
+import static dev.switchboard.core.routing.TextScan.leadingWord;
+import static dev.switchboard.core.routing.TextScan.splitOnWhitespace;
+
 import dev.switchboard.core.config.RoutingSettings;
 import dev.switchboard.core.config.RoutingSettings.DependentParts;
 import java.util.ArrayList;
@@ -83,21 +86,21 @@ public final class TaskSplitter {
                     + "|(?:can|could|would|will) you\\s+|i(?:'d| would) like you to\\s+|i (?:need|want) you to\\s+"
                     + "|help me\\s+",
             Pattern.CASE_INSENSITIVE);
+    /**
+     * The first word of every match of {@link #LEAD}, {@link #CLAUSE_LEAD} and {@link #THEN_CUE}: text that starts
+     * with another word cannot match, which is most text, and is told without running the pattern.
+     */
+    private static final Set<String> LEAD_WORDS = Set.of("and", "also", "then", "additionally", "plus", "finally",
+            "next", "now", "lastly", "afterwards", "after", "secondly", "thirdly", "first", "firstly", "second",
+            "third", "please", "kindly", "hey", "hi", "hello", "can", "could", "would", "will", "i", "help");
+    private static final Set<String> CLAUSE_LEAD_WORDS = Set.of("and", "also", "additionally", "plus", "then");
+    private static final Set<String> THEN_CUE_WORDS = Set.of("and", "then", "afterwards", "after", "next", "finally",
+            "lastly");
     /** Markers a clause starts with that are no part of its text. */
     private static final Pattern CLAUSE_LEAD = Pattern.compile(
             "^(?:and also|and then|and|also|additionally|plus|then)\\b[,:]?\\s*", Pattern.CASE_INSENSITIVE);
     private static final Pattern THEN_CUE = Pattern.compile(
             "^(?:and\\s+)?(?:then|afterwards|after that|next|finally|lastly)\\b", Pattern.CASE_INSENSITIVE);
-    /**
-     * Conjunctions between instructions inside one sentence; group 1 is the marker. A match never starts inside a
-     * run of white space, only at its first character: tried from every position of a long run, the pattern
-     * rescanned the rest of the run each time (50,000 spaces in one sentence took minutes), and whatever matches
-     * from inside a run also matches from its start, which comes first.
-     */
-    private static final Pattern CONJUNCTION = Pattern.compile(
-            "(?!(?<=\\s)\\s)(?:(?:\\s*,)?\\s+(and also|and then|as well as|additionally|plus|also|and|then|&)\\s+"
-                    + "|\\s*(;)\\s*)",
-            Pattern.CASE_INSENSITIVE);
     /**
      * How many conjunctions of one sentence are weighed as places to split; the rest of a longer sentence stays
      * with its last clause. Each is weighed against the whole sentence around it, so a sentence of thousands of
@@ -116,6 +119,8 @@ public final class TaskSplitter {
     private static final Pattern ADD_ON_WORDS = Pattern.compile(
             "\\b(?:examples?|each step|step[- ]by[- ]step|your (?:reasoning|working)|(?:which|each|this|that) one)\\b",
             Pattern.CASE_INSENSITIVE);
+    /** Strings every match of {@link #ADD_ON_WORDS} contains: a sentence without one has none. */
+    private static final TextScan.Needles ADD_ON_NEEDLES = new TextScan.Needles("exampl", "step", "your ", " one");
     /** A part whose object is a bare pronoun ("summarise it"): on its own it has no subject. */
     private static final Pattern BARE_OBJECT = Pattern.compile("^[a-z-]+ (?:it|them)\\b", Pattern.CASE_INSENSITIVE);
     /** A markdown heading, and a "Task 2:" label in it; a heading with nothing else only separates parts. */
@@ -145,6 +150,9 @@ public final class TaskSplitter {
                     + "(?:just )?produced|from (?:step|part) \\d+)"
                     + "|what you (?:just )?(?:wrote|produced|generated|found))\\b",
             Pattern.CASE_INSENSITIVE);
+    /** Strings every match of {@link #STRONG_REFERENCE} contains. */
+    private static final TextScan.Needles STRONG_REFERENCE_NEEDLES = new TextScan.Needles("result", "output",
+            "answer", "summary", "draft", "response", "above", "previous", "you", "from");
     /** Bare references; they count only after a producing part, or after "then". */
     private static final Pattern WEAK_REFERENCE = Pattern.compile("\\b(it|them|its|the same)\\b", Pattern.CASE_INSENSITIVE);
     /** After "then", also "these", "those", and "this"/"that" after a verb or preposition ("translate this"). */
@@ -321,8 +329,8 @@ public final class TaskSplitter {
     private static Link dependency(List<Draft> earlier, Draft next, boolean material) {
         int previous = earlier.size() - 1;
         String body = stripLead(next.text());
-        Matcher strong = STRONG_REFERENCE.matcher(body);
-        if (strong.find()) {
+        Matcher strong = STRONG_REFERENCE_NEEDLES.in(body) ? STRONG_REFERENCE.matcher(body) : null;
+        if (strong != null && strong.find()) {
             return new Link(maker(earlier, strong.group("noun")),
                     "it refers to the earlier answer ('" + strong.group(1) + "')");
         }
@@ -336,8 +344,9 @@ public final class TaskSplitter {
                 return new Link(previous, "'then' orders them and '" + word + "' refers to the earlier answer");
             }
         }
+        if (material || !PRODUCING.contains(firstWord(stripLead(earlier.get(previous).text())))) return null;
         Matcher weak = WEAK_REFERENCE.matcher(body);
-        if (weak.find() && !material && PRODUCING.contains(firstWord(stripLead(earlier.get(previous).text())))) {
+        if (weak.find()) {
             return new Link(previous, "'" + weak.group(1) + "' refers to what the previous part produces");
         }
         return null;
@@ -439,7 +448,7 @@ public final class TaskSplitter {
             if (items[i] != null) {
                 current = new Draft(items[i].group(3).strip(), "list item " + (drafts.size() + 1));
                 current.joiner = "\n";
-                current.thenCue = THEN_CUE.matcher(current.text).find();
+                current.thenCue = thenCue(current.text);
                 drafts.add(current);
                 afterBlank = false;
             } else if (line.isBlank()) {
@@ -572,23 +581,22 @@ public final class TaskSplitter {
 
     private static String lastSentence(String text) {
         int start = 0;
-        Matcher m = SENTENCE_END.matcher(text);
-        while (m.find()) start = m.end();
+        for (TextScan.SentenceEnds m = new TextScan.SentenceEnds(text); m.find(); ) start = m.end;
         return HEADING.matcher(text.substring(start).strip()).replaceFirst("");
     }
 
     /** Splits sentences into drafts; returns the index of the first draft the last task sentence made, or -1. */
     private static int splitSentences(String rest, List<Draft> drafts, StringBuilder context) {
         int pos = 0;
-        Matcher sm = SENTENCE_END.matcher(rest);
+        TextScan.SentenceEnds sm = new TextScan.SentenceEnds(rest);
         List<String> sentences = new ArrayList<>();
         List<String> joiners = new ArrayList<>();
         String joiner = "";
         while (sm.find()) {
-            sentences.add(rest.substring(pos, sm.start()));
+            sentences.add(rest.substring(pos, sm.start));
             joiners.add(joiner);
-            joiner = sm.group();
-            pos = sm.end();
+            joiner = rest.substring(sm.start, sm.end);
+            pos = sm.end;
         }
         sentences.add(rest.substring(pos));
         joiners.add(joiner);
@@ -599,7 +607,7 @@ public final class TaskSplitter {
             String s = sentences.get(i).strip();
             if (s.startsWith("#")) s = HEADING.matcher(s).replaceFirst(""); // "### Task 2" only separates
             if (s.isEmpty()) continue;
-            boolean cue = THEN_CUE.matcher(s).find();
+            boolean cue = thenCue(s);
             boolean task = isTask(s);
             if (task && current != null && !cue && wordCount(stripLead(s)) < 3) task = false; // "Explain briefly."
             if (task && current != null && !cue && s.length() <= 80 && addsOn(s)) task = false; // "Give an example."
@@ -625,7 +633,8 @@ public final class TaskSplitter {
     /** Splits one sentence at conjunctions that join two instructions. */
     private static List<Draft> splitSentence(String sentence) {
         List<Draft> out = new ArrayList<>();
-        Matcher m = CONJUNCTION.matcher(sentence);
+        // Conjunctions between instructions; see TextScan.Conjunctions for what counts as one.
+        TextScan.Conjunctions m = new TextScan.Conjunctions(sentence);
         int start = 0;
         String how = "separate sentence";
         String joiner = "";
@@ -633,25 +642,27 @@ public final class TaskSplitter {
         int candidates = 0;
         // Add-on words anywhere right of a conjunction make it one task: found in one pass, not once per conjunction.
         int lastAddOnWord = -1;
-        for (Matcher w = ADD_ON_WORDS.matcher(sentence); w.find(lastAddOnWord + 1); ) lastAddOnWord = w.start();
+        if (ADD_ON_NEEDLES.in(sentence)) {
+            for (Matcher w = ADD_ON_WORDS.matcher(sentence); w.find(lastAddOnWord + 1); ) lastAddOnWord = w.start();
+        }
         while (m.find() && ++candidates <= MAX_CONJUNCTIONS) {
-            String marker = m.group(1) != null ? m.group(1) : m.group(2);
-            String right = sentence.substring(m.end());
-            String left = sentence.substring(start, m.start());
+            String marker = m.marker();
+            String right = sentence.substring(m.end);
+            String left = sentence.substring(start, m.start);
             boolean plainAnd = marker.equals("and") || marker.equals("&") || marker.equals("And");
             if (!isInstruction(right, !plainAnd)) continue;
             if (!standsAlone(left)) continue;
             // A weak marker often joins two verbs of one task; "AND", "and also", "and then", ";" do not.
             boolean weak = plainAnd || marker.equalsIgnoreCase("then") || marker.equalsIgnoreCase("plus");
-            if (weak && sameTask(left, right, lastAddOnWord >= m.end())) continue;
+            if (weak && sameTask(left, right, lastAddOnWord >= m.end)) continue;
             Draft d = new Draft(cleanClause(left), out.isEmpty() ? "before '" + marker + "'" : how);
             d.joiner = joiner;
             d.thenCue = cue;
             out.add(d);
             how = "after '" + marker + "'";
-            joiner = m.group();
+            joiner = m.match();
             cue = marker.toLowerCase(Locale.ROOT).contains("then");
-            start = m.end();
+            start = m.end;
         }
         Draft last = new Draft(cleanClause(sentence.substring(start)), how);
         last.joiner = joiner;
@@ -662,7 +673,7 @@ public final class TaskSplitter {
 
     /** The left side of a conjunction is its own instruction unless it is a bare verb ("read and summarise"). */
     private static boolean standsAlone(String left) {
-        String[] words = stripLead(left.strip()).toLowerCase(Locale.ROOT).split("\\s+");
+        String[] words = splitOnWhitespace(stripLead(left.strip()).toLowerCase(Locale.ROOT));
         for (int i = 1; i < words.length; i++) {
             String w = words[i];
             if (!STRONG_VERBS.contains(w) && !PARTICLES.contains(w) && !w.endsWith("ly")) return true;
@@ -681,7 +692,7 @@ public final class TaskSplitter {
      * checks X", "a tool to parse X", "an API that can create"): what follows a weak "and" belongs to it.
      */
     private static boolean opensClause(String left) {
-        String[] words = stripLead(left.strip()).split("\\s+");
+        String[] words = splitOnWhitespace(stripLead(left.strip()));
         for (int i = 1; i < words.length; i++) {
             String w = words[i].toLowerCase(Locale.ROOT);
             if (CLAUSE_OPENERS.contains(w) && !(i == 1 && w.equals("that"))) return true; // not "summarise that file"
@@ -696,7 +707,7 @@ public final class TaskSplitter {
     /** Whether an instruction adds to the answer before it ("make it async", "give three examples"). */
     private static boolean addsOn(String text) {
         String body = stripLead(text.strip());
-        return ADD_ON_START.matcher(body).lookingAt() || ADD_ON_WORDS.matcher(body).find();
+        return ADD_ON_START.matcher(body).lookingAt() || ADD_ON_NEEDLES.in(body) && ADD_ON_WORDS.matcher(body).find();
     }
 
     /** Whether text starts an instruction: an imperative verb after polite or sequencing words. */
@@ -712,8 +723,10 @@ public final class TaskSplitter {
 
     private static String cleanClause(String clause) {
         String s = clause.strip();
-        Matcher lead = CLAUSE_LEAD.matcher(s);
-        if (lead.find() && lead.end() < s.length()) s = s.substring(lead.end());
+        if (CLAUSE_LEAD_WORDS.contains(leadingWord(s, 0))) {
+            Matcher lead = CLAUSE_LEAD.matcher(s);
+            if (lead.find() && lead.end() < s.length()) s = s.substring(lead.end());
+        }
         int end = s.length(); // trailing commas and semicolons, with the space between them, in one cut
         while (end > 0 && (s.charAt(end - 1) == ',' || s.charAt(end - 1) == ';')) {
             end--;
@@ -723,9 +736,13 @@ public final class TaskSplitter {
     }
 
     private static String stripLead(String text) {
-        Matcher m = LEAD.matcher(text);
+        Matcher m = null;
         int end = 0;
-        while (end < text.length() && m.region(end, text.length()).lookingAt()) end = m.end();
+        while (end < text.length() && LEAD_WORDS.contains(leadingWord(text, end))) {
+            if (m == null) m = LEAD.matcher(text);
+            if (!m.region(end, text.length()).lookingAt()) break;
+            end = m.end();
+        }
         return text.substring(end);
     }
 
@@ -751,7 +768,12 @@ public final class TaskSplitter {
 
     private static int wordCount(String text) {
         String t = text.strip();
-        return t.isEmpty() ? 0 : t.split("\\s+").length;
+        return t.isEmpty() ? 0 : TextScan.countWords(t);
+    }
+
+    /** Whether the text starts with {@code THEN_CUE}: "then ...", "and then ...", "finally ...". */
+    private static boolean thenCue(CharSequence text) {
+        return THEN_CUE_WORDS.contains(leadingWord(text, 0)) && THEN_CUE.matcher(text).find();
     }
 
     // ------------------------------------------------------------------ masking

@@ -31,9 +31,14 @@ import com.anthropic.models.models.ModelInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.config.DefaultConfig;
 import dev.switchboard.core.wire.Json;
+import dev.switchboard.testkit.AnthropicResponder;
 import dev.switchboard.testkit.FakeUpstream;
 import dev.switchboard.testkit.Fault;
+import dev.switchboard.testkit.RecordedRequest;
+import dev.switchboard.testkit.Responder;
+import dev.switchboard.testkit.UpstreamExchange;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +63,11 @@ class AnthropicSdkIT {
     static final String CACHED = "claude-cached";
     static final String MASTER_KEY = "sk-master";
 
+    static final String GARBLED = "claude-garbled";
+
     static FakeUpstream anthropic;
     static FakeUpstream openai;
+    static FakeUpstream garbled;
     static GatewayFixture gateway;
     static AnthropicClient client;
 
@@ -67,17 +75,20 @@ class AnthropicSdkIT {
     static void start() {
         anthropic = FakeUpstream.anthropic();
         openai = FakeUpstream.openAi();
+        garbled = FakeUpstream.start(new GarbledResponder());
         gateway = GatewayFixture.start(bothUpstreams(anthropic, openai) + """
                   - model_name: %s
                     litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "%s", api_key: sk-ant-upstream,
                                      cache_control: {type: ephemeral}}
+                  - model_name: %s
+                    litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "%s", api_key: sk-ant-upstream}
                 router_settings: {num_retries: 0}
                 switchboard:
                   master-key: %s
                   server: {port: 0}
                   ledger: {store: none}
                   reliability: {circuit: {failure-threshold: 1000}}
-                """.formatted(CACHED, anthropic.apiBase(), MASTER_KEY));
+                """.formatted(CACHED, anthropic.apiBase(), GARBLED, garbled.apiBase(), MASTER_KEY));
         client = client(MASTER_KEY);
     }
 
@@ -97,6 +108,7 @@ class AnthropicSdkIT {
         gateway.close();
         anthropic.close();
         openai.close();
+        garbled.close();
     }
 
     private static AnthropicClient client(String apiKey) {
@@ -289,6 +301,85 @@ class AnthropicSdkIT {
         assertThat(events).extracting(Sse::event).doesNotContain("message_stop");
     }
 
+    /**
+     * An upstream whose stream breaks Anthropic's grammar (a text_delta without its text) after the answer started:
+     * the client's stream ends with an error event that says so, not a cut-off stream or a 500.
+     */
+    @Test
+    void anUpstreamsMalformedDeltaEndsTheStreamWithAnUpstreamErrorEvent() throws Exception {
+        HttpResponse<String> r = gateway.post("/v1/messages", streamingBody(GARBLED, "garble mid-stream"),
+                "x-api-key", MASTER_KEY, "anthropic-version", "2023-06-01");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        List<Sse> events = events(r.body());
+        assertThat(events).extracting(Sse::event).containsExactly("message_start", "ping", "content_block_start",
+                "content_block_delta", "error");
+        JsonNode error = events.getLast().data().get("error");
+        assertThat(error.get("type").asText()).isEqualTo("api_error");
+        assertThat(error.get("message").asText())
+                .isEqualTo("anthropic sent a malformed stream event: text_delta for block 0 has no 'text'");
+    }
+
+    /** Garbage before any content is still the upstream's error: a 502 with Anthropic's error object. */
+    @Test
+    void anUpstreamsMalformedFirstEventIsABadGateway() throws Exception {
+        HttpResponse<String> r = gateway.post("/v1/messages", streamingBody(GARBLED, "garble at once"),
+                "x-api-key", MASTER_KEY, "anthropic-version", "2023-06-01");
+
+        assertThat(r.statusCode()).isEqualTo(502);
+        JsonNode error = errorBody(r);
+        assertThat(error.get("type").asText()).isEqualTo("api_error");
+        assertThat(error.get("message").asText()).isEqualTo("anthropic sent a malformed stream event: input_json_delta "
+                + "for block 2, which no content_block_start opened");
+    }
+
+    /**
+     * Streams well-formed JSON that breaks Anthropic's event grammar: after one text delta when the prompt says
+     * "mid-stream", else as the very first event.
+     */
+    private static final class GarbledResponder implements Responder {
+        private final AnthropicResponder wellFormed = new AnthropicResponder();
+
+        @Override
+        public void respond(RecordedRequest request, UpstreamExchange exchange) {
+            List<String> data = new ArrayList<>();
+            if (request.bodyJson().toString().contains("mid-stream")) {
+                data.add("{\"type\":\"message_start\",\"message\":{\"id\":\"msg_garbled\",\"type\":\"message\","
+                        + "\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],\"stop_reason\":null,"
+                        + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":9,\"output_tokens\":1}}}");
+                data.add("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
+                data.add("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Once\"}}");
+                data.add("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\"}}");
+            } else {
+                data.add("{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\","
+                        + "\"partial_json\":\"{}\"}}");
+            }
+            List<byte[]> events = new ArrayList<>();
+            for (String d : data) {
+                events.add(("event: " + Json.parseBody(d.getBytes(StandardCharsets.UTF_8)).get("type").asText() + "\ndata: " + d
+                        + "\n\n").getBytes(StandardCharsets.UTF_8));
+            }
+            // The stream goes on as if nothing were wrong: the gateway must stop reading at the garbage.
+            events.add("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n".getBytes(StandardCharsets.UTF_8));
+            exchange.stream("text/event-stream; charset=utf-8", events, Optional.empty());
+        }
+
+        @Override
+        public byte[] errorBody(int status, String message) {
+            return wellFormed.errorBody(status, message);
+        }
+
+        @Override
+        public byte[] malformedEvent() {
+            return wellFormed.malformedEvent();
+        }
+
+        @Override
+        public byte[] keepAlive() {
+            return wellFormed.keepAlive();
+        }
+    }
+
     // ------------------------------------------------------------------ tools
 
     private static Tool weatherTool() {
@@ -437,7 +528,7 @@ class AnthropicSdkIT {
         ModelInfo one = client.models().retrieve(VIA_OPENAI);
         HttpResponse<String> openAiShape = gateway.get("/v1/models", "authorization", "Bearer " + MASTER_KEY);
 
-        assertThat(ids).containsExactly(VIA_ANTHROPIC, VIA_OPENAI, CACHED, "switchboard/auto", "auto");
+        assertThat(ids).containsExactly(VIA_ANTHROPIC, VIA_OPENAI, CACHED, GARBLED, "switchboard/auto", "auto");
         assertThat(one.id()).isEqualTo(VIA_OPENAI);
         assertThat(one.maxInputTokens()).hasValueSatisfying(n -> assertThat(n).isPositive());
         JsonNode list = Json.parseBody(openAiShape.body().getBytes());

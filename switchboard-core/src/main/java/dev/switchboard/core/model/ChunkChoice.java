@@ -16,8 +16,10 @@ import java.util.Optional;
  *     ({@code audio}, ...): written back unchanged, as {@link Message#extras()} are
  * @param choiceExtras the fields of the chunk's choice itself, beside {@code delta}, that the gateway does not model
  *     (Azure's {@code content_filter_results}, ...): written back unchanged, as {@link Choice#extras()} are
- * @param newTextBlock on a content delta: its text starts a new text block of the answer rather than continuing the
- *     last one (Anthropic answers in blocks; only an Anthropic client has a place for the boundary)
+ * @param newTextBlock on a content or citation delta: it starts a new text block of the answer rather than continuing
+ *     the last one (Anthropic answers in blocks; only an Anthropic client has a place for the boundary)
+ * @param citation one citation added to the open text block (Anthropic's {@code citations_delta}), as the upstream
+ *     wrote it; only an Anthropic client has a place for it
  */
 public record ChunkChoice(
         int index,
@@ -33,10 +35,20 @@ public record ChunkChoice(
         Optional<String> redactedReasoning,
         Optional<ObjectNode> extras,
         Optional<ObjectNode> choiceExtras,
-        boolean newTextBlock) {
+        boolean newTextBlock,
+        Optional<JsonNode> citation) {
 
     public ChunkChoice {
         toolCalls = List.copyOf(toolCalls);
+    }
+
+    public ChunkChoice(int index, Optional<Role> role, Optional<String> content, Optional<String> reasoning,
+            List<ToolCallDelta> toolCalls, Optional<FinishReason> finishReason, Optional<JsonNode> logprobs,
+            Optional<String> refusal, Optional<String> stopSequence, Optional<String> reasoningSignature,
+            Optional<String> redactedReasoning, Optional<ObjectNode> extras, Optional<ObjectNode> choiceExtras,
+            boolean newTextBlock) {
+        this(index, role, content, reasoning, toolCalls, finishReason, logprobs, refusal, stopSequence, reasoningSignature,
+                redactedReasoning, extras, choiceExtras, newTextBlock, Optional.empty());
     }
 
     public ChunkChoice(int index, Optional<Role> role, Optional<String> content, Optional<String> reasoning,
@@ -98,6 +110,13 @@ public record ChunkChoice(
         return new ChunkChoice(index, Optional.empty(), Optional.of(text), Optional.empty(), List.of(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), true);
+    }
+
+    /** A citation for the open text block, or for a new one (see {@code newTextBlock}). */
+    public static ChunkChoice citation(int index, JsonNode citation, boolean newTextBlock) {
+        return new ChunkChoice(index, Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), newTextBlock, Optional.of(citation));
     }
 
     public static ChunkChoice reasoning(int index, String text) {

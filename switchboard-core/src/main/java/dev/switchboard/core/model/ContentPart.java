@@ -1,6 +1,7 @@
 package dev.switchboard.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -9,7 +10,21 @@ import java.util.Optional;
  */
 public sealed interface ContentPart {
 
-    record Text(String text, Optional<JsonNode> cacheControl) implements ContentPart {
+    /**
+     * Text, with Anthropic's {@code citations} when an answer's text block cites the documents it was given: each one
+     * as the API wrote it ({@code char_location}, {@code page_location}, {@code web_search_result_location}, ...), so an
+     * Anthropic client gets them back unchanged and can send them back in the next turn. Other formats have no place
+     * for them.
+     */
+    record Text(String text, Optional<JsonNode> cacheControl, List<JsonNode> citations) implements ContentPart {
+        public Text {
+            citations = List.copyOf(citations);
+        }
+
+        public Text(String text, Optional<JsonNode> cacheControl) {
+            this(text, cacheControl, List.of());
+        }
+
         public Text(String text) {
             this(text, Optional.empty());
         }

@@ -12,6 +12,7 @@ import dev.switchboard.core.spi.WireStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Optional;
 
 /** Reads an upstream body frame by frame and decodes it into canonical chunks. */
@@ -19,6 +20,7 @@ final class UpstreamChatStream implements ChatStream {
     private final WireStream wire;
     private final FrameReader frames;
     private final StreamDecoder decoder;
+    private final String provider;
     private final ArrayDeque<ChatChunk> pending = new ArrayDeque<>();
     private boolean finished;
 
@@ -26,6 +28,7 @@ final class UpstreamChatStream implements ChatStream {
         this.wire = wire;
         this.frames = new FrameReader(wire.body(), adapter.framing());
         this.decoder = adapter.newStreamDecoder(request);
+        this.provider = adapter.id();
     }
 
     @Override
@@ -47,10 +50,27 @@ final class UpstreamChatStream implements ChatStream {
                 pending.addAll(decoder.finish());
                 close();
             } else {
-                pending.addAll(decoder.decode(frame.get()));
+                pending.addAll(decode(frame.get()));
             }
         }
         return Optional.of(pending.poll());
+    }
+
+    /**
+     * A frame's chunks. A decoder that trips over an event it did not expect (a field missing that the grammar
+     * requires) was handed garbage by the upstream: the client gets that as an upstream error, not an internal one.
+     */
+    private List<ChatChunk> decode(Frame frame) {
+        try {
+            return decoder.decode(frame);
+        } catch (GatewayException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            close();
+            String data = frame.data();
+            throw new GatewayException.UpstreamError(provider + " sent a stream event the gateway could not read: "
+                    + (data.length() > 200 ? data.substring(0, 200) + "…" : data), 502, null);
+        }
     }
 
     @Override

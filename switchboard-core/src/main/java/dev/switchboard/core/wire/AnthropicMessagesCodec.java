@@ -35,7 +35,9 @@ import java.util.OptionalInt;
  * and tool results), a tool result's {@code is_error} and signed or redacted thinking are carried canonically for the
  * Anthropic upstream; other upstreams have no place for them and do not get them. An assistant turn's blocks keep
  * their order (each tool_use's place among the text is a {@link ContentPart.ToolUse}), in requests and answers alike.
- * Document blocks are kept as raw content parts, which only the Anthropic upstream sends on. Streams are written by
+ * Document blocks (with their {@code citations: {enabled: true}}) are kept as raw content parts, which only the
+ * Anthropic upstream sends on; the citations of an answer's text blocks come back on the same blocks, and go on to
+ * the Anthropic upstream when a client sends them back. Streams are written by
  * {@link AnthropicStreamEncoder}.
  */
 public final class AnthropicMessagesCodec {
@@ -289,11 +291,26 @@ public final class AnthropicMessagesCodec {
                 reasoning.isEmpty() ? Optional.empty() : Optional.of(reasoning.toString()), Optional.empty());
     }
 
-    /** A text block of a message; the API refuses an empty one. */
+    /**
+     * A text block of a message; the API refuses an empty one. Its citations (an earlier answer's, sent back) are kept
+     * as they came, for the Anthropic upstream.
+     */
     private static ContentPart textBlock(JsonNode block, String path) {
         String text = requiredText(block, "text", path + ".text");
         if (text.isEmpty()) throw bad(path + ".text: text content blocks must be non-empty", path + ".text");
-        return new ContentPart.Text(text, cacheControl(block, path));
+        return new ContentPart.Text(text, cacheControl(block, path), citations(block, path));
+    }
+
+    private static List<JsonNode> citations(JsonNode block, String path) {
+        JsonNode c = block.get("citations");
+        if (!present(c)) return List.of();
+        if (!c.isArray()) throw bad(path + ".citations: Input should be a valid list", path + ".citations");
+        List<JsonNode> out = new ArrayList<>(c.size());
+        for (int i = 0; i < c.size(); i++) {
+            if (!c.get(i).isObject()) throw bad(path + ".citations." + i + ": Input should be a valid dictionary", path + ".citations");
+            out.add(c.get(i));
+        }
+        return out;
     }
 
     private static Optional<JsonNode> cacheControl(JsonNode block, String path) {
@@ -380,7 +397,7 @@ public final class AnthropicMessagesCodec {
                 case ContentPart.Thinking t -> content.add(thinkingBlock(t.thinking(), t.signature()));
                 case ContentPart.RedactedThinking x -> content.add(Json.object().put("type", "redacted_thinking")
                         .put("data", x.data()));
-                case ContentPart.Text t when !t.text().isEmpty() -> content.add(textBlock(t.text()));
+                case ContentPart.Text t when !t.text().isEmpty() -> content.add(textBlock(t));
                 case ContentPart.ToolUse u -> content.add(toolUseBlock(m.toolCalls().get(u.call())));
                 default -> { }
             }
@@ -397,6 +414,13 @@ public final class AnthropicMessagesCodec {
 
     private static ObjectNode textBlock(String text) {
         return Json.object().put("type", "text").put("text", text);
+    }
+
+    /** A text part with its citations, when it has any (an uncited block has no {@code citations}, as Anthropic writes it). */
+    private static ObjectNode textBlock(ContentPart.Text t) {
+        ObjectNode block = textBlock(t.text());
+        if (!t.citations().isEmpty()) block.putArray("citations").addAll(t.citations());
+        return block;
     }
 
     private static ObjectNode toolUseBlock(ToolCall call) {

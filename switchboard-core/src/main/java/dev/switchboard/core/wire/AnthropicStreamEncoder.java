@@ -24,7 +24,8 @@ import java.util.Optional;
  * </pre>
  * or an {@code error} event when the upstream fails mid-stream. Each block is opened when its first delta
  * arrives and closed when another kind of delta starts, or a text delta says it starts a new text block (an Anthropic
- * upstream's blocks stay apart); each canonical tool-call index gets its own
+ * upstream's blocks stay apart); a text block's citations go out as {@code citations_delta}; each canonical tool-call
+ * index gets its own
  * {@code tool_use} block fed with {@code input_json_delta}. An upstream's thinking signature goes out as
  * {@code signature_delta} and ends its thinking block (the next thinking opens a new one); a redacted thinking block is
  * sent whole. One instance per stream; not thread-safe.
@@ -86,12 +87,17 @@ public final class AnthropicStreamEncoder {
                 thinkingSigned = true;
             });
             choice.redactedReasoning().ifPresent(data -> redacted(data, events));
-            choice.content().or(choice::refusal).filter(s -> !s.isEmpty()).ifPresent(t -> {
+            Optional<String> text = choice.content().or(choice::refusal).filter(s -> !s.isEmpty());
+            if (text.isPresent() || choice.citation().isPresent()) {
                 if (choice.newTextBlock()) close(events);
                 ensureOpen(Block.TEXT, events);
+            }
+            text.ifPresent(t -> {
                 events.add(delta(Json.object().put("type", "text_delta").put("text", t)));
                 generated.append(t);
             });
+            // A citation belongs to the text block it arrives in, as the upstream's citations_delta did.
+            choice.citation().ifPresent(c -> events.add(delta(Json.object().put("type", "citations_delta").set("citation", c))));
             for (ToolCallDelta call : choice.toolCalls()) toolDelta(call, events);
             choice.finishReason().ifPresent(f -> {
                 finish = Optional.of(f);

@@ -316,7 +316,9 @@ public final class OpenAiCodec {
     /**
      * One message in OpenAI's format. Anthropic's signed and redacted thinking is left out: OpenAI-compatible APIs reject
      * it as a content part, and the reasoning text is all they could use (cache_control and is_error have no field). Tool
-     * calls go in {@code tool_calls}, so their places among the content are left out too.
+     * calls go in {@code tool_calls}, so their places among the content are left out too. So are Anthropic's citations
+     * on text: OpenAI's nearest field, the message's {@code annotations}, holds only {@code url_citation}s, so an OpenAI
+     * client gets the cited text without them rather than a made-up shape.
      */
     public static ObjectNode writeMessage(Message m) {
         ObjectNode o = Json.object().put("role", m.role().wire());
@@ -467,7 +469,8 @@ public final class OpenAiCodec {
     /**
      * Writes a chunk with {@code g}, straight from the record: a stream has a chunk per token or two, and building
      * a tree for each was a large share of what a stream allocated. {@code extension}, when not null, goes in a
-     * {@code switchboard} field.
+     * {@code switchboard} field. What only Anthropic's stream has a place for (a thinking signature, a text block's
+     * citation, redacted thinking) is left out, as in {@link #writeMessage}: such a chunk has an empty delta.
      */
     public static void writeChunk(ChatChunk c, JsonNode extension, JsonGenerator g) throws IOException {
         g.writeStartObject();

@@ -240,6 +240,9 @@ class AnthropicMessagesCodecTest {
                     .isEqualTo("messages.0.role: Input should be 'user' or 'assistant'");
             assertThat(rejects("{'model':'m','max_tokens':5,'stream':'yes','messages':[{'role':'user','content':'hi'}]}")
                     .getMessage()).isEqualTo("stream: Input should be a valid boolean");
+            assertThat(rejects("{'model':'m','max_tokens':5,'messages':[{'role':'user','content':'hi'},{'role':'assistant',"
+                    + "'content':[{'type':'text','text':'cited','citations':{'type':'char_location'}}]}]}").getMessage())
+                    .isEqualTo("messages.1.content.0.citations: Input should be a valid list");
         }
 
         @Test

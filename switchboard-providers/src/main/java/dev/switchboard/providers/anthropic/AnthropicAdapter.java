@@ -61,7 +61,9 @@ import java.util.Set;
  *       signed thinking block, which the API would reject.</li>
  *   <li>A client's {@code cache_control} breakpoints on system text, tools, text, image and tool_use blocks and tool
  *       results go on the same blocks; a system message with one is sent as text blocks rather than one string.</li>
- *   <li>An answer's text blocks stay apart, and in their place among its tool_use blocks, in both directions.</li>
+ *   <li>An answer's text blocks stay apart, and in their place among its tool_use blocks, in both directions, each
+ *       with its {@code citations}. A client's documents (with {@code citations: {enabled: true}}) go up as they
+ *       came.</li>
  * </ul>
  */
 public final class AnthropicAdapter implements ProviderAdapter {
@@ -222,7 +224,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
     private static Optional<ContentBlock> block(ContentPart part, String path) {
         return switch (part) {
             case ContentPart.Text t -> t.text().isEmpty() ? Optional.empty()
-                    : Optional.of(new AnthropicWire.TextBlock("text", t.text(), t.cacheControl()));
+                    : Optional.of(new AnthropicWire.TextBlock("text", t.text(), t.cacheControl(), citations(t)));
             case ContentPart.Image img -> Optional.of(image(img, path));
             case ContentPart.Other other -> Optional.of(raw(other, path));
             case ContentPart.Thinking t -> t.signature().isEmpty() ? Optional.empty()
@@ -231,6 +233,12 @@ public final class AnthropicAdapter implements ProviderAdapter {
                     r.data()));
             case ContentPart.ToolUse u -> Optional.empty(); // a call's place: assistantBlocks puts the call there
         };
+    }
+
+    /** An earlier answer's citations go back on its text block as they came; the API accepts them there. */
+    private static Optional<JsonNode> citations(ContentPart.Text t) {
+        if (t.citations().isEmpty()) return Optional.empty();
+        return Optional.of(Json.NODES.arrayNode().addAll(t.citations()));
     }
 
     private static boolean isThinking(ContentPart part) {
@@ -345,7 +353,9 @@ public final class AnthropicAdapter implements ProviderAdapter {
         for (ContentBlock block : m.content()) {
             switch (block) {
                 case AnthropicWire.TextBlock t -> {
-                    if (t.text() != null && !t.text().isEmpty()) parts.add(new ContentPart.Text(t.text()));
+                    if (t.text() != null && !t.text().isEmpty()) {
+                        parts.add(new ContentPart.Text(t.text(), Optional.empty(), citations(t.citations())));
+                    }
                 }
                 case AnthropicWire.ToolUseBlock u -> {
                     parts.add(new ContentPart.ToolUse(calls.size(), Optional.empty()));
@@ -369,6 +379,14 @@ public final class AnthropicAdapter implements ProviderAdapter {
                 List.of(new Choice(0, message, finish, Optional.empty(), stopSequence(m.stopReason(), m.stopSequence()))),
                 m.usage().map(AnthropicAdapter::usage),
                 Optional.empty(), Optional.empty());
+    }
+
+    /** A text block's citations, each as the API wrote it; none when the block has none (null or absent). */
+    static List<JsonNode> citations(Optional<JsonNode> citations) {
+        if (citations.isEmpty() || !citations.get().isArray()) return List.of();
+        List<JsonNode> out = new ArrayList<>(citations.get().size());
+        citations.get().forEach(out::add);
+        return out;
     }
 
     /** The matched sequence, only when it is what stopped the answer. */

@@ -1,5 +1,6 @@
 package dev.switchboard.providers.anthropic;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Ticker;
 import dev.switchboard.core.model.ChatChunk;
@@ -12,6 +13,7 @@ import dev.switchboard.core.spi.StreamDecoder;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.providers.anthropic.AnthropicWire.StreamEvent;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +28,14 @@ import java.util.Optional;
  *               → message_delta (stop_reason, cumulative usage) → message_stop
  * </pre>
  * with {@code ping} anywhere and {@code error} ending the stream. Output: a role chunk, then content,
- * reasoning and tool-call deltas (each {@code tool_use} block gets the next tool-call index; the first text of each
- * text block is marked as starting one), a thinking block's signature and each redacted thinking block, a finish chunk
- * at message_delta and a usage chunk at message_stop.
+ * reasoning and tool-call deltas (each {@code tool_use} block gets the next tool-call index; the first text or citation
+ * of each text block is marked as starting one), each citation of a text block ({@code citations_delta}), a thinking
+ * block's signature and each redacted thinking block, a finish chunk at message_delta and a usage chunk at
+ * message_stop.
+ *
+ * <p>An event the grammar does not allow — a delta without the field its type requires, or for a block no
+ * content_block_start opened — is the upstream's fault: an {@link GatewayException.UpstreamError} that says what was
+ * wrong, as for an event that is not JSON at all.
  */
 public final class AnthropicStreamDecoder implements StreamDecoder {
     private final Ticker ticker;
@@ -36,6 +43,8 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
     private String model = "";
     private long created;
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
+    /** The type of each block content_block_start opened, by its index. */
+    private final Map<Integer, String> blockTypes = new HashMap<>();
     /** A text block has started and none of its text has gone out yet. */
     private boolean textBlockStarted;
     private int inputTokens;
@@ -91,6 +100,8 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
     }
 
     private List<ChatChunk> blockStart(AnthropicWire.ContentBlockStart s) {
+        if (s.contentBlock() == null) throw malformed("content_block_start for block " + s.index() + " has no content_block");
+        blockTypes.put(s.index(), s.contentBlock().type() == null ? "" : s.contentBlock().type());
         return switch (s.contentBlock()) {
             case AnthropicWire.ToolUseBlock u -> {
                 int toolIndex = toolIndexByBlock.size();
@@ -103,7 +114,10 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
             }
             case AnthropicWire.TextBlock t -> {
                 textBlockStarted = true;
-                yield t.text() == null || t.text().isEmpty() ? List.of() : List.of(text(t.text()));
+                List<ChatChunk> out = new ArrayList<>();
+                if (t.text() != null && !t.text().isEmpty()) out.add(text(t.text()));
+                for (var citation : AnthropicAdapter.citations(t.citations())) out.add(citation(citation));
+                yield out;
             }
             case AnthropicWire.ThinkingBlock t when t.thinking() != null && !t.thinking().isEmpty() ->
                     List.of(chunk(ChunkChoice.reasoning(0, t.thinking())));
@@ -114,24 +128,41 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
     }
 
     private List<ChatChunk> blockDelta(AnthropicWire.ContentBlockDelta d) {
+        if (d.delta() == null) throw malformed("content_block_delta for block " + d.index() + " has no delta");
+        if (!blockTypes.containsKey(d.index())) {
+            throw malformed(d.delta().type() + " for block " + d.index() + ", which no content_block_start opened");
+        }
         return switch (d.delta()) {
-            case AnthropicWire.TextDelta t -> List.of(text(t.text()));
-            case AnthropicWire.ThinkingDelta t -> List.of(chunk(ChunkChoice.reasoning(0, t.thinking())));
+            case AnthropicWire.TextDelta t -> List.of(text(required(t.text(), "text", d)));
+            case AnthropicWire.ThinkingDelta t -> List.of(chunk(ChunkChoice.reasoning(0, required(t.thinking(), "thinking", d))));
             case AnthropicWire.InputJsonDelta j -> {
+                String partial = required(j.partialJson(), "partial_json", d);
                 Integer toolIndex = toolIndexByBlock.get(d.index());
                 // Input of blocks without a canonical form (server_tool_use) is not passed on.
-                if (toolIndex == null || j.partialJson() == null || j.partialJson().isEmpty()) yield List.of();
+                if (toolIndex == null || partial.isEmpty()) yield List.of();
                 yield List.of(chunk(ChunkChoice.toolCalls(0, List.of(
-                        new ToolCallDelta(toolIndex, Optional.empty(), Optional.empty(), Optional.of(j.partialJson()))))));
+                        new ToolCallDelta(toolIndex, Optional.empty(), Optional.empty(), Optional.of(partial))))));
             }
             // The signature closes the thinking block; a client sends it back to keep thinking on in a tool loop.
-            case AnthropicWire.SignatureDelta s when s.signature() != null && !s.signature().isEmpty() ->
-                    List.of(chunk(ChunkChoice.reasoningSignature(0, s.signature())));
-            case AnthropicWire.SignatureDelta s -> List.of();
-            // Citations are not modelled.
+            case AnthropicWire.SignatureDelta s -> required(s.signature(), "signature", d).isEmpty() ? List.of()
+                    : List.of(chunk(ChunkChoice.reasoningSignature(0, s.signature())));
+            case AnthropicWire.CitationsDelta c -> {
+                if (c.citation() == null || !c.citation().isObject()) {
+                    throw malformed("citations_delta for block " + d.index() + " has no citation object");
+                }
+                yield List.of(citation(c.citation()));
+            }
             case AnthropicWire.UnknownDelta u -> List.of();
-            case null -> List.of();
         };
+    }
+
+    private static String required(String value, String field, AnthropicWire.ContentBlockDelta d) {
+        if (value == null) throw malformed(d.delta().type() + " for block " + d.index() + " has no '" + field + "'");
+        return value;
+    }
+
+    private static GatewayException malformed(String what) {
+        return new GatewayException.UpstreamError("anthropic sent a malformed stream event: " + what, 502, null);
     }
 
     private List<ChatChunk> messageDelta(AnthropicWire.MessageDelta d) {
@@ -153,6 +184,13 @@ public final class AnthropicStreamDecoder implements StreamDecoder {
         if (!textBlockStarted || text.isEmpty()) return chunk(ChunkChoice.content(0, text));
         textBlockStarted = false;
         return chunk(ChunkChoice.textBlock(0, text));
+    }
+
+    /** A citation of the open text block, which it starts when it comes before the block's text. */
+    private ChatChunk citation(JsonNode citation) {
+        boolean starts = textBlockStarted;
+        textBlockStarted = false;
+        return chunk(ChunkChoice.citation(0, citation, starts));
     }
 
     private Usage usage() {

@@ -30,7 +30,7 @@ import java.util.OptionalInt;
  *   <li>errors: https://docs.anthropic.com/en/api/errors</li>
  * </ul>
  * Field names are snake_case on the wire; absent optionals are left out of requests. Unknown content
- * block and delta types (server tools, citations) read as {@link Unknown} so newer API answers still parse.
+ * block and delta types (server tools, ...) read as {@link Unknown} so newer API answers still parse.
  */
 public final class AnthropicWire {
     /** The version header value this adapter speaks. */
@@ -97,7 +97,16 @@ public final class AnthropicWire {
         String type();
     }
 
-    public record TextBlock(String type, String text, Optional<JsonNode> cacheControl) implements ContentBlock {
+    /**
+     * Text; {@code citations} (an array of citation objects, or null) are where an answer's text cites the request's
+     * documents (https://docs.anthropic.com/en/docs/build-with-claude/citations), and may be sent back as they came.
+     */
+    public record TextBlock(String type, String text, Optional<JsonNode> cacheControl, Optional<JsonNode> citations)
+            implements ContentBlock {
+        public TextBlock(String type, String text, Optional<JsonNode> cacheControl) {
+            this(type, text, cacheControl, Optional.empty());
+        }
+
         public static TextBlock of(String text) {
             return new TextBlock("text", text, Optional.empty());
         }
@@ -245,12 +254,16 @@ public final class AnthropicWire {
             @JsonSubTypes.Type(value = TextDelta.class, name = "text_delta"),
             @JsonSubTypes.Type(value = InputJsonDelta.class, name = "input_json_delta"),
             @JsonSubTypes.Type(value = ThinkingDelta.class, name = "thinking_delta"),
-            @JsonSubTypes.Type(value = SignatureDelta.class, name = "signature_delta")})
+            @JsonSubTypes.Type(value = SignatureDelta.class, name = "signature_delta"),
+            @JsonSubTypes.Type(value = CitationsDelta.class, name = "citations_delta")})
     public sealed interface Delta {
         String type();
     }
 
     public record TextDelta(String type, String text) implements Delta {}
+
+    /** One citation to add to the text block's {@code citations}. */
+    public record CitationsDelta(String type, JsonNode citation) implements Delta {}
 
     public record InputJsonDelta(String type, String partialJson) implements Delta {}
 
@@ -258,7 +271,7 @@ public final class AnthropicWire {
 
     public record SignatureDelta(String type, String signature) implements Delta {}
 
-    /** citations_delta and deltas added later. */
+    /** Deltas added later. */
     public record UnknownDelta(String type) implements Delta {}
 
     // ------------------------------------------------------------------ errors

@@ -28,7 +28,9 @@ import dev.switchboard.core.wire.AnthropicMessagesCodec;
 import dev.switchboard.core.wire.AnthropicStreamEncoder;
 import dev.switchboard.core.wire.Json;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +127,43 @@ class AnthropicProviderCallTest {
                 "error");
         assertThat(sse).endsWith("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
                 + "\"message\":\"anthropic: Overloaded\"}}\n\n");
+    }
+
+    /** An upstream that streams garbage mid-answer: the client's stream ends with an error event saying so. */
+    @Test
+    void endsTheClientStreamWithAnErrorEventWhenTheUpstreamSendsAMalformedDelta() throws Exception {
+        transport.stream(200, sse(
+                "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}",
+                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Once\"}}",
+                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\"}}"));
+        String sse = serveStream(clientRequest(true));
+
+        assertThat(eventNames(sse)).containsExactly("message_start", "ping", "content_block_start", "content_block_delta",
+                "error");
+        assertThat(sse).endsWith("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\","
+                + "\"message\":\"anthropic sent a malformed stream event: text_delta for block 0 has no 'text'\"}}\n\n");
+    }
+
+    /** Garbage the decoder has no check for (a tool_use block without its id) is still the upstream's error. */
+    @Test
+    void reportsAnyEventTheDecoderCannotReadAsAnUpstreamError() throws Exception {
+        transport.stream(200, sse("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+                + "{\"type\":\"tool_use\",\"name\":\"get_weather\",\"input\":{}}}"));
+        String sse = serveStream(clientRequest(true));
+
+        assertThat(eventNames(sse)).containsExactly("message_start", "ping", "error");
+        assertThat(sse).contains("\"type\":\"api_error\"", "anthropic sent a stream event the gateway could not read: "
+                + "{\\\"type\\\":\\\"content_block_start\\\"");
+    }
+
+    /** message_start, then these events' data, as an SSE body (no message_stop: the stream fails before it). */
+    private static byte[] sse(String... data) throws IOException {
+        StringBuilder sb = new StringBuilder("event: message_start\ndata: {\"type\":\"message_start\",\"message\":"
+                + "{\"id\":\"msg_bad\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"m\","
+                + "\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}\n\n");
+        for (String d : data) sb.append("event: ").append(Json.MAPPER.readTree(d).get("type").asText()).append("\ndata: ").append(d)
+                .append("\n\n");
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

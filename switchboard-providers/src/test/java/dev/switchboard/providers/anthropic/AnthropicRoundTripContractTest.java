@@ -4,6 +4,7 @@ import static dev.switchboard.providers.anthropic.AnthropicFixtures.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.StreamOfResponse;
 import dev.switchboard.core.TokenCounter;
@@ -22,7 +23,9 @@ import dev.switchboard.core.wire.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,7 +39,8 @@ class AnthropicRoundTripContractTest {
     private final AnthropicAdapter adapter = new AnthropicAdapter(AnthropicFixtures.FIXED_TIME);
 
     @ParameterizedTest
-    @ValueSource(strings = {"client-request.json", "client-request-thinking-loop.json", "client-request-blocks.json"})
+    @ValueSource(strings = {"client-request.json", "client-request-thinking-loop.json", "client-request-blocks.json",
+            "client-request-citations.json"})
     void forwardsAClientRequestToTheUpstreamUnchangedApartFromTheModel(String fixture) throws IOException {
         JsonNode client = Json.MAPPER.readTree(bytes(fixture));
         ChatRequest canonical = AnthropicMessagesCodec.parseRequest(client);
@@ -49,7 +53,7 @@ class AnthropicRoundTripContractTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"response-tool-use.json", "response-cache-usage.json", "response-text.json",
-            "response-stop-sequence.json", "response-thinking.json", "response-text-blocks.json"})
+            "response-stop-sequence.json", "response-thinking.json", "response-text-blocks.json", "response-citations.json"})
     void givesTheClientTheUpstreamAnswer(String fixture) throws IOException {
         ChatResponse canonical = adapter.fromWire(new WireResponse(200, WireHeaders.EMPTY, bytes(fixture)),
                 ChatRequest.builder("claude").build());
@@ -69,7 +73,8 @@ class AnthropicRoundTripContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"stream-tool-use.sse", "stream-redacted-thinking.sse", "stream-text-blocks.sse"})
+    @ValueSource(strings = {"stream-tool-use.sse", "stream-redacted-thinking.sse", "stream-text-blocks.sse",
+            "stream-citations.sse"})
     void replaysAnUpstreamStreamAsTheSameEventsToTheClient(String fixture) throws IOException {
         List<AnthropicStreamEncoder.Event> upstream = events(fixture);
 
@@ -105,6 +110,84 @@ class AnthropicRoundTripContractTest {
                 .containsExactly("text:According to the document, ", "text:the grass is green",
                         "text:. I'll check today's weather as well.",
                         "tool_use:{\"location\":\"San Francisco, CA\"}", "text:Checking now.");
+    }
+
+    /**
+     * An answer served whole to a streaming client (from a cache, a cascade, any stage that answers whole) is the
+     * message the upstream answered, once the client adds its events up: signed thinking with its signature, redacted
+     * thinking, text blocks with their citations and tool calls, each in its place.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"response-thinking.json", "response-citations.json", "response-text-blocks.json"})
+    void streamsAWholeAnswerThatAddsUpToTheUpstreamsMessage(String fixture) throws IOException {
+        ChatResponse canonical = adapter.fromWire(new WireResponse(200, WireHeaders.EMPTY, bytes(fixture)),
+                ChatRequest.builder("claude").build());
+        AnthropicStreamEncoder encoder = new AnthropicStreamEncoder("claude", 46, new TokenCounter());
+        List<AnthropicStreamEncoder.Event> client = new ArrayList<>();
+        for (ChatChunk chunk : StreamOfResponse.chunks(canonical)) client.addAll(encoder.encode(chunk));
+        client.addAll(encoder.finish());
+
+        assertThat(accumulate(client)).isEqualTo(Json.MAPPER.readTree(bytes(fixture)).get("content"));
+    }
+
+    /** The live stream of a cited answer adds up to the same blocks as the whole answer, citations in their blocks. */
+    @Test
+    void aStreamedCitedAnswerAddsUpToTheWholeOne() throws IOException {
+        StreamDecoder decoder = adapter.newStreamDecoder(ChatRequest.builder("claude").build());
+        AnthropicStreamEncoder encoder = new AnthropicStreamEncoder("claude", 1893, new TokenCounter());
+        List<AnthropicStreamEncoder.Event> client = new ArrayList<>();
+        FrameReader frames = new FrameReader(new ByteArrayInputStream(bytes("stream-citations.sse")), Framing.SSE);
+        Optional<Frame> frame;
+        while ((frame = frames.next()).isPresent()) {
+            for (ChatChunk chunk : decoder.decode(frame.get())) client.addAll(encoder.encode(chunk));
+        }
+        client.addAll(encoder.finish());
+
+        // The whole answer's last cited block has one citation more than the stream's; the rest is the same.
+        ArrayNode expected = (ArrayNode) Json.MAPPER.readTree(bytes("response-citations.json")).get("content").deepCopy();
+        ((ArrayNode) expected.get(3).get("citations")).remove(2);
+        assertThat(accumulate(client)).isEqualTo(expected);
+    }
+
+    /**
+     * The message's content as an Anthropic SDK's stream accumulator builds it: each block from its start event, text
+     * and thinking appended, the signature set, citations added to their block, tool input parsed from its pieces.
+     */
+    private static ArrayNode accumulate(List<AnthropicStreamEncoder.Event> events) throws IOException {
+        ArrayNode content = Json.NODES.arrayNode();
+        Map<Integer, StringBuilder> toolInput = new HashMap<>();
+        for (AnthropicStreamEncoder.Event e : events) {
+            JsonNode d = e.data();
+            switch (e.name()) {
+                case "content_block_start" -> {
+                    assertThat(d.get("index").asInt()).isEqualTo(content.size());
+                    content.add(d.get("content_block").deepCopy());
+                }
+                case "content_block_delta" -> {
+                    int index = d.get("index").asInt();
+                    ObjectNode block = (ObjectNode) content.get(index);
+                    JsonNode delta = d.get("delta");
+                    switch (delta.get("type").asText()) {
+                        case "text_delta" -> block.put("text", block.get("text").asText() + delta.get("text").asText());
+                        case "thinking_delta" -> block.put("thinking", block.get("thinking").asText()
+                                + delta.get("thinking").asText());
+                        case "signature_delta" -> block.put("signature", delta.get("signature").asText());
+                        case "citations_delta" -> {
+                            if (!block.has("citations")) block.putArray("citations");
+                            ((ArrayNode) block.get("citations")).add(delta.get("citation"));
+                        }
+                        case "input_json_delta" -> toolInput.computeIfAbsent(index, i -> new StringBuilder())
+                                .append(delta.get("partial_json").asText());
+                        default -> throw new AssertionError("unexpected delta " + delta);
+                    }
+                }
+                default -> { }
+            }
+        }
+        for (Map.Entry<Integer, StringBuilder> input : toolInput.entrySet()) {
+            ((ObjectNode) content.get(input.getKey())).set("input", Json.MAPPER.readTree(input.getValue().toString()));
+        }
+        return content;
     }
 
     /** Each content block as {@code type:what it says}, its deltas joined (tool input compared as it was streamed). */

@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class AnthropicStreamDecoderContractTest {
     private final StreamDecoder decoder = new AnthropicStreamDecoder(AnthropicFixtures.FIXED_TIME);
@@ -150,6 +152,71 @@ class AnthropicStreamDecoderContractTest {
     void ignoresPingsAndUnknownEvents() {
         assertThat(decoder.decode(Frame.data("{\"type\":\"ping\"}"))).isEmpty();
         assertThat(decoder.decode(Frame.data("{\"type\":\"some_future_event\",\"x\":1}"))).isEmpty();
+    }
+
+    @Test
+    void passesOnEachCitationInTheTextBlockItCameIn() throws IOException {
+        List<ChunkChoice> choices = decode("stream-citations.sse").stream().flatMap(c -> c.choices().stream())
+                .filter(c -> c.content().filter(t -> !t.isEmpty()).isPresent() || c.citation().isPresent()).toList();
+        assertThat(choices).extracting(c -> c.citation().map(j -> "cite:" + j.get("cited_text").asText())
+                        .orElseGet(() -> (c.newTextBlock() ? "new:" : "") + c.content().orElseThrow()))
+                .containsExactly("new:According to the overview, ", "new:each request goes to the cheapest model ",
+                        "that will answer it well",
+                        "cite:Switchboard sends each request to the cheapest model that will answer it well. ",
+                        "new:, and ", "cite:When a provider fails, it falls back to the next one.",
+                        "cite:Failover moves the call to the next deployment in the plan.",
+                        "a failed provider is replaced by the next one", "new:.");
+        // A citation before its block's text starts the block.
+        assertThat(choices.get(5).newTextBlock()).isTrue();
+        assertThat(choices.get(6).newTextBlock()).isFalse();
+        assertThat(choices.get(5).citation().orElseThrow().get("end_char_index").asInt()).isEqualTo(132);
+    }
+
+    /**
+     * Events the grammar does not allow are the upstream's garbage: an upstream error that says what was wrong, not
+     * an exception from inside the gateway.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"type\":\"text_delta\"}|text_delta for block 0 has no 'text'",
+            "{\"type\":\"text_delta\",\"text\":null}|text_delta for block 0 has no 'text'",
+            "{\"type\":\"thinking_delta\"}|thinking_delta for block 0 has no 'thinking'",
+            "{\"type\":\"input_json_delta\"}|input_json_delta for block 0 has no 'partial_json'",
+            "{\"type\":\"signature_delta\"}|signature_delta for block 0 has no 'signature'",
+            "{\"type\":\"citations_delta\"}|citations_delta for block 0 has no citation object"})
+    void rejectsADeltaWithoutTheFieldItsTypeRequires(String delta, String message) {
+        startText(0);
+        assertThatThrownBy(() -> decoder.decode(Frame.data("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+                + delta + "}")))
+                .isInstanceOf(GatewayException.UpstreamError.class)
+                .hasMessage("anthropic sent a malformed stream event: " + message);
+    }
+
+    @Test
+    void rejectsADeltaForABlockThatNeverStarted() {
+        startText(0);
+        assertThatThrownBy(() -> decoder.decode(Frame.data("{\"type\":\"content_block_delta\",\"index\":3,"
+                + "\"delta\":{\"type\":\"text_delta\",\"text\":\"x\"}}")))
+                .isInstanceOf(GatewayException.UpstreamError.class)
+                .hasMessage("anthropic sent a malformed stream event: text_delta for block 3, which no content_block_start "
+                        + "opened");
+        assertThatThrownBy(() -> decoder.decode(Frame.data("{\"type\":\"content_block_delta\",\"index\":1,"
+                + "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{}\"}}")))
+                .isInstanceOf(GatewayException.UpstreamError.class).hasMessageContaining("block 1");
+    }
+
+    @Test
+    void rejectsABlockEventWithoutItsBlockOrDelta() {
+        assertThatThrownBy(() -> decoder.decode(Frame.data("{\"type\":\"content_block_start\",\"index\":0}")))
+                .isInstanceOf(GatewayException.UpstreamError.class).hasMessageContaining("has no content_block");
+        startText(0);
+        assertThatThrownBy(() -> decoder.decode(Frame.data("{\"type\":\"content_block_delta\",\"index\":0}")))
+                .isInstanceOf(GatewayException.UpstreamError.class).hasMessageContaining("has no delta");
+    }
+
+    private void startText(int index) {
+        decoder.decode(Frame.data("{\"type\":\"content_block_start\",\"index\":" + index
+                + ",\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
     }
 
     @Test

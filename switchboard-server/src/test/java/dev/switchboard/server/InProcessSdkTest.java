@@ -136,6 +136,45 @@ class InProcessSdkTest {
     }
 
     /**
+     * Closing a split stream releases the upstream calls of the parts still running at once: a simulated model that
+     * takes 10 s to its first token, or stalls 10 s after one, has no call in flight within a fraction of that, and the
+     * interrupted calls are not held against the deployment.
+     */
+    @Test
+    void closingASplitStreamReleasesThePartsUpstreamCallsAtOnce() throws Exception {
+        for (String slow : List.of("{time-to-first-token: 10s}", "{stall-after-tokens: 1, stall-for: 10s}")) {
+            String yaml = YAML.replace("simulated/llama3.2}", "simulated/llama3.2, simulation: " + slow + "}");
+            try (Switchboard sb = Switchboard.create(new ConfigLoader(System::getenv, Switchboard.availableProviders())
+                    .parse(yaml, "test"))) {
+                ChatRequest request = ChatRequest.builder("switchboard/auto").message(Message.user(
+                        "Summarise the CAP theorem and also write a Python function that reverses a list.")).build()
+                        .withStream(true);
+                var reply = (dev.switchboard.core.pipeline.Reply.Streaming) sb.handle(
+                        sb.newExchange(request, dev.switchboard.core.pipeline.Credentials.IN_PROCESS, "slow-split"));
+                try (ChatStream stream = reply.stream()) {
+                    assertThat(stream.next()).as("the plan").isPresent();
+                    assertThat(inFlightWithin(sb, 2, 10_000)).as("%s: both parts call the model", slow).isTrue();
+                }
+                assertThat(inFlightWithin(sb, 0, 3_000)).as("%s: no call in flight well before the 10 s", slow).isTrue();
+                assertThat(sb.deploymentHealth().snapshot()).allSatisfy(h -> {
+                    assertThat(h.failures()).isZero();
+                    assertThat(h.available()).isTrue();
+                });
+            }
+        }
+    }
+
+    /** Whether the calls in flight across all deployments reach {@code n} within {@code millis}. */
+    private static boolean inFlightWithin(Switchboard sb, int n, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (sb.deploymentHealth().snapshot().stream().mapToInt(h -> h.inFlight()).sum() != n) {
+            if (System.nanoTime() > deadline) return false;
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
+    /**
      * A split stream closed before its end: every part is in the ledger, marked client_closed, the ones not yet streamed
      * (still running, or done and waiting their turn) as well as the one being streamed.
      */

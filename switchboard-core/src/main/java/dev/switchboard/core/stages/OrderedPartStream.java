@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A split answer as one stream: the plan event, then each part in prompt order — a part follows as soon as the parts
  * before it are done, while later ones buffer in their feeds — then the summary. A part that fails is reported in its
- * own section; the others still arrive.
+ * own section; the others still arrive. Closed before its end, it stops the parts still running: their upstream calls
+ * end then, not when their model next sends something.
  */
 final class OrderedPartStream implements ChatStream {
     private final Exchange parent;
@@ -144,6 +145,7 @@ final class OrderedPartStream implements ChatStream {
         List<PartOutcome> all = new ArrayList<>(outcomes);
         for (int i = outcomes.size(); i < runs.size(); i++) all.add(leftBehind(i));
         recorder.rows(all);
+        runner.abandon(); // after the rows: they keep each part as it stood when the client left
     }
 
     /**

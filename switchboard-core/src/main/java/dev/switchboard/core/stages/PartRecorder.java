@@ -30,8 +30,10 @@ final class PartRecorder {
     PartOutcome outcome(DecomposeStage.PartRun run, Exchange child, String content, Optional<Usage> usage,
             Optional<FinishReason> finish, GatewayException error, long start) {
         Optional<String> deployment = answeredBy(run, child);
-        // A part failing once the gateway cut the request failed because of the cut (its call was interrupted).
-        Optional<GatewayException> failure = Optional.ofNullable(error).map(e -> parent.context().cutReason().orElse(e));
+        // A part failing once the gateway cut the request, or the part once its reader left, failed because of the cut
+        // (its call was interrupted).
+        Optional<GatewayException> failure = Optional.ofNullable(error)
+                .map(e -> parent.context().cutReason().or(() -> child.context().cutReason()).orElse(e));
         PartOutcome o = new PartOutcome(run, child, content, usage, finish, failure, ticker.nanoTime() - start, deployment);
         double cost = deployment.map(d -> spend.cost(d, usage.orElse(Usage.ZERO))).orElse(0.0);
         synchronized (run.report()) {

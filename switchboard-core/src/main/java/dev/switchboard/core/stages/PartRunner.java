@@ -13,8 +13,8 @@ import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Reply;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -37,8 +37,8 @@ final class PartRunner {
     private final PartRecorder recorder;
     private final Ticker ticker;
     private final ExecutorService pool;
-    /** The threads running parts now, for {@link #stopAll}. */
-    private final Set<Thread> partThreads = ConcurrentHashMap.newKeySet();
+    /** The parts running now, by the thread running each, for {@link #stopAll} and {@link #abandon}. */
+    private final Map<Thread, Exchange> running = new ConcurrentHashMap<>();
     private volatile boolean stopped;
 
     PartRunner(Exchange parent, ChatRequest request, List<DecomposeStage.PartRun> runs, Chain next, PartRecorder recorder,
@@ -82,10 +82,23 @@ final class PartRunner {
     /** Stops the parts still running, waits for every part's outcome and keeps the caller's interrupt. */
     List<PartOutcome> stopAll(List<CompletableFuture<PartOutcome>> futures) {
         stopped = true;
-        partThreads.forEach(Thread::interrupt);
+        running.keySet().forEach(Thread::interrupt);
         List<PartOutcome> outcomes = futures.stream().map(CompletableFuture::join).toList();
         Thread.currentThread().interrupt();
         return outcomes;
+    }
+
+    /**
+     * Stops the parts still running because the reader of their stream left, without waiting for them. Each part's
+     * exchange is cut, so it starts no further call and its failure is not held against the deployment, and its thread
+     * is interrupted: that ends the wait on a slow upstream and drops its connection now, not at its next chunk.
+     */
+    void abandon() {
+        GatewayException closed = new GatewayException.ClientClosed();
+        running.forEach((thread, child) -> {
+            child.context().cut(closed);
+            thread.interrupt();
+        });
     }
 
     /** The exchange a part runs in: its own request id under the parent's, and the plan made for it. */
@@ -99,17 +112,18 @@ final class PartRunner {
         ChatRequest partRequest = DecomposeStage.partRequest(request, text, runs.size()).withStream(feeds != null);
         Exchange child = child(run, partRequest);
         long start = ticker.nanoTime();
-        if (feeds != null) {
-            feeds.started(run, child, start);
-            // Checked after started(): the merged stream's close either sees this part under way or keeps it from the model.
-            if (feeds.cancelled()) {
-                return recorder.outcome(run, child, "", Optional.empty(), Optional.empty(), new GatewayException.ClientClosed(),
-                        start);
-            }
-        }
         Thread self = Thread.currentThread();
-        partThreads.add(self); // before looking at stopped: stopAll either sees this thread or this thread sees stopped
+        // Before looking at cancelled and stopped: abandon() and stopAll() either see this part or it sees them.
+        running.put(self, child);
         try {
+            if (feeds != null) {
+                feeds.started(run, child, start);
+                // Checked after started(): the merged stream's close either sees this part under way or keeps it from the model.
+                if (feeds.cancelled()) {
+                    return recorder.outcome(run, child, "", Optional.empty(), Optional.empty(),
+                            new GatewayException.ClientClosed(), start);
+                }
+            }
             if (stopped) {
                 throw new GatewayException.UpstreamTimeout("interrupted before part " + (run.task().order() + 1) + " started");
             }
@@ -129,7 +143,7 @@ final class PartRunner {
             if (feeds != null) feeds.failed(run, failed);
             return failed;
         } finally {
-            partThreads.remove(self);
+            running.remove(self);
         }
     }
 

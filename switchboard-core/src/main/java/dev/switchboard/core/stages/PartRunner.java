@@ -11,6 +11,7 @@ import dev.switchboard.core.pipeline.Chain;
 import dev.switchboard.core.pipeline.ChatStream;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Reply;
+import dev.switchboard.core.reliability.TokenEstimate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,9 +102,18 @@ final class PartRunner {
         });
     }
 
-    /** The exchange a part runs in: its own request id under the parent's, and the plan made for it. */
+    /**
+     * The exchange a part runs in: its own request id under the parent's, and the plan made for it. When the part sends
+     * the prompt it was planned for, the router's count of it goes along, so the stages after it do not count it again;
+     * a part given an earlier part's answer sends another prompt, which they count.
+     */
     Exchange child(DecomposeStage.PartRun run, ChatRequest partRequest) {
-        return parent.child(parent.requestId() + "." + run.task().order(), partRequest).withPlan(run.plan());
+        Exchange child = parent.child(parent.requestId() + "." + run.task().order(), partRequest).withPlan(run.plan());
+        run.plan().decision().ifPresent(d -> {
+            ChatRequest planned = DecomposeStage.partRequest(request, run.task().text(), runs.size());
+            if (partRequest.messages().equals(planned.messages())) TokenEstimate.counted(child, d.promptTokens());
+        });
+        return child;
     }
 
     private PartOutcome execute(DecomposeStage.PartRun run, Optional<String> earlier, PartFeeds feeds) {

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 
 /** The routed model's answers, merged or passed through, against a scripted model. */
 class PartExecutorTest {
-    private static final Deployment MODEL = new Deployment("m-1", "m", "openai", "m-upstream",
+    static final Deployment MODEL = new Deployment("m-1", "m", "openai", "m-upstream",
             Optional.of(URI.create("http://upstream.test")), Optional.empty(), Map.of(), JsonNodeFactory.instance.objectNode(),
             OptionalInt.empty(), OptionalInt.empty(), 1, Timeouts.DEFAULT,
             new ModelInfo(OptionalInt.empty(), Optional.empty(), Set.of(), 128_000, 4096, Prices.FREE, "chat", Optional.empty()));

@@ -14,7 +14,10 @@ import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.model.EmbeddingResponse;
 import dev.switchboard.core.model.Message;
 import dev.switchboard.core.pipeline.ChatStream;
+import dev.switchboard.testkit.Fault;
+import dev.switchboard.testkit.FakeUpstream;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -133,6 +136,82 @@ class InProcessSdkTest {
                         .satisfies(r -> assertThat(r.status()).isEqualTo("client_closed"));
             }
         }
+    }
+
+    /**
+     * Closing a split stream releases the upstream calls of the parts still running at once: a simulated model that
+     * takes 10 s to its first token, or stalls 10 s after one, has no call in flight within a fraction of that, and the
+     * interrupted calls are not held against the deployment.
+     */
+    @Test
+    void closingASplitStreamReleasesThePartsUpstreamCallsAtOnce() throws Exception {
+        // How slow, and how many first chunks have arrived when the stream is closed.
+        Map<String, Integer> slowModels = Map.of("{time-to-first-token: 10s}", 0, "{stall-after-tokens: 1, stall-for: 10s}", 2);
+        for (String slow : slowModels.keySet()) {
+            String yaml = YAML.replace("simulated/llama3.2}", "simulated/llama3.2, simulation: " + slow + "}");
+            try (Switchboard sb = Switchboard.create(new ConfigLoader(System::getenv, Switchboard.availableProviders())
+                    .parse(yaml, "test"))) {
+                ChatRequest request = ChatRequest.builder("switchboard/auto").message(Message.user(
+                        "Summarise the CAP theorem and also write a Python function that reverses a list.")).build()
+                        .withStream(true);
+                var reply = (dev.switchboard.core.pipeline.Reply.Streaming) sb.handle(
+                        sb.newExchange(request, dev.switchboard.core.pipeline.Credentials.IN_PROCESS, "slow-split"));
+                try (ChatStream stream = reply.stream()) {
+                    assertThat(stream.next()).as("the plan").isPresent();
+                    assertThat(callsWithin(sb, 2, slowModels.get(slow), 10_000)).as("%s: both parts wait on the model", slow)
+                            .isTrue();
+                }
+                assertThat(callsWithin(sb, 0, 0, 3_000)).as("%s: no call in flight well before the 10 s", slow).isTrue();
+                assertThat(sb.deploymentHealth().snapshot()).allSatisfy(h -> {
+                    assertThat(h.failures()).isZero();
+                    assertThat(h.available()).isTrue();
+                });
+            }
+        }
+    }
+
+    /** The same over HTTP: both parts' upstream requests stalled after one event are aborted, not read on. */
+    @Test
+    void closingASplitStreamAbortsThePartsStalledUpstreamRequests() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi()) {
+            upstream.enqueue(Fault.stallAfter(1)).enqueue(Fault.stallAfter(1));
+            String yaml = """
+                    model_list:
+                      - model_name: gpt-4o-mini
+                        litellm_params: {model: openai/gpt-4o-mini, api_base: "%s", api_key: sk-up}
+                    switchboard:
+                      ledger: {store: none}
+                    """.formatted(upstream.apiBase());
+            try (Switchboard sb = Switchboard.create(new ConfigLoader(System::getenv, Switchboard.availableProviders())
+                    .parse(yaml, "test"))) {
+                ChatRequest request = ChatRequest.builder("switchboard/auto").message(Message.user(
+                        "Summarise the CAP theorem and also write a Python function that reverses a list.")).build()
+                        .withStream(true);
+                var reply = (dev.switchboard.core.pipeline.Reply.Streaming) sb.handle(
+                        sb.newExchange(request, dev.switchboard.core.pipeline.Credentials.IN_PROCESS, "stalled-split"));
+                try (ChatStream stream = reply.stream()) {
+                    assertThat(stream.next()).as("the plan").isPresent();
+                    assertThat(callsWithin(sb, 2, 2, 10_000)).as("both parts have a first chunk and wait for more").isTrue();
+                }
+                assertThat(callsWithin(sb, 0, 0, 3_000)).as("no call in flight well before the stall ends").isTrue();
+                assertThat(upstream.requests()).hasSize(2);
+                assertThat(sb.deploymentHealth().snapshot()).allSatisfy(h -> assertThat(h.failures()).isZero());
+            }
+        }
+    }
+
+    /**
+     * Whether, within {@code millis}, the calls in flight across all deployments are {@code inFlight} and at least
+     * {@code answered} calls have had their first chunk.
+     */
+    private static boolean callsWithin(Switchboard sb, int inFlight, int answered, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (sb.deploymentHealth().snapshot().stream().mapToInt(h -> h.inFlight()).sum() != inFlight
+                || sb.deploymentHealth().snapshot().stream().mapToLong(h -> h.successes()).sum() < answered) {
+            if (System.nanoTime() > deadline) return false;
+            Thread.sleep(5);
+        }
+        return true;
     }
 
     /**

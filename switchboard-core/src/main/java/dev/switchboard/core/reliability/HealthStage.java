@@ -11,7 +11,8 @@ import dev.switchboard.core.pipeline.Stage;
  * Guards each upstream call with its deployment's circuit breaker: fails fast (a retryable error, so the
  * fallback stage moves on) while the circuit is open, and reports every outcome back. A stream counts
  * as answered once its first chunk arrived; a later failure still counts against the deployment, and
- * the call stays in flight until the stream ends.
+ * the call stays in flight until the stream ends. A call interrupted because the exchange was cut is released
+ * without counting either way (an unanswered probe lets the next call probe).
  */
 public final class HealthStage implements Stage {
     private final DeploymentHealth health;
@@ -28,7 +29,7 @@ public final class HealthStage implements Stage {
         try {
             reply = next.proceed(exchange);
         } catch (GatewayException e) {
-            call.failed(e);
+            if (!cut(exchange)) call.failed(e);
             call.release();
             throw e;
         } catch (RuntimeException | Error e) {
@@ -38,11 +39,19 @@ public final class HealthStage implements Stage {
         call.succeeded();
         if (reply instanceof Reply.Streaming s) {
             return new Reply.Streaming(s.stream().onEnd(error -> {
-                if (error instanceof GatewayException g && DeploymentHealth.countsAsFailure(g)) call.failed(g);
+                if (error instanceof GatewayException g && DeploymentHealth.countsAsFailure(g) && !cut(exchange)) call.failed(g);
                 call.release();
             }));
         }
         call.release();
         return reply;
+    }
+
+    /**
+     * Whether the gateway cut the exchange short (its reader left, or shutdown): the call then failed because it was
+     * interrupted, which says nothing about the deployment.
+     */
+    private static boolean cut(Exchange exchange) {
+        return exchange.context().cutReason().isPresent();
     }
 }

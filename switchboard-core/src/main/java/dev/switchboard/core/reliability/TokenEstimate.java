@@ -9,8 +9,8 @@ import dev.switchboard.core.pipeline.AttributeKey;
 import dev.switchboard.core.pipeline.Exchange;
 
 /**
- * What a chat request will cost in tokens: the prompt, counted once per exchange and shared by the
- * stages that need it, and the output the client asked for at most.
+ * What a chat request will cost in tokens: the prompt, counted once per exchange (or taken from its router,
+ * which counted it already) and shared by the stages that need it, and the output the client asked for at most.
  *
  * @param prompt prompt tokens ({@link TokenCounter#countPrompt})
  * @param maxOutput the request's {@code max_tokens}, or 0 when it set none
@@ -38,6 +38,15 @@ public record TokenEstimate(int prompt, int maxOutput) {
             exchange.context().set(KEY, e);
             return e;
         });
+    }
+
+    /**
+     * Takes a prompt count already made for the exchange's chat request (the utility router's, for its context-window
+     * check), so the stages after it do not tokenize the prompt again. A count already there stays.
+     */
+    public static void counted(Exchange exchange, int promptTokens) {
+        if (!exchange.isChat() || exchange.context().get(KEY).isPresent()) return;
+        exchange.context().set(KEY, new TokenEstimate(promptTokens, exchange.chat().maxTokens().orElse(0)));
     }
 
     /**

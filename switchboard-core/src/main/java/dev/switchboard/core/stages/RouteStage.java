@@ -7,6 +7,7 @@ import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Reply;
 import dev.switchboard.core.pipeline.RoutePlan;
 import dev.switchboard.core.pipeline.Stage;
+import dev.switchboard.core.reliability.TokenEstimate;
 import java.util.List;
 
 /** Asks the routers in order for a plan; the first that handles the model wins. Unknown model: 404. */
@@ -27,6 +28,8 @@ public final class RouteStage implements Stage {
             var plan = router.route(exchange);
             if (plan.isPresent()) {
                 exchange.context().set(Attributes.ROUTE_PLAN, plan.get());
+                // A scoring router counted this very prompt: the fallback stage's context checks take its count.
+                plan.get().decision().ifPresent(d -> TokenEstimate.counted(exchange, d.promptTokens()));
                 return next.proceed(exchange.withPlan(plan.get()));
             }
         }

@@ -59,6 +59,30 @@ class HealthStageTest {
         assertThat(health.status("a").failures()).isEqualTo(1);
     }
 
+    /**
+     * A call interrupted because the exchange was cut (its reader left, or shutdown) fails, but not because of the
+     * deployment: neither a failed call nor a stream that broke mid-answer counts against it.
+     */
+    @Test
+    void aCallThatFailsBecauseItsExchangeWasCutDoesNotCountAgainstTheDeployment() {
+        Exchange refused = call();
+        chain.fail("a", new GatewayException.ConnectionFailed("interrupted while calling a", null));
+        refused.context().cut(new GatewayException.ClientClosed());
+        assertThatThrownBy(() -> stage.apply(refused, chain)).isInstanceOf(GatewayException.ConnectionFailed.class);
+
+        Exchange streaming = call();
+        chain.answer("a", () -> new Reply.Streaming(Fixtures.failingAfterFirstChunk(
+                new GatewayException.UpstreamTimeout("interrupted while reading"))));
+        var stream = ((Reply.Streaming) stage.apply(streaming, chain)).stream();
+        stream.next();
+        streaming.context().cut(new GatewayException.ClientClosed());
+        assertThatThrownBy(stream::next).isInstanceOf(GatewayException.UpstreamTimeout.class);
+
+        assertThat(health.inFlight("a")).isZero();
+        assertThat(health.status("a").failures()).isZero();
+        assertThat(health.status("a").state()).isEqualTo(DeploymentHealth.State.CLOSED);
+    }
+
     @Test
     void anUnexpectedExceptionStillReleasesTheCall() {
         assertThatThrownBy(() -> stage.apply(call(), ex -> {

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 
 /** The routed model's answers, merged or passed through, against a scripted model. */
 class PartExecutorTest {
-    private static final Deployment MODEL = new Deployment("m-1", "m", "openai", "m-upstream",
+    static final Deployment MODEL = new Deployment("m-1", "m", "openai", "m-upstream",
             Optional.of(URI.create("http://upstream.test")), Optional.empty(), Map.of(), JsonNodeFactory.instance.objectNode(),
             OptionalInt.empty(), OptionalInt.empty(), 1, Timeouts.DEFAULT,
             new ModelInfo(OptionalInt.empty(), Optional.empty(), Set.of(), 128_000, 4096, Prices.FREE, "chat", Optional.empty()));
@@ -119,6 +119,63 @@ class PartExecutorTest {
         assertThat(outcomes).allSatisfy(o -> assertThat(o.error()).containsInstanceOf(GatewayException.ClientClosed.class));
         assertThat(outcomes.get(0).usage()).contains(Usage.of(10, 5));
         assertThat(outcomes.get(1).usage()).isEmpty();
+    }
+
+    /**
+     * Closing a split stream stops the parts still running at once, rather than when their upstream next answers: one
+     * part waiting for its model's first chunk, one stalled mid-answer, each for up to 10 s. Both waits end well before.
+     */
+    @Test
+    void closingASplitStreamStopsThePartsStillWaitingOnTheirUpstream() throws InterruptedException {
+        CountDownLatch waiting = new CountDownLatch(2);
+        CountDownLatch stopped = new CountDownLatch(2);
+        CountDownLatch neverReleased = new CountDownLatch(1);
+        Chain model = exchange -> {
+            if (exchange.requestId().endsWith(".0")) { // no first chunk yet: the call itself waits
+                waiting.countDown();
+                waitLikeASlowUpstream(neverReleased, stopped);
+                throw new IllegalStateException("the slow first chunk was not interrupted");
+            }
+            ChatStream stalled = new ChatStream() {
+                private boolean sent;
+
+                @Override
+                public Optional<ChatChunk> next() {
+                    if (!sent) {
+                        sent = true;
+                        return Optional.of(ChatChunk.of("up-2", 1, "m-upstream", ChunkChoice.content(0, "def")));
+                    }
+                    waiting.countDown();
+                    waitLikeASlowUpstream(neverReleased, stopped);
+                    return Optional.empty();
+                }
+
+                @Override
+                public void close() {}
+            };
+            return new Reply.Streaming(stalled);
+        };
+        Exchange exchange = exchange("Summarise the CAP theorem and also write a Python function that reverses a list.");
+        ChatStream merged = ((Reply.Streaming) stage().apply(exchange, model)).stream();
+        assertThat(merged.next()).as("the plan").isPresent();
+        assertThat(waiting.await(10, TimeUnit.SECONDS)).as("both parts wait on their upstream").isTrue();
+
+        merged.close();
+
+        assertThat(stopped.await(3, TimeUnit.SECONDS)).as("both parts stopped well before the 10 s stall").isTrue();
+        assertThat(exchange.context().get(DecomposeStage.PART_OUTCOMES).orElseThrow())
+                .allSatisfy(o -> assertThat(o.error()).containsInstanceOf(GatewayException.ClientClosed.class));
+    }
+
+    /** Waits up to 10 s for {@code latch}, as a slow upstream would; an interrupt ends the wait as a transport's read ends. */
+    private static void waitLikeASlowUpstream(CountDownLatch latch, CountDownLatch stopped) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopped.countDown();
+            throw new GatewayException.ConnectionFailed("interrupted while calling upstream.test", e);
+        }
     }
 
     /** A stream that sends {@code first}, then waits for {@code release} (at most 10 s) and ends. */

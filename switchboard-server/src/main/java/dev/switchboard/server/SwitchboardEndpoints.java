@@ -147,6 +147,7 @@ final class SwitchboardEndpoints {
         o.set("by_tier", counts(s.callsByTier()));
         o.set("by_model", counts(s.callsByModel()));
         o.set("by_type", counts(s.callsByTaskType()));
+        o.set("by_status", counts(s.callsByStatus()));
         HttpIo.sendJson(res, 200, o);
     }
 

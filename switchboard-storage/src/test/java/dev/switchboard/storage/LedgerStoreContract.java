@@ -170,6 +170,28 @@ abstract class LedgerStoreContract {
         assertThat(s.callsByTaskType()).isEqualTo(Map.of("documentation", 2L, "code_generation", 1L));
     }
 
+    /**
+     * A cascade tier whose answer was escalated past and a stream its client stopped reading are no failures: they are
+     * counted by status, not as errors.
+     */
+    @Test
+    void statsCountOnlyFailuresAsErrorsAndEveryStatusApart() {
+        LedgerStore store = open();
+        LedgerRecord closed = LedgerRecord.builder("req-13").time(T0).caller("team-a").modelGroup("llama3.2")
+                .deployment("llama3.2#0", "simulated", "llama3.2").status("client_closed").router("model-group").build();
+        LedgerRecord timedOut = LedgerRecord.builder("req-14").time(T0).caller("team-a").modelGroup("llama3.2")
+                .deployment("llama3.2#0", "simulated", "llama3.2").status("upstream_timeout").router("model-group").build();
+        store.append(List.of(tier("req-c2", 1, "cascade_rejected"), tier("req-c2", 2, LedgerRecord.OK), closed, timedOut,
+                part("req-15", 0, "documentation", 1, "granite4.1:3b", 1, 1)));
+
+        LedgerStats s = store.stats(StatsQuery.ALL);
+
+        assertThat(s.calls()).isEqualTo(5);
+        assertThat(s.errors()).isEqualTo(1);
+        assertThat(s.callsByStatus()).isEqualTo(Map.of(LedgerRecord.OK, 2L, "cascade_rejected", 1L, "client_closed", 1L,
+                "upstream_timeout", 1L));
+    }
+
     @Test
     void statsReportSavingsVersusSendingEveryPartToTheTopTierModel() {
         LedgerStore store = open();

@@ -110,6 +110,11 @@ public abstract sealed class JdbcLedgerStore implements LedgerStore permits Sqli
         query.from().ifPresent(t -> { where.append(" AND time_ms >= ?"); args.add(t.toEpochMilli()); });
         query.to().ifPresent(t -> { where.append(" AND time_ms < ?"); args.add(t.toEpochMilli()); });
         query.caller().ifPresent(id -> { where.append(" AND caller = ?"); args.add(id); });
+        query.requestId().ifPresent(id -> {
+            where.append(" AND (request_id = ? OR parent_request_id = ?)");
+            args.add(id);
+            args.add(id);
+        });
         String totals = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status NOT IN (" + NOT_FAILURES + ") THEN 1 ELSE 0 END), 0), "
                 + "COALESCE(SUM(cost_usd), 0), COALESCE(SUM(top_tier_cost_usd), 0), AVG(quality), COUNT(quality) FROM "
                 + table + where;

@@ -224,6 +224,23 @@ abstract class LedgerStoreContract {
     }
 
     @Test
+    void statsCoverOneRequestAndItsPartsWhenAsked() {
+        LedgerStore store = open();
+        LedgerRecord whole = LedgerRecord.builder("req-17").time(T0).caller("team-a").modelGroup("llama3.2").build();
+        store.append(List.of(part("req-16", 0, "documentation", 1, "granite4.1:3b", 1000, 2000),
+                part("req-16", 1, "code_generation", 3, "gemma3:4b", 1000, 2000), whole,
+                part("req-160", 0, "qa_simple", 1, "granite4.1:3b", 1, 1)));
+
+        LedgerStats parts = store.stats(StatsQuery.forRequest("req-16"));
+        assertThat(parts.calls()).isEqualTo(2);
+        assertThat(parts.callsByTaskType()).isEqualTo(Map.of("documentation", 1L, "code_generation", 1L));
+        assertThat(parts.totalCostUsd()).isCloseTo(2 * (1000 * 0.20 + 2000 * 0.80) / 1e6, within(1e-12));
+        assertThat(store.stats(StatsQuery.forRequest("req-17")).calls()).isEqualTo(1);
+        assertThat(store.stats(StatsQuery.forRequest("req-16").forCaller("team-b")).calls()).isZero();
+        assertThat(store.stats(StatsQuery.forRequest("req-unknown")).calls()).isZero();
+    }
+
+    @Test
     void anEmptyLedgerHasZeroCallsAndNoAverageQuality() {
         LedgerStats s = open().stats(StatsQuery.ALL);
         assertThat(s.calls()).isZero();

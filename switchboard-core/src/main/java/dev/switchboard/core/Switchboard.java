@@ -120,11 +120,11 @@ public final class Switchboard implements AutoCloseable {
         throw new IllegalStateException("expected a complete reply, got " + reply.getClass().getSimpleName());
     }
 
-    /** A streamed chat; the caller must close the stream. */
+    /** A streamed chat; the caller must close the stream, which then refuses reads with an {@link IllegalStateException}. */
     public ChatStream stream(ChatRequest request) {
         Reply reply = handle(newExchange(request.withStream(true), Credentials.IN_PROCESS, newRequestId()));
-        if (reply instanceof Reply.Streaming s) return s.stream();
-        if (reply instanceof Reply.Complete c) return StreamOfResponse.of(c.response());
+        if (reply instanceof Reply.Streaming s) return s.stream().refusingReadsOnceClosed();
+        if (reply instanceof Reply.Complete c) return StreamOfResponse.of(c.response()).refusingReadsOnceClosed();
         throw new IllegalStateException("expected a stream, got " + reply.getClass().getSimpleName());
     }
 

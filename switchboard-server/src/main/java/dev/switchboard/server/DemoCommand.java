@@ -14,13 +14,15 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code switchboard demo}: the compound-prompt scenario end to end against the configured models. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run a compound prompt end to end: routing decisions, routing table, merged answer, ledger summary.")
+        description = "Run a compound prompt end to end: routing decisions, routing table, merged answer, ledger summary of "
+                + "this run. Logs only warnings, on stderr.")
 final class DemoCommand implements Callable<Integer> {
     static final String SCENARIO = "Write the API reference documentation for our REST /users endpoints AND implement "
             + "the OAuth2 Bearer-token middleware in Python FastAPI.";
@@ -33,13 +35,16 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // The output is the report: an access line or the ledger's start-up lines in the middle of it are noise.
+        Logging.warningsOnly();
         SwitchboardConfig cfg = Cli.config(Optional.ofNullable(config), Optional.empty(), Optional.empty());
         PrintStream out = System.out;
         try (Switchboard engine = Switchboard.create(cfg)) {
             String auto = cfg.routing().modelNames().getFirst();
             out.println("Prompt:\n  " + prompt + "\n");
+            String requestId = Switchboard.newRequestId();
             var exchange = engine.newExchange(ChatRequest.builder(auto).message(Message.user(prompt)).build(),
-                    Credentials.IN_PROCESS, Switchboard.newRequestId());
+                    Credentials.IN_PROCESS, requestId);
             out.println("Routing decisions (dry run):");
             RouteCommand.print(out, engine.explain(exchange));
 
@@ -63,10 +68,11 @@ final class DemoCommand implements Callable<Integer> {
             if (reply instanceof Reply.Complete c) out.println("\nMerged answer\n" + "=".repeat(72) + "\n" + c.response().text());
             engine.ledger().ifPresent(ledger -> {
                 ledger.flush().join();
-                LedgerStats s = ledger.stats(StatsQuery.ALL);
-                out.printf(Locale.ROOT, "%nLedger summary (all recorded calls)%n  calls %d, errors %d, cost %.6f USD, "
-                        + "savings vs top tier %.6f USD, by tier %s, by type %s%n", s.calls(), s.errors(), s.totalCostUsd(),
-                        s.savingsUsd(), s.callsByTier(), s.callsByTaskType());
+                // This run's records only: the ledger file may hold every earlier run's and a server's calls too.
+                LedgerStats s = ledger.stats(StatsQuery.forRequest(requestId));
+                out.printf(Locale.ROOT, "%nLedger summary (this run, request %s)%n  calls %d, errors %d, cost %.6f USD, "
+                        + "savings vs top tier %.6f USD, by tier %s, by type %s%n", requestId, s.calls(), s.errors(),
+                        s.totalCostUsd(), s.savingsUsd(), new TreeMap<>(s.callsByTier()), new TreeMap<>(s.callsByTaskType()));
             });
         }
         return 0;

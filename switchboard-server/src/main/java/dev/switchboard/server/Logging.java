@@ -69,6 +69,15 @@ final class Logging {
     }
 
     /**
+     * For a command whose standard output is its report ({@code demo}): no access lines, and only warnings and errors
+     * (on stderr) from everything else. Call after {@link #configure()}.
+     */
+    static void warningsOnly() {
+        Logger.getLogger("").setLevel(Level.WARNING);
+        AccessLog.LOGGER.setLevel(Level.OFF);
+    }
+
+    /**
      * A LogManager whose handlers stay once configured. The JDK's resets every handler from a shutdown hook of its
      * own, which runs alongside the gateway's: what the graceful shutdown logged (the grace period ending, the
      * access lines of requests finishing in it) was lost. Handlers here flush every record, so none is left unwritten.

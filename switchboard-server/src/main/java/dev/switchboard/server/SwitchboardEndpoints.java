@@ -18,6 +18,7 @@ import dev.switchboard.core.wire.OpenAiCodec;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,17 +47,25 @@ final class SwitchboardEndpoints {
         JsonNode body = HttpIo.jsonBody(req, maxBody);
         String autoModel = engine.config().routing().modelNames().getFirst();
         ChatRequest chat;
-        if (body.has("messages")) {
+        JsonNode prompt = body.get("prompt");
+        if (present(body.get("messages"))) {
+            // Answering from one and ignoring the other would explain a request the client did not mean.
+            if (present(prompt)) {
+                throw new GatewayException.BadRequest("Send either 'prompt' or 'messages', not both.", "messages");
+            }
             ObjectNode withModel = ((ObjectNode) body.deepCopy());
-            if (!withModel.has("model")) withModel.put("model", autoModel);
+            if (!present(withModel.get("model"))) withModel.put("model", autoModel);
             chat = OpenAiCodec.parseChatRequest(withModel);
         } else {
-            JsonNode prompt = body.get("prompt");
-            if (prompt == null || !prompt.isTextual()) {
+            if (!present(prompt)) {
                 throw new GatewayException.BadRequest("Send {\"prompt\": \"...\"} or a chat body with 'messages'.", "prompt");
             }
+            if (!prompt.isTextual()) {
+                throw new GatewayException.BadRequest("'prompt' must be a string (the text to route), but got "
+                        + OpenAiCodec.kind(prompt) + ".", "prompt");
+            }
             if (prompt.asText().isBlank()) throw new GatewayException.BadRequest("'prompt' is empty: there is nothing to route.", "prompt");
-            chat = ChatRequest.builder(body.path("model").asText(autoModel)).message(Message.user(prompt.asText())).build();
+            chat = ChatRequest.builder(optionalString(body, "model").orElse(autoModel)).message(Message.user(prompt.asText())).build();
         }
         var exchange = HttpIo.exchange(engine, chat, req, requestId);
         HttpIo.sendJson(res, 200, engine.explain(exchange));
@@ -66,20 +75,31 @@ final class SwitchboardEndpoints {
     private void feedback(ServerRequest req, ServerResponse res, String requestId) {
         JsonNode body = HttpIo.jsonBody(req, maxBody);
         Ledger ledger = ledger();
-        String target = body.path("request_id").asText("");
+        String target = optionalString(body, "request_id").orElse("");
         if (target.isBlank()) throw new GatewayException.BadRequest("Missing required parameter: 'request_id'.", "request_id");
+        JsonNode score = body.get("score");
+        JsonNode thumbs = body.get("thumbs");
         Feedback feedback;
-        if (body.has("score")) {
-            if (!body.get("score").isNumber()) throw new GatewayException.BadRequest("'score' must be a number from 0 to 1.", "score");
-            double score = body.get("score").asDouble();
-            if (score < 0 || score > 1) throw new GatewayException.BadRequest("'score' must be between 0 and 1.", "score");
-            feedback = Feedback.score(score);
-        } else if (body.has("thumbs")) {
-            String thumbs = body.get("thumbs").asText();
-            if (!thumbs.equals("up") && !thumbs.equals("down")) {
+        if (present(score) && present(thumbs)) {
+            // Two signals that may disagree: recording either would silently drop the other.
+            throw new GatewayException.BadRequest("Send either 'score' or 'thumbs', not both.", "thumbs");
+        } else if (present(score)) {
+            if (!score.isNumber()) {
+                throw new GatewayException.BadRequest("Invalid type for 'score': expected a number from 0 to 1, but got "
+                        + OpenAiCodec.kind(score) + ".", "score");
+            }
+            double value = score.asDouble();
+            if (!(value >= 0 && value <= 1)) throw new GatewayException.BadRequest("'score' must be between 0 and 1.", "score");
+            feedback = Feedback.score(value);
+        } else if (present(thumbs)) {
+            if (!thumbs.isTextual()) {
+                throw new GatewayException.BadRequest("Invalid type for 'thumbs': expected a string, 'up' or 'down', but got "
+                        + OpenAiCodec.kind(thumbs) + ".", "thumbs");
+            }
+            if (!thumbs.asText().equals("up") && !thumbs.asText().equals("down")) {
                 throw new GatewayException.BadRequest("'thumbs' must be 'up' or 'down'.", "thumbs");
             }
-            feedback = Feedback.thumbs(thumbs.equals("up"));
+            feedback = Feedback.thumbs(thumbs.asText().equals("up"));
         } else {
             throw new GatewayException.BadRequest("Send 'score' (0 to 1) or 'thumbs' ('up' or 'down').", "score");
         }
@@ -94,6 +114,22 @@ final class SwitchboardEndpoints {
         }
         if (attached == 0) throw new GatewayException.NotFound("No ledger record for request id '" + target + "'.", "request_id", "request_not_found");
         HttpIo.sendJson(res, 200, Json.object().put("ok", true).put("records", attached));
+    }
+
+    /** As in OpenAI's API, a field set to null is a field left out. */
+    private static boolean present(JsonNode v) {
+        return v != null && !v.isNull();
+    }
+
+    /** The field's text; empty when it is absent; a 400 naming it when it is not a string (a number is not coerced). */
+    private static Optional<String> optionalString(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (!present(v)) return Optional.empty();
+        if (!v.isTextual()) {
+            throw new GatewayException.BadRequest("Invalid type for '" + field + "': expected a string, but got "
+                    + OpenAiCodec.kind(v) + ".", field);
+        }
+        return Optional.of(v.asText());
     }
 
     private void stats(ServerRequest req, ServerResponse res, String requestId) {
@@ -111,6 +147,7 @@ final class SwitchboardEndpoints {
         o.set("by_tier", counts(s.callsByTier()));
         o.set("by_model", counts(s.callsByModel()));
         o.set("by_type", counts(s.callsByTaskType()));
+        o.set("by_status", counts(s.callsByStatus()));
         HttpIo.sendJson(res, 200, o);
     }
 

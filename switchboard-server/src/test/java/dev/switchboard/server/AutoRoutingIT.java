@@ -204,6 +204,60 @@ class AutoRoutingIT {
         assertThat(Json.parseBody(empty.body().getBytes()).at("/error/param").asText()).isEqualTo("prompt");
     }
 
+    /** A wrong-typed field is named with what it must be, and a body with both forms is refused rather than half read. */
+    @Test
+    void theDryRunRefusesWrongTypesAndAmbiguousBodiesNamingTheField() throws Exception {
+        String[][] cases = {
+                {"{\"prompt\":42}", "prompt", "'prompt' must be a string"},
+                {"{\"prompt\":[\"a\"]}", "prompt", "'prompt' must be a string"},
+                {"{\"prompt\":\"hi\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}", "messages",
+                        "Send either 'prompt' or 'messages'"},
+                {"{\"prompt\":\"hi\",\"model\":42}", "model", "Invalid type for 'model': expected a string"},
+                {"{\"prompt\":\"hi\",\"model\":{}}", "model", "Invalid type for 'model': expected a string"},
+                {"{}", "prompt", "Send {\"prompt\": \"...\"} or a chat body with 'messages'"}};
+        for (String[] c : cases) {
+            HttpResponse<String> r = gateway.post("/v1/route", c[0]);
+            assertThat(r.statusCode()).as(c[0]).isEqualTo(400);
+            JsonNode error = Json.parseBody(r.body().getBytes()).get("error");
+            assertThat(error.get("type").asText()).as(c[0]).isEqualTo("invalid_request_error");
+            assertThat(error.get("param").asText()).as(c[0]).isEqualTo(c[1]);
+            assertThat(error.get("message").asText()).as(c[0]).contains(c[2]);
+        }
+        // null is the same as leaving a field out, as in OpenAI's API.
+        assertThat(gateway.post("/v1/route", "{\"prompt\":\"hi\",\"model\":null,\"messages\":null}").statusCode()).isEqualTo(200);
+    }
+
+    /** Both documented forms work; a body that is both, or neither well typed, is a 400 naming the field, never a 500. */
+    @Test
+    void feedbackRefusesConflictingOrWrongTypedFieldsNamingTheField() throws Exception {
+        HttpResponse<String> call = gateway.post("/v1/chat/completions", body("llama3.2", "hi", false), "x-request-id", "fb-1");
+        assertThat(call.statusCode()).isEqualTo(200);
+        String[][] cases = {
+                {"{\"request_id\":\"fb-1\",\"score\":0.5,\"thumbs\":\"up\"}", "400", "thumbs", "not both"},
+                {"{\"request_id\":\"fb-1\",\"score\":1.5}", "400", "score", "between 0 and 1"},
+                {"{\"request_id\":\"fb-1\",\"score\":-0.1}", "400", "score", "between 0 and 1"},
+                {"{\"request_id\":\"fb-1\",\"score\":\"0.5\"}", "400", "score", "expected a number"},
+                {"{\"request_id\":\"fb-1\",\"thumbs\":true}", "400", "thumbs", "expected a string"},
+                {"{\"request_id\":\"fb-1\",\"thumbs\":\"sideways\"}", "400", "thumbs", "'up' or 'down'"},
+                {"{\"request_id\":42,\"score\":0.5}", "400", "request_id", "expected a string"},
+                {"{\"request_id\":[\"fb-1\"],\"score\":0.5}", "400", "request_id", "expected a string"},
+                {"{\"score\":0.5}", "400", "request_id", "Missing required parameter"},
+                {"{\"request_id\":\"fb-1\"}", "400", "score", "Send 'score'"},
+                {"{\"request_id\":\"no-such-request\",\"score\":0.5}", "404", "request_id", "No ledger record"}};
+        for (String[] c : cases) {
+            HttpResponse<String> r = gateway.post("/v1/feedback", c[0]);
+            assertThat(r.statusCode()).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
+            JsonNode error = Json.parseBody(r.body().getBytes()).get("error");
+            assertThat(error.get("type").asText()).as(c[0]).isEqualTo("invalid_request_error");
+            assertThat(error.get("param").asText()).as(c[0]).isEqualTo(c[2]);
+            assertThat(error.get("message").asText()).as(c[0]).contains(c[3]);
+        }
+        for (String ok : List.of("{\"request_id\":\"fb-1\",\"score\":0.8}", "{\"request_id\":\"fb-1\",\"score\":1}",
+                "{\"request_id\":\"fb-1\",\"thumbs\":\"down\"}", "{\"request_id\":\"fb-1\",\"thumbs\":\"up\",\"score\":null}")) {
+            assertThat(gateway.post("/v1/feedback", ok).statusCode()).as(ok).isEqualTo(200);
+        }
+    }
+
     @Test
     void decompositionCanBeTurnedOffPerRequest() throws Exception {
         HttpResponse<String> r = gateway.post("/v1/chat/completions", body("auto", DEMO, false), "x-switchboard-decompose", "off");

@@ -91,6 +91,14 @@ class CascadeIT {
         assertThat(records).extracting(LedgerRecord::requestId).containsExactly("cascade-poor.t1", "cascade-poor.t2");
         assertThat(records).extracting(LedgerRecord::status).containsExactly("cascade_rejected", LedgerRecord.OK);
         assertThat(records).extracting(LedgerRecord::deploymentId).containsExactly("cheap-refuses", "strong");
+        // An answer escalated past is the cascade working, not an error: the stats count it by status only.
+        JsonNode stats = Json.parseBody(gateway.get("/v1/switchboard/stats").body().getBytes());
+        assertThat(stats.at("/by_status/cascade_rejected").asLong()).isPositive();
+        long failures = 0;
+        for (var e : stats.get("by_status").properties()) {
+            if (!LedgerRecord.NOT_FAILURES.contains(e.getKey())) failures += e.getValue().asLong();
+        }
+        assertThat(stats.get("errors").asLong()).isEqualTo(failures);
         assertThat(records).allSatisfy(rec -> {
             assertThat(rec.parentRequestId()).hasValue("cascade-poor");
             assertThat(rec.costUsd()).isPositive();

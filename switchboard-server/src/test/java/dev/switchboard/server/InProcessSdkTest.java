@@ -102,6 +102,32 @@ class InProcessSdkTest {
         }
     }
 
+    /**
+     * A closed stream says so, as a closed engine does: reading one used to fail with a gateway ConnectionFailed ("the
+     * upstream stream broke"), as if the provider had failed.
+     */
+    @Test
+    void readingAClosedStreamThrowsIllegalStateException() {
+        try (Switchboard sb = engine()) {
+            for (String model : List.of("llama3.2", "switchboard/auto")) {
+                ChatStream stream = sb.stream(ChatRequest.builder(model).message(Message.user(
+                        "Summarise the CAP theorem and also write a Python function that reverses a list.")).build());
+                assertThat(stream.next()).as(model).isPresent();
+                stream.close();
+                stream.close(); // again: nothing happens
+                assertThatThrownBy(stream::next).as(model).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("closed");
+            }
+            ChatStream drained = sb.stream(ChatRequest.builder("llama3.2").message(Message.user("hi")).build());
+            while (drained.next().isPresent()) {
+                // read to the end
+            }
+            assertThat(drained.next()).as("after the end, before close").isEmpty();
+            drained.close();
+            assertThatThrownBy(drained::next).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        }
+    }
+
     /** A request without a model is refused when it is built, not deep in the pipeline (where an observer failed on it). */
     @Test
     void aRequestWithoutAModelIsRefusedWhenBuilt() {

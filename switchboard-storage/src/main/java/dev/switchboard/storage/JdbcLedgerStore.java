@@ -32,6 +32,9 @@ public abstract sealed class JdbcLedgerStore implements LedgerStore permits Sqli
             + "completion_tokens, cached_prompt_tokens, cache_write_tokens, reasoning_tokens, cost_usd, "
             + "top_tier_cost_usd, price_catalogue, status, fallbacks_used, attempts, quality, router";
     private static final int COLUMN_COUNT = COLUMNS.split(",").length;
+    /** The statuses that are no error, as an SQL list (constants, so no quoting to escape). */
+    private static final String NOT_FAILURES = LedgerRecord.NOT_FAILURES.stream().sorted().map(s -> "'" + s + "'")
+            .collect(java.util.stream.Collectors.joining(", "));
 
     private final HikariDataSource pool;
     private final String insertSql;
@@ -107,7 +110,12 @@ public abstract sealed class JdbcLedgerStore implements LedgerStore permits Sqli
         query.from().ifPresent(t -> { where.append(" AND time_ms >= ?"); args.add(t.toEpochMilli()); });
         query.to().ifPresent(t -> { where.append(" AND time_ms < ?"); args.add(t.toEpochMilli()); });
         query.caller().ifPresent(id -> { where.append(" AND caller = ?"); args.add(id); });
-        String totals = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status <> '" + LedgerRecord.OK + "' THEN 1 ELSE 0 END), 0), "
+        query.requestId().ifPresent(id -> {
+            where.append(" AND (request_id = ? OR parent_request_id = ?)");
+            args.add(id);
+            args.add(id);
+        });
+        String totals = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status NOT IN (" + NOT_FAILURES + ") THEN 1 ELSE 0 END), 0), "
                 + "COALESCE(SUM(cost_usd), 0), COALESCE(SUM(top_tier_cost_usd), 0), AVG(quality), COUNT(quality) FROM "
                 + table + where;
         try (Connection c = pool.getConnection()) {
@@ -136,8 +144,10 @@ public abstract sealed class JdbcLedgerStore implements LedgerStore permits Sqli
                 groupCounts(c, "model_group", where, args, rs -> byModel.put(rs.getString(1), rs.getLong(2)));
                 Map<String, Long> byType = new HashMap<>();
                 groupCounts(c, "task_type", where, args, rs -> byType.put(rs.getString(1), rs.getLong(2)));
+                Map<String, Long> byStatus = new HashMap<>();
+                groupCounts(c, "status", where, args, rs -> byStatus.put(rs.getString(1), rs.getLong(2)));
                 c.commit();
-                return new LedgerStats(calls, errors, cost, topTier, quality, rated, byTier, byModel, byType);
+                return new LedgerStats(calls, errors, cost, topTier, quality, rated, byTier, byModel, byType, byStatus);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

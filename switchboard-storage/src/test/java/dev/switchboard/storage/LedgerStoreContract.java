@@ -170,6 +170,28 @@ abstract class LedgerStoreContract {
         assertThat(s.callsByTaskType()).isEqualTo(Map.of("documentation", 2L, "code_generation", 1L));
     }
 
+    /**
+     * A cascade tier whose answer was escalated past and a stream its client stopped reading are no failures: they are
+     * counted by status, not as errors.
+     */
+    @Test
+    void statsCountOnlyFailuresAsErrorsAndEveryStatusApart() {
+        LedgerStore store = open();
+        LedgerRecord closed = LedgerRecord.builder("req-13").time(T0).caller("team-a").modelGroup("llama3.2")
+                .deployment("llama3.2#0", "simulated", "llama3.2").status("client_closed").router("model-group").build();
+        LedgerRecord timedOut = LedgerRecord.builder("req-14").time(T0).caller("team-a").modelGroup("llama3.2")
+                .deployment("llama3.2#0", "simulated", "llama3.2").status("upstream_timeout").router("model-group").build();
+        store.append(List.of(tier("req-c2", 1, "cascade_rejected"), tier("req-c2", 2, LedgerRecord.OK), closed, timedOut,
+                part("req-15", 0, "documentation", 1, "granite4.1:3b", 1, 1)));
+
+        LedgerStats s = store.stats(StatsQuery.ALL);
+
+        assertThat(s.calls()).isEqualTo(5);
+        assertThat(s.errors()).isEqualTo(1);
+        assertThat(s.callsByStatus()).isEqualTo(Map.of(LedgerRecord.OK, 2L, "cascade_rejected", 1L, "client_closed", 1L,
+                "upstream_timeout", 1L));
+    }
+
     @Test
     void statsReportSavingsVersusSendingEveryPartToTheTopTierModel() {
         LedgerStore store = open();
@@ -199,6 +221,23 @@ abstract class LedgerStoreContract {
         assertThat(store.stats(new StatsQuery(Optional.of(T0), Optional.of(T0.plusSeconds(2)), Optional.empty())).calls())
                 .isEqualTo(2);
         assertThat(store.stats(StatsQuery.ALL.forCaller("team-b")).callsByModel()).isEqualTo(Map.of("llama3.2", 1L));
+    }
+
+    @Test
+    void statsCoverOneRequestAndItsPartsWhenAsked() {
+        LedgerStore store = open();
+        LedgerRecord whole = LedgerRecord.builder("req-17").time(T0).caller("team-a").modelGroup("llama3.2").build();
+        store.append(List.of(part("req-16", 0, "documentation", 1, "granite4.1:3b", 1000, 2000),
+                part("req-16", 1, "code_generation", 3, "gemma3:4b", 1000, 2000), whole,
+                part("req-160", 0, "qa_simple", 1, "granite4.1:3b", 1, 1)));
+
+        LedgerStats parts = store.stats(StatsQuery.forRequest("req-16"));
+        assertThat(parts.calls()).isEqualTo(2);
+        assertThat(parts.callsByTaskType()).isEqualTo(Map.of("documentation", 1L, "code_generation", 1L));
+        assertThat(parts.totalCostUsd()).isCloseTo(2 * (1000 * 0.20 + 2000 * 0.80) / 1e6, within(1e-12));
+        assertThat(store.stats(StatsQuery.forRequest("req-17")).calls()).isEqualTo(1);
+        assertThat(store.stats(StatsQuery.forRequest("req-16").forCaller("team-b")).calls()).isZero();
+        assertThat(store.stats(StatsQuery.forRequest("req-unknown")).calls()).isZero();
     }
 
     @Test

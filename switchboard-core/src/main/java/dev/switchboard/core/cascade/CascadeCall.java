@@ -23,5 +23,5 @@ public record CascadeCall(String kind, String model, Exchange child, Optional<Us
     public static final String TIER = "tier";
     public static final String JUDGE = "judge";
     /** Ledger status of a tier whose answer failed the checks and was not served. */
-    public static final String REJECTED = "cascade_rejected";
+    public static final String REJECTED = dev.switchboard.core.ledger.LedgerRecord.CASCADE_REJECTED;
 }

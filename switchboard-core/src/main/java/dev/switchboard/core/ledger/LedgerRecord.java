@@ -25,7 +25,8 @@ import java.util.OptionalInt;
  * @param topTierCostUsd what the same tokens would have cost on the top-tier model; the source of the
  *     savings figure in {@link LedgerStats}
  * @param priceCatalogue the version of the price catalogue that priced the call
- * @param status {@link #OK}, or the error code (or type) of the {@link dev.switchboard.core.GatewayException}
+ * @param status {@link #OK}, {@link #CASCADE_REJECTED}, {@link #CLIENT_CLOSED}, or the error code (or type) of the
+ *     {@link dev.switchboard.core.GatewayException}
  * @param fallbacksUsed deployments tried before the one that answered
  * @param attempts upstream calls made in all (retries included)
  * @param quality a quality signal 0–1, when one is known (feedback attaches it later)
@@ -56,6 +57,15 @@ public record LedgerRecord(
         String router) {
 
     public static final String OK = "ok";
+    /** A cascade tier whose answer failed the checks and was escalated past: the cascade worked, nothing failed. */
+    public static final String CASCADE_REJECTED = "cascade_rejected";
+    /**
+     * A stream its client stopped reading before the end (the model was called all the same): the code of
+     * {@link dev.switchboard.core.GatewayException.ClientClosed}.
+     */
+    public static final String CLIENT_CLOSED = "client_closed";
+    /** The statuses that are not a failure; every other status is an error's code. */
+    public static final java.util.Set<String> NOT_FAILURES = java.util.Set.of(OK, CASCADE_REJECTED, CLIENT_CLOSED);
     /** Ends the request id of a call that graded an answer instead of giving one (a cascade's judge). */
     public static final String GRADING_SUFFIX = ".judge";
 

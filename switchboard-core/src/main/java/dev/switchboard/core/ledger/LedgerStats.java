@@ -7,7 +7,8 @@ import java.util.OptionalDouble;
  * What the ledger says about a span of calls.
  *
  * @param calls records (whole requests and parts alike)
- * @param errors records whose status is not {@link LedgerRecord#OK}
+ * @param errors records that failed: a status other than those in {@link LedgerRecord#NOT_FAILURES} (a cascade tier
+ *     escalated past and a stream its client closed are no failures)
  * @param totalCostUsd what the calls cost
  * @param topTierCostUsd what the same tokens would have cost on the top-tier model
  * @param averageQuality mean quality signal over the rated records; empty when none is rated
@@ -15,6 +16,7 @@ import java.util.OptionalDouble;
  * @param callsByTier records per deployment tier (records without a tier are not counted here)
  * @param callsByModel records per model group
  * @param callsByTaskType records per task type (plain, unclassified calls are not counted here)
+ * @param callsByStatus records per status: {@code ok}, {@code cascade_rejected}, {@code client_closed} and each error code
  */
 public record LedgerStats(
         long calls,
@@ -25,12 +27,14 @@ public record LedgerStats(
         long ratedCalls,
         Map<Integer, Long> callsByTier,
         Map<String, Long> callsByModel,
-        Map<String, Long> callsByTaskType) {
+        Map<String, Long> callsByTaskType,
+        Map<String, Long> callsByStatus) {
 
     public LedgerStats {
         callsByTier = Map.copyOf(callsByTier);
         callsByModel = Map.copyOf(callsByModel);
         callsByTaskType = Map.copyOf(callsByTaskType);
+        callsByStatus = Map.copyOf(callsByStatus);
     }
 
     /** Dollars saved versus sending every call to the top-tier model. */

@@ -14,7 +14,7 @@ import java.util.function.UnaryOperator;
  * A streamed answer, pulled chunk by chunk on a virtual thread. {@link #next()} blocks; it returns
  * empty at a clean end and throws a {@link dev.switchboard.core.GatewayException} when the stream
  * failed (the ingress then ends the client's stream with an explicit error event). Closing it early
- * cancels the upstream call.
+ * cancels the upstream call; the SDK's streams refuse reads once closed ({@link #refusingReadsOnceClosed()}).
  */
 public interface ChatStream extends AutoCloseable {
     Optional<ChatChunk> next();
@@ -80,6 +80,46 @@ public interface ChatStream extends AutoCloseable {
 
             @Override
             public void close() {
+                self.close();
+            }
+        };
+    }
+
+    /**
+     * This stream, refusing reads once closed with an {@link IllegalStateException}, as a closed
+     * {@link dev.switchboard.core.Switchboard} refuses calls: without it a read after {@link #close()} reached the
+     * closed upstream body and failed as a broken connection, the provider's fault in the caller's eyes. A read that
+     * was blocked when another thread closed the stream ends the same way.
+     */
+    default ChatStream refusingReadsOnceClosed() {
+        ChatStream self = this;
+        return new ChatStream() {
+            private volatile boolean closed;
+
+            @Override
+            public Optional<ChatChunk> next() {
+                if (closed) throw new IllegalStateException("this stream is closed");
+                try {
+                    return self.next();
+                } catch (RuntimeException e) {
+                    if (closed) throw new IllegalStateException("this stream was closed while it was read", e);
+                    throw e;
+                }
+            }
+
+            @Override
+            public Optional<ObjectNode> extension() {
+                return self.extension();
+            }
+
+            @Override
+            public boolean ready() {
+                return !closed && self.ready();
+            }
+
+            @Override
+            public void close() {
+                closed = true;
                 self.close();
             }
         };

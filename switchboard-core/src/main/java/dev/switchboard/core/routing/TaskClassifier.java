@@ -57,6 +57,43 @@ public final class TaskClassifier {
             "birthday wish*", "anniversary card*", "anniversary message*", "thank-you note*", "thank you note*",
             "thank-you message*", "thank you message*", "welcome message*", "farewell message*", "love letter*",
             "cover letter*", "short story", "bedtime story", "wedding invitation*", "party invitation*");
+    /**
+     * Asking for a piece of software by what it is: "write a Go client", "build a Rust CLI", "create a React component",
+     * "write a client in Go", "code a parser". A build phrase ({@link #BUILD_VERBS} and a determiner) followed, within
+     * {@link #BUILD_FILLER_WORDS} other words, by an artifact: any of {@link #ARTIFACTS} with a language of
+     * {@link #LANGUAGES} before it or "in &lt;language&gt;" after it; or one of {@link #CODE_ARTIFACTS}, which name code
+     * by themselves, after a verb of {@link #CODING_VERBS}; the other words may not be {@link #NOT_FILLERS}. It weighs
+     * as a code_generation phrase. Checked word by word after the build phrase, not as phrases in the matcher: every
+     * verb, language and artifact together would be tens of thousands of terms.
+     */
+    private static final List<String> BUILD_VERBS = List.of("write", "create", "build", "implement", "code", "develop",
+            "generate", "make");
+    private static final List<String> BUILD_DETERMINERS = List.of("a", "an", "the", "me a", "me an", "us a", "some");
+    /** Verbs that ask for code whatever follows ("build a library" may be of books; "write a library" is code). */
+    private static final java.util.Set<String> CODING_VERBS = java.util.Set.of("write", "code", "implement");
+    private static final int BUILD_FILLER_WORDS = 2;
+    /** Words that end the thing asked for: what follows is what it is about ("a poem about my class"), not what it is. */
+    private static final java.util.Set<String> NOT_FILLERS = java.util.Set.of("about", "on", "for", "to", "of", "with",
+            "in", "into", "from", "by", "at", "as", "my", "your", "our", "their", "his", "her", "its", "the", "a", "an",
+            "and", "or", "but", "that", "which", "who", "where", "when", "than", "like");
+    private static final java.util.Set<String> LANGUAGES = java.util.Set.of("go", "golang", "python", "java", "javascript",
+            "js", "typescript", "ts", "node", "node.js", "nodejs", "deno", "rust", "kotlin", "scala", "swift", "objective-c",
+            "c", "c++", "c#", "f#", ".net", "ruby", "php", "perl", "lua", "r", "julia", "haskell", "elixir", "erlang",
+            "clojure", "ocaml", "dart", "flutter", "zig", "nim", "bash", "shell", "powershell", "sql", "groovy", "matlab",
+            "fortran", "cobol", "solidity", "react", "vue", "angular", "svelte", "django", "flask", "fastapi", "spring",
+            "rails", "express", "android", "ios", "wasm");
+    /** What code is written as; with a language each is code ("a Go client", "a Python tool"). */
+    private static final java.util.Set<String> ARTIFACTS = java.util.Set.of("client", "library", "lib", "script",
+            "function", "method", "class", "cli", "command-line", "program", "module", "package", "sdk", "wrapper", "tool",
+            "app", "application", "service", "server", "api", "component", "plugin", "extension", "bot", "binding",
+            "driver", "crate", "gem", "microservice", "daemon", "parser", "handler", "middleware", "endpoint", "test",
+            "snippet", "implementation", "backend", "webhook", "worker", "lambda", "utility", "macro", "hook",
+            "decorator", "struct", "interface", "enum", "query", "migration", "scraper", "crawler");
+    /** Artifacts that are code with no language named ("write a CLI", "code a parser"); not "a client" or "an app". */
+    private static final java.util.Set<String> CODE_ARTIFACTS = java.util.Set.of("function", "method", "class", "script",
+            "program", "library", "module", "cli", "command-line", "sdk", "wrapper", "parser", "plugin", "middleware",
+            "microservice", "daemon", "crate", "webhook", "decorator", "struct", "enum", "scraper", "crawler");
+
     /** A fenced code block: most often a coding task, whatever the question's words. */
     private static final String CODE_FENCE = "```";
     private static final double CODE_FENCE_WEIGHT = 2.0;
@@ -139,6 +176,8 @@ public final class TaskClassifier {
     private static final int EASY_GROUP = 3;
     /** Not complexity: names a piece of writing (see {@link #DESIGN}). */
     private static final int WRITING_GROUP = 4;
+    /** Not complexity: a build phrase, which may ask for a piece of software (see {@link #BUILD_VERBS}). */
+    private static final int BUILD_GROUP = 5;
     private static final double DEPTH_STEP = 0.04;
     private static final double DEPTH_CAP = 0.20;
     private static final double CONSTRAINT_STEP = 0.03;
@@ -211,7 +250,7 @@ public final class TaskClassifier {
                     && !REVIEW_WITHOUT_CODE.contains(terms.get(i));
             designOnly[i] = owners.get(i) == reasoning && DESIGN.contains(terms.get(i));
         }
-        List<List<String>> groups = List.of(DEPTH, CONSTRAINTS, HARD, EASY, WRITING); // in *_GROUP order
+        List<List<String>> groups = List.of(DEPTH, CONSTRAINTS, HARD, EASY, WRITING, buildPhrases()); // in *_GROUP order
         groupEnd = new int[groups.size()];
         for (int g = 0; g < groups.size(); g++) {
             add(terms, owners, weights, groups.get(g), -1, 0);
@@ -231,6 +270,12 @@ public final class TaskClassifier {
             owners.add(type);
             weights.add(w);
         }
+    }
+
+    private static List<String> buildPhrases() {
+        List<String> out = new ArrayList<>();
+        for (String verb : BUILD_VERBS) for (String determiner : BUILD_DETERMINERS) out.add(verb + " " + determiner);
+        return out;
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -264,6 +309,14 @@ public final class TaskClassifier {
                 code |= codeEvidence[i];
             }
         }
+        if (codeGeneration >= 0) {
+            Software software = softwareAsked(text, first);
+            if (software != null) {
+                score[codeGeneration] += PHRASE_WEIGHT + (software.at() == leading ? LEADING_BONUS : 0);
+                signals.add(software.words());
+                code = true;
+            }
+        }
         if (fenced && codeGeneration >= 0) score[codeGeneration] += CODE_FENCE_WEIGHT;
         if (!code && codeReview >= 0) score[codeReview] = 0; // a review of prose is no code review
         int best = -1;
@@ -286,6 +339,70 @@ public final class TaskClassifier {
         ComplexityTier tier = complexity < lowTierBelow ? ComplexityTier.LOW
                 : complexity < highTierFrom ? ComplexityTier.MEDIUM : ComplexityTier.HIGH;
         return new TaskProfile(type, complexity, tier, tokenCount, signals);
+    }
+
+    /** The words that asked for a piece of software ("write a go client"), lower-cased, and where they start. */
+    private record Software(String words, int at) {}
+
+    /** The piece of software a build phrase's first occurrence asks for (see {@link #BUILD_VERBS}), or null. */
+    private Software softwareAsked(String text, int[] first) {
+        for (int i = groupEnd[BUILD_GROUP - 1]; i < groupEnd[BUILD_GROUP]; i++) {
+            if (first[i] < 0) continue;
+            String phrase = matcher.term(i);
+            List<String> words = wordsAfter(text, first[i] + phrase.length(), BUILD_FILLER_WORDS + 4);
+            for (int k = 0; k < words.size() && k <= BUILD_FILLER_WORDS + 1; k++) {
+                String artifact = singular(words.get(k), ARTIFACTS);
+                if (artifact == null) {
+                    if (NOT_FILLERS.contains(words.get(k))) break;
+                    continue;
+                }
+                boolean languageBefore = k > 0 && LANGUAGES.contains(words.get(k - 1));
+                if (k - (languageBefore ? 1 : 0) > BUILD_FILLER_WORDS) break;
+                boolean languageAfter = k + 2 < words.size() && words.get(k + 1).equals("in")
+                        && LANGUAGES.contains(words.get(k + 2));
+                boolean byItself = CODE_ARTIFACTS.contains(artifact)
+                        && CODING_VERBS.contains(phrase.substring(0, phrase.indexOf(' ')));
+                if (languageBefore || languageAfter || byItself) {
+                    return new Software(phrase + " " + String.join(" ", words.subList(languageBefore ? k - 1 : k,
+                            languageAfter ? k + 3 : k + 1)), first[i]);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Up to {@code max} words from {@code from}, lower-cased, ending at the end of the clause (a comma, a full stop...). */
+    private static List<String> wordsAfter(String text, int from, int max) {
+        List<String> words = new ArrayList<>(max);
+        int i = from;
+        while (words.size() < max) {
+            while (i < text.length() && text.charAt(i) == ' ') i++;
+            int start = i;
+            while (i < text.length() && (TermMatcher.wordChar(text.charAt(i)) || "+#.-/'".indexOf(text.charAt(i)) >= 0)) {
+                i++;
+            }
+            int end = i;
+            while (end > start && ".'/-".indexOf(text.charAt(end - 1)) >= 0) end--; // "client." ends the clause
+            if (end == start) break;
+            words.add(text.substring(start, end).toLowerCase(Locale.ROOT));
+            if (end < i || i >= text.length() || text.charAt(i) != ' ') break;
+        }
+        return words;
+    }
+
+    /** Plural endings and their singulars, longest first: "libraries", "classes", "clients". */
+    private static final String[][] PLURALS = {{"ies", "y"}, {"es", ""}, {"s", ""}};
+
+    /** {@code word} or its singular when that is in {@code names} ("classes", "libraries"); else null. */
+    private static String singular(String word, java.util.Set<String> names) {
+        if (names.contains(word)) return word;
+        for (String[] plural : PLURALS) {
+            if (word.endsWith(plural[0])) {
+                String one = word.substring(0, word.length() - plural[0].length()) + plural[1];
+                if (names.contains(one)) return one;
+            }
+        }
+        return null;
     }
 
     /** Where the first word starts, after whitespace and a polite "please". */

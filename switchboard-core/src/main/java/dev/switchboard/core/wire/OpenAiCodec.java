@@ -850,7 +850,8 @@ public final class OpenAiCodec {
         return present(v) && v.isIntegralNumber() ? OptionalLong.of(v.asLong()) : OptionalLong.empty();
     }
 
-    static String kind(JsonNode v) {
+    /** How an error message names a JSON value's type: "a string", "a number", "an array"... */
+    public static String kind(JsonNode v) {
         if (v.isTextual()) return "a string";
         if (v.isNumber()) return "a number";
         if (v.isBoolean()) return "a boolean";

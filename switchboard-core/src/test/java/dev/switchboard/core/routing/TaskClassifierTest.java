@@ -59,6 +59,22 @@ class TaskClassifierTest {
             What's wrong with this code? ```java String s = null; s.length();```                 | code_generation
             I get a NullPointerException in the checkout handler. What causes it?               | code_generation
             Write a JSON serializer for the Order record                                         | code_generation
+            write a Go client for it                                                             | code_generation
+            Write a Go client for the billing API                                                | code_generation
+            write me a small Python library for the orders service                               | code_generation
+            Write a client in Go for the orders service                                          | code_generation
+            Create a React component for the date picker                                         | code_generation
+            Build an Android app for our bakery                                                  | code_generation
+            Write a Kotlin class for the invoice                                                 | code_generation
+            Make a Rust CLI for the release process                                              | code_generation
+            Write some C# scripts for the deploy                                                 | code_generation
+            Code a parser for the config format                                                  | code_generation
+            Write a library for the billing service                                              | code_generation
+            Summarise the Go client's README                                                     | summarisation
+            Write a poem about libraries                                                         | qa_simple
+            Write a thank-you note to my client                                                  | qa_simple
+            Write an email to the client about the delay                                         | qa_simple
+            Write an essay on libraries for my library club                                      | qa_simple
             """)
     void classifiesTheTaskType(String prompt, String type) {
         assertThat(classifier.classify(prompt).type()).isEqualTo(type);

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Decides what kind of task a (sub-)prompt is and how hard it is, from keyword and phrase tables plus
@@ -42,12 +43,12 @@ public final class TaskClassifier {
      * report" are no code review, and code_review goes to the top tier. Every other code_review or code_generation
      * term, or a code fence, is evidence.
      */
-    private static final java.util.Set<String> REVIEW_WITHOUT_CODE = java.util.Set.of("review*", "audit*", "audit this", "audit the", "security");
+    private static final Set<String> REVIEW_WITHOUT_CODE = Set.of("review*", "audit*", "audit this", "audit the", "security");
     /**
      * reasoning terms that are no evidence when what is designed is a piece of writing: "design a birthday message" asks
      * for a few friendly lines, not a design, and reasoning goes to the top tier.
      */
-    private static final java.util.Set<String> DESIGN = java.util.Set.of("design*", "design a", "design an", "design the");
+    private static final Set<String> DESIGN = Set.of("design*", "design a", "design an", "design the");
     /**
      * Pieces of writing. Only ones no system is named after: "message queue", "toast notification" and "invitation
      * service" are designs.
@@ -70,27 +71,27 @@ public final class TaskClassifier {
             "generate", "make");
     private static final List<String> BUILD_DETERMINERS = List.of("a", "an", "the", "me a", "me an", "us a", "some");
     /** Verbs that ask for code whatever follows ("build a library" may be of books; "write a library" is code). */
-    private static final java.util.Set<String> CODING_VERBS = java.util.Set.of("write", "code", "implement");
+    private static final Set<String> CODING_VERBS = Set.of("write", "code", "implement");
     private static final int BUILD_FILLER_WORDS = 2;
     /** Words that end the thing asked for: what follows is what it is about ("a poem about my class"), not what it is. */
-    private static final java.util.Set<String> NOT_FILLERS = java.util.Set.of("about", "on", "for", "to", "of", "with",
+    private static final Set<String> NOT_FILLERS = Set.of("about", "on", "for", "to", "of", "with",
             "in", "into", "from", "by", "at", "as", "my", "your", "our", "their", "his", "her", "its", "the", "a", "an",
             "and", "or", "but", "that", "which", "who", "where", "when", "than", "like");
-    private static final java.util.Set<String> LANGUAGES = java.util.Set.of("go", "golang", "python", "java", "javascript",
+    private static final Set<String> LANGUAGES = Set.of("go", "golang", "python", "java", "javascript",
             "js", "typescript", "ts", "node", "node.js", "nodejs", "deno", "rust", "kotlin", "scala", "swift", "objective-c",
             "c", "c++", "c#", "f#", ".net", "ruby", "php", "perl", "lua", "r", "julia", "haskell", "elixir", "erlang",
             "clojure", "ocaml", "dart", "flutter", "zig", "nim", "bash", "shell", "powershell", "sql", "groovy", "matlab",
             "fortran", "cobol", "solidity", "react", "vue", "angular", "svelte", "django", "flask", "fastapi", "spring",
             "rails", "express", "android", "ios", "wasm");
     /** What code is written as; with a language each is code ("a Go client", "a Python tool"). */
-    private static final java.util.Set<String> ARTIFACTS = java.util.Set.of("client", "library", "lib", "script",
+    private static final Set<String> ARTIFACTS = Set.of("client", "library", "lib", "script",
             "function", "method", "class", "cli", "command-line", "program", "module", "package", "sdk", "wrapper", "tool",
             "app", "application", "service", "server", "api", "component", "plugin", "extension", "bot", "binding",
             "driver", "crate", "gem", "microservice", "daemon", "parser", "handler", "middleware", "endpoint", "test",
             "snippet", "implementation", "backend", "webhook", "worker", "lambda", "utility", "macro", "hook",
             "decorator", "struct", "interface", "enum", "query", "migration", "scraper", "crawler");
     /** Artifacts that are code with no language named ("write a CLI", "code a parser"); not "a client" or "an app". */
-    private static final java.util.Set<String> CODE_ARTIFACTS = java.util.Set.of("function", "method", "class", "script",
+    private static final Set<String> CODE_ARTIFACTS = Set.of("function", "method", "class", "script",
             "program", "library", "module", "cli", "command-line", "sdk", "wrapper", "parser", "plugin", "middleware",
             "microservice", "daemon", "crate", "webhook", "decorator", "struct", "enum", "scraper", "crawler");
 
@@ -394,7 +395,7 @@ public final class TaskClassifier {
     private static final String[][] PLURALS = {{"ies", "y"}, {"es", ""}, {"s", ""}};
 
     /** {@code word} or its singular when that is in {@code names} ("classes", "libraries"); else null. */
-    private static String singular(String word, java.util.Set<String> names) {
+    private static String singular(String word, Set<String> names) {
         if (names.contains(word)) return word;
         for (String[] plural : PLURALS) {
             if (word.endsWith(plural[0])) {

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * One routed call in the append-only ledger: a whole request, or one part of a decomposed request.
@@ -65,7 +66,7 @@ public record LedgerRecord(
      */
     public static final String CLIENT_CLOSED = "client_closed";
     /** The statuses that are not a failure; every other status is an error's code. */
-    public static final java.util.Set<String> NOT_FAILURES = java.util.Set.of(OK, CASCADE_REJECTED, CLIENT_CLOSED);
+    public static final Set<String> NOT_FAILURES = Set.of(OK, CASCADE_REJECTED, CLIENT_CLOSED);
     /** Ends the request id of a call that graded an answer instead of giving one (a cascade's judge). */
     public static final String GRADING_SUFFIX = ".judge";
 

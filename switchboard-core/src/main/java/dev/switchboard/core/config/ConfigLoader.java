@@ -56,6 +56,9 @@ public final class ConfigLoader {
         String text;
         try {
             text = Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // Its message is the bare path, which reads as no reason at all.
+            throw new ConfigException("", "config file " + file + " does not exist");
         } catch (IOException e) {
             throw new ConfigException("", "cannot read config file " + file + ": " + e.getMessage());
         }
@@ -68,11 +71,24 @@ public final class ConfigLoader {
         try {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(path, "config is not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+            throw new ConfigException(path, "config is not valid YAML: " + yamlProblem(e));
         }
         if (root == null || root.isMissingNode() || root.isNull()) root = JsonNodeFactory.instance.objectNode();
         return new ConfigNode(root, path, env);
+    }
+
+    /**
+     * The parser's problem and where, on one line. Its own message quotes the offending source line, which may be
+     * an api_key or master_key written in the file: that must not reach the terminal or a log.
+     */
+    private static String yamlProblem(JsonProcessingException e) {
+        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblem() != null) {
+            var mark = m.getProblemMark();
+            return m.getProblem() + (m.getContext() == null ? "" : " (" + m.getContext() + ")")
+                    + (mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1));
+        }
+        String first = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
+        return first + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")");
     }
 
     public SwitchboardConfig parse(String yaml, String origin) {

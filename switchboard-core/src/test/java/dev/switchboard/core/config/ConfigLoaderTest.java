@@ -133,6 +133,32 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.parse("model_list: [\n  - {", "t")).hasMessageStartingWith("config is not valid YAML");
     }
 
+    /** The parser quotes the line it failed on; a literal key on that line must not reach the terminal. */
+    @Test
+    void invalidYamlIsOneLineWithoutTheSourceText() {
+        assertThatThrownBy(() -> loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      model: openai/gpt-4o
+                      api_key: sk-live-SECRET123: x
+                """, "t"))
+                .hasMessageStartingWith("config is not valid YAML: mapping values are not allowed here")
+                .hasMessageContaining("line 5")
+                .hasMessageNotContaining("SECRET")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThatThrownBy(() -> loader.parse("general_settings:\n  master_key: \"sk-live-SECRET123\n", "t"))
+                .hasMessageStartingWith("config is not valid YAML")
+                .hasMessageNotContaining("SECRET")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void aMissingConfigFileSaysSo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path missing = dir.resolve("config.yaml");
+        assertThatThrownBy(() -> loader.load(missing)).hasMessage("config file " + missing + " does not exist");
+    }
+
     /** Past what a deadline in nanoseconds holds (and far past any sensible limit): refused at start, not a 500 per request. */
     @Test
     void aDurationBeyondSevenDaysRefusesToStartNamingTheKey() {

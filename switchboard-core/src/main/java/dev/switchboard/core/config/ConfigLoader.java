@@ -124,7 +124,8 @@ public final class ConfigLoader {
         // Groups that can answer a chat: a pin or cascade tier naming one of embedding models only would fail every call.
         Set<String> chatGroups = new HashSet<>();
         deployments.stream().filter(d -> !d.info().isEmbedding()).forEach(d -> chatGroups.add(d.modelName()));
-        ReliabilitySettings reliability = ReliabilitySettings.parse(top.get("router_settings"), sb.get("reliability"), groups);
+        ReliabilitySettings reliability = ReliabilitySettings.parse(top.get("router_settings"), top.get("litellm_settings"),
+                sb.get("reliability"), groups);
         RoutingSettings routing = routing(sb.get("routing"));
         // A name the utility router serves would hide a model group or router chain of the same name.
         for (int i = 0; i < deployments.size(); i++) {
@@ -422,9 +423,11 @@ public final class ConfigLoader {
     }
 
     private static void warnIgnored(ConfigNode section) {
-        if (section.present() && !section.keys().isEmpty()) {
+        List<String> unused = section.keys().stream()
+                .filter(k -> !ReliabilitySettings.LITELLM_SETTINGS_USED.containsKey(k)).toList();
+        if (!unused.isEmpty()) {
             LOG.info(() -> "config section '" + section.path() + "' is accepted for LiteLLM compatibility; its keys "
-                    + section.keys() + " are not used by Switchboard");
+                    + unused + " are not used by Switchboard");
         }
     }
 }

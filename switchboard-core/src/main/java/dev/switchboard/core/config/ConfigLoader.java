@@ -94,6 +94,11 @@ public final class ConfigLoader {
     public SwitchboardConfig parse(String yaml, String origin) {
         ConfigNode top = read(yaml, "");
         if (!top.raw().isObject()) throw new ConfigException("", "config must be a YAML mapping");
+        // LiteLLM merges the files it names; "unknown key" would not say that their models would be missing.
+        if (top.get("include").present()) {
+            throw top.get("include").error("other config files are not read: copy their model_list entries and "
+                    + "settings into this file");
+        }
         top.onlyKeys(TOP_LEVEL);
 
         ConfigNode sb = top.get("switchboard");

@@ -154,6 +154,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void litellmIncludeFilesAreRefusedSayingWhy() {
+        assertThatThrownBy(() -> loader.parse("include:\n  - model_config.yaml\nlitellm_settings: {drop_params: true}\n", "t"))
+                .hasMessage("include: other config files are not read: copy their model_list entries and settings "
+                        + "into this file");
+    }
+
+    @Test
     void aMissingConfigFileSaysSo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         java.nio.file.Path missing = dir.resolve("config.yaml");
         assertThatThrownBy(() -> loader.load(missing)).hasMessage("config file " + missing + " does not exist");

@@ -100,6 +100,16 @@ public final class ConfigLoader {
                     + "settings into this file");
         }
         top.onlyKeys(TOP_LEVEL);
+        // LiteLLM exports environment_variables unless the environment already sets them, so an
+        // os.environ/NAME elsewhere in the file may name one of them.
+        Map<String, String> vars = new java.util.HashMap<>();
+        ConfigNode section = top.get("environment_variables");
+        for (String name : section.keys()) section.get(name).string().ifPresent(v -> vars.put(name, v));
+        Function<String, String> env = vars.isEmpty() ? this.env : name -> {
+            String v = this.env.apply(name);
+            return v != null ? v : vars.get(name);
+        };
+        top = new ConfigNode(top.raw(), "", env);
 
         ConfigNode sb = top.get("switchboard");
         sb.onlyKeys(Set.of("server", "master-key", "upstream", "ledger", "routing", "reliability", "cascades", "routers"));
@@ -119,7 +129,7 @@ public final class ConfigLoader {
         Set<String> ids = new HashSet<>();
         List<ConfigNode> entries = top.get("model_list").list();
         for (ConfigNode entry : entries) {
-            Deployment d = deployment(entry, deployments.size(), defaultTimeouts);
+            Deployment d = deployment(entry, deployments.size(), defaultTimeouts, env);
             if (!ids.add(d.id())) throw entry.get("model_info").get("id").error("duplicate deployment id '" + d.id() + "'");
             deployments.add(d);
         }
@@ -265,7 +275,7 @@ public final class ConfigLoader {
 
     private static final List<String> MODEL_ENTRY_KEYS = List.of("model_name", "litellm_params", "model_info");
 
-    private Deployment deployment(ConfigNode entry, int index, Timeouts defaults) {
+    private Deployment deployment(ConfigNode entry, int index, Timeouts defaults, Function<String, String> env) {
         String modelName = entry.get("model_name").requiredString();
         // Other gateways' entries carry keys of their own, so an unknown one is not refused; but a typo such as
         // 'modle_info' would silently drop the model's prices and tier, so say so.

@@ -153,6 +153,32 @@ class ConfigLoaderTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
+    /** LiteLLM exports environment_variables, so os.environ/NAME may name one; the real environment wins. */
+    @Test
+    void osEnvironReadsTheEnvironmentVariablesSectionWhereTheEnvironmentIsSilent() {
+        SwitchboardConfig c = loader.parse("""
+                environment_variables:
+                  GATEWAY_KEY: sk-from-section
+                  MY_KEY: sk-shadowed
+                  GROQ_API_KEY: gsk-section
+                  BASE_URL: http://vllm.local/v1
+                  REDIS_HOST: localhost
+                model_list:
+                  - model_name: a
+                    litellm_params: {model: openai/gpt-4o, api_key: os.environ/GATEWAY_KEY}
+                  - model_name: b
+                    litellm_params: {model: openai/gpt-4o, api_key: os.environ/MY_KEY}
+                  - model_name: c
+                    litellm_params: {model: groq/llama-3.3-70b-versatile}
+                  - model_name: d
+                    litellm_params: {model: openai/gpt-4o, api_base: "${BASE_URL}"}
+                """, "t");
+        assertThat(c.deployments().get(0).apiKey().orElseThrow().value()).isEqualTo("sk-from-section");
+        assertThat(c.deployments().get(1).apiKey().orElseThrow().value()).isEqualTo("sk-from-env");
+        assertThat(c.deployments().get(2).apiKey().orElseThrow().value()).isEqualTo("gsk-section");
+        assertThat(c.deployments().get(3).apiBase().orElseThrow().toString()).isEqualTo("http://vllm.local/v1");
+    }
+
     @Test
     void litellmIncludeFilesAreRefusedSayingWhy() {
         assertThatThrownBy(() -> loader.parse("include:\n  - model_config.yaml\nlitellm_settings: {drop_params: true}\n", "t"))

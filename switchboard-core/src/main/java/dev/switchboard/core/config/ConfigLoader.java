@@ -286,6 +286,8 @@ public final class ConfigLoader {
         }
         ConfigNode params = entry.get("litellm_params");
         if (!params.present()) throw params.error("is required");
+        // A scalar or list here has no keys to read: say what is wrong rather than that 'model' is missing.
+        if (!params.raw().isObject()) throw params.error("must be a mapping");
         String model = params.get("model").requiredString();
 
         String prefix;
@@ -357,6 +359,8 @@ public final class ConfigLoader {
                     d.description(), Optional.empty(), java.util.OptionalDouble.empty(),
                     maxDeclared ? Set.of(ModelInfo.MAX_OUTPUT) : Set.of());
         }
+        // Read as a list, every key would be missing and the defaults would stand in silently.
+        if (!n.raw().isObject()) throw n.error("must be a mapping");
         Set<String> declared = new HashSet<>();
         // LiteLLM writes prices per token; Switchboard's own keys are per million tokens.
         double in = perMillion(n, "input_cost_per_token", "input-price-per-million");

@@ -180,6 +180,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void litellmParamsAndModelInfoMustBeMappings() {
+        assertThatThrownBy(() -> loader.parse("model_list: [{model_name: a, litellm_params: openai/gpt-4o}]", "t"))
+                .hasMessage("model_list[0].litellm_params: must be a mapping");
+        assertThatThrownBy(() -> loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: {model: openai/gpt-4o}
+                    model_info:
+                      - input_cost_per_token: 0.000001
+                """, "t")).hasMessage("model_list[0].model_info: must be a mapping");
+    }
+
+    @Test
     void litellmIncludeFilesAreRefusedSayingWhy() {
         assertThatThrownBy(() -> loader.parse("include:\n  - model_config.yaml\nlitellm_settings: {drop_params: true}\n", "t"))
                 .hasMessage("include: other config files are not read: copy their model_list entries and settings "

@@ -56,6 +56,9 @@ public final class ConfigLoader {
         String text;
         try {
             text = Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // Its message is the bare path, which reads as no reason at all.
+            throw new ConfigException("", "config file " + file + " does not exist");
         } catch (IOException e) {
             throw new ConfigException("", "cannot read config file " + file + ": " + e.getMessage());
         }
@@ -68,17 +71,45 @@ public final class ConfigLoader {
         try {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(path, "config is not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+            throw new ConfigException(path, "config is not valid YAML: " + yamlProblem(e));
         }
         if (root == null || root.isMissingNode() || root.isNull()) root = JsonNodeFactory.instance.objectNode();
         return new ConfigNode(root, path, env);
     }
 
+    /**
+     * The parser's problem and where, on one line. Its own message quotes the offending source line, which may be
+     * an api_key or master_key written in the file: that must not reach the terminal or a log.
+     */
+    private static String yamlProblem(JsonProcessingException e) {
+        if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblem() != null) {
+            var mark = m.getProblemMark();
+            return m.getProblem() + (m.getContext() == null ? "" : " (" + m.getContext() + ")")
+                    + (mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1));
+        }
+        String first = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
+        return first + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")");
+    }
+
     public SwitchboardConfig parse(String yaml, String origin) {
         ConfigNode top = read(yaml, "");
         if (!top.raw().isObject()) throw new ConfigException("", "config must be a YAML mapping");
+        // LiteLLM merges the files it names; "unknown key" would not say that their models would be missing.
+        if (top.get("include").present()) {
+            throw top.get("include").error("other config files are not read: copy their model_list entries and "
+                    + "settings into this file");
+        }
         top.onlyKeys(TOP_LEVEL);
+        // LiteLLM exports environment_variables unless the environment already sets them, so an
+        // os.environ/NAME elsewhere in the file may name one of them.
+        Map<String, String> vars = new java.util.HashMap<>();
+        ConfigNode section = top.get("environment_variables");
+        for (String name : section.keys()) section.get(name).string().ifPresent(v -> vars.put(name, v));
+        Function<String, String> env = vars.isEmpty() ? this.env : name -> {
+            String v = this.env.apply(name);
+            return v != null ? v : vars.get(name);
+        };
+        top = new ConfigNode(top.raw(), "", env);
 
         ConfigNode sb = top.get("switchboard");
         sb.onlyKeys(Set.of("server", "master-key", "upstream", "ledger", "routing", "reliability", "cascades", "routers"));
@@ -98,7 +129,7 @@ public final class ConfigLoader {
         Set<String> ids = new HashSet<>();
         List<ConfigNode> entries = top.get("model_list").list();
         for (ConfigNode entry : entries) {
-            Deployment d = deployment(entry, deployments.size(), defaultTimeouts);
+            Deployment d = deployment(entry, deployments.size(), defaultTimeouts, env);
             if (!ids.add(d.id())) throw entry.get("model_info").get("id").error("duplicate deployment id '" + d.id() + "'");
             deployments.add(d);
         }
@@ -108,7 +139,8 @@ public final class ConfigLoader {
         // Groups that can answer a chat: a pin or cascade tier naming one of embedding models only would fail every call.
         Set<String> chatGroups = new HashSet<>();
         deployments.stream().filter(d -> !d.info().isEmbedding()).forEach(d -> chatGroups.add(d.modelName()));
-        ReliabilitySettings reliability = ReliabilitySettings.parse(top.get("router_settings"), sb.get("reliability"), groups);
+        ReliabilitySettings reliability = ReliabilitySettings.parse(top.get("router_settings"), top.get("litellm_settings"),
+                sb.get("reliability"), groups);
         RoutingSettings routing = routing(sb.get("routing"));
         // A name the utility router serves would hide a model group or router chain of the same name.
         for (int i = 0; i < deployments.size(); i++) {
@@ -243,7 +275,7 @@ public final class ConfigLoader {
 
     private static final List<String> MODEL_ENTRY_KEYS = List.of("model_name", "litellm_params", "model_info");
 
-    private Deployment deployment(ConfigNode entry, int index, Timeouts defaults) {
+    private Deployment deployment(ConfigNode entry, int index, Timeouts defaults, Function<String, String> env) {
         String modelName = entry.get("model_name").requiredString();
         // Other gateways' entries carry keys of their own, so an unknown one is not refused; but a typo such as
         // 'modle_info' would silently drop the model's prices and tier, so say so.
@@ -254,6 +286,8 @@ public final class ConfigLoader {
         }
         ConfigNode params = entry.get("litellm_params");
         if (!params.present()) throw params.error("is required");
+        // A scalar or list here has no keys to read: say what is wrong rather than that 'model' is missing.
+        if (!params.raw().isObject()) throw params.error("must be a mapping");
         String model = params.get("model").requiredString();
 
         String prefix;
@@ -325,6 +359,8 @@ public final class ConfigLoader {
                     d.description(), Optional.empty(), java.util.OptionalDouble.empty(),
                     maxDeclared ? Set.of(ModelInfo.MAX_OUTPUT) : Set.of());
         }
+        // Read as a list, every key would be missing and the defaults would stand in silently.
+        if (!n.raw().isObject()) throw n.error("must be a mapping");
         Set<String> declared = new HashSet<>();
         // LiteLLM writes prices per token; Switchboard's own keys are per million tokens.
         double in = perMillion(n, "input_cost_per_token", "input-price-per-million");
@@ -406,9 +442,11 @@ public final class ConfigLoader {
     }
 
     private static void warnIgnored(ConfigNode section) {
-        if (section.present() && !section.keys().isEmpty()) {
+        List<String> unused = section.keys().stream()
+                .filter(k -> !ReliabilitySettings.LITELLM_SETTINGS_USED.containsKey(k)).toList();
+        if (!unused.isEmpty()) {
             LOG.info(() -> "config section '" + section.path() + "' is accepted for LiteLLM compatibility; its keys "
-                    + section.keys() + " are not used by Switchboard");
+                    + unused + " are not used by Switchboard");
         }
     }
 }

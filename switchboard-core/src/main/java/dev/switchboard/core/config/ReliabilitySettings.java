@@ -11,7 +11,8 @@ import java.util.logging.Logger;
 
 /**
  * Retries, fallbacks, circuit breakers and load balancing. Read from LiteLLM's {@code router_settings}
- * and Switchboard's {@code switchboard.reliability} (which wins where both set the same thing).
+ * (or the same keys in {@code litellm_settings}) and Switchboard's {@code switchboard.reliability} (which wins
+ * where both set the same thing).
  *
  * @param retries retries on the same deployment, per error class
  * @param backoffBase first backoff ceiling; each retry doubles it (full jitter picks in [0, ceiling))
@@ -81,22 +82,40 @@ public record ReliabilitySettings(
             "timeout");
 
     /**
-     * Reads {@code router_settings} (LiteLLM keys; others are accepted and reported as unused) and
-     * {@code switchboard.reliability}; fallback entries must name configured model groups.
+     * The router keys LiteLLM also takes in {@code litellm_settings} (its proxy docs long showed them there), each
+     * with the {@code router_settings} key it stands for.
      */
-    static ReliabilitySettings parse(ConfigNode router, ConfigNode own, Set<String> modelGroups) {
+    static final Map<String, String> LITELLM_SETTINGS_USED = Map.of("num_retries", "num_retries", "retry_policy",
+            "retry_policy", "allowed_fails", "allowed_fails", "cooldown_time", "cooldown_time", "fallbacks", "fallbacks",
+            "default_fallbacks", "default_fallbacks", "context_window_fallbacks", "context_window_fallbacks",
+            "content_policy_fallbacks", "content_policy_fallbacks", "request_timeout", "timeout");
+
+    /**
+     * Reads {@code router_settings} (LiteLLM keys; others are accepted and reported as unused), the same keys in
+     * {@code litellm_settings} where {@code router_settings} is silent, and {@code switchboard.reliability};
+     * fallback entries must name configured model groups.
+     */
+    static ReliabilitySettings parse(ConfigNode routerSettings, ConfigNode litellmSettings, ConfigNode own,
+            Set<String> modelGroups) {
         ReliabilitySettings d = defaults();
-        List<String> unused = router.keys().stream().filter(k -> !ROUTER_KEYS_USED.contains(k)).toList();
+        List<String> unused = routerSettings.keys().stream().filter(k -> !ROUTER_KEYS_USED.contains(k)).toList();
         if (!unused.isEmpty()) {
             LOG.info(() -> "config keys " + unused + " in 'router_settings' are accepted for LiteLLM compatibility but not used");
         }
+        // A fallback written under litellm_settings, as many LiteLLM configs do, must not be dropped without a word.
+        Map<String, ConfigNode> fromLitellm = new LinkedHashMap<>();
+        for (String k : litellmSettings.keys()) {
+            String key = LITELLM_SETTINGS_USED.get(k);
+            if (key != null && !routerSettings.get(key).present()) fromLitellm.put(key, litellmSettings.get(k));
+        }
+        java.util.function.Function<String, ConfigNode> router = k -> fromLitellm.getOrDefault(k, routerSettings.get(k));
 
         Retries r = Retries.DEFAULT;
-        if (router.get("num_retries").present()) {
-            int n = router.get("num_retries").integer(0, 0, 100);
+        if (router.apply("num_retries").present()) {
+            int n = router.apply("num_retries").integer(0, 0, 100);
             r = new Retries(n, r.timeout(), n, n);
         }
-        ConfigNode policy = router.get("retry_policy");
+        ConfigNode policy = router.apply("retry_policy");
         policy.onlyKeys(Set.of("BadRequestErrorRetries", "AuthenticationErrorRetries", "TimeoutErrorRetries",
                 "RateLimitErrorRetries", "ContentPolicyViolationErrorRetries", "InternalServerErrorRetries"));
         for (String never : List.of("BadRequestErrorRetries", "AuthenticationErrorRetries", "ContentPolicyViolationErrorRetries")) {
@@ -129,25 +148,25 @@ public record ReliabilitySettings(
         circuit.onlyKeys(Set.of("failure-threshold", "window", "cool-down"));
         int threshold = circuit.get("failure-threshold").present()
                 ? circuit.get("failure-threshold").integer(d.failureThreshold(), 1, 1_000_000)
-                : router.get("allowed_fails").integer(d.failureThreshold(), 1, 1_000_000);
+                : router.apply("allowed_fails").integer(d.failureThreshold(), 1, 1_000_000);
         Duration coolDown = circuit.get("cool-down").present() ? circuit.get("cool-down").duration(d.coolDown())
-                : router.get("cooldown_time").duration(d.coolDown());
+                : router.apply("cooldown_time").duration(d.coolDown());
 
-        ConfigNode strategyNode = router.get("routing_strategy");
+        ConfigNode strategyNode = router.apply("routing_strategy");
         RoutingStrategy strategy = strategyNode.string().map(s -> RoutingStrategy.parse(s).orElseThrow(() ->
                 strategyNode.error("unknown routing strategy '" + s + "' (known: simple-shuffle, least-busy, "
                         + "latency-based-routing, usage-based-routing, cost-based-routing)")))
                 .orElse(d.routingStrategy());
 
-        Optional<Duration> timeout = router.get("timeout").present()
-                ? Optional.of(router.get("timeout").duration(Duration.ofSeconds(600))) : Optional.empty();
+        Optional<Duration> timeout = router.apply("timeout").present()
+                ? Optional.of(router.apply("timeout").duration(Duration.ofSeconds(600))) : Optional.empty();
 
         return new ReliabilitySettings(r, backoffBase, backoffMax,
                 own.get("max-retry-after").duration(d.maxRetryAfter()), threshold,
                 circuit.get("window").duration(d.failureWindow()), coolDown, strategy,
-                groupMap(router.get("fallbacks"), modelGroups), groupList(router.get("default_fallbacks"), modelGroups),
-                groupMap(router.get("context_window_fallbacks"), modelGroups),
-                groupMap(router.get("content_policy_fallbacks"), modelGroups), timeout,
+                groupMap(router.apply("fallbacks"), modelGroups), groupList(router.apply("default_fallbacks"), modelGroups),
+                groupMap(router.apply("context_window_fallbacks"), modelGroups),
+                groupMap(router.apply("content_policy_fallbacks"), modelGroups), timeout,
                 zero(own.get("capacity-wait")) ? Duration.ZERO : own.get("capacity-wait").duration(d.capacityWait()),
                 own.get("latency-exploration").number(d.latencyExploration(), 0, 1),
                 own.get("latency-ewma-alpha").number(d.latencyEwmaAlpha(), 0.001, 1));

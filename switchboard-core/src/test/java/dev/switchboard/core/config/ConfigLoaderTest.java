@@ -133,6 +133,78 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.parse("model_list: [\n  - {", "t")).hasMessageStartingWith("config is not valid YAML");
     }
 
+    /** The parser quotes the line it failed on; a literal key on that line must not reach the terminal. */
+    @Test
+    void invalidYamlIsOneLineWithoutTheSourceText() {
+        assertThatThrownBy(() -> loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params:
+                      model: openai/gpt-4o
+                      api_key: sk-live-SECRET123: x
+                """, "t"))
+                .hasMessageStartingWith("config is not valid YAML: mapping values are not allowed here")
+                .hasMessageContaining("line 5")
+                .hasMessageNotContaining("SECRET")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThatThrownBy(() -> loader.parse("general_settings:\n  master_key: \"sk-live-SECRET123\n", "t"))
+                .hasMessageStartingWith("config is not valid YAML")
+                .hasMessageNotContaining("SECRET")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    /** LiteLLM exports environment_variables, so os.environ/NAME may name one; the real environment wins. */
+    @Test
+    void osEnvironReadsTheEnvironmentVariablesSectionWhereTheEnvironmentIsSilent() {
+        SwitchboardConfig c = loader.parse("""
+                environment_variables:
+                  GATEWAY_KEY: sk-from-section
+                  MY_KEY: sk-shadowed
+                  GROQ_API_KEY: gsk-section
+                  BASE_URL: http://vllm.local/v1
+                  REDIS_HOST: localhost
+                model_list:
+                  - model_name: a
+                    litellm_params: {model: openai/gpt-4o, api_key: os.environ/GATEWAY_KEY}
+                  - model_name: b
+                    litellm_params: {model: openai/gpt-4o, api_key: os.environ/MY_KEY}
+                  - model_name: c
+                    litellm_params: {model: groq/llama-3.3-70b-versatile}
+                  - model_name: d
+                    litellm_params: {model: openai/gpt-4o, api_base: "${BASE_URL}"}
+                """, "t");
+        assertThat(c.deployments().get(0).apiKey().orElseThrow().value()).isEqualTo("sk-from-section");
+        assertThat(c.deployments().get(1).apiKey().orElseThrow().value()).isEqualTo("sk-from-env");
+        assertThat(c.deployments().get(2).apiKey().orElseThrow().value()).isEqualTo("gsk-section");
+        assertThat(c.deployments().get(3).apiBase().orElseThrow().toString()).isEqualTo("http://vllm.local/v1");
+    }
+
+    @Test
+    void litellmParamsAndModelInfoMustBeMappings() {
+        assertThatThrownBy(() -> loader.parse("model_list: [{model_name: a, litellm_params: openai/gpt-4o}]", "t"))
+                .hasMessage("model_list[0].litellm_params: must be a mapping");
+        assertThatThrownBy(() -> loader.parse("""
+                model_list:
+                  - model_name: a
+                    litellm_params: {model: openai/gpt-4o}
+                    model_info:
+                      - input_cost_per_token: 0.000001
+                """, "t")).hasMessage("model_list[0].model_info: must be a mapping");
+    }
+
+    @Test
+    void litellmIncludeFilesAreRefusedSayingWhy() {
+        assertThatThrownBy(() -> loader.parse("include:\n  - model_config.yaml\nlitellm_settings: {drop_params: true}\n", "t"))
+                .hasMessage("include: other config files are not read: copy their model_list entries and settings "
+                        + "into this file");
+    }
+
+    @Test
+    void aMissingConfigFileSaysSo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path missing = dir.resolve("config.yaml");
+        assertThatThrownBy(() -> loader.load(missing)).hasMessage("config file " + missing + " does not exist");
+    }
+
     /** Past what a deadline in nanoseconds holds (and far past any sensible limit): refused at start, not a 500 per request. */
     @Test
     void aDurationBeyondSevenDaysRefusesToStartNamingTheKey() {

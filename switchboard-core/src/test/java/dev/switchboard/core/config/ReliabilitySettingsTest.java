@@ -59,6 +59,32 @@ class ReliabilitySettingsTest {
         assertThat(r.contentPolicyFallbacks()).isEqualTo(Map.of("claude", List.of("gemma")));
     }
 
+    /** LiteLLM configs often write these under litellm_settings; dropping them would silently lose the fallbacks. */
+    @Test
+    void readsTheRouterKeysOfLitellmSettingsWhereRouterSettingsIsSilent() {
+        ReliabilitySettings r = load("""
+                litellm_settings:
+                  drop_params: true
+                  num_retries: 4
+                  request_timeout: 20
+                  allowed_fails: 5
+                  cooldown_time: 30
+                  fallbacks: [{"gpt-4o": ["claude"]}]
+                  context_window_fallbacks: [{"gpt-4o": ["gemma"]}]
+                router_settings:
+                  allowed_fails: 7
+                """).reliability();
+
+        assertThat(r.retries()).isEqualTo(new ReliabilitySettings.Retries(4, 0, 4, 4));
+        assertThat(r.requestTimeout()).contains(Duration.ofSeconds(20));
+        assertThat(r.failureThreshold()).isEqualTo(7);
+        assertThat(r.coolDown()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(r.fallbacksFor("gpt-4o")).containsExactly("claude");
+        assertThat(r.contextWindowFallbacks()).isEqualTo(Map.of("gpt-4o", List.of("gemma")));
+        assertThatThrownBy(() -> load("litellm_settings: {fallbacks: [{gpt-4o: [nowhere]}]}"))
+                .hasMessageStartingWith("litellm_settings.fallbacks[0].gpt-4o[0]: names no configured model group");
+    }
+
     @Test
     void switchboardsOwnSectionWinsOverRouterSettings() {
         ReliabilitySettings r = load("""

@@ -129,20 +129,36 @@ public final class TrainLearnedRouter {
         train(options, System.out);
     }
 
+    /** A missing file or a malformed line is bad input (the command line prints its message), not a crash. */
     static List<Item> readItems(Path data) {
         ObjectMapper json = Json.MAPPER;
         List<Item> items = new ArrayList<>();
+        List<String> lines;
         try {
-            for (String line : Files.readAllLines(data)) {
-                if (line.isBlank()) continue;
-                JsonNode n = json.readTree(line);
-                String source = n.path("source").asText("all");
-                items.add(new Item(n.get("id").asText(), source, source + "/" + n.path("domain").asText(""),
-                        n.get("prompt").asText(),
-                        n.get("weak_correct").asBoolean(), n.get("strong_correct").asBoolean()));
-            }
+            lines = Files.readAllLines(data);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException(data + ": no such file");
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new IllegalArgumentException(data + ": cannot read it (" + e.getMessage() + ")");
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) continue;
+            String where = data + ":" + (i + 1) + ": ";
+            JsonNode n;
+            try {
+                n = json.readTree(lines.get(i));
+            } catch (IOException e) {
+                throw new IllegalArgumentException(where + "not a JSON object");
+            }
+            if (!n.path("id").isValueNode() || !n.path("prompt").isTextual() || !n.path("weak_correct").isValueNode()
+                    || !n.path("strong_correct").isValueNode()) {
+                throw new IllegalArgumentException(where + "needs \"id\", a string \"prompt\", \"weak_correct\" and "
+                        + "\"strong_correct\"");
+            }
+            String source = n.path("source").asText("all");
+            items.add(new Item(n.get("id").asText(), source, source + "/" + n.path("domain").asText(""),
+                    n.get("prompt").asText(),
+                    n.get("weak_correct").asBoolean(), n.get("strong_correct").asBoolean()));
         }
         return items;
     }

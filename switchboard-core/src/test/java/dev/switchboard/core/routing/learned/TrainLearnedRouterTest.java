@@ -1,6 +1,7 @@
 package dev.switchboard.core.routing.learned;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -77,6 +78,21 @@ class TrainLearnedRouterTest {
         assertThat(model.calibrationScores()).hasSize(400);
         assertThat(dir.resolve("folds").resolve("fold0-labels.jsonl")).exists();
         assertThat(dir.resolve("folds").resolve("fold2-scores.jsonl")).exists();
+    }
+
+    /** The command line prints an IllegalArgumentException's message; anything else reached the user as a stack trace. */
+    @Test
+    void aMissingOrMalformedDataFileIsBadInputNamingTheFileAndLine() throws Exception {
+        Path missing = dir.resolve("missing.jsonl");
+        assertThatThrownBy(() -> TrainLearnedRouter.readItems(missing))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(missing + ": no such file");
+        Path bad = dir.resolve("bad.jsonl");
+        Files.writeString(bad, "{\"id\":1,\"prompt\":\"hi\",\"weak_correct\":true,\"strong_correct\":true}\n\n{\"id\":2}\n");
+        assertThatThrownBy(() -> TrainLearnedRouter.readItems(bad))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(bad + ":3: needs \"id\"");
+        Files.writeString(bad, "not json\n");
+        assertThatThrownBy(() -> TrainLearnedRouter.readItems(bad))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(bad + ":1: not a JSON object");
     }
 
     @Test

@@ -112,7 +112,12 @@ final class SwitchboardEndpoints {
         } catch (ExecutionException | TimeoutException e) {
             throw new GatewayException.Overloaded("The ledger could not record feedback right now: " + e.getMessage(), null);
         }
-        if (attached == 0) throw new GatewayException.NotFound("No ledger record for request id '" + target + "'.", "request_id", "request_not_found");
+        if (attached == 0) {
+            // Ids the gateway keeps are at most 128 characters: a longer one is quoted only in part, not echoed whole.
+            String quoted = target.length() <= 128 ? target : target.substring(0, 128) + "…";
+            throw new GatewayException.NotFound("No ledger record for request id '" + quoted + "'.", "request_id",
+                    "request_not_found");
+        }
         HttpIo.sendJson(res, 200, Json.object().put("ok", true).put("records", attached));
     }
 

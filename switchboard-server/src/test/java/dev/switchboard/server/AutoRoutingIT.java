@@ -252,6 +252,10 @@ class AutoRoutingIT {
             assertThat(error.get("param").asText()).as(c[0]).isEqualTo(c[2]);
             assertThat(error.get("message").asText()).as(c[0]).contains(c[3]);
         }
+        // An unknown id of any length is quoted in part: the gateway keeps none longer than 128 characters.
+        HttpResponse<String> unknown = gateway.post("/v1/feedback", "{\"request_id\":\"" + "x".repeat(5000) + "\",\"score\":0.5}");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).hasSizeLessThan(400).contains("x".repeat(128) + "…");
         for (String ok : List.of("{\"request_id\":\"fb-1\",\"score\":0.8}", "{\"request_id\":\"fb-1\",\"score\":1}",
                 "{\"request_id\":\"fb-1\",\"thumbs\":\"down\"}", "{\"request_id\":\"fb-1\",\"thumbs\":\"up\",\"score\":null}")) {
             assertThat(gateway.post("/v1/feedback", ok).statusCode()).as(ok).isEqualTo(200);

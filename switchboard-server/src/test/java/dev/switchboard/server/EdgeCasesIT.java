@@ -624,6 +624,13 @@ class EdgeCasesIT {
             assertThat(rawExchange(gw, request)).startsWith("HTTP/1.1 415 ").containsIgnoringCase("x-request-id: ")
                     .contains("Content-Encoding 'gzip' is not supported; send the request body uncompressed");
 
+            byte[] messagesHead = new String(head, StandardCharsets.US_ASCII).replace("/v1/chat/completions", "/v1/messages")
+                    .getBytes(StandardCharsets.US_ASCII);
+            byte[] messages = java.util.Arrays.copyOf(messagesHead, messagesHead.length + gzipped.size());
+            System.arraycopy(gzipped.toByteArray(), 0, messages, messagesHead.length, gzipped.size());
+            assertThat(rawExchange(gw, messages)).as("Anthropic's error shape on its endpoint").startsWith("HTTP/1.1 415 ")
+                    .contains("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"The request could not be read: Content-Encoding 'gzip'");
+
             assertThat(rawExchange(gw, ("GET /health HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII)))
                     .startsWith("HTTP/1.1 400 ").contains("Host header must be present");
             assertThat(rawExchange(gw, ("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(65_536)

@@ -129,10 +129,24 @@ final class HttpIo {
     static byte[] body(ServerRequest req, long limit) {
         OptionalLong declared = req.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > limit) throw tooLarge(limit);
-        try (InputStream in = req.content().inputStream()) {
+        InputStream in = req.content().inputStream();
+        byte[] bytes;
+        try {
             // Exactly the declared length (one array, not a buffer and a copy, when it is small); a chunked body up to one byte past the limit.
             long wanted = declared.isPresent() ? declared.getAsLong() : limit + 1;
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, wanted));
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, wanted));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (CloseConnectionException | UncheckedIOException e) {
+            throw e; // the client went away mid-body: Gate lets Helidon close the connection
+        } catch (RuntimeException e) {
+            // Helidon's chunked decoding fails on a malformed chunk (a size that is not hex) with a plain runtime
+            // exception: the client's framing, a 400, not a gateway failure. The stream is left unclosed: closing it
+            // drains the rest of the body, which broken framing makes wait until the client hangs up.
+            throw new GatewayException.BadRequest("The request body could not be read: its chunked transfer encoding is malformed ("
+                    + e.getMessage() + ").", null);
+        }
+        try (in) {
             if (bytes.length > limit) throw tooLarge(limit);
             return bytes;
         } catch (IOException e) {

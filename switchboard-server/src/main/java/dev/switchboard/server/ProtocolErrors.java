@@ -7,31 +7,52 @@ import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
+import java.util.Locale;
 
 /**
  * Answers what the web server refuses before any route sees it (a malformed URL escape, a request line or headers
  * over their limits): an OpenAI error object and an {@code x-request-id}, like every other answer, instead of an
- * empty body.
+ * empty body. The server is configured to pass on its own reason when it is a fixed sentence (it says what to fix).
  */
 final class ProtocolErrors implements DirectHandler {
     private static final int MAX_MESSAGE = 300;
+    private static final String HIDDEN_REASON = "Bad request, see server log";
 
     @Override
     public TransportResponse handle(TransportRequest request, EventType event, Status status, ServerResponseHeaders headers,
             String message) {
-        String reason = message == null || message.isBlank() ? status.reasonPhrase() : message;
+        if (message != null && message.toLowerCase(Locale.ROOT).contains("content") && message.toLowerCase(Locale.ROOT)
+                .contains("encoding") && request.headers().contains(HeaderNames.CONTENT_ENCODING)) {
+            // The server decodes no request Content-Encoding: say so with the status that means it, and what to do.
+            status = Status.UNSUPPORTED_MEDIA_TYPE_415;
+            message = "Content-Encoding '" + request.headers().get(HeaderNames.CONTENT_ENCODING).get()
+                    + "' is not supported; send the request body uncompressed, without a Content-Encoding header.";
+        }
+        // Helidon's stand-in for a reason it keeps to itself points at a log the client cannot read.
+        String reason = message == null || message.isBlank() || message.startsWith(HIDDEN_REASON) ? status.reasonPhrase() : message;
         if (reason.length() > MAX_MESSAGE) reason = reason.substring(0, MAX_MESSAGE) + "…";
+        String text = "The request could not be read: " + reason;
+        String requestId = Switchboard.newRequestId();
         ObjectNode error = Json.object();
-        error.putObject("error")
-                .put("message", "The request could not be read: " + reason)
-                .put("type", status.code() >= 500 ? "server_error" : "invalid_request_error")
-                .putNull("param")
-                .putNull("code");
+        String path = request.path() == null ? "" : request.path();
+        if (path.startsWith("/v1/messages") || path.startsWith("/messages")) {
+            // Anthropic's shape on its endpoint, as the endpoint's own errors (AnthropicEndpoints.sendError).
+            error.put("type", "error").putObject("error")
+                    .put("type", status.code() >= 500 ? "api_error" : "invalid_request_error")
+                    .put("message", text);
+            error.put("request_id", requestId);
+        } else {
+            error.putObject("error")
+                    .put("message", text)
+                    .put("type", status.code() >= 500 ? "server_error" : "invalid_request_error")
+                    .putNull("param")
+                    .putNull("code");
+        }
         return TransportResponse.builder()
                 .status(status)
                 .headers(headers)
                 .header(HeaderNames.CONTENT_TYPE, "application/json")
-                .header(HttpIo.REQUEST_ID, Switchboard.newRequestId())
+                .header(HttpIo.REQUEST_ID, requestId)
                 .keepAlive(event.keepAlive())
                 .entity(Json.bytes(error))
                 .build();

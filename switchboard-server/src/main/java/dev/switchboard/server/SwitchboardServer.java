@@ -38,6 +38,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 .port(settings.port())
                 .shutdownHook(false)
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                .errorHandling(errors -> errors.includeEntity(true)) // Helidon's reason in ProtocolErrors' message
                 .directHandlers(handlers -> {
                     ProtocolErrors errors = new ProtocolErrors();
                     for (DirectHandler.EventType event : DirectHandler.EventType.values()) handlers.addHandler(event, errors);

@@ -551,6 +551,95 @@ class EdgeCasesIT {
         }
     }
 
+    /** The first response on a raw connection: its head and body, read up to its Content-Length. */
+    private static String rawExchange(GatewayFixture gw, byte[] request) throws Exception {
+        URI uri = URI.create(gw.base());
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request);
+            var in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) break;
+                head.append((char) b);
+            }
+            var length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+            assertThat(length.find()).as(head.toString()).isTrue();
+            return head + new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A chunked body whose framing is broken is the client's mistake: a 400 error object, not a logged gateway failure. */
+    @Test
+    void aMalformedChunkedBodyIsA400() throws Exception {
+        List<LogRecord> severe = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= Level.SEVERE.intValue()) severe.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger gateLog = Logger.getLogger(Gate.class.getName());
+        gateLog.addHandler(capture);
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
+            for (String chunks : List.of("zz\r\nabc\r\n0\r\n\r\n", "0x2\r\n{}\r\n0\r\n\r\n")) {
+                String answer = rawExchange(gw, ("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks)
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertThat(answer).as(chunks).startsWith("HTTP/1.1 400 ").containsIgnoringCase("x-request-id: ")
+                        .contains("\"message\":\"The request body could not be read: its chunked transfer encoding is malformed")
+                        .contains("\"type\":\"invalid_request_error\"");
+            }
+            assertThat(severe).extracting(LogRecord::getMessage).isEmpty();
+            assertThat(upstream.requests()).isEmpty();
+        } finally {
+            gateLog.removeHandler(capture);
+        }
+    }
+
+    /**
+     * A compressed body the gateway cannot decode is a 415 saying so, and what the web server refuses on its own
+     * (no Host, headers too large) says why instead of a bare "Bad Request".
+     */
+    @Test
+    void whatTheServerRefusesSaysWhy() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
+            var gzipped = new java.io.ByteArrayOutputStream();
+            try (var zip = new java.util.zip.GZIPOutputStream(gzipped)) {
+                zip.write(CHAT.getBytes(StandardCharsets.UTF_8));
+            }
+            byte[] head = ("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Encoding: gzip\r\nContent-Length: " + gzipped.size() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] request = java.util.Arrays.copyOf(head, head.length + gzipped.size());
+            System.arraycopy(gzipped.toByteArray(), 0, request, head.length, gzipped.size());
+            assertThat(rawExchange(gw, request)).startsWith("HTTP/1.1 415 ").containsIgnoringCase("x-request-id: ")
+                    .contains("Content-Encoding 'gzip' is not supported; send the request body uncompressed");
+
+            byte[] messagesHead = new String(head, StandardCharsets.US_ASCII).replace("/v1/chat/completions", "/v1/messages")
+                    .getBytes(StandardCharsets.US_ASCII);
+            byte[] messages = java.util.Arrays.copyOf(messagesHead, messagesHead.length + gzipped.size());
+            System.arraycopy(gzipped.toByteArray(), 0, messages, messagesHead.length, gzipped.size());
+            assertThat(rawExchange(gw, messages)).as("Anthropic's error shape on its endpoint").startsWith("HTTP/1.1 415 ")
+                    .contains("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"The request could not be read: Content-Encoding 'gzip'");
+
+            assertThat(rawExchange(gw, ("GET /health HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII)))
+                    .startsWith("HTTP/1.1 400 ").contains("Host header must be present");
+            assertThat(rawExchange(gw, ("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(65_536)
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)))
+                    .startsWith("HTTP/1.1 400 ").contains("Header size exceeded");
+            assertThat(upstream.requests()).isEmpty();
+        }
+    }
+
     /**
      * Every failed request has one access line: a failure before the pipeline (bad JSON) the gateway's edge writes,
      * one inside it (an upstream's refusal) the pipeline's, and the edge does not add a second.

@@ -461,24 +461,8 @@ class EdgeCasesIT {
      */
     @Test
     void aClientThatHangsUpIsNotAGatewayFailure() throws Exception {
-        List<LogRecord> severe = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel().intValue() >= Level.SEVERE.intValue()) severe.add(r);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger gateLog = Logger.getLogger(Gate.class.getName());
-        gateLog.addHandler(capture);
-        try (FakeUpstream upstream = FakeUpstream.openAi()) {
+        try (LogCapture severe = new LogCapture(Logger.getLogger(Gate.class.getName()), Level.SEVERE);
+                FakeUpstream upstream = FakeUpstream.openAi()) {
             GatewayFixture gw = GatewayFixture.start(config(upstream, ""));
             try {
                 String stream = CHAT.replace("}]}", "}],\"stream\":true}");
@@ -498,13 +482,11 @@ class EdgeCasesIT {
                     }
                     Thread.sleep(700); // the upstream answers after 300 ms; the gateway then writes to the reset socket
                 }
-                assertThat(severe).extracting(LogRecord::getMessage).isEmpty();
+                assertThat(severe.records).extracting(LogRecord::getMessage).isEmpty();
                 assertThat(gw.post("/v1/chat/completions", CHAT).statusCode()).isEqualTo(200);
             } finally {
                 gw.close();
             }
-        } finally {
-            gateLog.removeHandler(capture);
         }
     }
 
@@ -573,24 +555,8 @@ class EdgeCasesIT {
     /** A chunked body whose framing is broken is the client's mistake: a 400 error object, not a logged gateway failure. */
     @Test
     void aMalformedChunkedBodyIsA400() throws Exception {
-        List<LogRecord> severe = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel().intValue() >= Level.SEVERE.intValue()) severe.add(r);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger gateLog = Logger.getLogger(Gate.class.getName());
-        gateLog.addHandler(capture);
-        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
+        try (LogCapture severe = new LogCapture(Logger.getLogger(Gate.class.getName()), Level.SEVERE);
+                FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
             for (String chunks : List.of("zz\r\nabc\r\n0\r\n\r\n", "0x2\r\n{}\r\n0\r\n\r\n")) {
                 String answer = rawExchange(gw, ("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
                         + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks)
@@ -599,10 +565,8 @@ class EdgeCasesIT {
                         .contains("\"message\":\"The request body could not be read: its chunked transfer encoding is malformed")
                         .contains("\"type\":\"invalid_request_error\"");
             }
-            assertThat(severe).extracting(LogRecord::getMessage).isEmpty();
+            assertThat(severe.records).extracting(LogRecord::getMessage).isEmpty();
             assertThat(upstream.requests()).isEmpty();
-        } finally {
-            gateLog.removeHandler(capture);
         }
     }
 
@@ -646,23 +610,8 @@ class EdgeCasesIT {
      */
     @Test
     void eachFailedRequestHasOneAccessLine() throws Exception {
-        List<JsonNode> lines = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                lines.add(Json.parseBody(r.getMessage().getBytes(StandardCharsets.UTF_8)));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        AccessLog.LOGGER.addHandler(capture);
-        try (FakeUpstream upstream = FakeUpstream.openAi();
+        try (LogCapture access = new LogCapture(AccessLog.LOGGER, Level.ALL);
+                FakeUpstream upstream = FakeUpstream.openAi();
                 GatewayFixture gw = GatewayFixture.start(config(upstream, "").replace("shutdown-grace: 10s}",
                         "shutdown-grace: 10s, log-requests: true}"))) {
             upstream.enqueue(Fault.status(400, "Invalid value for 'temperature'."));
@@ -672,15 +621,45 @@ class EdgeCasesIT {
                 assertThat(r.statusCode()).as(c.body()).isEqualTo(c.status());
                 String id = r.headers().firstValue("x-request-id").orElseThrow();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (lines.stream().noneMatch(l -> l.path("request_id").asText().equals(id)) && System.nanoTime() < deadline) {
+                while (access.json().stream().noneMatch(l -> l.path("request_id").asText().equals(id)) && System.nanoTime() < deadline) {
                     Thread.sleep(10);
                 }
                 Thread.sleep(100); // time for a second line, were there one
-                assertThat(lines).as(c.body()).filteredOn(l -> l.path("request_id").asText().equals(id))
+                assertThat(access.json()).as(c.body()).filteredOn(l -> l.path("request_id").asText().equals(id))
                         .extracting(l -> l.path("status").asInt()).containsExactly(c.status());
             }
-        } finally {
-            AccessLog.LOGGER.removeHandler(capture);
+        }
+    }
+
+    /** The records a logger publishes at or above a level while this is open. */
+    private static final class LogCapture extends Handler implements AutoCloseable {
+        final List<LogRecord> records = new CopyOnWriteArrayList<>();
+        private final Logger logger;
+        private final Level level;
+
+        LogCapture(Logger logger, Level level) {
+            this.logger = logger;
+            this.level = level;
+            logger.addHandler(this);
+        }
+
+        @Override
+        public void publish(LogRecord r) {
+            if (r.getLevel().intValue() >= level.intValue()) records.add(r);
+        }
+
+        /** The records' messages as JSON (the access log writes one object per line). */
+        List<JsonNode> json() {
+            return records.stream().map(r -> Json.parseBody(r.getMessage().getBytes(StandardCharsets.UTF_8))).toList();
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+            logger.removeHandler(this);
         }
     }
 }

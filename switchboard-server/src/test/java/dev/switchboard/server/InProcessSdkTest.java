@@ -177,12 +177,7 @@ class InProcessSdkTest {
             String yaml = YAML.replace("simulated/llama3.2}", "simulated/llama3.2, simulation: " + slow + "}");
             try (Switchboard sb = Switchboard.create(new ConfigLoader(System::getenv, Switchboard.availableProviders())
                     .parse(yaml, "test"))) {
-                ChatRequest request = ChatRequest.builder("switchboard/auto").message(Message.user(
-                        "Summarise the CAP theorem and also write a Python function that reverses a list.")).build()
-                        .withStream(true);
-                var reply = (dev.switchboard.core.pipeline.Reply.Streaming) sb.handle(
-                        sb.newExchange(request, dev.switchboard.core.pipeline.Credentials.IN_PROCESS, "slow-split"));
-                try (ChatStream stream = reply.stream()) {
+                try (ChatStream stream = openSplitStream(sb, "slow-split")) {
                     assertThat(stream.next()).as("the plan").isPresent();
                     assertThat(callsWithin(sb, 2, slowModels.get(slow), 10_000)).as("%s: both parts wait on the model", slow)
                             .isTrue();
@@ -194,6 +189,15 @@ class InProcessSdkTest {
                 });
             }
         }
+    }
+
+    /** A two-part switchboard/auto request, streamed, as the engine answers it. */
+    private static ChatStream openSplitStream(Switchboard sb, String requestId) {
+        ChatRequest request = ChatRequest.builder("switchboard/auto").message(Message.user(
+                "Summarise the CAP theorem and also write a Python function that reverses a list.")).build().withStream(true);
+        var reply = (dev.switchboard.core.pipeline.Reply.Streaming) sb.handle(
+                sb.newExchange(request, dev.switchboard.core.pipeline.Credentials.IN_PROCESS, requestId));
+        return reply.stream();
     }
 
     /** The same over HTTP: both parts' upstream requests stalled after one event are aborted, not read on. */
@@ -210,12 +214,7 @@ class InProcessSdkTest {
                     """.formatted(upstream.apiBase());
             try (Switchboard sb = Switchboard.create(new ConfigLoader(System::getenv, Switchboard.availableProviders())
                     .parse(yaml, "test"))) {
-                ChatRequest request = ChatRequest.builder("switchboard/auto").message(Message.user(
-                        "Summarise the CAP theorem and also write a Python function that reverses a list.")).build()
-                        .withStream(true);
-                var reply = (dev.switchboard.core.pipeline.Reply.Streaming) sb.handle(
-                        sb.newExchange(request, dev.switchboard.core.pipeline.Credentials.IN_PROCESS, "stalled-split"));
-                try (ChatStream stream = reply.stream()) {
+                try (ChatStream stream = openSplitStream(sb, "stalled-split")) {
                     assertThat(stream.next()).as("the plan").isPresent();
                     assertThat(callsWithin(sb, 2, 2, 10_000)).as("both parts have a first chunk and wait for more").isTrue();
                 }

@@ -64,15 +64,25 @@ public final class TrainLearnedRouter {
             double topicC, double topicWeight, double smoothing, boolean nested, double[] gridC,
             double[] gridTopicWeight) {
 
+        private static final List<String> SWITCHES = List.of("--no-bigrams", "--nested");
+        private static final List<String> VALUED = List.of("--data", "--out", "--folds", "--seed", "--c", "--target",
+                "--bits", "--char-ngrams", "--iterations", "--fold-dir", "--output-tokens", "--topic-bits", "--topic-c",
+                "--topic-weight", "--smoothing", "--grid-c", "--grid-topic-weight");
+
+        /** A misspelt option or a value that is no number is bad input naming the option, not a default or a crash. */
         static Options parse(String[] args) {
             Map<String, String> m = new HashMap<>();
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
-                if (a.equals("--no-bigrams") || a.equals("--nested")) {
+                if (SWITCHES.contains(a)) {
                     m.put(a, "true");
                     continue;
                 }
-                if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("bad argument " + a);
+                if (!VALUED.contains(a)) {
+                    throw new IllegalArgumentException("unknown option '" + a + "' (known: " + String.join(", ", VALUED) + ", "
+                            + String.join(", ", SWITCHES) + ")");
+                }
+                if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
                 m.put(a, args[++i]);
             }
             if (!m.containsKey("--data") || !m.containsKey("--out")) {
@@ -83,28 +93,62 @@ public final class TrainLearnedRouter {
             int cmax = 0;
             if (!chars.equals("none")) {
                 String[] p = chars.split("-");
-                cmin = Integer.parseInt(p[0]);
-                cmax = Integer.parseInt(p[p.length - 1]);
+                cmin = whole("--char-ngrams", p[0], 1, 20);
+                cmax = whole("--char-ngrams", p[p.length - 1], cmin, 20);
+            }
+            Target target;
+            try {
+                target = Target.valueOf(m.getOrDefault("--target", "soft").toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--target: '" + m.get("--target") + "' is none of soft, gain, weak-wrong");
             }
             return new Options(Path.of(m.get("--data")), Path.of(m.get("--out")),
-                    Integer.parseInt(m.getOrDefault("--folds", "5")), Long.parseLong(m.getOrDefault("--seed", "7")),
-                    Double.parseDouble(m.getOrDefault("--c", "1")),
-                    Target.valueOf(m.getOrDefault("--target", "soft").toUpperCase(Locale.ROOT).replace('-', '_')),
-                    Integer.parseInt(m.getOrDefault("--bits", "18")), cmin, cmax, !m.containsKey("--no-bigrams"),
-                    Integer.parseInt(m.getOrDefault("--iterations", "300")),
+                    whole("--folds", m.getOrDefault("--folds", "5"), 2, 1000),
+                    seed(m.getOrDefault("--seed", "7")),
+                    number("--c", m.getOrDefault("--c", "1")), target,
+                    whole("--bits", m.getOrDefault("--bits", "18"), 1, 24), cmin, cmax, !m.containsKey("--no-bigrams"),
+                    whole("--iterations", m.getOrDefault("--iterations", "300"), 1, 1_000_000),
                     Optional.ofNullable(m.get("--fold-dir")).map(Path::of),
-                    Integer.parseInt(m.getOrDefault("--output-tokens", "300")),
-                    Integer.parseInt(m.getOrDefault("--topic-bits", "14")),
-                    Double.parseDouble(m.getOrDefault("--topic-c", "1000")),
-                    Double.parseDouble(m.getOrDefault("--topic-weight", "1.5")),
-                    Double.parseDouble(m.getOrDefault("--smoothing", "20")), m.containsKey("--nested"),
-                    grid(m.getOrDefault("--grid-c", "0.3,1,3")),
-                    grid(m.getOrDefault("--grid-topic-weight", "0,0.5,1,1.5,2,3")));
+                    whole("--output-tokens", m.getOrDefault("--output-tokens", "300"), 1, 10_000_000),
+                    whole("--topic-bits", m.getOrDefault("--topic-bits", "14"), 1, 24),
+                    number("--topic-c", m.getOrDefault("--topic-c", "1000")),
+                    number("--topic-weight", m.getOrDefault("--topic-weight", "1.5")),
+                    number("--smoothing", m.getOrDefault("--smoothing", "20")), m.containsKey("--nested"),
+                    grid("--grid-c", m.getOrDefault("--grid-c", "0.3,1,3")),
+                    grid("--grid-topic-weight", m.getOrDefault("--grid-topic-weight", "0,0.5,1,1.5,2,3")));
         }
 
-        private static double[] grid(String list) {
-            double[] g = java.util.Arrays.stream(list.split(",")).mapToDouble(Double::parseDouble).toArray();
-            if (g.length == 0) throw new IllegalArgumentException("empty grid " + list);
+        private static int whole(String option, String value, int min, int max) {
+            try {
+                int v = Integer.parseInt(value.trim());
+                if (v < min || v > max) throw new IllegalArgumentException(option + ": " + v + " is not in " + min + ".." + max);
+                return v;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + ": '" + value + "' is not a whole number");
+            }
+        }
+
+        private static long seed(String value) {
+            try {
+                return Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--seed: '" + value + "' is not a whole number");
+            }
+        }
+
+        private static double number(String option, String value) {
+            try {
+                double v = Double.parseDouble(value.trim());
+                if (!Double.isFinite(v) || v < 0) throw new IllegalArgumentException(option + ": " + value + " is not a number >= 0");
+                return v;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + ": '" + value + "' is not a number");
+            }
+        }
+
+        private static double[] grid(String option, String list) {
+            double[] g = java.util.Arrays.stream(list.split(",")).mapToDouble(v -> number(option, v)).toArray();
+            if (g.length == 0) throw new IllegalArgumentException(option + ": an empty list");
             return g;
         }
 
@@ -199,6 +243,12 @@ public final class TrainLearnedRouter {
 
     static Trained train(Options o, PrintStream log) {
         List<Item> items = readItems(o.data());
+        // Folds are grouped by prompt text: fewer distinct prompts than folds would leave a fold empty.
+        long distinct = items.stream().map(Item::prompt).distinct().count();
+        if (distinct < o.folds()) {
+            throw new IllegalArgumentException(o.data() + ": " + distinct + " distinct prompts, fewer than the " + o.folds()
+                    + " folds (--folds) to train and score them in");
+        }
         List<HashedFeatures> blocks = o.blocks();
         int n = items.size();
         HashedFeatures.Counts[][] counts = new HashedFeatures.Counts[blocks.size()][n];

@@ -95,6 +95,32 @@ class TrainLearnedRouterTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage(bad + ":1: not a JSON object");
     }
 
+    /** A misspelt option, a value that is no number, or fewer prompts than folds is one line naming what is wrong. */
+    @Test
+    void badOptionsAndTooFewPromptsNameWhatIsWrong() throws Exception {
+        String[] base = {"--data", "d.jsonl", "--out", "o.bin"};
+        java.util.function.Function<String[], String[]> with = extra -> java.util.stream.Stream
+                .concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra)).toArray(String[]::new);
+        assertThatThrownBy(() -> TrainLearnedRouter.Options.parse(with.apply(new String[] {"--bogus", "1"})))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("unknown option '--bogus'");
+        assertThatThrownBy(() -> TrainLearnedRouter.Options.parse(with.apply(new String[] {"--folds", "abc"})))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--folds: 'abc' is not a whole number");
+        assertThatThrownBy(() -> TrainLearnedRouter.Options.parse(with.apply(new String[] {"--folds", "1"})))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--folds: 1 is not in 2..1000");
+        assertThatThrownBy(() -> TrainLearnedRouter.Options.parse(with.apply(new String[] {"--grid-c", "0.3,x"})))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--grid-c: 'x' is not a number");
+        assertThatThrownBy(() -> TrainLearnedRouter.Options.parse(with.apply(new String[] {"--target", "best"})))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--target: 'best'");
+        assertThatThrownBy(() -> TrainLearnedRouter.Options.parse(with.apply(new String[] {"--seed"})))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--seed needs a value");
+
+        Path few = syntheticData(200);
+        java.util.List<String> lines = Files.readAllLines(few).subList(0, 2);
+        Files.write(few, lines);
+        assertThatThrownBy(() -> train(few, dir.resolve("few.bin"), "7"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("distinct prompts, fewer than the 3 folds");
+    }
+
     @Test
     void theSameSeedGivesTheSameArtifact() throws Exception {
         Path data = syntheticData(200);

@@ -74,8 +74,12 @@ final class AnthropicEndpoints {
 
     /** Whether an error for a request no endpoint took should be Anthropic's shape: its version header or a Messages path. */
     static boolean speaksAnthropic(ServerRequest req) {
-        String path = req.path().path();
-        return req.headers().contains(VERSION) || path.startsWith("/v1/messages") || path.startsWith("/messages");
+        return req.headers().contains(VERSION) || isMessagesPath(req.path().path());
+    }
+
+    /** Whether a path is one of the Messages API's, which answers errors in Anthropic's shape. */
+    static boolean isMessagesPath(String path) {
+        return path.startsWith("/v1/messages") || path.startsWith("/messages");
     }
 
     /** Anthropic's error object, with the request id in the body as Anthropic sends it, and {@code retry-after} when known. */

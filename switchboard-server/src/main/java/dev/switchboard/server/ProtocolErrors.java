@@ -34,8 +34,7 @@ final class ProtocolErrors implements DirectHandler {
         String text = "The request could not be read: " + reason;
         String requestId = Switchboard.newRequestId();
         ObjectNode error = Json.object();
-        String path = request.path() == null ? "" : request.path();
-        if (path.startsWith("/v1/messages") || path.startsWith("/messages")) {
+        if (request.path() != null && AnthropicEndpoints.isMessagesPath(request.path())) {
             // Anthropic's shape on its endpoint, as the endpoint's own errors (AnthropicEndpoints.sendError).
             error.put("type", "error").putObject("error")
                     .put("type", status.code() >= 500 ? "api_error" : "invalid_request_error")

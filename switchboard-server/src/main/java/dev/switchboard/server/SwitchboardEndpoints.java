@@ -18,7 +18,6 @@ import dev.switchboard.core.wire.OpenAiCodec;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,16 +47,16 @@ final class SwitchboardEndpoints {
         String autoModel = engine.config().routing().modelNames().getFirst();
         ChatRequest chat;
         JsonNode prompt = body.get("prompt");
-        if (present(body.get("messages"))) {
+        if (OpenAiCodec.present(body.get("messages"))) {
             // Answering from one and ignoring the other would explain a request the client did not mean.
-            if (present(prompt)) {
+            if (OpenAiCodec.present(prompt)) {
                 throw new GatewayException.BadRequest("Send either 'prompt' or 'messages', not both.", "messages");
             }
             ObjectNode withModel = ((ObjectNode) body.deepCopy());
-            if (!present(withModel.get("model"))) withModel.put("model", autoModel);
+            if (!OpenAiCodec.present(withModel.get("model"))) withModel.put("model", autoModel);
             chat = OpenAiCodec.parseChatRequest(withModel);
         } else {
-            if (!present(prompt)) {
+            if (!OpenAiCodec.present(prompt)) {
                 throw new GatewayException.BadRequest("Send {\"prompt\": \"...\"} or a chat body with 'messages'.", "prompt");
             }
             if (!prompt.isTextual()) {
@@ -65,7 +64,7 @@ final class SwitchboardEndpoints {
                         + OpenAiCodec.kind(prompt) + ".", "prompt");
             }
             if (prompt.asText().isBlank()) throw new GatewayException.BadRequest("'prompt' is empty: there is nothing to route.", "prompt");
-            chat = ChatRequest.builder(optionalString(body, "model").orElse(autoModel)).message(Message.user(prompt.asText())).build();
+            chat = ChatRequest.builder(OpenAiCodec.optString(body, "model").orElse(autoModel)).message(Message.user(prompt.asText())).build();
         }
         var exchange = HttpIo.exchange(engine, chat, req, requestId);
         HttpIo.sendJson(res, 200, engine.explain(exchange));
@@ -75,15 +74,15 @@ final class SwitchboardEndpoints {
     private void feedback(ServerRequest req, ServerResponse res, String requestId) {
         JsonNode body = HttpIo.jsonBody(req, maxBody);
         Ledger ledger = ledger();
-        String target = optionalString(body, "request_id").orElse("");
+        String target = OpenAiCodec.optString(body, "request_id").orElse("");
         if (target.isBlank()) throw new GatewayException.BadRequest("Missing required parameter: 'request_id'.", "request_id");
         JsonNode score = body.get("score");
         JsonNode thumbs = body.get("thumbs");
         Feedback feedback;
-        if (present(score) && present(thumbs)) {
+        if (OpenAiCodec.present(score) && OpenAiCodec.present(thumbs)) {
             // Two signals that may disagree: recording either would silently drop the other.
             throw new GatewayException.BadRequest("Send either 'score' or 'thumbs', not both.", "thumbs");
-        } else if (present(score)) {
+        } else if (OpenAiCodec.present(score)) {
             if (!score.isNumber()) {
                 throw new GatewayException.BadRequest("Invalid type for 'score': expected a number from 0 to 1, but got "
                         + OpenAiCodec.kind(score) + ".", "score");
@@ -91,7 +90,7 @@ final class SwitchboardEndpoints {
             double value = score.asDouble();
             if (!(value >= 0 && value <= 1)) throw new GatewayException.BadRequest("'score' must be between 0 and 1.", "score");
             feedback = Feedback.score(value);
-        } else if (present(thumbs)) {
+        } else if (OpenAiCodec.present(thumbs)) {
             if (!thumbs.isTextual()) {
                 throw new GatewayException.BadRequest("Invalid type for 'thumbs': expected a string, 'up' or 'down', but got "
                         + OpenAiCodec.kind(thumbs) + ".", "thumbs");
@@ -119,22 +118,6 @@ final class SwitchboardEndpoints {
                     "request_not_found");
         }
         HttpIo.sendJson(res, 200, Json.object().put("ok", true).put("records", attached));
-    }
-
-    /** As in OpenAI's API, a field set to null is a field left out. */
-    private static boolean present(JsonNode v) {
-        return v != null && !v.isNull();
-    }
-
-    /** The field's text; empty when it is absent; a 400 naming it when it is not a string (a number is not coerced). */
-    private static Optional<String> optionalString(JsonNode body, String field) {
-        JsonNode v = body.get(field);
-        if (!present(v)) return Optional.empty();
-        if (!v.isTextual()) {
-            throw new GatewayException.BadRequest("Invalid type for '" + field + "': expected a string, but got "
-                    + OpenAiCodec.kind(v) + ".", field);
-        }
-        return Optional.of(v.asText());
     }
 
     private void stats(ServerRequest req, ServerResponse res, String requestId) {

@@ -788,7 +788,8 @@ public final class OpenAiCodec {
         return v != null && v.isTextual() ? Optional.of(v.asText()) : Optional.empty();
     }
 
-    static boolean present(JsonNode n) {
+    /** Whether a field is there: absent, JSON null and missing all mean left out, as in OpenAI's API. */
+    public static boolean present(JsonNode n) {
         return n != null && !n.isNull() && !n.isMissingNode();
     }
 
@@ -801,10 +802,19 @@ public final class OpenAiCodec {
     }
 
     static String requiredString(JsonNode o, String field, String path) {
+        return optString(o, field, path).orElseThrow(() -> bad("Missing required parameter: '" + path + "'.", path));
+    }
+
+    /** The field's text; empty when it is left out; a 400 naming it when it is not a string (a number is not coerced). */
+    public static Optional<String> optString(JsonNode o, String field) {
+        return optString(o, field, field);
+    }
+
+    private static Optional<String> optString(JsonNode o, String field, String path) {
         JsonNode v = o.get(field);
-        if (!present(v)) throw bad("Missing required parameter: '" + path + "'.", path);
+        if (!present(v)) return Optional.empty();
         if (!v.isTextual()) throw bad("Invalid type for '" + path + "': expected a string, but got " + kind(v) + ".", path);
-        return v.asText();
+        return Optional.of(v.asText());
     }
 
     static String string(JsonNode o, String field) {

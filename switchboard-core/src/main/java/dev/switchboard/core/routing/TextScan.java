@@ -19,7 +19,7 @@ final class TextScan {
      */
     static String leadingWord(CharSequence text, int from) {
         int end = from;
-        while (end < text.length() && isWordChar(text.charAt(end))) end++;
+        while (end < text.length() && TermMatcher.wordChar(text.charAt(end))) end++;
         if (end == from) return "";
         char[] word = new char[end - from];
         for (int i = 0; i < word.length; i++) word[i] = asciiLower(text.charAt(from + i));
@@ -203,10 +203,6 @@ final class TextScan {
     /** The characters of the regex class {@code \s}. */
     static boolean isSpace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
-    }
-
-    private static boolean isWordChar(char c) {
-        return c == '_' || Character.isLetterOrDigit(c);
     }
 
     private static char asciiLower(char c) {

@@ -38,6 +38,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 .port(settings.port())
                 .shutdownHook(false)
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                .contentEncoding(new IdentityOnlyDecoding())
                 .errorHandling(errors -> errors.includeEntity(true)) // Helidon's reason in ProtocolErrors' message
                 .directHandlers(handlers -> {
                     ProtocolErrors errors = new ProtocolErrors();

@@ -604,6 +604,24 @@ class EdgeCasesIT {
         }
     }
 
+    /** {@code identity} means "no encoding" (RFC 9110): such a body is read as it is, in any letter case. */
+    @Test
+    void identityContentEncodingIsAPlainBody() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
+            for (String coding : List.of("identity", "Identity")) {
+                byte[] body = CHAT.getBytes(StandardCharsets.UTF_8);
+                byte[] head = ("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Encoding: " + coding + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII);
+                byte[] request = java.util.Arrays.copyOf(head, head.length + body.length);
+                System.arraycopy(body, 0, request, head.length, body.length);
+                assertThat(rawExchange(gw, request)).as(coding).startsWith("HTTP/1.1 200 ").contains("\"chat.completion\"");
+            }
+            assertThat(upstream.requests()).hasSize(2);
+            assertThat(new String(upstream.requests().getFirst().body(), StandardCharsets.UTF_8)).contains("\"content\":\"hi\"");
+        }
+    }
+
     /**
      * Every failed request has one access line: a failure before the pipeline (bad JSON) the gateway's edge writes,
      * one inside it (an upstream's refusal) the pipeline's, and the edge does not add a second.

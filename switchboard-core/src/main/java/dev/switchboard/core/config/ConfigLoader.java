@@ -433,7 +433,7 @@ public final class ConfigLoader {
         try {
             URI u = new URI(s);
             if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
-                throw n.error("must be an http(s) URL (was '" + s + "')");
+                throw n.error("must be an http(s) URL (was '" + Secret.redactUrl(s) + "')");
             }
             return u;
         } catch (URISyntaxException e) {

@@ -112,6 +112,19 @@ class ConfigLoaderTest {
                 .hasMessage("model_list[0].litellm_params.api_key: environment variable NOPE is not set");
     }
 
+    /** An api_base may carry a credential in its userinfo or query: a message quoting it shows neither. */
+    @Test
+    void aRefusedApiBaseIsQuotedWithoutItsSecrets() {
+        assertThatThrownBy(() -> loader.parse("model_list: [{model_name: m, litellm_params: {model: openai/x, "
+                + "api_base: 'ftp://bob:hunter2@x.example/v1?api-key=sk-123&region=eu#tok'}}]", "t"))
+                .hasMessage("model_list[0].litellm_params.api_base: must be an http(s) URL "
+                        + "(was 'ftp://****@x.example/v1?api-key=****&region=****#****')");
+        assertThatThrownBy(() -> loader.parse("model_list: [{model_name: m, litellm_params: {model: openai/x, "
+                + "api_base: 'bob:hunter2@x.example?sk-123'}}]", "t"))
+                .hasMessage("model_list[0].litellm_params.api_base: must be an http(s) URL (was '****@x.example?****')");
+        assertThat(Secret.redactUrl("https://api.example/v1")).as("nothing secret, nothing hidden").isEqualTo("https://api.example/v1");
+    }
+
     @Test
     void badValuesRefuseToStartNamingTheKey() {
         assertThatThrownBy(() -> loader.parse("switchboard: {server: {port: 70000}}", "t"))

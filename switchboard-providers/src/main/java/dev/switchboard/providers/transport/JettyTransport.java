@@ -1,6 +1,7 @@
 package dev.switchboard.providers.transport;
 
 import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.config.Secret;
 import dev.switchboard.core.config.Timeouts;
 import dev.switchboard.core.spi.Transport;
 import dev.switchboard.core.spi.TransportFactory.TransportSettings;
@@ -135,7 +136,10 @@ public final class JettyTransport implements Transport {
         try {
             request = client.newRequest(wire.uri());
         } catch (IllegalArgumentException e) {
-            throw new GatewayException.ConnectionFailed("cannot call '" + wire.uri() + "': " + e.getMessage(), e);
+            // The URL comes from api_base, whose userinfo or query may hold a credential: quote it redacted, and
+            // leave out the cause, whose message quotes it as it is.
+            throw new GatewayException.ConnectionFailed("cannot call '" + Secret.redactUrl(wire.uri().toString()) + "': "
+                    + withoutSecretsOf(wire.uri(), String.valueOf(e.getMessage())), null);
         }
         request.method(wire.method())
                 .timeout(timeouts.total().toMillis(), TimeUnit.MILLISECONDS)
@@ -214,6 +218,16 @@ public final class JettyTransport implements Transport {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /** {@code text} with {@code uri}'s userinfo and query, wherever it quotes them, as {@code ****}. */
+    private static String withoutSecretsOf(URI uri, String text) {
+        String authority = uri.getRawAuthority();
+        if (authority != null && authority.lastIndexOf('@') > 0) {
+            text = text.replace(authority.substring(0, authority.lastIndexOf('@')), "****");
+        }
+        if (uri.getRawQuery() != null && !uri.getRawQuery().isEmpty()) text = text.replace(uri.getRawQuery(), "****");
+        return text;
     }
 
     static String host(URI uri) {

@@ -200,6 +200,18 @@ class JettyTransportIT {
                 .hasMessageContaining("127.0.0.1:" + upstream.port());
     }
 
+    /** The URL comes from api_base, whose userinfo or query may hold a credential: a failure quoting it shows neither. */
+    @Test
+    void aFailureQuotingTheUrlHidesItsSecrets() {
+        for (String url : List.of("ftp://bob:hunter2@127.0.0.1:" + upstream.port() + "/v1?api-key=sk-123",
+                "http://bob:hunter2@/v1?api-key=sk-123")) {
+            WireRequest request = WireRequest.post(URI.create(url), WireHeaders.builder().build(), new byte[0]);
+            assertThatThrownBy(() -> transport.send(request, GENEROUS)).as(url)
+                    .isInstanceOf(GatewayException.class)
+                    .satisfies(e -> assertThat(e.toString()).doesNotContain("hunter2").doesNotContain("sk-123"));
+        }
+    }
+
     @Test
     void aConnectionClosedWithoutAnAnswerIsConnectionFailed() {
         upstream.enqueue(Fault.disconnect());

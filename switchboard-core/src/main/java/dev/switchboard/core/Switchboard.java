@@ -83,6 +83,7 @@ public final class Switchboard implements AutoCloseable {
         try {
             // Provider-specific settings (e.g. simulation knobs) are checked now, so bad config refuses to start.
             config.deployments().forEach(d -> providers.forDeployment(d).adapter().validate(d));
+            config.deployments().forEach(d -> warnUnusedParams(d, providers.forDeployment(d).adapter().unusedParams(d)));
         } catch (RuntimeException e) {
             providers.close();
             throw e;
@@ -95,6 +96,18 @@ public final class Switchboard implements AutoCloseable {
                     + " but no ledger storage is on the class path (add switchboard-storage); the ledger is off");
         }
         return new Switchboard(config, providers, ledger, ticker, tokens);
+    }
+
+    /**
+     * LiteLLM sends a deployment's other {@code litellm_params} (temperature, api_version, ...) to the provider as
+     * default request parameters; here they have no effect, and a LiteLLM user must be told. Keys only: values may
+     * be secrets.
+     */
+    private static void warnUnusedParams(Deployment deployment, List<String> unused) {
+        if (unused.isEmpty()) return;
+        LOG.warning("deployment " + deployment.id() + ": litellm_params " + unused + " are not used by the '"
+                + deployment.provider() + "' provider and have no effect (they are not applied as default request "
+                + "parameters; send them in the request instead)");
     }
 
     /** Reads and validates a YAML config file (throws {@link dev.switchboard.core.config.ConfigException}). */

@@ -6,6 +6,9 @@ import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
 import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.model.EmbeddingResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Pure translation between the canonical model and one provider's wire format: no I/O, no retries,
@@ -35,6 +38,23 @@ public interface ProviderAdapter {
      * @throws dev.switchboard.core.config.ConfigException naming the key when a setting is invalid
      */
     default void validate(Deployment target) {}
+
+    /**
+     * The {@code litellm_params} keys this provider reads beyond the common ones the config loader takes (model,
+     * api_base, api_key, limits, timeouts, headers, max_tokens). Any other key has no effect, and start-up says so.
+     */
+    default Set<String> deploymentParams() {
+        return Set.of();
+    }
+
+    /** The deployment's {@code litellm_params} keys that nothing reads, in the order written. */
+    default List<String> unusedParams(Deployment target) {
+        List<String> unused = new ArrayList<>();
+        target.params().fieldNames().forEachRemaining(k -> {
+            if (!deploymentParams().contains(k)) unused.add(k);
+        });
+        return unused;
+    }
 
     default WireRequest toWire(EmbeddingRequest request, Deployment target) {
         throw new GatewayException.Unsupported("provider '" + id() + "' does not offer embeddings", "model");

@@ -84,6 +84,11 @@ public final class AnthropicAdapter implements ProviderAdapter {
         return "anthropic";
     }
 
+    @Override
+    public Set<String> deploymentParams() {
+        return Set.of("thinking", "top_k", "cache_control", "service_tier");
+    }
+
     // ------------------------------------------------------------------ request
 
     @Override

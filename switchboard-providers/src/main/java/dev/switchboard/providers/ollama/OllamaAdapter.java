@@ -36,6 +36,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Canonical ⇄ Ollama's native API ({@code /api/chat} with NDJSON streaming, {@code /api/embed}).
@@ -65,6 +66,11 @@ public final class OllamaAdapter implements ProviderAdapter {
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public Set<String> deploymentParams() {
+        return Set.of("keep_alive", "num_ctx", "options", "think");
     }
 
     @Override

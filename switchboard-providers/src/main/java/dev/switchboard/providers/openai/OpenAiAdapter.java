@@ -19,6 +19,7 @@ import dev.switchboard.core.wire.OpenAiCodec;
 import dev.switchboard.core.wire.OpenAiEmbeddingsCodec;
 import java.net.URI;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * OpenAI's Chat Completions and Embeddings APIs, and every server that speaks them through
@@ -44,6 +45,11 @@ public final class OpenAiAdapter implements ProviderAdapter {
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public Set<String> deploymentParams() {
+        return Set.of("organization", "project");
     }
 
     @Override

@@ -16,6 +16,7 @@ import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.OpenAiCodec;
 import dev.switchboard.core.wire.OpenAiEmbeddingsCodec;
 import java.net.URI;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -39,6 +40,11 @@ public final class SimulatedAdapter implements ProviderAdapter {
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public Set<String> deploymentParams() {
+        return Set.of("simulation");
     }
 
     @Override

@@ -1,0 +1,60 @@
+package dev.switchboard.providers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.config.ConfigLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+/** A LiteLLM user's per-model request defaults have no effect here: start-up names them, once per deployment. */
+class UnusedDeploymentParamsTest {
+
+    @Test
+    void startUpNamesTheParamsNothingReadsButNeverTheirValues() {
+        String yaml = """
+                model_list:
+                  - model_name: gpt
+                    litellm_params: {model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:9/v1", api_key: sk-x,
+                                     temperature: 0.123, api_version: "2024-10-21", organization: org-1, max_tokens: 500}
+                  - model_name: claude
+                    litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: sk-y, top_k: 5, seed: 98765}
+                  - model_name: local
+                    litellm_params: {model: ollama/llama3, api_base: "http://127.0.0.1:9", options: {temperature: 0.2}}
+                  - model_name: sim
+                    litellm_params: {model: simulated/echo, simulation: {time-to-first-token: 1ms}}
+                """;
+        List<LogRecord> records = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger logger = Logger.getLogger(Switchboard.class.getName());
+        logger.addHandler(handler);
+        try (Switchboard engine = Switchboard.create(new ConfigLoader(name -> null, Switchboard.availableProviders())
+                .parse(yaml, "test"))) {
+            List<String> warnings = records.stream().filter(r -> r.getLevel() == Level.WARNING)
+                    .map(LogRecord::getMessage).filter(m -> m.contains("litellm_params")).toList();
+            assertThat(warnings).hasSize(2);
+            assertThat(warnings.get(0)).startsWith("deployment gpt#0: litellm_params [temperature, api_version] are not used")
+                    .doesNotContain("0.123").doesNotContain("2024-10-21").doesNotContain("organization");
+            assertThat(warnings.get(1)).startsWith("deployment claude#1: litellm_params [seed] are not used")
+                    .doesNotContain("98765").doesNotContain("top_k");
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+}

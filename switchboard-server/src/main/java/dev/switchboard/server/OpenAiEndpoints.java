@@ -97,14 +97,16 @@ final class OpenAiEndpoints {
     }
 
 
-    private static void writeChunks(SseWriter sse, ChatStream stream, boolean includeUsage) throws IOException {
+    static void writeChunks(SseWriter sse, ChatStream stream, boolean includeUsage) throws IOException {
         try (ChatStream s = stream) {
             Optional<ChatChunk> next;
             boolean first = true;
             while ((next = s.next()).isPresent()) {
                 ChatChunk chunk = next.get();
                 boolean usageOnly = chunk.usage().isPresent() && chunk.choices().isEmpty() && s.extension().isEmpty();
-                if (includeUsage || !usageOnly) {
+                // A signature, redacted thinking or citation alone would reach an OpenAI client as an empty delta.
+                boolean empty = s.extension().isEmpty() && OpenAiCodec.onlyAnthropicFields(chunk);
+                if ((includeUsage || !usageOnly) && !empty) {
                     if (!includeUsage && chunk.usage().isPresent()) {
                         chunk = new ChatChunk(chunk.id(), chunk.created(), chunk.model(), chunk.choices(), Optional.empty(),
                                 chunk.systemFingerprint(), chunk.extras());

@@ -470,7 +470,8 @@ public final class OpenAiCodec {
      * Writes a chunk with {@code g}, straight from the record: a stream has a chunk per token or two, and building
      * a tree for each was a large share of what a stream allocated. {@code extension}, when not null, goes in a
      * {@code switchboard} field. What only Anthropic's stream has a place for (a thinking signature, a text block's
-     * citation, redacted thinking) is left out, as in {@link #writeMessage}: such a chunk has an empty delta.
+     * citation, redacted thinking) is left out, as in {@link #writeMessage}; a chunk that carries nothing else
+     * ({@link #onlyAnthropicFields}) would have an empty delta, and the OpenAI ingress does not send it.
      */
     public static void writeChunk(ChatChunk c, JsonNode extension, JsonGenerator g) throws IOException {
         g.writeStartObject();
@@ -526,6 +527,29 @@ public final class OpenAiCodec {
             g.writeTree(extension);
         }
         g.writeEndObject();
+    }
+
+    /**
+     * True for a chunk whose only news is what an OpenAI client has no place for: a thinking signature, redacted
+     * thinking or a citation (Anthropic's stream). Written, it is a chunk with an empty delta and nothing else. A
+     * chunk with any field an OpenAI client reads (role, content, reasoning, tool calls, finish reason, logprobs,
+     * usage, a fingerprint, fields the gateway does not model) is never one.
+     */
+    public static boolean onlyAnthropicFields(ChatChunk c) {
+        if (c.choices().isEmpty() || c.usage().isPresent() || c.systemFingerprint().isPresent() || c.extras().isPresent()) {
+            return false;
+        }
+        boolean anthropicOnly = false;
+        for (ChunkChoice ch : c.choices()) {
+            if (ch.role().isPresent() || ch.content().isPresent() || ch.reasoning().isPresent() || ch.refusal().isPresent()
+                    || !ch.toolCalls().isEmpty() || ch.finishReason().isPresent() || ch.logprobs().isPresent()
+                    || ch.extras().isPresent() || ch.choiceExtras().isPresent()) {
+                return false;
+            }
+            anthropicOnly |= ch.reasoningSignature().isPresent() || ch.redactedReasoning().isPresent()
+                    || ch.citation().isPresent();
+        }
+        return anthropicOnly;
     }
 
     private static void writeFields(ObjectNode fields, JsonGenerator g) throws IOException {

@@ -69,11 +69,11 @@ public record Exchange(
     }
 
     /**
-     * A child exchange for one part of a decomposed request: its own context (headers, attempts), the same
-     * caller and deadline.
+     * A child exchange for one part of a decomposed request: its own context (headers, attempts), cut with this
+     * one; the same caller and deadline.
      */
     public Exchange child(String childId, GatewayRequest r) {
         return new Exchange(childId, r, credentials, principal, startNanos, deadlineNanos, Optional.empty(),
-                Optional.empty(), new ExchangeContext());
+                Optional.empty(), context.child());
     }
 }

@@ -26,6 +26,24 @@ public final class ExchangeContext {
     private final List<Attempt> attemptsView = Collections.unmodifiableList(attempts);
     /** null while running; the cut's reason, or {@link #SETTLED}: whichever came first. */
     private final AtomicReference<Object> end = new AtomicReference<>();
+    /** The request's own context when this is a part's (a decomposed or cascaded call), else null. */
+    private final ExchangeContext parent;
+
+    public ExchangeContext() {
+        this(null);
+    }
+
+    private ExchangeContext(ExchangeContext parent) {
+        this.parent = parent;
+    }
+
+    /**
+     * A fresh context for one part of this exchange: its own headers, attributes and attempts, and cut whenever this
+     * one is (a request cut at shutdown cuts its parts with it) as well as on its own (its reader left).
+     */
+    public ExchangeContext child() {
+        return new ExchangeContext(this);
+    }
 
     /** Adds a header to the client's response (lower-case names). */
     public void header(String name, String value) {
@@ -62,9 +80,11 @@ public final class ExchangeContext {
         return end.compareAndSet(null, reason) || end.get() == reason;
     }
 
-    /** Why the gateway cut this exchange short, if it did. */
+    /** Why the gateway cut this exchange short, or the request it is a part of, if it did. */
     public Optional<GatewayException> cutReason() {
-        return end.get() instanceof GatewayException g ? Optional.of(g) : Optional.empty();
+        Object e = end.get();
+        if (e instanceof GatewayException g) return Optional.of(g);
+        return e == SETTLED || parent == null ? Optional.empty() : parent.cutReason();
     }
 
     /**

@@ -31,4 +31,22 @@ class ExchangeContextTest {
         assertThat(context.cut(SHUTDOWN)).isFalse();
         assertThat(context.cutReason()).isEmpty();
     }
+
+    /** A part's exchange is cut with the request it belongs to, and on its own without cutting the request. */
+    @Test
+    void aPartIsCutWithItsRequest() {
+        ExchangeContext request = new ExchangeContext();
+        ExchangeContext part = request.child();
+        ExchangeContext other = request.child();
+
+        GatewayException closed = new GatewayException.ClientClosed();
+        assertThat(part.cut(closed)).isTrue();
+        assertThat(part.cutReason()).containsSame(closed);
+        assertThat(request.cutReason()).isEmpty();
+        assertThat(other.cutReason()).isEmpty();
+
+        assertThat(request.cut(SHUTDOWN)).isTrue();
+        assertThat(other.cutReason()).containsSame(SHUTDOWN);
+        assertThat(part.cutReason()).as("its own cut came first").containsSame(closed);
+    }
 }

@@ -83,6 +83,34 @@ class HealthStageTest {
         assertThat(health.status("a").state()).isEqualTo(DeploymentHealth.State.CLOSED);
     }
 
+    /**
+     * A part of a split request runs in its own exchange: when the gateway cuts the request at shutdown, the part's
+     * interrupted call or stream does not count against its deployment either.
+     */
+    @Test
+    void aPartsCallInterruptedBecauseItsRequestWasCutAtShutdownDoesNotCount() {
+        GatewayException shutdown = new GatewayException.Overloaded("shutting down", null, GatewayException.Overloaded.SHUTDOWN);
+        Exchange request = exchange(chat("gpt", "hi"), ticker, Duration.ofSeconds(60));
+        Exchange part = request.child(request.requestId() + ".0", chat("gpt", "hi")).withTarget(target);
+        chain.fail("a", new GatewayException.ConnectionFailed("interrupted while calling a", null));
+        request.context().cut(shutdown);
+        assertThatThrownBy(() -> stage.apply(part, chain)).isInstanceOf(GatewayException.ConnectionFailed.class);
+
+        Exchange streamingRequest = exchange(chat("gpt", "hi"), ticker, Duration.ofSeconds(60));
+        Exchange streamingPart = streamingRequest.child(streamingRequest.requestId() + ".1", chat("gpt", "hi"))
+                .withTarget(target);
+        chain.answer("a", () -> new Reply.Streaming(Fixtures.failingAfterFirstChunk(
+                new GatewayException.UpstreamTimeout("interrupted while reading"))));
+        var stream = ((Reply.Streaming) stage.apply(streamingPart, chain)).stream();
+        stream.next();
+        streamingRequest.context().cut(shutdown);
+        assertThatThrownBy(stream::next).isInstanceOf(GatewayException.UpstreamTimeout.class);
+
+        assertThat(health.inFlight("a")).isZero();
+        assertThat(health.status("a").failures()).isZero();
+        assertThat(health.status("a").state()).isEqualTo(DeploymentHealth.State.CLOSED);
+    }
+
     @Test
     void anUnexpectedExceptionStillReleasesTheCall() {
         assertThatThrownBy(() -> stage.apply(call(), ex -> {

@@ -98,11 +98,9 @@ public final class OpenAiCodec {
         b.n(optInt(body, "n", 1, MAX_CHOICES));
         JsonNode seed = body.get("seed");
         if (present(seed)) {
+            // A seed is any 64-bit integer; asLong() would wrap a larger one into another seed.
+            if (!seed.canConvertToLong() && wholeNumber(seed)) outOfRange("seed", seed, Long.MIN_VALUE, Long.MAX_VALUE);
             if (!seed.isIntegralNumber()) throw bad("Invalid type for 'seed': expected an integer.", "seed");
-            // asLong() would wrap a larger integer into another seed.
-            if (!seed.canConvertToLong()) throw bad("Invalid 'seed': integer " + (seed.bigIntegerValue().signum() > 0
-                    ? "above maximum value. Expected a value <= " + Long.MAX_VALUE : "below minimum value. Expected a value >= "
-                    + Long.MIN_VALUE) + ", but got " + seed.asText() + " instead.", "seed");
             b.seed(seed.asLong());
         }
         boolean logprobs = present(body.get("logprobs")) && bool(body, "logprobs");
@@ -852,21 +850,32 @@ public final class OpenAiCodec {
     }
 
     static OptionalInt optInt(JsonNode o, String field, int min) {
-        JsonNode v = o.get(field);
-        if (!present(v)) return OptionalInt.empty();
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw bad("Invalid type for '" + field + "': expected an integer, but got " + kind(v) + ".", field);
-        }
-        if (v.asInt() < min) throw bad("Invalid '" + field + "': integer below minimum value. Expected a value >= " + min
-                + ", but got " + v.asInt() + " instead.", field);
-        return OptionalInt.of(v.asInt());
+        return optInt(o, field, min, Integer.MAX_VALUE);
     }
 
     static OptionalInt optInt(JsonNode o, String field, int min, int max) {
-        OptionalInt v = optInt(o, field, min);
-        if (v.isPresent() && v.getAsInt() > max) throw bad("Invalid '" + field + "': integer above maximum value. Expected a value <= "
-                + max + ", but got " + v.getAsInt() + " instead.", field);
-        return v;
+        JsonNode v = o.get(field);
+        if (!present(v)) return OptionalInt.empty();
+        // A whole number past int's range (3000000000, 1e20) is of the right kind, only out of range: say so.
+        if (!v.canConvertToInt() && wholeNumber(v)) outOfRange(field, v, min, max);
+        if (!v.isIntegralNumber()) {
+            throw bad("Invalid type for '" + field + "': expected an integer, but got " + kind(v) + ".", field);
+        }
+        if (v.asInt() < min || v.asInt() > max) outOfRange(field, v, min, max);
+        return OptionalInt.of(v.asInt());
+    }
+
+    /** True for a JSON number with no fractional part, however it is written ({@code 3000000000}, {@code 1e20}). */
+    static boolean wholeNumber(JsonNode v) {
+        if (v.isIntegralNumber()) return true;
+        if (!v.isFloatingPointNumber() || (v.isDouble() || v.isFloat()) && !Double.isFinite(v.asDouble())) return false;
+        return v.decimalValue().stripTrailingZeros().scale() <= 0;
+    }
+
+    private static void outOfRange(String field, JsonNode v, long min, long max) {
+        boolean above = v.decimalValue().signum() > 0 && v.decimalValue().compareTo(java.math.BigDecimal.valueOf(max)) > 0;
+        throw bad("Invalid '" + field + "': integer " + (above ? "above maximum value. Expected a value <= " + max
+                : "below minimum value. Expected a value >= " + min) + ", but got " + v.asText() + " instead.", field);
     }
 
     static OptionalDouble optDouble(JsonNode o, String field, double min, double max) {

@@ -91,6 +91,16 @@ class OpenAiCodecTest {
                 new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"logprobs\":true,\"top_logprobs\":2.5}", "top_logprobs", "expected an integer"),
                 new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"top_logprobs\":3}", "top_logprobs", "'logprobs' must be set to true"),
                 new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"logprobs\":false,\"top_logprobs\":0}", "top_logprobs", "'logprobs' must be set to true"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":1e20}", "max_tokens", "Invalid 'max_tokens': integer above maximum value. Expected a value <= 2147483647"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":3000000000}", "max_tokens", "Invalid 'max_tokens': integer above maximum value. Expected a value <= 2147483647, but got 3000000000 instead."),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":-3000000000}", "max_tokens", "Invalid 'max_tokens': integer below minimum value. Expected a value >= 1"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_tokens\":2.5}", "max_tokens", "expected an integer"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"max_completion_tokens\":3000000000}", "max_completion_tokens", "integer above maximum value. Expected a value <= 2147483647"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":3000000000}", "n", "integer above maximum value. Expected a value <= 128"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":1e20}", "n", "integer above maximum value. Expected a value <= 128"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"logprobs\":true,\"top_logprobs\":3000000000}", "top_logprobs", "integer above maximum value. Expected a value <= 20"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"seed\":1e20}", "seed", "Invalid 'seed': integer above maximum value. Expected a value <= 9223372036854775807"),
+                new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"seed\":-1e20}", "seed", "Invalid 'seed': integer below minimum value. Expected a value >= -9223372036854775808"),
                 new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"seed\":99999999999999999999999}", "seed", "Expected a value <= 9223372036854775807"),
                 new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"seed\":-99999999999999999999999}", "seed", "Expected a value >= -9223372036854775808"),
                 new Case("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"response_format\":{\"type\":\"json_schema\","
@@ -106,6 +116,18 @@ class OpenAiCodecTest {
                         assertThat(e.param()).hasValue(c.param());
                     })
                     .hasMessageContaining(c.message());
+        }
+    }
+
+    /** A seed is a 64-bit integer in OpenAI's API: the largest and the smallest are accepted and sent on unchanged. */
+    @Test
+    void anySixtyFourBitSeedIsAcceptedAndForwardedUnchanged() {
+        for (long seed : new long[] {Long.MAX_VALUE, Long.MIN_VALUE, 3_000_000_000L}) {
+            ChatRequest r = OpenAiCodec.parseChatRequest(json("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                    + "\"seed\":" + seed + "}"));
+            assertThat(r.seed()).hasValue(seed);
+            assertThat(OpenAiCodec.writeChatRequest(r).get("seed").asText()).isEqualTo(Long.toString(seed));
+            assertThat(r.openAiBody()).hasValueSatisfying(body -> assertThat(body.get("seed").asText()).isEqualTo(Long.toString(seed)));
         }
     }
 

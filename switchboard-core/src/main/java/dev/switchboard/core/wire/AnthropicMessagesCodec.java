@@ -65,11 +65,7 @@ public final class AnthropicMessagesCodec {
         ChatRequest.Builder b = ChatRequest.builder(requiredText(body, "model"));
         JsonNode maxTokens = body.get("max_tokens");
         if (present(maxTokens)) {
-            if (!maxTokens.isIntegralNumber() || !maxTokens.canConvertToInt()) {
-                throw bad("max_tokens: Input should be a valid integer", "max_tokens");
-            }
-            if (maxTokens.asInt() < 1) throw bad("max_tokens: Input should be greater than or equal to 1", "max_tokens");
-            b.maxTokens(maxTokens.asInt());
+            b.maxTokens(integer(maxTokens, "max_tokens", "max_tokens", 1));
         } else if (requireMaxTokens) {
             throw bad("max_tokens: Field required", "max_tokens");
         }
@@ -94,9 +90,7 @@ public final class AnthropicMessagesCodec {
         b.topP(optNumber(body, "top_p", 0, 1));
         JsonNode topK = body.get("top_k");
         if (present(topK)) {
-            if (!topK.isIntegralNumber() || !topK.canConvertToInt()) throw bad("top_k: Input should be a valid integer", "top_k");
-            if (topK.asInt() < 0) throw bad("top_k: Input should be greater than or equal to 0", "top_k");
-            b.topK(OptionalInt.of(topK.asInt()));
+            b.topK(OptionalInt.of(integer(topK, "top_k", "top_k", 0)));
         }
         JsonNode stop = body.get("stop_sequences");
         if (present(stop)) {
@@ -133,16 +127,25 @@ public final class AnthropicMessagesCodec {
         return request;
     }
 
+    /**
+     * An integer field at least {@code min}, in the API's words. A whole number past int's range (3000000000, 1e20)
+     * is too large (or too small), not of the wrong type.
+     */
+    private static int integer(JsonNode v, String name, String param, int min) {
+        if (!v.canConvertToInt() && OpenAiCodec.wholeNumber(v)) {
+            throw bad(name + ": Input should be " + (v.decimalValue().signum() > 0
+                    ? "less than or equal to " + Integer.MAX_VALUE : "greater than or equal to " + min), param);
+        }
+        if (!v.isIntegralNumber()) throw bad(name + ": Input should be a valid integer", param);
+        if (v.asInt() < min) throw bad(name + ": Input should be greater than or equal to " + min, param);
+        return v.asInt();
+    }
+
     /** Extended thinking's budget, as the Messages API bounds it: at least 1,024 tokens and less than {@code max_tokens}. */
     private static void checkThinkingBudget(JsonNode thinking, JsonNode maxTokens) {
         JsonNode budget = thinking.get("budget_tokens");
         if (!present(budget)) throw bad("thinking.enabled.budget_tokens: Field required", "thinking.budget_tokens");
-        if (!budget.canConvertToInt() || !budget.isIntegralNumber()) {
-            throw bad("thinking.enabled.budget_tokens: Input should be a valid integer", "thinking.budget_tokens");
-        }
-        if (budget.asInt() < 1024) {
-            throw bad("thinking.enabled.budget_tokens: Input should be greater than or equal to 1024", "thinking.budget_tokens");
-        }
+        integer(budget, "thinking.enabled.budget_tokens", "thinking.budget_tokens", 1024);
         if (maxTokens.isIntegralNumber() && budget.asInt() >= maxTokens.asInt()) {
             throw bad("`max_tokens` must be greater than `thinking.budget_tokens` (" + budget.asInt() + "): the budget is "
                     + "part of max_tokens.", "max_tokens");

@@ -199,6 +199,24 @@ class AnthropicMessagesCodecTest {
                     .hasValue(0);
         }
 
+        /** A whole number past int's range is too large (or small), not of the wrong type. */
+        @Test
+        void anIntegerOutOfRangeIsSaidToBeTooLargeNamingTheField() {
+            String user = ",'messages':[{'role':'user','content':'hi'}]}";
+            for (String big : List.of("3000000000", "1e20")) {
+                GatewayException e = rejects("{'model':'m','max_tokens':" + big + user);
+                assertThat(e.getMessage()).isEqualTo("max_tokens: Input should be less than or equal to 2147483647");
+                assertThat(e.param()).contains("max_tokens");
+                assertThat(rejects("{'model':'m','max_tokens':5,'top_k':" + big + user).getMessage())
+                        .isEqualTo("top_k: Input should be less than or equal to 2147483647");
+                assertThat(rejects("{'model':'m','max_tokens':4096,'thinking':{'type':'enabled','budget_tokens':" + big + "}" + user)
+                        .getMessage()).isEqualTo("thinking.enabled.budget_tokens: Input should be less than or equal to 2147483647");
+            }
+            assertThat(rejects("{'model':'m','max_tokens':-3000000000" + user).getMessage())
+                    .isEqualTo("max_tokens: Input should be greater than or equal to 1");
+            assertThat(rejects("{'model':'m','max_tokens':2.5" + user).getMessage()).isEqualTo("max_tokens: Input should be a valid integer");
+        }
+
         @Test
         void rejectsAMissingMaxTokens() {
             GatewayException e = rejects("{'model':'m','messages':[{'role':'user','content':'hi'}]}");

@@ -1,0 +1,111 @@
+package dev.switchboard.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.core.wire.Json;
+import dev.switchboard.testkit.AnthropicResponder;
+import dev.switchboard.testkit.FakeUpstream;
+import dev.switchboard.testkit.RecordedRequest;
+import dev.switchboard.testkit.Responder;
+import dev.switchboard.testkit.UpstreamExchange;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** An Anthropic upstream's stream as an OpenAI client reads it. */
+class AnthropicToOpenAiStreamIT {
+
+    /** Streams thinking with its signature, redacted thinking, and a text block with a citation. */
+    private static final class ThinkingResponder implements Responder {
+        private final AnthropicResponder wellFormed = new AnthropicResponder();
+
+        @Override
+        public void respond(RecordedRequest request, UpstreamExchange exchange) {
+            List<String> data = List.of(
+                    "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
+                            + "\"model\":\"claude-sonnet-4-5\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,"
+                            + "\"usage\":{\"input_tokens\":9,\"output_tokens\":1}}}",
+                    "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}",
+                    "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Recall it.\"}}",
+                    "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"EqQB\"}}",
+                    "{\"type\":\"content_block_stop\",\"index\":0}",
+                    "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"redacted_thinking\",\"data\":\"EmwK\"}}",
+                    "{\"type\":\"content_block_stop\",\"index\":1}",
+                    "{\"type\":\"content_block_start\",\"index\":2,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}",
+                    "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"text_delta\",\"text\":\"Paris\"}}",
+                    "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"citations_delta\",\"citation\":{"
+                            + "\"type\":\"char_location\",\"cited_text\":\"Paris is the capital.\",\"document_index\":0,"
+                            + "\"document_title\":\"Atlas\",\"start_char_index\":0,\"end_char_index\":21}}}",
+                    "{\"type\":\"content_block_stop\",\"index\":2}",
+                    "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
+                            + "\"usage\":{\"output_tokens\":12}}",
+                    "{\"type\":\"message_stop\"}");
+            List<byte[]> events = new ArrayList<>();
+            for (String d : data) {
+                String type = Json.parseBody(d.getBytes(StandardCharsets.UTF_8)).get("type").asText();
+                events.add(("event: " + type + "\ndata: " + d + "\n\n").getBytes(StandardCharsets.UTF_8));
+            }
+            exchange.stream("text/event-stream; charset=utf-8", events, Optional.empty());
+        }
+
+        @Override
+        public byte[] errorBody(int status, String message) {
+            return wellFormed.errorBody(status, message);
+        }
+
+        @Override
+        public byte[] malformedEvent() {
+            return wellFormed.malformedEvent();
+        }
+
+        @Override
+        public byte[] keepAlive() {
+            return wellFormed.keepAlive();
+        }
+    }
+
+    /**
+     * A thinking signature, redacted thinking and a citation have no place in an OpenAI stream: no chunk with an
+     * empty delta stands for them, while the reasoning, the text, the finish reason and the usage all arrive.
+     */
+    @Test
+    void anOpenAiClientGetsNoEmptyChunkForWhatOnlyAnthropicStreams() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start(new ThinkingResponder());
+                GatewayFixture gw = GatewayFixture.start("""
+                        model_list:
+                          - model_name: claude
+                            litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "%s", api_key: sk-ant-upstream}
+                        router_settings: {num_retries: 0}
+                        switchboard: {server: {port: 0}, ledger: {store: none}}
+                        """.formatted(upstream.apiBase()))) {
+            HttpResponse<String> r = gw.post("/v1/chat/completions", "{\"model\":\"claude\",\"stream\":true,"
+                    + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"Capital of France?\"}]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+
+            List<JsonNode> chunks = new ArrayList<>();
+            for (String event : r.body().split("\n\n")) {
+                if (event.isBlank() || event.startsWith(":")) continue;
+                assertThat(event).startsWith("data: ");
+                if (!event.equals("data: [DONE]")) chunks.add(Json.parseBody(event.substring(6).getBytes(StandardCharsets.UTF_8)));
+            }
+            StringBuilder text = new StringBuilder();
+            StringBuilder reasoning = new StringBuilder();
+            for (JsonNode c : chunks) {
+                JsonNode choice = c.path("choices").path(0);
+                boolean carriesSomething = c.has("usage") && !c.get("usage").isNull()
+                        || choice.path("delta").size() > 0 || !choice.path("finish_reason").isNull() && choice.has("finish_reason");
+                assertThat(carriesSomething).as("a chunk with nothing for the client: " + c).isTrue();
+                text.append(choice.path("delta").path("content").asText(""));
+                reasoning.append(choice.path("delta").path("reasoning_content").asText(""));
+            }
+            assertThat(text.toString()).isEqualTo("Paris");
+            assertThat(reasoning.toString()).isEqualTo("Recall it.");
+            assertThat(chunks).anySatisfy(c -> assertThat(c.at("/choices/0/finish_reason").asText()).isEqualTo("stop"));
+            assertThat(chunks).anySatisfy(c -> assertThat(c.at("/usage/completion_tokens").asInt()).isEqualTo(12));
+        }
+    }
+}

@@ -134,6 +134,11 @@ public record ChunkChoice(
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(data));
     }
 
+    public static ChunkChoice refusal(int index, String text) {
+        return new ChunkChoice(index, Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                Optional.empty(), Optional.empty(), Optional.of(text));
+    }
+
     public static ChunkChoice toolCalls(int index, List<ToolCallDelta> deltas) {
         return new ChunkChoice(index, Optional.empty(), Optional.empty(), Optional.empty(), deltas,
                 Optional.empty(), Optional.empty(), Optional.empty());

@@ -95,6 +95,11 @@ public record ChunkChoice(
         this(index, role, content, reasoning, toolCalls, finishReason, logprobs, refusal, Optional.empty());
     }
 
+    public ChunkChoice withRole(Role newRole) {
+        return new ChunkChoice(index, Optional.of(newRole), content, reasoning, toolCalls, finishReason, logprobs, refusal,
+                stopSequence, reasoningSignature, redactedReasoning, extras, choiceExtras, newTextBlock, citation);
+    }
+
     public static ChunkChoice role(int index, Role role) {
         return new ChunkChoice(index, Optional.of(role), Optional.of(""), Optional.empty(), List.of(),
                 Optional.empty(), Optional.empty(), Optional.empty());

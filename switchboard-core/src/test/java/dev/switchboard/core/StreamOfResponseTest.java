@@ -85,4 +85,34 @@ class StreamOfResponseTest {
                 .filter(t -> !t.isEmpty()).map(t -> "text:" + t)).orElse("-"))
                 .containsExactly("-", "reasoning:six times seven", "text:42", "-");
     }
+
+    /**
+     * An OpenAI-compatible answer keeps, replayed, what its live stream carries beside the text: the log-probs, a
+     * refusal, the message's and the choice's unmodelled fields, the fingerprint and the service tier.
+     */
+    @Test
+    void replaysLogprobsRefusalAndUnmodelledFieldsToAnOpenAiClient() throws IOException {
+        JsonNode logprobs = Json.parseBody("{\"content\":[{\"token\":\"No\",\"logprob\":-0.1,\"bytes\":[78,111],\"top_logprobs\":[]}],\"refusal\":null}".getBytes());
+        Message m = new Message(Role.ASSISTANT, List.of(), true, Optional.empty(), List.of(), Optional.empty(),
+                Optional.empty(), Optional.of("I can't help with that."), false, Optional.empty(),
+                Optional.of(Json.object().set("annotations", Json.NODES.arrayNode())));
+        ChatResponse r = new ChatResponse("chatcmpl-1", 1L, "gpt-4o-mini", List.of(new Choice(0, m, Optional.of(FinishReason.STOP),
+                Optional.of(logprobs), Optional.empty(), Optional.of(Json.object().put("content_filter_results", "none")))),
+                Optional.of(Usage.of(5, 2)), Optional.of("fp_1"), Optional.of("default"));
+
+        List<JsonNode> chunks = new ArrayList<>();
+        for (ChatChunk c : StreamOfResponse.chunks(r)) chunks.add(Json.MAPPER.readTree(Json.write(g -> OpenAiCodec.writeChunk(c, null, g))));
+
+        assertThat(chunks).allSatisfy(c -> {
+            assertThat(c.path("system_fingerprint").asText()).isEqualTo("fp_1");
+            assertThat(c.path("service_tier").asText()).isEqualTo("default");
+        });
+        List<JsonNode> choices = chunks.stream().flatMap(c -> c.path("choices").valueStream()).toList();
+        assertThat(choices.getFirst().get("logprobs")).isEqualTo(logprobs);
+        assertThat(choices.getFirst().path("delta").has("annotations")).isTrue();
+        assertThat(choices).extracting(c -> c.path("delta").path("refusal").asText(null)).filteredOn(t -> t != null)
+                .containsExactly("I can't help with that.");
+        assertThat(choices.getLast().path("finish_reason").asText()).isEqualTo("stop");
+        assertThat(choices.getLast().path("content_filter_results").asText()).isEqualTo("none");
+    }
 }

@@ -218,4 +218,38 @@ class OpenAiSdkIT {
             for (int i = 0; i < 50; i++) assertThat(results.get(i).get()).isEqualTo("echo: request number " + i);
         }
     }
+
+    /**
+     * Log-probs reach the client as the upstream gave them, whole and streamed: from a model group, and from a cascade,
+     * which asks each tier for a whole answer and replays the accepted one to a streaming client.
+     */
+    @Test
+    void logprobsReachTheClientFromAModelAndFromACascade() {
+        try (GatewayFixture gw = GatewayFixture.start("""
+                model_list:
+                  - model_name: gpt-4o-mini
+                    litellm_params: {model: openai/gpt-4o-mini, api_base: "%s", api_key: sk-upstream}
+                  - model_name: gpt-4o
+                    litellm_params: {model: openai/gpt-4o, api_base: "%s", api_key: sk-upstream}
+                switchboard:
+                  cascades:
+                    cheap-first: {models: [gpt-4o-mini, gpt-4o]}
+                """.formatted(upstream.apiBase(), upstream.apiBase()))) {
+            OpenAIClient c = OpenAIOkHttpClient.builder().baseUrl(gw.v1()).apiKey("sk-anything").maxRetries(0).build();
+            for (String model : List.of("gpt-4o-mini", "cheap-first")) {
+                ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(model)
+                        .addUserMessage("name a colour").logprobs(true).build();
+                List<String> whole = new ArrayList<>();
+                c.chat().completions().create(params).choices().getFirst().logprobs().flatMap(l -> l.content())
+                        .ifPresent(tokens -> tokens.forEach(t -> whole.add(t.token())));
+                List<String> streamed = new ArrayList<>();
+                try (StreamResponse<ChatCompletionChunk> stream = c.chat().completions().createStreaming(params)) {
+                    stream.stream().forEach(chunk -> chunk.choices().forEach(ch -> ch.logprobs().flatMap(l -> l.content())
+                            .ifPresent(tokens -> tokens.forEach(t -> streamed.add(t.token())))));
+                }
+                assertThat(whole).as(model).containsExactly("echo: ", "name ", "a ", "colour");
+                assertThat(streamed).as(model + ", streamed").isEqualTo(whole);
+            }
+        }
+    }
 }

@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * can tell requests apart: text is {@code "echo: <last user text>"}, cut at a stop sequence or at
  * {@code max_tokens} (finish reason {@code length}) as a model would; with tools it calls them (all of them
  * when parallel calls are allowed) with arguments built from their parameter schemas; with a JSON response
- * format it answers valid JSON (matching the schema, if given). Usage is counted with the real tokenizer.
+ * format it answers valid JSON (matching the schema, if given); asked for {@code logprobs}, it gives one per stream
+ * piece of the text. Usage is counted with the real tokenizer.
  */
 public final class OpenAiResponder implements Responder {
     private static final String CHAT = "/v1/chat/completions";
@@ -136,7 +137,7 @@ public final class OpenAiResponder implements Responder {
                 Message message = new Message(Role.ASSISTANT,
                         content.map(t -> List.<ContentPart>of(new ContentPart.Text(t))).orElse(List.of()), true,
                         Optional.empty(), calls, Optional.empty(), Optional.empty(), Optional.empty());
-                list.add(new Choice(i, message, Optional.of(finish), Optional.empty()));
+                list.add(new Choice(i, message, Optional.of(finish), logprobs(request, content.map(EchoAnswer::pieces).orElse(List.of()))));
             }
             ChatResponse response = new ChatResponse(id, created, request.model(), list, Optional.of(usage),
                     Optional.of("fp_fake"), Optional.empty());
@@ -148,7 +149,9 @@ public final class OpenAiResponder implements Responder {
             events.add(event(ChatChunk.of(id, created, request.model(), ChunkChoice.role(i, Role.ASSISTANT))));
             if (content.isPresent()) {
                 for (String piece : EchoAnswer.pieces(content.get())) {
-                    events.add(event(ChatChunk.of(id, created, request.model(), ChunkChoice.content(i, piece))));
+                    events.add(event(ChatChunk.of(id, created, request.model(), new ChunkChoice(i, Optional.empty(),
+                            Optional.of(piece), Optional.empty(), List.of(), Optional.empty(), logprobs(request, List.of(piece)),
+                            Optional.empty()))));
                 }
             }
             for (int k = 0; k < calls.size(); k++) {
@@ -166,6 +169,20 @@ public final class OpenAiResponder implements Responder {
         }
         if (request.includeUsage()) events.add(event(ChatChunk.usage(id, created, request.model(), usage)));
         exchange.stream("text/event-stream", events, Optional.of("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** OpenAI's {@code logprobs} object for {@code pieces} when the request asks for it: one token per piece. */
+    private static Optional<JsonNode> logprobs(ChatRequest request, List<String> pieces) {
+        if (!request.logprobs() || pieces.isEmpty()) return Optional.empty();
+        ObjectNode logprobs = Json.object();
+        ArrayNode content = logprobs.putArray("content");
+        for (String piece : pieces) {
+            ArrayNode bytes = Json.NODES.arrayNode();
+            for (byte b : piece.getBytes(StandardCharsets.UTF_8)) bytes.add(b & 0xff);
+            content.addObject().put("token", piece).put("logprob", -0.25).<ObjectNode>set("bytes", bytes).putArray("top_logprobs");
+        }
+        logprobs.putNull("refusal");
+        return Optional.of(logprobs);
     }
 
     private static byte[] event(ChatChunk chunk) {

@@ -95,6 +95,11 @@ public record ChunkChoice(
         this(index, role, content, reasoning, toolCalls, finishReason, logprobs, refusal, Optional.empty());
     }
 
+    public ChunkChoice withRole(Role newRole) {
+        return new ChunkChoice(index, Optional.of(newRole), content, reasoning, toolCalls, finishReason, logprobs, refusal,
+                stopSequence, reasoningSignature, redactedReasoning, extras, choiceExtras, newTextBlock, citation);
+    }
+
     public static ChunkChoice role(int index, Role role) {
         return new ChunkChoice(index, Optional.of(role), Optional.of(""), Optional.empty(), List.of(),
                 Optional.empty(), Optional.empty(), Optional.empty());
@@ -132,6 +137,11 @@ public record ChunkChoice(
     public static ChunkChoice redactedReasoning(int index, String data) {
         return new ChunkChoice(index, Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(data));
+    }
+
+    public static ChunkChoice refusal(int index, String text) {
+        return new ChunkChoice(index, Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                Optional.empty(), Optional.empty(), Optional.of(text));
     }
 
     public static ChunkChoice toolCalls(int index, List<ToolCallDelta> deltas) {

@@ -31,7 +31,7 @@ final class OrderedPartStream implements ChatStream {
     private final PartRecorder recorder;
     private final RoutedAnswerFormat format;
     private final Ticker ticker;
-    private final ObjectNode extension;
+    private final ObjectNode plan;
     private final PartFeeds feeds;
     private final List<CompletableFuture<PartOutcome>> futures;
     private int part = -1;
@@ -52,7 +52,8 @@ final class OrderedPartStream implements ChatStream {
         this.recorder = recorder;
         this.format = format;
         this.ticker = ticker;
-        this.extension = extension;
+        // Copied before any part runs: a running part writes its result into its report, which the plan holds.
+        this.plan = extension.deepCopy().put("event", "plan");
         this.feeds = new PartFeeds(runs.size());
         this.futures = runner.start(feeds);
     }
@@ -70,7 +71,6 @@ final class OrderedPartStream implements ChatStream {
         }
         if (part < 0) {
             part = 0;
-            ObjectNode plan = extension.deepCopy().put("event", "plan");
             current = Optional.of(plan);
             return Optional.of(format.chunk(ChunkChoice.role(0, Role.ASSISTANT)));
         }

@@ -2,6 +2,7 @@ package dev.switchboard.core.stages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Ticker;
@@ -17,6 +18,7 @@ import dev.switchboard.core.model.FinishReason;
 import dev.switchboard.core.model.Message;
 import dev.switchboard.core.model.Role;
 import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.pipeline.Attributes;
 import dev.switchboard.core.pipeline.Chain;
 import dev.switchboard.core.pipeline.ChatStream;
 import dev.switchboard.core.pipeline.Credentials;
@@ -119,6 +121,44 @@ class PartExecutorTest {
         assertThat(outcomes).allSatisfy(o -> assertThat(o.error()).containsInstanceOf(GatewayException.ClientClosed.class));
         assertThat(outcomes.get(0).usage()).contains(Usage.of(10, 5));
         assertThat(outcomes.get(1).usage()).isEmpty();
+    }
+
+    /**
+     * A split stream's plan is the plan: copied before any part runs. Copied when the client first read, it raced the
+     * parts writing their results into the reports it holds (a ConcurrentModificationException, now and then, from a
+     * fast model), and a part done by then showed its result in the plan.
+     */
+    @Test
+    void theStreamsPlanIsTakenBeforeAnyPartWritesItsResult() throws InterruptedException {
+        Chain model = exchange -> new Reply.Streaming(ChatStream.of(List.of(
+                ChatChunk.of("up", 1, "m-upstream", ChunkChoice.content(0, "done")),
+                ChatChunk.usage("up", 1, "m-upstream", Usage.of(10, 5)))));
+        Exchange exchange = exchange("Summarise the CAP theorem and also write a Python function that reverses a list.");
+        ChatStream merged = ((Reply.Streaming) stage().apply(exchange, model)).stream();
+        JsonNode reports = exchange.context().get(Attributes.RESPONSE_EXTENSION).orElseThrow().get("parts");
+        assertThat(reports).hasSize(2);
+        for (JsonNode report : reports) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!written(report) && System.nanoTime() < deadline) Thread.sleep(5);
+            assertThat(written(report)).as("the part's result, written while nobody read").isTrue();
+        }
+
+        try (merged) {
+            assertThat(merged.next()).isPresent();
+            JsonNode plan = merged.extension().orElseThrow();
+            assertThat(plan.get("event").asText()).isEqualTo("plan");
+            assertThat(plan.get("parts")).hasSize(2).allSatisfy(p -> {
+                assertThat(p.has("model")).isTrue();
+                assertThat(p.has("latency_ms")).as("a result in the plan").isFalse();
+            });
+        }
+    }
+
+    /** Whether a part has written its result into {@code report}; parts write under its lock. */
+    private static boolean written(JsonNode report) {
+        synchronized (report) {
+            return report.has("latency_ms");
+        }
     }
 
     /**

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Ticker;
 import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.model.ChunkChoice;
+import dev.switchboard.core.model.Role;
 import dev.switchboard.core.spi.Frame;
 import dev.switchboard.core.spi.StreamDecoder;
 import dev.switchboard.core.wire.Json;
@@ -14,13 +16,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Decodes OpenAI's streamed {@code chat.completion.chunk} events: one JSON chunk per {@code data:} frame,
  * {@code data: [DONE]} at the end. An {@code error} object inside a frame (OpenAI-compatible servers send
  * one when generation fails mid-stream) becomes the mapped exception. A frame that is not valid JSON is
- * skipped and logged: passing garbage on would break the client's parser.
+ * skipped and logged: passing garbage on would break the client's parser. A choice's first delta without a
+ * {@code role} (some compatible servers leave it out) gets {@code assistant}, as OpenAI sends it: the SDKs' stream
+ * helpers refuse a choice that never says its role.
  */
 final class OpenAiStreamDecoder implements StreamDecoder {
     private static final System.Logger LOG = System.getLogger(OpenAiStreamDecoder.class.getName());
@@ -30,6 +37,7 @@ final class OpenAiStreamDecoder implements StreamDecoder {
     private boolean done;
     private boolean sawEvent;
     private boolean sawFinishReason;
+    private final Set<Integer> choicesStarted = new HashSet<>();
 
     OpenAiStreamDecoder(Ticker ticker) {
         this.ticker = ticker;
@@ -59,7 +67,19 @@ final class OpenAiStreamDecoder implements StreamDecoder {
         // Azure-style prompt-filter preambles carry neither choices nor usage: nothing to pass on.
         if (chunk.choices().isEmpty() && chunk.usage().isEmpty()) return List.of();
         for (var choice : chunk.choices()) sawFinishReason |= choice.finishReason().isPresent();
-        return List.of(chunk);
+        return List.of(withRoles(chunk));
+    }
+
+    private ChatChunk withRoles(ChatChunk chunk) {
+        List<ChunkChoice> choices = null;
+        for (int i = 0; i < chunk.choices().size(); i++) {
+            ChunkChoice choice = chunk.choices().get(i);
+            if (!choicesStarted.add(choice.index()) || choice.role().isPresent()) continue;
+            if (choices == null) choices = new ArrayList<>(chunk.choices());
+            choices.set(i, choice.withRole(Role.ASSISTANT));
+        }
+        return choices == null ? chunk : new ChatChunk(chunk.id(), chunk.created(), chunk.model(), choices, chunk.usage(),
+                chunk.systemFingerprint(), chunk.extras());
     }
 
     /** An event carrying an error (an {@code error} field or an {@code error} event), read whole: its mapped exception. */

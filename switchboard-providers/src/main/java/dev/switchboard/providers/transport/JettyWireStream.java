@@ -2,6 +2,7 @@ package dev.switchboard.providers.transport;
 
 import dev.switchboard.core.spi.WireHeaders;
 import dev.switchboard.core.spi.WireStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -169,6 +170,13 @@ final class JettyWireStream implements WireStream {
         private IOException ioFailure(Throwable failure) {
             if (failure instanceof TimeoutException) {
                 SocketTimeoutException e = new SocketTimeoutException(failure.getMessage());
+                e.initCause(failure);
+                return e;
+            }
+            // Jetty names a connection closed mid-body after its internals (class@hash, socket and parser state), and
+            // that message reaches the client: say what happened instead.
+            if (failure instanceof EOFException) {
+                EOFException e = new EOFException("the upstream closed the connection before the answer was complete");
                 e.initCause(failure);
                 return e;
             }

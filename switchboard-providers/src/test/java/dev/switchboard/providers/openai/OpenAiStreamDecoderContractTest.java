@@ -62,6 +62,21 @@ class OpenAiStreamDecoderContractTest {
         assertThat(chunks).allSatisfy(c -> assertThat(c.id()).isEqualTo("chatcmpl-C3vJ2bQf9x1TzXwq8R0a6m4sLhK7p"));
     }
 
+    /** A compatible server that never sends a role: each choice's first delta gets assistant, as OpenAI's has it. */
+    @Test
+    void aChoiceWhoseFirstDeltaHasNoRoleGetsAssistant() {
+        List<ChatChunk> chunks = new ArrayList<>();
+        for (String data : List.of(
+                "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}]}",
+                "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":1,\"delta\":{\"role\":\"assistant\",\"content\":\"Yo\"},\"finish_reason\":null}]}",
+                "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" there\"},\"finish_reason\":\"stop\"},{\"index\":1,\"delta\":{},\"finish_reason\":\"stop\"}]}",
+                "[DONE]")) {
+            chunks.addAll(decoder.decode(new Frame(Optional.empty(), data)));
+        }
+        assertThat(chunks).flatExtracting(ChatChunk::choices).extracting(c -> c.index() + ":" + c.role().map(Role::wire).orElse("-")
+                + ":" + c.content().orElse("")).containsExactly("0:assistant:Hi", "1:assistant:Yo", "0:-: there", "1:-:");
+    }
+
     @Test
     void streamedAudioServiceTierAndUsageDetailsTravelBackAsTheUpstreamSentThem() throws IOException {
         List<ChatChunk> chunks = decodeAll("stream-audio.sse");

@@ -86,6 +86,56 @@ class Cl100kCounterTest {
         }
     }
 
+    /**
+     * ASCII words of every length around the look-up's seven- and fifteen-byte boundaries, after each kind of character
+     * that may or may not start a piece with them, and followed by what may or may not end one.
+     */
+    @Test
+    void agreesWithJtokkitOnAsciiWordsOfEveryLength() {
+        Random random = new Random(11);
+        String[] before = {"", " ", "  ", "\t", "\n", "(", "'", "_", "1", "é", "\"", "-"};
+        String[] after = {"", " ", ".", "'s", "1", "é", "\n", "ing", "日"};
+        for (int length = 1; length <= 24; length++) {
+            for (int round = 0; round < 200; round++) {
+                String word = round % 2 == 0 ? randomLetters(random, length) : commonWord(random, length);
+                if (round % 3 == 0) word = Character.toUpperCase(word.charAt(0)) + word.substring(1);
+                String s = before[random.nextInt(before.length)] + word + after[random.nextInt(after.length)];
+                assertThat(TOKENS.count(s)).as("'%s'", s).isEqualTo(JTOKKIT.countTokensOrdinary(s));
+            }
+        }
+    }
+
+    /** Every token of the vocabulary that is text, alone and after a space: each is one look-up's worth. */
+    @Test
+    void agreesWithJtokkitOnEveryTokenOfTheVocabulary() throws Exception {
+        try (var in = Cl100kCounterTest.class.getResourceAsStream("/com/knuddels/jtokkit/cl100k_base.tiktoken");
+                var lines = new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8))) {
+            var decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+            int checked = 0;
+            for (String line; (line = lines.readLine()) != null; ) {
+                byte[] token = java.util.Base64.getDecoder().decode(line.substring(0, line.indexOf(' ')));
+                String text;
+                try {
+                    text = decoder.decode(java.nio.ByteBuffer.wrap(token)).toString();
+                } catch (java.nio.charset.CharacterCodingException notText) {
+                    continue;
+                }
+                for (String s : new String[] {text, " " + text + " x"}) {
+                    assertThat(TOKENS.count(s)).as("'%s'", s).isEqualTo(JTOKKIT.countTokensOrdinary(s));
+                }
+                checked++;
+            }
+            assertThat(checked).isGreaterThan(90_000);
+        }
+    }
+
+    /** Letters that make up real words more often than random ones: prefixes of a long English word, repeated. */
+    private static String commonWord(Random random, int length) {
+        String[] stems = {"international", "consistency", "validation", "responsibility", "implementation"};
+        String stem = stems[random.nextInt(stems.length)].repeat(3);
+        return stem.substring(0, length);
+    }
+
     /** The point of counting here rather than in jtokkit: no new arrays per piece of text. */
     @Test
     void countingAPromptAllocatesNoArrayPerPiece() {

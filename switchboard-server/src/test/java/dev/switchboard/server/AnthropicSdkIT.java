@@ -35,10 +35,7 @@ import dev.switchboard.testkit.AnthropicResponder;
 import dev.switchboard.testkit.FakeUpstream;
 import dev.switchboard.testkit.Fault;
 import dev.switchboard.testkit.RecordedRequest;
-import dev.switchboard.testkit.Responder;
-import dev.switchboard.testkit.UpstreamExchange;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +72,7 @@ class AnthropicSdkIT {
     static void start() {
         anthropic = FakeUpstream.anthropic();
         openai = FakeUpstream.openAi();
-        garbled = FakeUpstream.start(new GarbledResponder());
+        garbled = FakeUpstream.start(AnthropicResponder.streaming(AnthropicSdkIT::garbledStream));
         gateway = GatewayFixture.start(bothUpstreams(anthropic, openai) + """
                   - model_name: %s
                     litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "%s", api_key: sk-ant-upstream,
@@ -334,50 +331,25 @@ class AnthropicSdkIT {
     }
 
     /**
-     * Streams well-formed JSON that breaks Anthropic's event grammar: after one text delta when the prompt says
-     * "mid-stream", else as the very first event.
+     * Well-formed JSON that breaks Anthropic's event grammar: after one text delta when the prompt says "mid-stream",
+     * else as the very first event. The stream goes on as if nothing were wrong: the gateway must stop reading at the
+     * garbage.
      */
-    private static final class GarbledResponder implements Responder {
-        private final AnthropicResponder wellFormed = new AnthropicResponder();
-
-        @Override
-        public void respond(RecordedRequest request, UpstreamExchange exchange) {
-            List<String> data = new ArrayList<>();
-            if (request.bodyJson().toString().contains("mid-stream")) {
-                data.add("{\"type\":\"message_start\",\"message\":{\"id\":\"msg_garbled\",\"type\":\"message\","
-                        + "\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],\"stop_reason\":null,"
-                        + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":9,\"output_tokens\":1}}}");
-                data.add("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
-                data.add("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Once\"}}");
-                data.add("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\"}}");
-            } else {
-                data.add("{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\","
-                        + "\"partial_json\":\"{}\"}}");
-            }
-            List<byte[]> events = new ArrayList<>();
-            for (String d : data) {
-                events.add(("event: " + Json.parseBody(d.getBytes(StandardCharsets.UTF_8)).get("type").asText() + "\ndata: " + d
-                        + "\n\n").getBytes(StandardCharsets.UTF_8));
-            }
-            // The stream goes on as if nothing were wrong: the gateway must stop reading at the garbage.
-            events.add("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n".getBytes(StandardCharsets.UTF_8));
-            exchange.stream("text/event-stream; charset=utf-8", events, Optional.empty());
+    private static List<String> garbledStream(RecordedRequest request) {
+        List<String> data = new ArrayList<>();
+        if (request.bodyJson().toString().contains("mid-stream")) {
+            data.add("{\"type\":\"message_start\",\"message\":{\"id\":\"msg_garbled\",\"type\":\"message\","
+                    + "\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],\"stop_reason\":null,"
+                    + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":9,\"output_tokens\":1}}}");
+            data.add("{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
+            data.add("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Once\"}}");
+            data.add("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\"}}");
+        } else {
+            data.add("{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"input_json_delta\","
+                    + "\"partial_json\":\"{}\"}}");
         }
-
-        @Override
-        public byte[] errorBody(int status, String message) {
-            return wellFormed.errorBody(status, message);
-        }
-
-        @Override
-        public byte[] malformedEvent() {
-            return wellFormed.malformedEvent();
-        }
-
-        @Override
-        public byte[] keepAlive() {
-            return wellFormed.keepAlive();
-        }
+        data.add("{\"type\":\"message_stop\"}");
+        return data;
     }
 
     // ------------------------------------------------------------------ tools

@@ -6,67 +6,35 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.testkit.AnthropicResponder;
 import dev.switchboard.testkit.FakeUpstream;
-import dev.switchboard.testkit.RecordedRequest;
-import dev.switchboard.testkit.Responder;
-import dev.switchboard.testkit.UpstreamExchange;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** An Anthropic upstream's stream as an OpenAI client reads it. */
 class AnthropicToOpenAiStreamIT {
 
-    /** Streams thinking with its signature, redacted thinking, and a text block with a citation. */
-    private static final class ThinkingResponder implements Responder {
-        private final AnthropicResponder wellFormed = new AnthropicResponder();
-
-        @Override
-        public void respond(RecordedRequest request, UpstreamExchange exchange) {
-            List<String> data = List.of(
-                    "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
-                            + "\"model\":\"claude-sonnet-4-5\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,"
-                            + "\"usage\":{\"input_tokens\":9,\"output_tokens\":1}}}",
-                    "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}",
-                    "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Recall it.\"}}",
-                    "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"EqQB\"}}",
-                    "{\"type\":\"content_block_stop\",\"index\":0}",
-                    "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"redacted_thinking\",\"data\":\"EmwK\"}}",
-                    "{\"type\":\"content_block_stop\",\"index\":1}",
-                    "{\"type\":\"content_block_start\",\"index\":2,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}",
-                    "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"text_delta\",\"text\":\"Paris\"}}",
-                    "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"citations_delta\",\"citation\":{"
-                            + "\"type\":\"char_location\",\"cited_text\":\"Paris is the capital.\",\"document_index\":0,"
-                            + "\"document_title\":\"Atlas\",\"start_char_index\":0,\"end_char_index\":21}}}",
-                    "{\"type\":\"content_block_stop\",\"index\":2}",
-                    "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
-                            + "\"usage\":{\"output_tokens\":12}}",
-                    "{\"type\":\"message_stop\"}");
-            List<byte[]> events = new ArrayList<>();
-            for (String d : data) {
-                String type = Json.parseBody(d.getBytes(StandardCharsets.UTF_8)).get("type").asText();
-                events.add(("event: " + type + "\ndata: " + d + "\n\n").getBytes(StandardCharsets.UTF_8));
-            }
-            exchange.stream("text/event-stream; charset=utf-8", events, Optional.empty());
-        }
-
-        @Override
-        public byte[] errorBody(int status, String message) {
-            return wellFormed.errorBody(status, message);
-        }
-
-        @Override
-        public byte[] malformedEvent() {
-            return wellFormed.malformedEvent();
-        }
-
-        @Override
-        public byte[] keepAlive() {
-            return wellFormed.keepAlive();
-        }
-    }
+    /** Thinking with its signature, redacted thinking, and a text block with a citation. */
+    private static final List<String> THINKING_STREAM = List.of(
+            "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
+                    + "\"model\":\"claude-sonnet-4-5\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,"
+                    + "\"usage\":{\"input_tokens\":9,\"output_tokens\":1}}}",
+            "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}",
+            "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Recall it.\"}}",
+            "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"EqQB\"}}",
+            "{\"type\":\"content_block_stop\",\"index\":0}",
+            "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"redacted_thinking\",\"data\":\"EmwK\"}}",
+            "{\"type\":\"content_block_stop\",\"index\":1}",
+            "{\"type\":\"content_block_start\",\"index\":2,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}",
+            "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"text_delta\",\"text\":\"Paris\"}}",
+            "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"citations_delta\",\"citation\":{"
+                    + "\"type\":\"char_location\",\"cited_text\":\"Paris is the capital.\",\"document_index\":0,"
+                    + "\"document_title\":\"Atlas\",\"start_char_index\":0,\"end_char_index\":21}}}",
+            "{\"type\":\"content_block_stop\",\"index\":2}",
+            "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},"
+                    + "\"usage\":{\"output_tokens\":12}}",
+            "{\"type\":\"message_stop\"}");
 
     /**
      * A thinking signature, redacted thinking and a citation have no place in an OpenAI stream: no chunk with an
@@ -74,7 +42,7 @@ class AnthropicToOpenAiStreamIT {
      */
     @Test
     void anOpenAiClientGetsNoEmptyChunkForWhatOnlyAnthropicStreams() throws Exception {
-        try (FakeUpstream upstream = FakeUpstream.start(new ThinkingResponder());
+        try (FakeUpstream upstream = FakeUpstream.start(AnthropicResponder.streaming(request -> THINKING_STREAM));
                 GatewayFixture gw = GatewayFixture.start("""
                         model_list:
                           - model_name: claude

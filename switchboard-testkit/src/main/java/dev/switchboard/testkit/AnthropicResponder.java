@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Anthropic's Messages API as a deterministic fake: {@code POST /v1/messages} (JSON, and SSE with the full
@@ -87,6 +88,41 @@ public final class AnthropicResponder implements Responder {
         } catch (GatewayException e) {
             exchange.json(AnthropicMessagesCodec.status(e), error(AnthropicMessagesCodec.errorType(e), e.getMessage()));
         }
+    }
+
+    /**
+     * A responder that streams the given events, whatever the request: each a JSON {@code data} line, framed as an SSE
+     * event named by its {@code type}. For streams this fake never sends (signatures, citations, broken grammar);
+     * errors, keep-alives and malformed events are this fake's.
+     */
+    public static Responder streaming(Function<RecordedRequest, List<String>> events) {
+        AnthropicResponder fake = new AnthropicResponder();
+        return new Responder() {
+            @Override
+            public void respond(RecordedRequest request, UpstreamExchange exchange) {
+                List<byte[]> framed = new ArrayList<>();
+                for (String data : events.apply(request)) {
+                    String type = Json.parseBody(data.getBytes(StandardCharsets.UTF_8)).get("type").asText();
+                    framed.add(("event: " + type + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+                }
+                exchange.stream("text/event-stream; charset=utf-8", framed, Optional.empty());
+            }
+
+            @Override
+            public byte[] errorBody(int status, String message) {
+                return fake.errorBody(status, message);
+            }
+
+            @Override
+            public byte[] malformedEvent() {
+                return fake.malformedEvent();
+            }
+
+            @Override
+            public byte[] keepAlive() {
+                return fake.keepAlive();
+            }
+        };
     }
 
     @Override

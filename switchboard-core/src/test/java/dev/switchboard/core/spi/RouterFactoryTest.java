@@ -3,9 +3,14 @@ package dev.switchboard.core.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RouterFactoryTest {
     private static final ConfigLoader LOADER = new ConfigLoader(k -> null, Set.of("simulated"));
@@ -40,6 +45,23 @@ class RouterFactoryTest {
                   routers: [{learned: {model: smart, strong-model: strong, weak-model: vectors}}]
                 """, "t"))).hasMessage("switchboard.routers[0].learned.weak-model: "
                         + "'vectors' is a group of embedding models, which cannot answer a chat");
+    }
+
+    /** A learned router's artifact that is missing, a directory or not an artifact refuses to start naming the key (it was a stack trace). */
+    @Test
+    void anArtifactThatCannotBeReadIsRefusedNamingTheKey(@TempDir Path dir) throws Exception {
+        Path garbage = Files.writeString(dir.resolve("garbage.bin"), "not a model");
+        for (var c : List.of(
+                List.of(dir.resolve("missing.bin").toString(), "'" + dir.resolve("missing.bin") + "' does not exist"),
+                List.of(dir.toString(), "'" + dir + "' is a directory, not a trained router artifact"),
+                List.of(garbage.toString(), "'" + garbage + "' is not a trained router artifact"))) {
+            assertThatThrownBy(() -> RouterFactory.configured(LOADER.parse(MODELS + """
+                    switchboard:
+                      routers: [{learned: {model: smart, strong-model: strong, weak-model: cheap, artifact: "%s"}}]
+                    """.formatted(c.get(0)), "t")))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("switchboard.routers[0].learned.artifact: " + c.get(1));
+        }
     }
 
     @Test

@@ -72,7 +72,50 @@ class RouterFactoryTest {
                 """, "t"))).hasMessageStartingWith("switchboard.routers[0].rules.rules[0].pattern: invalid regular expression");
         assertThat(RouterFactory.configured(LOADER.parse(MODELS + """
                 switchboard:
+                  routers: [{rules: {model: smart, rules: [{name: a, keywords: [hi], target: cheap}, {name: rest, target: strong}]}}]
+                """, "t"))).hasSize(1);
+    }
+
+    /**
+     * A chain whose routers may all pass, with no model group of its name, refuses to start naming its last entry: a
+     * request none matched was told the model does not exist.
+     */
+    @Test
+    void aChainWithNothingBehindItsRoutersIsRefused() {
+        assertThatThrownBy(() -> RouterFactory.configured(LOADER.parse(MODELS + """
+                switchboard:
+                  routers:
+                    - rules: {model: smart, rules: [{name: a, keywords: [hi], target: cheap}]}
+                    - learned: {model: other, strong-model: strong, weak-model: cheap}
+                    - rules: {model: smart, rules: [{name: b, min-chars: 500, target: strong}]}
+                """, "t"))).isInstanceOf(ConfigException.class).hasMessage("switchboard.routers[2].rules.model: a request "
+                        + "for 'smart' that no rule or route matches has nowhere to go: add a model group 'smart' as its "
+                        + "default, a rule with no condition at the end, or a learned router");
+        // Each of the three defaults will do.
+        assertThat(RouterFactory.configured(LOADER.parse(MODELS + """
+                  - {model_name: smart, litellm_params: {model: simulated/smart}}
+                switchboard:
                   routers: [{rules: {model: smart, rules: [{name: a, keywords: [hi], target: cheap}]}}]
                 """, "t"))).hasSize(1);
+        assertThat(RouterFactory.configured(LOADER.parse(MODELS + """
+                switchboard:
+                  routers: [{rules: {model: smart, rules: [{name: a, keywords: [hi], target: cheap}, {name: rest, min-chars: 0, target: strong}]}}]
+                """, "t"))).hasSize(1);
+        assertThat(RouterFactory.configured(LOADER.parse(MODELS + """
+                switchboard:
+                  routers:
+                    - rules: {model: smart, rules: [{name: a, keywords: [hi], target: cheap}]}
+                    - learned: {model: smart, strong-model: strong, weak-model: cheap}
+                """, "t"))).hasSize(2);
+    }
+
+    /** The first matching rule wins, so a rule after one with no condition would never be tried: refused, naming it. */
+    @Test
+    void aRuleAfterACatchAllIsRefused() {
+        assertThatThrownBy(() -> RouterFactory.configured(LOADER.parse(MODELS + """
+                switchboard:
+                  routers: [{rules: {model: smart, rules: [{name: rest, target: cheap}, {name: vip, headers: {x-tier: gold}, target: strong}]}}]
+                """, "t"))).isInstanceOf(ConfigException.class).hasMessage("switchboard.routers[0].rules.rules[1]: rule "
+                        + "'vip' is never tried: rule 'rest' (rules[0]) before it has no condition and matches every request");
     }
 }

@@ -60,6 +60,11 @@ public final class LearnedRouter implements Router, PromptScorer {
     }
 
     @Override
+    public boolean answersEveryChat(String model) {
+        return model.equals(config.model());
+    }
+
+    @Override
     public double score(String prompt) {
         return model.score(prompt);
     }

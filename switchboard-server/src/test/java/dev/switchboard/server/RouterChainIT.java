@@ -38,6 +38,8 @@ class RouterChainIT {
             HttpResponse<String> greeting = gw.post("/v1/chat/completions", chat("hello there"));
             assertThat(greeting.statusCode()).isEqualTo(200);
             assertThat(greeting.headers().firstValue("x-switchboard-deployment").orElseThrow()).startsWith("cheap");
+            // The decision is named on the response, in ASCII.
+            assertThat(greeting.headers().firstValue("x-switchboard-route")).contains("rules: rule 'greetings' -> cheap");
 
             HttpResponse<String> vip = gw.post("/v1/chat/completions", chat("Summarise the meeting notes"), "x-user-tier", "gold");
             assertThat(vip.headers().firstValue("x-switchboard-deployment").orElseThrow()).startsWith("strong");
@@ -47,6 +49,13 @@ class RouterChainIT {
                     "A train leaves at 3 pm at 60 mph and another at 4 pm at 80 mph. When does the second catch up? Show each step."));
             assertThat(hard.statusCode()).isEqualTo(200);
             assertThat(hard.headers().firstValue("x-switchboard-deployment").orElseThrow()).matches("(cheap|strong).*");
+            assertThat(hard.headers().firstValue("x-switchboard-route").orElseThrow())
+                    .matches("learned: score 0\\.\\d{3} (>=|<) threshold 0\\.\\d{3} -> (strong|weak) model '(strong|cheap)'");
+
+            // A streamed answer names it too, before its first byte.
+            HttpResponse<String> streamed = gw.post("/v1/chat/completions", chat("thanks").replace("{\"model\"", "{\"stream\":true,\"model\""));
+            assertThat(streamed.body()).contains("data: [DONE]");
+            assertThat(streamed.headers().firstValue("x-switchboard-route")).contains("rules: rule 'greetings' -> cheap");
         }
     }
 

@@ -70,7 +70,7 @@ final class PipelineAssembly {
         stages.add(new ObserveStage(ticker, observers));
         config.masterKey().ifPresent(key -> stages.add(new AuthStage(key)));
         stages.add(decompose);
-        if (!config.cascades().isEmpty()) stages.add(new CascadeStage(config.cascades(), spend, ticker));
+        if (!config.cascades().isEmpty()) stages.add(new CascadeStage(config.cascades(), spend, ticker, groups));
         List<Router> routers = new ArrayList<>(RouterFactory.configured(config));
         routers.add(router);
         routers.add(groups);

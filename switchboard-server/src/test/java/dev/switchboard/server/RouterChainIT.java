@@ -72,6 +72,37 @@ class RouterChainIT {
         }
     }
 
+    /**
+     * A cascade's tier is its model group, asked directly: a router chain serving the same name (for clients that ask for
+     * it) does not send the cheap tier to the strong model while the cascade reports the cheap one.
+     */
+    @Test
+    void aCascadeTierIsItsModelGroupEvenWhenARouterServesThatName() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start("""
+                model_list:
+                  - model_name: cheap
+                    litellm_params: {model: simulated/cheap}
+                  - model_name: strong
+                    litellm_params: {model: simulated/strong}
+                switchboard:
+                  server: {port: 0}
+                  ledger: {store: none}
+                  routers:
+                    - rules: {model: cheap, rules: [{name: urgent, keywords: [urgent], target: strong}]}
+                  cascades:
+                    cheap-first: {models: [cheap, strong]}
+                """)) {
+            String urgent = "urgent: what is the capital of France?";
+            HttpResponse<String> direct = gw.post("/v1/chat/completions", chat(urgent).replace("\"smart\"", "\"cheap\""));
+            assertThat(direct.headers().firstValue("x-switchboard-deployment").orElseThrow()).startsWith("strong");
+
+            HttpResponse<String> cascaded = gw.post("/v1/chat/completions", chat(urgent).replace("\"smart\"", "\"cheap-first\""));
+            assertThat(cascaded.statusCode()).isEqualTo(200);
+            assertThat(cascaded.headers().firstValue("x-switchboard-cascade")).contains("cheap:accepted");
+            assertThat(cascaded.headers().firstValue("x-switchboard-deployment").orElseThrow()).startsWith("cheap");
+        }
+    }
+
     @Test
     void anUnknownRouterTypeRefusesToStartNamingTheKey() {
         assertThatThrownBy(() -> GatewayFixture.start(YAML.replace("- learned:", "- psychic:")))

@@ -48,6 +48,10 @@ public interface RouterFactory {
             routers.add(router);
             ConfigNode model = entry.get(type).get("model");
             model.string().ifPresent(name -> {
+                if (answered.contains(name)) {
+                    throw model.error("this " + type + " router is never asked: " + lastEntryFor.get(name).path()
+                            .replaceFirst("\\.model$", "") + " before it answers every request for '" + name + "'");
+                }
                 lastEntryFor.put(name, model);
                 if (router.answersEveryChat(name)) answered.add(name);
             });

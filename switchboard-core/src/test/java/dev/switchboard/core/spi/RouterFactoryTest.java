@@ -109,6 +109,19 @@ class RouterFactoryTest {
                 """, "t"))).hasSize(2);
     }
 
+    /** A router after one that answers every request for the same model would never be asked: refused, naming both. */
+    @Test
+    void aRouterAfterOneThatAnswersEverythingIsRefused() {
+        assertThatThrownBy(() -> RouterFactory.configured(LOADER.parse(MODELS + """
+                switchboard:
+                  routers:
+                    - learned: {model: smart, strong-model: strong, weak-model: cheap}
+                    - rules: {model: other, rules: [{name: rest, target: cheap}]}
+                    - rules: {model: smart, rules: [{name: vip, headers: {x-tier: gold}, target: strong}]}
+                """, "t"))).isInstanceOf(ConfigException.class).hasMessage("switchboard.routers[2].rules.model: this rules "
+                        + "router is never asked: switchboard.routers[0].learned before it answers every request for 'smart'");
+    }
+
     /** The first matching rule wins, so a rule after one with no condition would never be tried: refused, naming it. */
     @Test
     void aRuleAfterACatchAllIsRefused() {

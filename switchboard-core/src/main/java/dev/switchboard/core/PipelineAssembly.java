@@ -33,8 +33,10 @@ import dev.switchboard.core.stages.SpendObserver;
 import dev.switchboard.core.spi.RouterFactory;
 import dev.switchboard.core.stages.Router;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -74,7 +76,11 @@ final class PipelineAssembly {
         List<Router> routers = new ArrayList<>(RouterFactory.configured(config));
         routers.add(router);
         routers.add(groups);
-        stages.add(new RouteStage(routers));
+        Set<String> chatOnly = new HashSet<>(config.routing().modelNames());
+        chatOnly.addAll(config.cascades().keySet());
+        config.routers().forEach(entry -> entry.get(entry.keys().getFirst()).get("model").string().ifPresent(chatOnly::add));
+        chatOnly.removeAll(config.modelGroups().keySet()); // a group of the name answers for itself
+        stages.add(new RouteStage(routers, chatOnly));
         stages.add(new FallbackStage(reliability, groups, health, limits, tokens, ticker, Sleeper.SYSTEM));
         stages.add(new RetryStage(RetryPolicy.of(reliability), health, ticker));
         stages.add(new HealthStage(health));

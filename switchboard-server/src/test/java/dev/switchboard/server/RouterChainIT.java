@@ -103,6 +103,21 @@ class RouterChainIT {
         }
     }
 
+    /** An embeddings request for a name that only routes chats is told so; it was told the model does not exist. */
+    @Test
+    void anEmbeddingsRequestForARoutedNameIsUnsupportedNotUnknown() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start(YAML)) {
+            for (String model : List.of("smart", "switchboard/auto")) {
+                HttpResponse<String> r = gw.post("/v1/embeddings", "{\"model\":\"" + model + "\",\"input\":\"hi\"}");
+                assertThat(r.statusCode()).as(model).isEqualTo(400);
+                JsonNode error = Json.parseBody(r.body().getBytes()).get("error");
+                assertThat(error.get("code").asText()).isEqualTo("unsupported");
+                assertThat(error.get("message").asText()).startsWith("'" + model + "' routes chat requests to other models");
+            }
+            assertThat(gw.post("/v1/embeddings", "{\"model\":\"nope\",\"input\":\"hi\"}").statusCode()).isEqualTo(404);
+        }
+    }
+
     @Test
     void anUnknownRouterTypeRefusesToStartNamingTheKey() {
         assertThatThrownBy(() -> GatewayFixture.start(YAML.replace("- learned:", "- psychic:")))

@@ -9,13 +9,24 @@ import dev.switchboard.core.pipeline.RoutePlan;
 import dev.switchboard.core.pipeline.Stage;
 import dev.switchboard.core.reliability.TokenEstimate;
 import java.util.List;
+import java.util.Set;
 
 /** Asks the routers in order for a plan; the first that handles the model wins. Unknown model: 404. */
 public final class RouteStage implements Stage {
     private final List<Router> routers;
+    private final Set<String> chatOnlyNames;
 
     public RouteStage(List<Router> routers) {
+        this(routers, Set.of());
+    }
+
+    /**
+     * @param chatOnlyNames names that only route chats (router chains, cascades, the cost-aware router's): another kind
+     *     of request for one is told so, not that a model listed in {@code /v1/models} does not exist
+     */
+    public RouteStage(List<Router> routers, Set<String> chatOnlyNames) {
         this.routers = List.copyOf(routers);
+        this.chatOnlyNames = Set.copyOf(chatOnlyNames);
     }
 
     @Override
@@ -37,7 +48,12 @@ public final class RouteStage implements Stage {
                 return next.proceed(exchange.withPlan(plan.get()));
             }
         }
-        throw GatewayException.NotFound.model(exchange.request().model());
+        String model = exchange.request().model();
+        if (!exchange.isChat() && chatOnlyNames.contains(model)) {
+            throw new GatewayException.Unsupported("'" + model + "' routes chat requests to other models and makes no "
+                    + "embeddings: ask for an embedding model (model_info.mode: embedding) by its own name.", "model");
+        }
+        throw GatewayException.NotFound.model(model);
     }
 
     /** Header values are ASCII: the rationale's arrows become ASCII ones and anything else outside it a '?'. */

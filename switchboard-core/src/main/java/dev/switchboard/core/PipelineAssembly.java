@@ -48,7 +48,7 @@ final class PipelineAssembly {
     private PipelineAssembly() {}
 
     /** The built pipeline and the parts of it the engine also serves directly (dry runs, spend). */
-    record Assembly(Pipeline pipeline, DecomposeStage decompose, UtilityRouter router, SpendCalculator spend) {}
+    record Assembly(Pipeline pipeline, DecomposeStage decompose, UtilityRouter router, SpendCalculator spend, RouteStage route) {}
 
     static Assembly build(SwitchboardConfig config, ProviderRegistry providers, Optional<Ledger> ledger,
             DeploymentHealth health, Ticker ticker, TokenCounter tokens) {
@@ -80,11 +80,12 @@ final class PipelineAssembly {
         chatOnly.addAll(config.cascades().keySet());
         config.routers().forEach(entry -> entry.get(entry.keys().getFirst()).get("model").string().ifPresent(chatOnly::add));
         chatOnly.removeAll(config.modelGroups().keySet()); // a group of the name answers for itself
-        stages.add(new RouteStage(routers, chatOnly));
+        RouteStage route = new RouteStage(routers, chatOnly);
+        stages.add(route);
         stages.add(new FallbackStage(reliability, groups, health, limits, tokens, ticker, Sleeper.SYSTEM));
         stages.add(new RetryStage(RetryPolicy.of(reliability), health, ticker));
         stages.add(new HealthStage(health));
         stages.add(new ProviderCallStage(providers, ticker));
-        return new Assembly(new Pipeline(stages), decompose, router, spend);
+        return new Assembly(new Pipeline(stages), decompose, router, spend, route);
     }
 }

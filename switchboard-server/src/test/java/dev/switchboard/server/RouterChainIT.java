@@ -118,6 +118,29 @@ class RouterChainIT {
         }
     }
 
+    /** The dry run explains a router chain's decision, headers included, without calling a model; it refused all but auto. */
+    @Test
+    void theDryRunExplainsARouterChainsDecision() throws Exception {
+        try (GatewayFixture gw = GatewayFixture.start(YAML)) {
+            HttpResponse<String> greeting = gw.post("/v1/route", "{\"model\":\"smart\",\"prompt\":\"hello there\"}");
+            assertThat(greeting.statusCode()).isEqualTo(200);
+            JsonNode plan = Json.parseBody(greeting.body().getBytes());
+            assertThat(plan.get("router").asText()).isEqualTo("rules");
+            assertThat(plan.get("explanation").asText()).isEqualTo("rule 'greetings' → cheap");
+            assertThat(plan.get("model").asText()).isEqualTo("cheap");
+
+            JsonNode vip = Json.parseBody(gw.post("/v1/route", chat("Summarise the meeting notes"), "x-user-tier", "gold").body().getBytes());
+            assertThat(vip.get("explanation").asText()).isEqualTo("rule 'vip' → strong");
+
+            JsonNode scored = Json.parseBody(gw.post("/v1/route", "{\"model\":\"smart\",\"prompt\":\"Prove that there are "
+                    + "infinitely many primes.\"}").body().getBytes());
+            assertThat(scored.get("router").asText()).isEqualTo("learned");
+            assertThat(scored.get("model").asText()).isIn("cheap", "strong");
+
+            assertThat(gw.post("/v1/route", "{\"model\":\"cheap\",\"prompt\":\"hi\"}").statusCode()).isEqualTo(400);
+        }
+    }
+
     @Test
     void anUnknownRouterTypeRefusesToStartNamingTheKey() {
         assertThatThrownBy(() -> GatewayFixture.start(YAML.replace("- learned:", "- psychic:")))

@@ -9,6 +9,7 @@ import dev.switchboard.core.pipeline.RoutePlan;
 import dev.switchboard.core.pipeline.Stage;
 import dev.switchboard.core.reliability.TokenEstimate;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Asks the routers in order for a plan; the first that handles the model wins. Unknown model: 404. */
@@ -35,18 +36,16 @@ public final class RouteStage implements Stage {
             exchange.context().set(Attributes.ROUTE_PLAN, exchange.plan().get());
             return next.proceed(exchange);
         }
-        for (Router router : routers) {
-            var plan = router.route(exchange);
-            if (plan.isPresent()) {
-                exchange.context().set(Attributes.ROUTE_PLAN, plan.get());
-                // A configured router's decision is named on the response, as the utility router names its own.
-                if (!plan.get().router().equals(ModelGroupRouter.NAME)) {
-                    exchange.context().header("x-switchboard-route", headerText(plan.get().router() + ": " + plan.get().rationale()));
-                }
-                // A scoring router counted this very prompt: the fallback stage's context checks take its count.
-                plan.get().decision().ifPresent(d -> TokenEstimate.counted(exchange, d.promptTokens()));
-                return next.proceed(exchange.withPlan(plan.get()));
+        var plan = plan(exchange);
+        if (plan.isPresent()) {
+            exchange.context().set(Attributes.ROUTE_PLAN, plan.get());
+            // A configured router's decision is named on the response, as the utility router names its own.
+            if (!plan.get().router().equals(ModelGroupRouter.NAME)) {
+                exchange.context().header("x-switchboard-route", headerText(plan.get().router() + ": " + plan.get().rationale()));
             }
+            // A scoring router counted this very prompt: the fallback stage's context checks take its count.
+            plan.get().decision().ifPresent(d -> TokenEstimate.counted(exchange, d.promptTokens()));
+            return next.proceed(exchange.withPlan(plan.get()));
         }
         String model = exchange.request().model();
         if (!exchange.isChat() && chatOnlyNames.contains(model)) {
@@ -54,6 +53,15 @@ public final class RouteStage implements Stage {
                     + "embeddings: ask for an embedding model (model_info.mode: embedding) by its own name.", "model");
         }
         throw GatewayException.NotFound.model(model);
+    }
+
+    /** The first plan a router makes for the request, as a call would get it; nothing is called (the dry run). */
+    public Optional<RoutePlan> plan(Exchange exchange) {
+        for (Router router : routers) {
+            var plan = router.route(exchange);
+            if (plan.isPresent()) return plan;
+        }
+        return Optional.empty();
     }
 
     /** Header values are ASCII: the rationale's arrows become ASCII ones and anything else outside it a '?'. */

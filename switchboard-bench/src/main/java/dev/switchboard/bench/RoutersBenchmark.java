@@ -32,6 +32,8 @@ public class RoutersBenchmark extends GatewayJvmBenchmark {
                 litellm_params: {model: simulated/cheap}
               - model_name: strong
                 litellm_params: {model: simulated/strong}
+              - model_name: smart
+                litellm_params: {model: simulated/strong}
             switchboard:
               routers:
             """;

@@ -33,8 +33,10 @@ import dev.switchboard.core.stages.SpendObserver;
 import dev.switchboard.core.spi.RouterFactory;
 import dev.switchboard.core.stages.Router;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -46,7 +48,7 @@ final class PipelineAssembly {
     private PipelineAssembly() {}
 
     /** The built pipeline and the parts of it the engine also serves directly (dry runs, spend). */
-    record Assembly(Pipeline pipeline, DecomposeStage decompose, UtilityRouter router, SpendCalculator spend) {}
+    record Assembly(Pipeline pipeline, DecomposeStage decompose, UtilityRouter router, SpendCalculator spend, RouteStage route) {}
 
     static Assembly build(SwitchboardConfig config, ProviderRegistry providers, Optional<Ledger> ledger,
             DeploymentHealth health, Ticker ticker, TokenCounter tokens) {
@@ -70,15 +72,20 @@ final class PipelineAssembly {
         stages.add(new ObserveStage(ticker, observers));
         config.masterKey().ifPresent(key -> stages.add(new AuthStage(key)));
         stages.add(decompose);
-        if (!config.cascades().isEmpty()) stages.add(new CascadeStage(config.cascades(), spend, ticker));
+        if (!config.cascades().isEmpty()) stages.add(new CascadeStage(config.cascades(), spend, ticker, groups));
         List<Router> routers = new ArrayList<>(RouterFactory.configured(config));
         routers.add(router);
         routers.add(groups);
-        stages.add(new RouteStage(routers));
+        Set<String> chatOnly = new HashSet<>(config.routing().modelNames());
+        chatOnly.addAll(config.cascades().keySet());
+        config.routers().forEach(entry -> entry.get(entry.keys().getFirst()).get("model").string().ifPresent(chatOnly::add));
+        chatOnly.removeAll(config.modelGroups().keySet()); // a group of the name answers for itself
+        RouteStage route = new RouteStage(routers, chatOnly);
+        stages.add(route);
         stages.add(new FallbackStage(reliability, groups, health, limits, tokens, ticker, Sleeper.SYSTEM));
         stages.add(new RetryStage(RetryPolicy.of(reliability), health, ticker));
         stages.add(new HealthStage(health));
         stages.add(new ProviderCallStage(providers, ticker));
-        return new Assembly(new Pipeline(stages), decompose, router, spend);
+        return new Assembly(new Pipeline(stages), decompose, router, spend, route);
     }
 }

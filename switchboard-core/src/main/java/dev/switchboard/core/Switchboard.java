@@ -9,6 +9,7 @@ import dev.switchboard.core.spi.LedgerStoreProvider;
 import dev.switchboard.core.spi.TransportFactory;
 import dev.switchboard.core.stages.AuthStage;
 import dev.switchboard.core.stages.SpendCalculator;
+import dev.switchboard.core.wire.Json;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.logging.Logger;
@@ -24,6 +25,7 @@ import dev.switchboard.core.pipeline.ChatStream;
 import dev.switchboard.core.pipeline.Credentials;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Pipeline;
+import dev.switchboard.core.pipeline.RoutePlan;
 import dev.switchboard.core.pipeline.Reply;
 import dev.switchboard.core.reliability.DeploymentHealth;
 import java.nio.ByteBuffer;
@@ -162,12 +164,21 @@ public final class Switchboard implements AutoCloseable {
      * Authenticates like a real call.
      */
     public ObjectNode explain(Exchange exchange) {
-        if (!exchange.isChat() || !assembly.decompose().handles(exchange.request().model())) {
+        String model = exchange.request().model();
+        boolean chain = config.routers().stream()
+                .anyMatch(r -> r.get(r.keys().getFirst()).get("model").string().filter(model::equals).isPresent());
+        if (!exchange.isChat() || !(assembly.decompose().handles(model) || chain)) {
             throw new GatewayException.BadRequest("Only the routed model (" + String.join(", ", config.routing().modelNames())
-                    + ") can be explained.", "model");
+                    + ") and models served by switchboard.routers can be explained.", "model");
         }
         config.masterKey().ifPresent(key -> new AuthStage(key).authenticate(exchange.credentials()));
-        return assembly.decompose().explain(exchange);
+        if (assembly.decompose().handles(model)) return assembly.decompose().explain(exchange);
+        // A router chain's decision, as a call for this request would get it.
+        RoutePlan plan = assembly.route().plan(exchange).orElseThrow(() -> GatewayException.NotFound.model(model));
+        ObjectNode out = Json.object().put("router", plan.router()).put("explanation", plan.rationale());
+        plan.candidates().stream().findFirst().ifPresent(d -> out.put("model", d.modelName()).put("deployment", d.id()));
+        plan.candidates().forEach(d -> out.withArray("candidates").add(d.id()));
+        return out;
     }
 
     /** The routing ledger, when one is configured and its storage is available. */

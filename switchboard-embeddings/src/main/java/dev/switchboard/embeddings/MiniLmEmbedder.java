@@ -71,7 +71,7 @@ public final class MiniLmEmbedder implements SentenceEmbedder, AutoCloseable {
     /** Safe from any number of threads at once: ONNX Runtime sessions run concurrently. */
     @Override
     public float[] embed(String text) {
-        Encoding encoding = tokenizer.encode(text);
+        Encoding encoding = encode(text);
         long[] ids = encoding.getIds();
         long[] attention = encoding.getAttentionMask();
         int attended = 0;
@@ -100,7 +100,35 @@ public final class MiniLmEmbedder implements SentenceEmbedder, AutoCloseable {
 
     /** How many word pieces the model is given for a text, [CLS] and [SEP] included. */
     int inputLength(String text) {
-        return tokenizer.encode(text).getIds().length;
+        return encode(text).getIds().length;
+    }
+
+    /**
+     * The text's first {@link #MAX_TOKENS} word pieces. Only its head is tokenized: the whole of a megabyte prompt took
+     * the tokenizer seconds, to keep 256 pieces of it. Every space-separated word gives at least one piece, so the
+     * first {@code MAX_TOKENS} words hold them all; a head that gives fewer (words of characters the tokenizer drops)
+     * is given up for the whole text.
+     */
+    private Encoding encode(String text) {
+        int words = 0;
+        int cut = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            boolean space = isAsciiSpace(text.charAt(i));
+            if (!space && (i == 0 || isAsciiSpace(text.charAt(i - 1))) && ++words > MAX_TOKENS) {
+                cut = i;
+                break;
+            }
+        }
+        if (cut < text.length()) {
+            Encoding head = tokenizer.encode(text.substring(0, cut));
+            if (head.getIds().length >= MAX_TOKENS) return head;
+        }
+        return tokenizer.encode(text);
+    }
+
+    /** Separators every tokenizer splits words at, so cutting there leaves the pieces before it as they were. */
+    private static boolean isAsciiSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
     }
 
     public int dimension() {

@@ -14,7 +14,8 @@ final class Cors {
     private static final String ALLOW_HEADERS = "authorization, content-type, x-api-key, x-request-id, anthropic-version, "
             + "anthropic-beta, x-switchboard-decompose, x-switchboard-timeout";
     private static final String EXPOSE_HEADERS = "x-request-id, x-switchboard-deployment, x-switchboard-provider, "
-            + "x-switchboard-fallbacks, x-switchboard-cost, x-switchboard-route, x-switchboard-simulated, retry-after";
+            + "x-switchboard-fallbacks, x-switchboard-fallback-model, x-switchboard-cost, x-switchboard-route, "
+            + "x-switchboard-cascade, x-switchboard-simulated, retry-after";
 
     private final List<String> origins;
 

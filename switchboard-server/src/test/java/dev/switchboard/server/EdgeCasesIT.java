@@ -307,6 +307,10 @@ class EdgeCasesIT {
                         "shutdown-grace: 10s, cors-origins: [\"http://app.example\"]"))) {
             HttpResponse<String> r = gw.post("/v1/chat/completions", CHAT, "origin", "http://app.example");
             assertThat(r.headers().firstValue("access-control-allow-origin")).hasValue("http://app.example");
+            // Every routing header a response may carry is readable by the browser app, the cascade's included.
+            assertThat(r.headers().firstValue("access-control-expose-headers").orElseThrow().split(",\\s*")).contains(
+                    "x-switchboard-route", "x-switchboard-cascade", "x-switchboard-fallbacks", "x-switchboard-fallback-model",
+                    "x-switchboard-cost", "x-switchboard-deployment", "x-switchboard-provider");
             assertThat(gw.post("/v1/chat/completions", CHAT, "origin", "http://evil.example").headers()
                     .firstValue("access-control-allow-origin")).isEmpty();
             var preflight = gw.send("OPTIONS", "/v1/chat/completions", "origin", "http://app.example",

@@ -21,6 +21,7 @@ import dev.switchboard.core.pipeline.ChatStream;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Reply;
 import dev.switchboard.core.pipeline.Stage;
+import dev.switchboard.core.stages.Router;
 import dev.switchboard.core.stages.SpendCalculator;
 import dev.switchboard.core.wire.Json;
 import java.util.ArrayList;
@@ -50,14 +51,26 @@ public final class CascadeStage implements Stage {
     private final Map<String, AnswerCheck> checks;
     private final SpendCalculator spend;
     private final Ticker ticker;
+    private final Router groups;
 
-    public CascadeStage(Map<String, CascadeSettings> cascades, SpendCalculator spend, Ticker ticker) {
+    /**
+     * @param groups plans a call for a model group: tiers and judges are model groups, asked directly, so a router chain
+     *     that serves the same name (and may send the request to another group) does not turn the cheap tier into another
+     */
+    public CascadeStage(Map<String, CascadeSettings> cascades, SpendCalculator spend, Ticker ticker, Router groups) {
         this.cascades = Map.copyOf(cascades);
         Map<String, AnswerCheck> byName = new LinkedHashMap<>();
         cascades.forEach((name, c) -> byName.put(name, new AnswerCheck(c.checks())));
         this.checks = Map.copyOf(byName);
         this.spend = spend;
         this.ticker = ticker;
+        this.groups = groups;
+    }
+
+    /** A call of the cascade's own, planned for its model group. */
+    private Exchange groupCall(Exchange exchange, String childId, ChatRequest request) {
+        Exchange child = exchange.child(childId, request);
+        return groups.route(child).map(child::withPlan).orElse(child);
     }
 
     public boolean handles(String model) {
@@ -76,7 +89,7 @@ public final class CascadeStage implements Stage {
             for (int i = 0; i < cascade.models().size(); i++) {
                 String model = cascade.models().get(i);
                 boolean last = i == cascade.models().size() - 1;
-                Exchange child = exchange.child(exchange.requestId() + ".t" + (i + 1), request.toBuilder().model(model).stream(false).build());
+                Exchange child = groupCall(exchange, exchange.requestId() + ".t" + (i + 1), request.toBuilder().model(model).stream(false).build());
                 long start = ticker.nanoTime();
                 ChatResponse response;
                 try {
@@ -146,7 +159,7 @@ public final class CascadeStage implements Stage {
     private JudgeResult judge(Exchange exchange, Chain next, CascadeSettings cascade, ChatRequest request, ChatResponse response,
             int tier) {
         String model = cascade.judge().orElseThrow();
-        Exchange child = exchange.child(exchange.requestId() + ".t" + (tier + 1) + LedgerRecord.GRADING_SUFFIX,
+        Exchange child = groupCall(exchange, exchange.requestId() + ".t" + (tier + 1) + LedgerRecord.GRADING_SUFFIX,
                 CascadeJudge.request(model, request, response.text(), cascade.judgeMaxTokens()));
         long start = ticker.nanoTime();
         try {

@@ -31,6 +31,9 @@ public final class RoutingEval {
             "learned", () -> LearnedRouterModel.bundled()::score,
             "length", () -> prompt -> prompt.length());
 
+    /** Configurable routers that pick a route without scoring the prompt. */
+    private static final Set<String> MATCHERS = Set.of("rules", "semantic");
+
     private RoutingEval() {}
 
     public static Set<String> routers() {
@@ -39,6 +42,10 @@ public final class RoutingEval {
 
     public static PromptScorer scorer(String routerName) {
         Supplier<PromptScorer> s = SCORERS.get(routerName);
+        if (s == null && MATCHERS.contains(routerName)) {
+            throw new IllegalArgumentException("the " + routerName + " router matches a request to a route and gives no "
+                    + "score, so it cannot be evaluated this way (routers that score: " + String.join(", ", routers()) + ")");
+        }
         if (s == null) {
             throw new IllegalArgumentException("unknown router '" + routerName + "' (known: "
                     + String.join(", ", routers()) + ")");
@@ -51,7 +58,8 @@ public final class RoutingEval {
      *
      * @return the number of prompts scored
      * @throws IllegalArgumentException for an unknown router, a file that cannot be read or written, or a line that
-     *     is not JSON, lacks a string id and prompt or repeats an id (the message names the file and line)
+     *     is not JSON, lacks a string id and prompt or repeats an id (the message names the file and line), or a file
+     *     with no prompts
      */
     public static int run(String routerName, Path promptsJsonl, Path outScoresJsonl) {
         return run(scorer(routerName), promptsJsonl, outScoresJsonl);
@@ -94,8 +102,12 @@ public final class RoutingEval {
             row.put("score", scorer.score(prompt.asText()));
             rows.add(row);
         }
+        // An empty score file would only fail later, in the scoring script, further from the cause.
+        if (rows.isEmpty()) throw new IllegalArgumentException(promptsJsonl + ": no prompts (the file has no lines, or only blank ones)");
         Path target = outScoresJsonl.toAbsolutePath();
         if (!Files.isDirectory(target.getParent())) throw new IllegalArgumentException(outScoresJsonl + ": no such directory");
+        // Checked first: the partial file is written next to the target, which for a directory is its parent.
+        if (Files.isDirectory(target)) throw new IllegalArgumentException(outScoresJsonl + ": is a directory, not a file to write");
         try {
             Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
             try (BufferedWriter out = Files.newBufferedWriter(partial)) {
@@ -103,11 +115,12 @@ public final class RoutingEval {
                     out.write(json.writeValueAsString(row));
                     out.newLine();
                 }
+                out.close();
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 Files.deleteIfExists(partial);
                 throw e;
             }
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new IllegalArgumentException(outScoresJsonl + ": cannot write it (" + e.getMessage() + ")");
         }

@@ -8,4 +8,9 @@ import java.util.Optional;
 @FunctionalInterface
 public interface Router {
     Optional<RoutePlan> route(Exchange exchange);
+
+    /** Whether every chat request for {@code model} gets a plan here, so a chain of routers for it never runs out. */
+    default boolean answersEveryChat(String model) {
+        return false;
+    }
 }

@@ -217,7 +217,7 @@ class CascadeStageTest {
 
     private static CascadeStage stage(Optional<String> judge) {
         CascadeSettings settings = new CascadeSettings("cascade", List.of("cheap", "mid", "top"), CascadeSettings.Checks.ALL, judge, 8);
-        return new CascadeStage(Map.of("cascade", settings), SPEND, Ticker.SYSTEM);
+        return new CascadeStage(Map.of("cascade", settings), SPEND, Ticker.SYSTEM, exchange -> Optional.empty());
     }
 
     private static Exchange exchange(boolean stream) {

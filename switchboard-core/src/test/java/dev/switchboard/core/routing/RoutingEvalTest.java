@@ -78,4 +78,39 @@ class RoutingEvalTest {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
         }
     }
+
+    /** A router that matches rather than scores is named as such, not as unknown. */
+    @Test
+    void aRouterThatDoesNotScoreIsSaidSo() throws Exception {
+        Path prompts = dir.resolve("p.jsonl");
+        Files.write(prompts, List.of("{\"id\":\"a\",\"prompt\":\"x\"}"));
+        for (String router : List.of("rules", "semantic")) {
+            assertThatThrownBy(() -> RoutingEval.run(router, prompts, dir.resolve("o.jsonl")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("the " + router + " router matches a request to a route and gives no score, so it cannot "
+                            + "be evaluated this way (routers that score: learned, length)");
+        }
+    }
+
+    /** A file with no prompts is refused rather than scored into an empty file the scoring script then chokes on. */
+    @Test
+    void aFileWithNoPromptsIsRefused() throws Exception {
+        Path empty = Files.write(dir.resolve("empty.jsonl"), List.of("", "  "));
+        Path out = dir.resolve("o.jsonl");
+        assertThatThrownBy(() -> RoutingEval.run("length", empty, out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty.jsonl: no prompts");
+        assertThat(out).doesNotExist();
+    }
+
+    /** An output path that is a directory is refused and leaves no partial file in its parent (it left one behind). */
+    @Test
+    void anOutputThatIsADirectoryIsRefusedAndLeavesNothingBehind() throws Exception {
+        Path prompts = Files.write(dir.resolve("p.jsonl"), List.of("{\"id\":\"a\",\"prompt\":\"x\"}"));
+        Path outDir = Files.createDirectory(dir.resolve("scores"));
+        assertThatThrownBy(() -> RoutingEval.run("length", prompts, outDir))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(outDir + ": is a directory, not a file to write");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
+        }
+    }
 }

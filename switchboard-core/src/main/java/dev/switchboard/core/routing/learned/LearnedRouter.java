@@ -8,6 +8,9 @@ import dev.switchboard.core.pipeline.RoutePlan;
 import dev.switchboard.core.routing.PromptScorer;
 import dev.switchboard.core.stages.ModelGroupRouter;
 import dev.switchboard.core.stages.Router;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,8 +42,26 @@ public final class LearnedRouter implements Router, PromptScorer {
 
     /** With the model from {@code config.artifact()}, or the bundled one. */
     public static LearnedRouter of(LearnedRouterConfig config, Map<String, List<Deployment>> modelGroups) {
-        LearnedRouterModel model = config.artifact().map(LearnedRouterModel::read).orElseGet(LearnedRouterModel::bundled);
+        LearnedRouterModel model = config.artifact().map(LearnedRouter::artifact).orElseGet(LearnedRouterModel::bundled);
         return new LearnedRouter(config, model, modelGroups);
+    }
+
+    /** A missing, unreadable or foreign artifact refuses to start naming the key, not with an I/O stack trace. */
+    private static LearnedRouterModel artifact(Path file) {
+        if (Files.isDirectory(file)) throw new ConfigException("artifact", "'" + file + "' is a directory, not a trained router artifact");
+        if (!Files.exists(file)) throw new ConfigException("artifact", "'" + file + "' does not exist");
+        try {
+            return LearnedRouterModel.read(file);
+        } catch (RuntimeException e) {
+            Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+            throw new ConfigException("artifact", "'" + file + "' is not a trained router artifact (written by "
+                    + "'switchboard eval train-learned'): " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+        }
+    }
+
+    @Override
+    public boolean answersEveryChat(String model) {
+        return model.equals(config.model());
     }
 
     @Override

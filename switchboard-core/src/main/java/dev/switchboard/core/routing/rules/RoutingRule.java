@@ -40,4 +40,10 @@ public record RoutingRule(
         metadata = Map.copyOf(metadata);
         headers = Map.copyOf(headers);
     }
+
+    /** A rule without a condition that can fail ({@code min-chars: 0} holds for any text): it matches every chat. */
+    public boolean matchesEveryRequest() {
+        return pattern.isEmpty() && keywords.isEmpty() && (minChars.isEmpty() || minChars.getAsInt() == 0)
+                && maxChars.isEmpty() && hasCode.isEmpty() && hasTools.isEmpty() && metadata.isEmpty() && headers.isEmpty();
+    }
 }

@@ -55,6 +55,11 @@ public final class RulesRouter implements Router {
         return Optional.empty();
     }
 
+    @Override
+    public boolean answersEveryChat(String model) {
+        return model.equals(config.model()) && config.rules().stream().anyMatch(RoutingRule::matchesEveryRequest);
+    }
+
     /** The first matching rule for a request, for explanations and tests. */
     public Optional<RoutingRule> firstMatch(ChatRequest chat, Optional<RequestHeaders> headers) {
         String text = chat.lastUserText();

@@ -51,6 +51,13 @@ public record RulesRouterConfig(String model, List<RoutingRule> rules) {
         for (int i = 0; i < items.size(); i++) {
             RoutingRule rule = parseRule(items.get(i), i);
             if (!names.add(rule.name())) throw items.get(i).get("name").error("duplicate rule name '" + rule.name() + "'");
+            // The first match wins, so nothing after a rule that matches everything is ever tried.
+            for (int k = 0; k < rules.size(); k++) {
+                if (rules.get(k).matchesEveryRequest()) {
+                    throw items.get(i).error("rule '" + rule.name() + "' is never tried: rule '" + rules.get(k).name()
+                            + "' (rules[" + k + "]) before it has no condition and matches every request");
+                }
+            }
             rules.add(rule);
         }
         return new RulesRouterConfig(model, rules);

@@ -110,20 +110,22 @@ public final class MiniLmEmbedder implements SentenceEmbedder, AutoCloseable {
      * is given up for the whole text.
      */
     private Encoding encode(String text) {
-        int words = 0;
-        int cut = text.length();
-        for (int i = 0; i < text.length(); i++) {
-            boolean space = isAsciiSpace(text.charAt(i));
-            if (!space && (i == 0 || isAsciiSpace(text.charAt(i - 1))) && ++words > MAX_TOKENS) {
-                cut = i;
-                break;
-            }
-        }
-        if (cut < text.length()) {
-            Encoding head = tokenizer.encode(text.substring(0, cut));
-            if (head.getIds().length >= MAX_TOKENS) return head;
+        String head = head(text);
+        if (head.length() < text.length()) {
+            Encoding encoding = tokenizer.encode(head);
+            if (encoding.getIds().length >= MAX_TOKENS) return encoding;
         }
         return tokenizer.encode(text);
+    }
+
+    /** The text up to its {@link #MAX_TOKENS}-th space-separated word, or all of it if it has no more. */
+    static String head(String text) {
+        int words = 0;
+        for (int i = 0; i < text.length(); i++) {
+            boolean space = isAsciiSpace(text.charAt(i));
+            if (!space && (i == 0 || isAsciiSpace(text.charAt(i - 1))) && ++words > MAX_TOKENS) return text.substring(0, i);
+        }
+        return text;
     }
 
     /** Separators every tokenizer splits words at, so cutting there leaves the pieces before it as they were. */

@@ -196,6 +196,7 @@ public final class FakeUpstream implements AutoCloseable {
             body = new byte[0];
         }
         int clientPort = req.remotePeer().address() instanceof java.net.InetSocketAddress a ? a.getPort() : -1;
-        return new RecordedRequest(req.prologue().method().text(), req.path().path(), headers.build(), body, clientPort);
+        return new RecordedRequest(req.prologue().method().text(), req.path().path(), req.query().rawValue(), headers.build(),
+                body, clientPort);
     }
 }

@@ -9,6 +9,7 @@ import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
 import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.model.EmbeddingResponse;
+import dev.switchboard.core.spi.ApiBase;
 import dev.switchboard.core.spi.ProviderAdapter;
 import dev.switchboard.core.spi.StreamDecoder;
 import dev.switchboard.core.spi.WireHeaders;
@@ -96,12 +97,11 @@ public final class OpenAiAdapter implements ProviderAdapter {
         return OpenAiEmbeddingsCodec.parseResponse(Json.parseUpstream(response.body(), ID), ID);
     }
 
-    /** {@code api_base} already carries the version path ({@code https://api.openai.com/v1}). */
+    /** {@code api_base} already carries the version path ({@code https://api.openai.com/v1}), and maybe a query to keep. */
     static URI endpoint(Deployment target, String path) {
         URI base = target.apiBase().orElseThrow(() -> new GatewayException.Internal(
                 "deployment " + target.id() + " has no api_base", null));
-        String b = base.toString();
-        return URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) + path : b + path);
+        return ApiBase.endpoint(base, path);
     }
 
     private static Optional<String> text(Deployment target, String param) {

@@ -218,6 +218,32 @@ class OpenAiProviderIT {
                 .isInstanceOf(GatewayException.Overloaded.class);
     }
 
+    /** Azure-style OpenAI-compatible servers take the API version as a query on api_base: every call sends it. */
+    @Test
+    void aQueryOnTheApiBaseReachesTheUpstreamOnEveryCall() throws IOException {
+        Switchboard engine = engine("""
+                model_list:
+                  - model_name: smart
+                    litellm_params: {model: openai/gpt-4o-mini, api_base: "%1$s?api-version=2024-10-21", api_key: sk-local-test}
+                  - model_name: embed
+                    litellm_params: {model: openai/text-embedding-3-small, api_base: "%1$s/?api-version=2024-10-21", api_key: sk-local-test}
+                    model_info: {mode: embedding}
+                router_settings: {num_retries: 0}
+                """.formatted(upstream.apiBase()));
+
+        assertThat(engine.chat(ChatRequest.builder("smart").message(Message.user("hi there")).build()).text())
+                .isEqualTo("echo: hi there");
+        assertThat(text(drain(engine.stream(fromClient(
+                "{\"model\":\"smart\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"stream me\"}]}")))))
+                .isEqualTo("echo: stream me");
+        assertThat(engine.embed(OpenAiEmbeddingsCodec.parseRequest(Json.object().put("model", "embed").put("input", "x")))
+                .vectors()).hasSize(1);
+
+        assertThat(upstream.requests()).extracting(r -> r.path() + "?" + r.query()).containsExactly(
+                "/v1/chat/completions?api-version=2024-10-21", "/v1/chat/completions?api-version=2024-10-21",
+                "/v1/embeddings?api-version=2024-10-21");
+    }
+
     @Test
     void aStreamThatStallsMidwayEndsWithAnUpstreamTimeout() {
         upstream.enqueue(Fault.stallAfter(3));

@@ -424,14 +424,14 @@ class JettyTransportIT {
 
     @Test
     void closingAStreamEarlyAbortsItAndLeavesThePoolUsable() throws IOException {
-        upstream.enqueue(Fault.stallAfter(1));
+        // A long answer at an event per 20 ms: the upstream is still writing whenever the abort reaches the socket, so
+        // it sees its client go away. The abort may land after close() returns (later still on a loaded machine);
+        // unpaced, the whole answer fit in the socket buffers and was sometimes written out before it did.
+        upstream.enqueue(Fault.paced(Duration.ofMillis(20)));
 
-        // A long answer (one event per word): the upstream is still writing when the closed connection's reset
-        // reaches it, so it reliably sees its client go away.
         WireStream stream = transport.open(chat(true, "word ".repeat(3000).trim()), GENEROUS);
         assertThat(new FrameReader(stream.body(), Framing.SSE).next()).isPresent();
         stream.close();
-        upstream.release();
 
         assertThat(upstream.awaitAbandoned(Duration.ofSeconds(5))).isPresent();
         assertThatThrownBy(() -> stream.body().read()).isInstanceOf(IOException.class);

@@ -43,6 +43,11 @@ public final class UpstreamExchange {
         return faults.stream().filter(type::isInstance).map(type::cast).findFirst();
     }
 
+    /** Whether the answer should leave its usage out ({@link Fault#omitUsage()}): a responder's to apply. */
+    public boolean omitsUsage() {
+        return fault(Fault.OmitUsage.class).isPresent();
+    }
+
     /** A complete JSON answer. */
     public void json(int status, byte[] body) {
         String contentType = fault(Fault.WrongContentType.class).map(Fault.WrongContentType::contentType).orElse("application/json");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Ticker;
+import dev.switchboard.core.TokenCounter;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
@@ -38,9 +39,16 @@ public final class OpenAiAdapter implements ProviderAdapter {
     public static final String ID = "openai";
 
     private final Ticker ticker;
+    private final TokenCounter tokens;
 
     public OpenAiAdapter(Ticker ticker) {
+        this(ticker, new TokenCounter());
+    }
+
+    /** @param tokens counts a streamed answer whose upstream sent no usage */
+    public OpenAiAdapter(Ticker ticker, TokenCounter tokens) {
         this.ticker = ticker;
+        this.tokens = tokens;
     }
 
     @Override
@@ -78,7 +86,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public StreamDecoder newStreamDecoder(ChatRequest request) {
-        return new OpenAiStreamDecoder(ticker);
+        return new OpenAiStreamDecoder(ticker, tokens, request);
     }
 
     @Override

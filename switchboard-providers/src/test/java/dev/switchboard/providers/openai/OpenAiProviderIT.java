@@ -132,6 +132,32 @@ class OpenAiProviderIT {
         assertThat(upstream.lastRequest().bodyJson().path("stream_options").path("include_usage").asBoolean()).isTrue();
     }
 
+    /**
+     * OpenAI always ends a stream with a usage chunk; a compatible server that sends none gets one counted by the
+     * gateway, marked as its estimate. The fake upstream counts with the same tokenizer, so the counts must match the
+     * usage it sends when it does.
+     */
+    @Test
+    void aStreamWhoseUpstreamSendsNoUsageEndsWithTheGatewaysEstimateMarkedAsOne() throws IOException {
+        Switchboard engine = engine();
+        String body = "{\"model\":\"smart\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"count these words for me\"}]}";
+        Usage counted = drain(engine.stream(fromClient(body))).getLast().usage().orElseThrow();
+
+        upstream.enqueue(Fault.omitUsage());
+        List<ChatChunk> chunks = drain(engine.stream(fromClient(body)));
+
+        assertThat(text(chunks)).isEqualTo("echo: count these words for me");
+        ChatChunk last = chunks.getLast();
+        assertThat(last.choices()).isEmpty();
+        assertThat(last.usage()).hasValueSatisfying(u -> {
+            assertThat(u.promptTokens()).isEqualTo(counted.promptTokens()).isPositive();
+            assertThat(u.completionTokens()).isEqualTo(counted.completionTokens()).isPositive();
+        });
+        assertThat(last.extras().orElseThrow().path("switchboard").path("usage_estimated").asBoolean()).isTrue();
+        assertThat(chunks.subList(0, chunks.size() - 1)).allSatisfy(c -> assertThat(c.usage()).isEmpty());
+    }
+
     @Test
     void parallelToolCallsComeBackWhole() {
         ObjectNode body = (ObjectNode) OpenAiFixtures.json("request-tools.json");

@@ -186,6 +186,10 @@ public final class JettyTransport implements Transport {
             request.abort(new TimeoutException(message));
             throw new GatewayException.UpstreamTimeout(message);
         } catch (ExecutionException e) {
+            // Jetty's own timer backs ours up with the same total; on a loaded machine it can fire first: same words.
+            if (e.getCause() instanceof TimeoutException && deadline - System.nanoTime() <= 0) {
+                throw new GatewayException.UpstreamTimeout(timeoutMessage.apply("the total timeout of " + total.toMillis() + " ms"));
+            }
             throw failure(e.getCause(), request.getURI(), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

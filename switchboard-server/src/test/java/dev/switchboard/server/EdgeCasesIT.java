@@ -450,6 +450,43 @@ class EdgeCasesIT {
         }
     }
 
+    /**
+     * OpenAI ends a stream asked for usage with a usage chunk. From an OpenAI-compatible upstream that sends none, the
+     * client gets the gateway's count instead, marked as an estimate, and the ledger records the same counts.
+     */
+    @Test
+    void aClientAskingForUsageGetsTheGatewaysEstimateWhenTheUpstreamSendsNone() throws Exception {
+        Path ledger = Files.createTempDirectory("usage").resolve("ledger.db");
+        String withUsage = CHAT.replace("}]}", "}],\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
+        JsonNode usageChunk;
+        HttpResponse<String> without;
+        try (FakeUpstream upstream = FakeUpstream.openAi()) {
+            GatewayFixture gw = GatewayFixture.start(config(upstream, "")
+                    .replace("ledger: {store: none}", "ledger: {store: sqlite, path: \"" + ledger + "\", flush-interval: 20ms}"));
+            upstream.enqueue(Fault.omitUsage()).enqueue(Fault.omitUsage());
+            HttpResponse<String> with = post(gw, "/v1/chat/completions", withUsage, "x-request-id", "no-usage");
+            without = post(gw, "/v1/chat/completions", CHAT.replace("}]}", "}],\"stream\":true}"));
+            gw.close();
+
+            List<String> events = with.body().lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+            assertThat(events.getLast()).isEqualTo("[DONE]");
+            usageChunk = Json.parseBody(events.get(events.size() - 2).getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(usageChunk.path("choices")).isEmpty();
+        assertThat(usageChunk.path("usage").path("prompt_tokens").asInt()).isPositive();
+        assertThat(usageChunk.path("usage").path("completion_tokens").asInt()).isPositive();
+        assertThat(usageChunk.path("usage").path("total_tokens").asInt()).isEqualTo(
+                usageChunk.path("usage").path("prompt_tokens").asInt() + usageChunk.path("usage").path("completion_tokens").asInt());
+        assertThat(usageChunk.path("switchboard").path("usage_estimated").asBoolean()).isTrue();
+        assertThat(without.body()).endsWith("data: [DONE]\n\n").doesNotContain("\"usage\"").doesNotContain("usage_estimated");
+        try (SqliteLedgerStore store = new SqliteLedgerStore(ledger)) {
+            assertThat(store.find("no-usage")).singleElement().satisfies(r -> {
+                assertThat(r.usage().promptTokens()).isEqualTo(usageChunk.path("usage").path("prompt_tokens").asInt());
+                assertThat(r.usage().completionTokens()).isEqualTo(usageChunk.path("usage").path("completion_tokens").asInt());
+            });
+        }
+    }
+
     private static HttpResponse<String> post(GatewayFixture gw, String path, String body, String... headers) {
         try {
             return gw.post(path, body, headers);

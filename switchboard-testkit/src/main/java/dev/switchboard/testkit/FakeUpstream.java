@@ -122,7 +122,10 @@ public final class FakeUpstream implements AutoCloseable {
         }
     }
 
-    /** Ends every delay and stall now holding a response. */
+    /**
+     * Ends every delay and stall of the requests received so far, including those their responses have not reached
+     * yet (a response may be a step short of its stall when the test, having read what came before it, releases).
+     */
     public void release() {
         CountDownLatch current = released;
         released = new CountDownLatch(1);
@@ -146,8 +149,7 @@ public final class FakeUpstream implements AutoCloseable {
         if (listening) abandoned.add(request);
     }
 
-    void hold(Duration max) {
-        CountDownLatch latch = released;
+    void hold(CountDownLatch latch, Duration max) {
         try {
             latch.await(max.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -156,12 +158,13 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     private void handle(ServerRequest req, ServerResponse res) {
+        CountDownLatch release = released;
         RecordedRequest request = record(req);
         requests.add(request);
         List<Fault> faults = Optional.ofNullable(script.poll()).orElse(List.of());
-        UpstreamExchange exchange = new UpstreamExchange(request, res, faults, responder, this);
+        UpstreamExchange exchange = new UpstreamExchange(request, res, faults, responder, this, release);
         for (Fault f : faults) {
-            if (f instanceof Fault.DelayHeaders d) hold(d.delay());
+            if (f instanceof Fault.DelayHeaders d) hold(release, d.delay());
         }
         for (Fault f : faults) {
             if (f instanceof Fault.Disconnect d && d.afterEvents().isEmpty()) {
@@ -196,6 +199,7 @@ public final class FakeUpstream implements AutoCloseable {
             body = new byte[0];
         }
         int clientPort = req.remotePeer().address() instanceof java.net.InetSocketAddress a ? a.getPort() : -1;
-        return new RecordedRequest(req.prologue().method().text(), req.path().path(), headers.build(), body, clientPort);
+        return new RecordedRequest(req.prologue().method().text(), req.path().path(), req.query().rawValue(), headers.build(),
+                body, clientPort);
     }
 }

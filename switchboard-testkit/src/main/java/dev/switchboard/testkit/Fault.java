@@ -34,6 +34,9 @@ public sealed interface Fault {
     /** End the stream without its end marker ({@code data: [DONE]} for OpenAI). */
     record Truncate() implements Fault {}
 
+    /** Leave usage out of the answer (a stream's usage chunk), as some OpenAI-compatible servers do even when asked. */
+    record OmitUsage() implements Fault {}
+
     /** Answer with this content type instead of the right one. */
     record WrongContentType(String contentType) implements Fault {}
 
@@ -86,6 +89,10 @@ public sealed interface Fault {
 
     static Fault truncate() {
         return new Truncate();
+    }
+
+    static Fault omitUsage() {
+        return new OmitUsage();
     }
 
     static Fault wrongContentType(String contentType) {

@@ -139,7 +139,8 @@ public final class OpenAiResponder implements Responder {
                         Optional.empty(), calls, Optional.empty(), Optional.empty(), Optional.empty());
                 list.add(new Choice(i, message, Optional.of(finish), logprobs(request, content.map(EchoAnswer::pieces).orElse(List.of()))));
             }
-            ChatResponse response = new ChatResponse(id, created, request.model(), list, Optional.of(usage),
+            ChatResponse response = new ChatResponse(id, created, request.model(), list,
+                    exchange.omitsUsage() ? Optional.empty() : Optional.of(usage),
                     Optional.of("fp_fake"), Optional.empty());
             exchange.json(200, OpenAiCodec.writeChatResponse(response, null));
             return;
@@ -167,7 +168,7 @@ public final class OpenAiResponder implements Responder {
             }
             events.add(event(ChatChunk.of(id, created, request.model(), ChunkChoice.finish(i, finish))));
         }
-        if (request.includeUsage()) events.add(event(ChatChunk.usage(id, created, request.model(), usage)));
+        if (request.includeUsage() && !exchange.omitsUsage()) events.add(event(ChatChunk.usage(id, created, request.model(), usage)));
         exchange.stream("text/event-stream", events, Optional.of("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8)));
     }
 

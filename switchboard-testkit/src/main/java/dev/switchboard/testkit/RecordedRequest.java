@@ -8,10 +8,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A request as the fake upstream received it, for assertions. {@code clientPort} tells connections apart: two
- * requests with the same port came over one kept-alive connection.
+ * A request as the fake upstream received it, for assertions. {@code query} is the raw query string ({@code ""} when
+ * there was none). {@code clientPort} tells connections apart: two requests with the same port came over one
+ * kept-alive connection.
  */
-public record RecordedRequest(String method, String path, WireHeaders headers, byte[] body, int clientPort) {
+public record RecordedRequest(String method, String path, String query, WireHeaders headers, byte[] body, int clientPort) {
     public String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
     }

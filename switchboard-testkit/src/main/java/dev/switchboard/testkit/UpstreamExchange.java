@@ -6,9 +6,11 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Writes one answer of a {@link FakeUpstream}, applying the request's scripted faults. JSON bodies go out
@@ -20,18 +22,30 @@ public final class UpstreamExchange {
     private final List<Fault> faults;
     private final Responder responder;
     private final FakeUpstream upstream;
+    /** The release this request arrived before: once counted down, none of its holds holds any more. */
+    private final CountDownLatch release;
 
     UpstreamExchange(RecordedRequest request, ServerResponse response, List<Fault> faults, Responder responder,
-            FakeUpstream upstream) {
+            FakeUpstream upstream, CountDownLatch release) {
         this.request = request;
         this.response = response;
         this.faults = faults;
         this.responder = responder;
         this.upstream = upstream;
+        this.release = release;
+    }
+
+    private void hold(Duration max) {
+        upstream.hold(release, max);
     }
 
     private <F extends Fault> Optional<F> fault(Class<F> type) {
         return faults.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
+    /** Whether the answer should leave its usage out ({@link Fault#omitUsage()}): a responder's to apply. */
+    public boolean omitsUsage() {
+        return fault(Fault.OmitUsage.class).isPresent();
     }
 
     /** A complete JSON answer. */
@@ -49,8 +63,8 @@ public final class UpstreamExchange {
         try (OutputStream stream = response.outputStream()) {
             stream.write(' '); // JSON allows leading whitespace: the head goes out now, the body is held back
             stream.flush();
-            delay.ifPresent(d -> upstream.hold(d.delay()));
-            if (stall) upstream.hold(FakeUpstream.STALL_LIMIT);
+            delay.ifPresent(d -> hold(d.delay()));
+            if (stall) hold(FakeUpstream.STALL_LIMIT);
             if (fault(Fault.Disconnect.class).isPresent()) {
                 stream.write(out, 0, out.length / 2);
                 stream.flush();
@@ -85,11 +99,11 @@ public final class UpstreamExchange {
                 out.write(responder.keepAlive()); // the head goes out now; the first event is held back
                 out.flush();
             }
-            delay.ifPresent(d -> upstream.hold(d.delay()));
+            delay.ifPresent(d -> hold(d.delay()));
             for (int i = 0; i < events.size(); i++) {
-                if (i == stallAt) upstream.hold(FakeUpstream.STALL_LIMIT);
+                if (i == stallAt) hold(FakeUpstream.STALL_LIMIT);
                 if (i == dropAt) throw new CloseConnectionException("scripted disconnect after " + i + " events");
-                if (i > 0) paced.ifPresent(p -> upstream.hold(p.gap()));
+                if (i > 0) paced.ifPresent(p -> hold(p.gap()));
                 out.write(events.get(i));
                 out.flush();
                 if (malformed && i == 0) {
@@ -97,7 +111,7 @@ public final class UpstreamExchange {
                     out.flush();
                 }
             }
-            if (stallAt >= events.size()) upstream.hold(FakeUpstream.STALL_LIMIT);
+            if (stallAt >= events.size()) hold(FakeUpstream.STALL_LIMIT);
             if (endMarker.isPresent() && fault(Fault.Truncate.class).isEmpty()) {
                 out.write(endMarker.get());
                 out.flush();

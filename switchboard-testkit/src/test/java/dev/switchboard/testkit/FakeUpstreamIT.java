@@ -9,7 +9,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -129,5 +132,25 @@ class FakeUpstreamIT {
         assertThat(second.statusCode()).isEqualTo(502);
         assertThat(second.body()).isEqualTo("<html>bad gateway</html>");
         assertThat(third.statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * A test that read what came before a stall may release it before the response reaches it: the thread writing the
+     * response can be a step behind the reader. Those holds must not hold then (they held for 30 s on a loaded machine).
+     */
+    @Test
+    void aReleaseEndsTheHoldsOfARequestAlreadyReceivedEvenThoseItHasNotReachedYet() throws Exception {
+        upstream.enqueue(Fault.delayHeaders(Duration.ofSeconds(30)), Fault.stallAfter(0));
+        CompletableFuture<HttpResponse<String>> answer = client.sendAsync(HttpRequest.newBuilder(
+                        URI.create(upstream.apiBase() + "/chat/completions")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (upstream.requests().isEmpty() && System.nanoTime() < deadline) Thread.onSpinWait();
+        assertThat(upstream.requests()).hasSize(1);
+
+        upstream.release();
+
+        assertThat(answer.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     }
 }

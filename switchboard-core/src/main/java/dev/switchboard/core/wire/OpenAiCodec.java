@@ -519,7 +519,14 @@ public final class OpenAiCodec {
             g.writeFieldName("usage");
             writeUsage(c.usage().get(), g);
         }
-        if (c.extras().isPresent()) writeFields(c.extras().get(), g);
+        ObjectNode extras = c.extras().orElse(null);
+        // A chunk may carry the gateway's own note (an estimated usage) where the stream has its extension too: one object.
+        if (extras != null && extension instanceof ObjectNode ext && extras.get("switchboard") instanceof ObjectNode note) {
+            extension = ext.deepCopy().setAll(note);
+            extras = extras.deepCopy();
+            extras.remove("switchboard");
+        }
+        if (extras != null) writeFields(extras, g);
         if (extension != null) {
             g.writeFieldName("switchboard");
             g.writeTree(extension);

@@ -402,4 +402,22 @@ class OpenAiCodecTest {
                 """);
         assertThat(readChunk(new String(OpenAiCodec.writeChunk(chunk), StandardCharsets.UTF_8))).isEqualTo(chunk);
     }
+
+    /** An estimated usage chunk's note and a routed stream's extension go out as one {@code switchboard} object. */
+    @Test
+    void aChunksOwnSwitchboardNoteJoinsTheStreamsExtensionInOneObject() {
+        var note = Json.object();
+        note.putObject("switchboard").put("usage_estimated", true);
+        ChatChunk chunk = new ChatChunk("c1", 1, "m", List.of(), java.util.Optional.of(Usage.of(3, 4)), java.util.Optional.empty(),
+                java.util.Optional.of(note));
+
+        String written = new String(Json.write(g -> OpenAiCodec.writeChunk(chunk, Json.object().put("event", "summary"), g)),
+                StandardCharsets.UTF_8);
+
+        assertThat(written.split("\"switchboard\"", -1)).hasSize(2);
+        JsonNode ext = Json.parseBody(written.getBytes(StandardCharsets.UTF_8)).path("switchboard");
+        assertThat(ext.path("event").asText()).isEqualTo("summary");
+        assertThat(ext.path("usage_estimated").asBoolean()).isTrue();
+        assertThat(new String(OpenAiCodec.writeChunk(chunk), StandardCharsets.UTF_8)).contains("\"switchboard\":{\"usage_estimated\":true}");
+    }
 }

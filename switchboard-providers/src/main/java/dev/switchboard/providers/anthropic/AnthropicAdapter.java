@@ -19,6 +19,7 @@ import dev.switchboard.core.model.Tool;
 import dev.switchboard.core.model.ToolCall;
 import dev.switchboard.core.model.ToolChoice;
 import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.spi.ApiBase;
 import dev.switchboard.core.spi.ProviderAdapter;
 import dev.switchboard.core.spi.StreamDecoder;
 import dev.switchboard.core.spi.WireHeaders;
@@ -104,11 +105,11 @@ public final class AnthropicAdapter implements ProviderAdapter {
     }
 
     static URI messagesUri(Optional<URI> apiBase) {
-        String base = apiBase.map(URI::toString).orElse(DEFAULT_API_BASE);
-        while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
-        if (base.endsWith("/v1/messages")) return URI.create(base);
-        if (base.endsWith("/v1")) return URI.create(base + "/messages");
-        return URI.create(base + "/v1/messages");
+        URI uri = apiBase.orElse(URI.create(DEFAULT_API_BASE));
+        String base = ApiBase.stem(uri);
+        if (base.endsWith("/v1/messages")) return ApiBase.withQueryOf(uri, base);
+        if (base.endsWith("/v1")) return ApiBase.withQueryOf(uri, base + "/messages");
+        return ApiBase.withQueryOf(uri, base + "/v1/messages");
     }
 
     AnthropicWire.MessagesRequest toMessagesRequest(ChatRequest request, Deployment target) {

@@ -20,6 +20,7 @@ import dev.switchboard.core.model.Tool;
 import dev.switchboard.core.model.ToolCall;
 import dev.switchboard.core.model.ToolChoice;
 import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.spi.ApiBase;
 import dev.switchboard.core.spi.Framing;
 import dev.switchboard.core.spi.ProviderAdapter;
 import dev.switchboard.core.spi.StreamDecoder;
@@ -144,11 +145,11 @@ public final class OllamaAdapter implements ProviderAdapter {
     // ------------------------------------------------------------------ request mapping
 
     static URI endpoint(Deployment target, String path) {
-        String base = target.apiBase().orElse(DEFAULT_BASE).toString();
-        while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
+        URI apiBase = target.apiBase().orElse(DEFAULT_BASE);
+        String base = ApiBase.stem(apiBase);
         // LiteLLM configs sometimes carry the base with Ollama's /api prefix already on it.
         if (base.endsWith("/api")) base = base.substring(0, base.length() - 4);
-        return URI.create(base + path);
+        return ApiBase.withQueryOf(apiBase, base + path);
     }
 
     private static WireHeaders headers(Deployment target, boolean stream) {

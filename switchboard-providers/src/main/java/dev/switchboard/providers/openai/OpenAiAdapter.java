@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Ticker;
+import dev.switchboard.core.TokenCounter;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
 import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.model.EmbeddingResponse;
+import dev.switchboard.core.spi.ApiBase;
 import dev.switchboard.core.spi.ProviderAdapter;
 import dev.switchboard.core.spi.StreamDecoder;
 import dev.switchboard.core.spi.WireHeaders;
@@ -37,9 +39,16 @@ public final class OpenAiAdapter implements ProviderAdapter {
     public static final String ID = "openai";
 
     private final Ticker ticker;
+    private final TokenCounter tokens;
 
     public OpenAiAdapter(Ticker ticker) {
+        this(ticker, new TokenCounter());
+    }
+
+    /** @param tokens counts a streamed answer whose upstream sent no usage */
+    public OpenAiAdapter(Ticker ticker, TokenCounter tokens) {
         this.ticker = ticker;
+        this.tokens = tokens;
     }
 
     @Override
@@ -77,7 +86,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public StreamDecoder newStreamDecoder(ChatRequest request) {
-        return new OpenAiStreamDecoder(ticker);
+        return new OpenAiStreamDecoder(ticker, tokens, request);
     }
 
     @Override
@@ -96,12 +105,11 @@ public final class OpenAiAdapter implements ProviderAdapter {
         return OpenAiEmbeddingsCodec.parseResponse(Json.parseUpstream(response.body(), ID), ID);
     }
 
-    /** {@code api_base} already carries the version path ({@code https://api.openai.com/v1}). */
+    /** {@code api_base} already carries the version path ({@code https://api.openai.com/v1}), and maybe a query to keep. */
     static URI endpoint(Deployment target, String path) {
         URI base = target.apiBase().orElseThrow(() -> new GatewayException.Internal(
                 "deployment " + target.id() + " has no api_base", null));
-        String b = base.toString();
-        return URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) + path : b + path);
+        return ApiBase.endpoint(base, path);
     }
 
     private static Optional<String> text(Deployment target, String param) {

@@ -13,6 +13,6 @@ public final class OpenAiProviderPlugin implements ProviderPlugin {
 
     @Override
     public Provider create(ProviderContext context) {
-        return new Provider(new OpenAiAdapter(context.ticker()), context.httpTransport());
+        return new Provider(new OpenAiAdapter(context.ticker(), context.tokens()), context.httpTransport());
     }
 }

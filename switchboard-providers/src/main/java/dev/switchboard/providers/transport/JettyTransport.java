@@ -9,15 +9,19 @@ import dev.switchboard.core.spi.WireHeaders;
 import dev.switchboard.core.spi.WireRequest;
 import dev.switchboard.core.spi.WireResponse;
 import dev.switchboard.core.spi.WireStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -116,7 +120,7 @@ public final class JettyTransport implements Transport {
                             + maxResponseBytes + " bytes", 502, null);
                 }
             } catch (IOException e) {
-                throw failure(e, request.uri());
+                throw failure(e, request.uri(), true);
             }
             return new WireResponse(stream.status(), stream.headers(), bytes);
         }
@@ -182,7 +186,11 @@ public final class JettyTransport implements Transport {
             request.abort(new TimeoutException(message));
             throw new GatewayException.UpstreamTimeout(message);
         } catch (ExecutionException e) {
-            throw failure(e.getCause(), request.getURI());
+            // Jetty's own timer backs ours up with the same total; on a loaded machine it can fire first: same words.
+            if (e.getCause() instanceof TimeoutException && deadline - System.nanoTime() <= 0) {
+                throw new GatewayException.UpstreamTimeout(timeoutMessage.apply("the total timeout of " + total.toMillis() + " ms"));
+            }
+            throw failure(e.getCause(), request.getURI(), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             request.abort(e);
@@ -190,8 +198,14 @@ public final class JettyTransport implements Transport {
         }
     }
 
-    /** Maps a transport failure into the gateway's hierarchy: timeouts vs. connections that failed or broke. */
-    static GatewayException failure(Throwable t, URI uri) {
+    /**
+     * Maps a transport failure into the gateway's hierarchy: timeouts vs. connections that failed or broke. The message
+     * reaches the client, so it says what happened: Jetty names a connection closed early after its internals
+     * (class@hash, socket and parser state, the request line), which stay in the cause, for the log.
+     *
+     * @param answering whether the response head had arrived (the body was being read)
+     */
+    static GatewayException failure(Throwable t, URI uri, boolean answering) {
         Throwable cause = t;
         while (cause instanceof ExecutionException || (cause instanceof IOException && !(cause instanceof InterruptedIOException)
                 && cause.getCause() instanceof TimeoutException)) {
@@ -201,9 +215,24 @@ public final class JettyTransport implements Transport {
         if (cause instanceof TimeoutException || cause instanceof InterruptedIOException) {
             return new GatewayException.UpstreamTimeout("timed out calling " + host(uri) + ": " + cause.getMessage());
         }
-        if (cause instanceof ConnectException || cause instanceof UnknownHostException || cause instanceof NoRouteToHostException
-                || cause instanceof UnresolvedAddressException) {
-            return new GatewayException.ConnectionFailed("could not connect to " + host(uri) + ": " + describe(cause), cause);
+        if (cause instanceof UnknownHostException || cause instanceof UnresolvedAddressException) {
+            return new GatewayException.ConnectionFailed("could not connect to " + host(uri) + ": unknown host", cause);
+        }
+        if (cause instanceof NoRouteToHostException) {
+            return new GatewayException.ConnectionFailed("could not connect to " + host(uri) + ": no route to host", cause);
+        }
+        if (cause instanceof ConnectException) {
+            String why = cause.getMessage() != null && cause.getMessage().toLowerCase(Locale.ROOT).contains("refused")
+                    ? "connection refused" : "the connection failed";
+            return new GatewayException.ConnectionFailed("could not connect to " + host(uri) + ": " + why, cause);
+        }
+        String before = answering ? " before the answer was complete" : " before sending an answer";
+        if (cause instanceof EOFException || cause instanceof ClosedChannelException) {
+            return new GatewayException.ConnectionFailed(host(uri) + " closed the connection" + before, cause);
+        }
+        if (cause instanceof SocketException && cause.getMessage() != null
+                && cause.getMessage().toLowerCase(Locale.ROOT).contains("reset")) {
+            return new GatewayException.ConnectionFailed(host(uri) + " reset the connection" + before, cause);
         }
         return new GatewayException.ConnectionFailed("the connection to " + host(uri) + " failed: " + describe(cause), cause);
     }

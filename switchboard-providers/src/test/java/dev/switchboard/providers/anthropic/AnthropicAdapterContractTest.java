@@ -240,6 +240,16 @@ class AnthropicAdapterContractTest {
         }
 
         @Test
+        void keepsAQueryOnTheApiBaseAfterTheMessagesPath() {
+            assertThat(AnthropicAdapter.messagesUri(Optional.of(URI.create("https://proxy.example.com/v1/?tenant=a%20b#top"))))
+                    .isEqualTo(URI.create("https://proxy.example.com/v1/messages?tenant=a%20b"));
+            assertThat(AnthropicAdapter.messagesUri(Optional.of(URI.create("https://proxy.example.com?tenant=7"))))
+                    .isEqualTo(URI.create("https://proxy.example.com/v1/messages?tenant=7"));
+            assertThat(AnthropicAdapter.messagesUri(Optional.of(URI.create("https://proxy.example.com/v1/messages?tenant=7"))))
+                    .isEqualTo(URI.create("https://proxy.example.com/v1/messages?tenant=7"));
+        }
+
+        @Test
         void refusesWhatTheMessagesApiCannotDo() {
             assertThatThrownBy(() -> adapter.toWire(simple().n(2).build(), deployment()))
                     .isInstanceOf(GatewayException.Unsupported.class);

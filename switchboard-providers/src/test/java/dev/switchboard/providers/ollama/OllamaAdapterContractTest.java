@@ -172,6 +172,19 @@ class OllamaAdapterContractTest {
     }
 
     @Test
+    void keepsAQueryOnTheBaseUrlAfterTheEndpointPath() {
+        Deployment proxied = new Deployment("d1", "tier", "ollama", "llama3.2",
+                Optional.of(URI.create("https://ollama.example.com/api/?token=t1#x")), Optional.empty(), Map.of(), Json.object(),
+                OptionalInt.empty(), OptionalInt.empty(), 1, Timeouts.DEFAULT, ModelInfo.defaults());
+
+        WireRequest chat = adapter.toWire(chat("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), proxied);
+        WireRequest embed = adapter.toWire(OpenAiEmbeddingsCodec.parseRequest(tree("{\"model\":\"e\",\"input\":\"hi\"}")), proxied);
+
+        assertThat(chat.uri()).isEqualTo(URI.create("https://ollama.example.com/api/chat?token=t1"));
+        assertThat(embed.uri()).isEqualTo(URI.create("https://ollama.example.com/api/embed?token=t1"));
+    }
+
+    @Test
     void refusesMoreThanOneChoice() {
         assertThatThrownBy(() -> adapter.toWire(chat("{\"model\":\"m\",\"n\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
                 deployment("llama3.2", Map.of())))

@@ -147,6 +147,23 @@ class OpenAiAdapterContractTest {
         assertThat(wire.headers().first("Content-Type")).contains("application/json");
     }
 
+    /** Azure-style servers take the API version as a query on api_base: every call keeps it, after its own path. */
+    @Test
+    void aQueryOnTheApiBaseFollowsTheEndpointPathOnEveryCall() throws IOException {
+        var target = deployment("https://res.openai.azure.com/openai/v1/?api-version=2024-10-21#docs", Optional.empty(), Map.of());
+        ChatRequest chat = OpenAiCodec.parseChatRequest(json("request-tools.json"));
+        ChatRequest stream = OpenAiCodec.parseChatRequest(Json.MAPPER.readTree(
+                "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+        EmbeddingRequest embed = OpenAiEmbeddingsCodec.parseRequest(Json.object().put("model", "embed").put("input", "hello"));
+
+        assertThat(adapter.toWire(chat, target).uri())
+                .hasToString("https://res.openai.azure.com/openai/v1/chat/completions?api-version=2024-10-21");
+        assertThat(adapter.toWire(stream, target).uri())
+                .hasToString("https://res.openai.azure.com/openai/v1/chat/completions?api-version=2024-10-21");
+        assertThat(adapter.toWire(embed, target).uri())
+                .hasToString("https://res.openai.azure.com/openai/v1/embeddings?api-version=2024-10-21");
+    }
+
     @Test
     void organizationAndProjectParamsBecomeOpenAiHeaders() {
         var base = deployment();

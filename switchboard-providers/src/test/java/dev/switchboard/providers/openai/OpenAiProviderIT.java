@@ -132,6 +132,32 @@ class OpenAiProviderIT {
         assertThat(upstream.lastRequest().bodyJson().path("stream_options").path("include_usage").asBoolean()).isTrue();
     }
 
+    /**
+     * OpenAI always ends a stream with a usage chunk; a compatible server that sends none gets one counted by the
+     * gateway, marked as its estimate. The fake upstream counts with the same tokenizer, so the counts must match the
+     * usage it sends when it does.
+     */
+    @Test
+    void aStreamWhoseUpstreamSendsNoUsageEndsWithTheGatewaysEstimateMarkedAsOne() throws IOException {
+        Switchboard engine = engine();
+        String body = "{\"model\":\"smart\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"count these words for me\"}]}";
+        Usage counted = drain(engine.stream(fromClient(body))).getLast().usage().orElseThrow();
+
+        upstream.enqueue(Fault.omitUsage());
+        List<ChatChunk> chunks = drain(engine.stream(fromClient(body)));
+
+        assertThat(text(chunks)).isEqualTo("echo: count these words for me");
+        ChatChunk last = chunks.getLast();
+        assertThat(last.choices()).isEmpty();
+        assertThat(last.usage()).hasValueSatisfying(u -> {
+            assertThat(u.promptTokens()).isEqualTo(counted.promptTokens()).isPositive();
+            assertThat(u.completionTokens()).isEqualTo(counted.completionTokens()).isPositive();
+        });
+        assertThat(last.extras().orElseThrow().path("switchboard").path("usage_estimated").asBoolean()).isTrue();
+        assertThat(chunks.subList(0, chunks.size() - 1)).allSatisfy(c -> assertThat(c.usage()).isEmpty());
+    }
+
     @Test
     void parallelToolCallsComeBackWhole() {
         ObjectNode body = (ObjectNode) OpenAiFixtures.json("request-tools.json");
@@ -216,6 +242,32 @@ class OpenAiProviderIT {
 
         assertThatThrownBy(() -> engine().stream(ChatRequest.builder("smart").message(Message.user("hi")).build()))
                 .isInstanceOf(GatewayException.Overloaded.class);
+    }
+
+    /** Azure-style OpenAI-compatible servers take the API version as a query on api_base: every call sends it. */
+    @Test
+    void aQueryOnTheApiBaseReachesTheUpstreamOnEveryCall() throws IOException {
+        Switchboard engine = engine("""
+                model_list:
+                  - model_name: smart
+                    litellm_params: {model: openai/gpt-4o-mini, api_base: "%1$s?api-version=2024-10-21", api_key: sk-local-test}
+                  - model_name: embed
+                    litellm_params: {model: openai/text-embedding-3-small, api_base: "%1$s/?api-version=2024-10-21", api_key: sk-local-test}
+                    model_info: {mode: embedding}
+                router_settings: {num_retries: 0}
+                """.formatted(upstream.apiBase()));
+
+        assertThat(engine.chat(ChatRequest.builder("smart").message(Message.user("hi there")).build()).text())
+                .isEqualTo("echo: hi there");
+        assertThat(text(drain(engine.stream(fromClient(
+                "{\"model\":\"smart\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"stream me\"}]}")))))
+                .isEqualTo("echo: stream me");
+        assertThat(engine.embed(OpenAiEmbeddingsCodec.parseRequest(Json.object().put("model", "embed").put("input", "x")))
+                .vectors()).hasSize(1);
+
+        assertThat(upstream.requests()).extracting(r -> r.path() + "?" + r.query()).containsExactly(
+                "/v1/chat/completions?api-version=2024-10-21", "/v1/chat/completions?api-version=2024-10-21",
+                "/v1/embeddings?api-version=2024-10-21");
     }
 
     @Test

@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.TokenCounter;
+import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChunkChoice;
 import dev.switchboard.core.model.FinishReason;
 import dev.switchboard.core.model.Role;
 import dev.switchboard.core.model.ToolCallDelta;
+import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.spi.Frame;
 import dev.switchboard.core.spi.FrameReader;
 import dev.switchboard.core.spi.Framing;
@@ -161,16 +164,49 @@ class OpenAiStreamDecoderContractTest {
         List<ChatChunk> chunks = decodeAll("stream-malformed-frame.sse");
 
         assertThat(text(chunks)).isEqualTo("AB");
-        assertThat(chunks).hasSize(2);
+        assertThat(chunks).filteredOn(c -> !c.choices().isEmpty()).hasSize(2);
     }
 
     @Test
-    void aStreamThatEndsWithoutDoneOwesNothingMore() throws IOException {
+    void aStreamThatEndsWithoutDoneOwesNothingMoreThanItsUsage() throws IOException {
         List<ChatChunk> chunks = decodeAll("stream-malformed-frame.sse");
 
         assertThat(decoder.done()).isFalse();
-        assertThat(chunks.getLast().choices().getFirst().finishReason()).contains(FinishReason.STOP);
+        assertThat(chunks.get(chunks.size() - 2).choices().getFirst().finishReason()).contains(FinishReason.STOP);
+        assertThat(chunks.getLast().choices()).isEmpty();
         assertThat(decoder.finish()).isEmpty();
+    }
+
+    /** OpenAI always ends a stream with usage; an upstream that sends none gets the gateway's count, marked as an estimate. */
+    @Test
+    void aStreamWithoutUsageEndsWithTheGatewaysCountMarkedAsAnEstimate() throws IOException {
+        ChatRequest request = OpenAiCodec.parseChatRequest(Json.MAPPER.readTree(
+                "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Say hello twice\"}]}"));
+        StreamDecoder counting = new OpenAiAdapter(OpenAiFixtures.FIXED_TIME).newStreamDecoder(request);
+        String chunk = "{\"id\":\"chatcmpl-2\",\"object\":\"chat.completion.chunk\",\"created\":7,\"model\":\"gpt-4o-mini\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"%s\"},\"finish_reason\":%s}]}";
+
+        counting.decode(Frame.data(chunk.formatted("Hello hello, ", "null")));
+        counting.decode(Frame.data(chunk.formatted("and hello again.", "\"stop\"")));
+        counting.decode(Frame.data("[DONE]"));
+        List<ChatChunk> owed = counting.finish();
+
+        TokenCounter tokens = new TokenCounter();
+        assertThat(owed).singleElement().satisfies(u -> {
+            assertThat(u.choices()).isEmpty();
+            assertThat(u.id()).isEqualTo("chatcmpl-2");
+            assertThat(u.usage()).contains(Usage.of(tokens.countPrompt(request), tokens.count("Hello hello, and hello again.")));
+            assertThat(u.extras().orElseThrow().path("switchboard").path("usage_estimated").asBoolean()).isTrue();
+        });
+        assertThat(counting.finish()).isEmpty();
+    }
+
+    @Test
+    void aStreamWithUsageGetsNoEstimate() throws IOException {
+        List<ChatChunk> chunks = decodeAll("stream-text.sse");
+
+        assertThat(chunks).filteredOn(c -> c.usage().isPresent()).singleElement()
+                .satisfies(c -> assertThat(c.extras().map(e -> e.has("switchboard"))).isNotEqualTo(Optional.of(true)));
     }
 
     @Test

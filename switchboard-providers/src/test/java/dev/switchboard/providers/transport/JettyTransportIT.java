@@ -19,7 +19,11 @@ import dev.switchboard.testkit.FakeUpstream;
 import dev.switchboard.testkit.Fault;
 import dev.switchboard.testkit.RecordedRequest;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -240,6 +244,100 @@ class JettyTransportIT {
         assertThatThrownBy(() -> transport.send(chat(false), GENEROUS)).isInstanceOf(GatewayException.ConnectionFailed.class);
     }
 
+    /** How a raw upstream ends a connection after its answer. */
+    private enum Then { CLOSE, RESET, HOLD_OPEN }
+
+    /**
+     * A raw server that reads each request's head, writes {@code answer}, then closes the connection, resets it (an
+     * RST, as a crashed proxy would) or holds it open until the client closes it.
+     */
+    private static ServerSocket rawUpstream(byte[] answer, Then then) throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try (Socket socket = server.accept()) {
+                    InputStream in = socket.getInputStream();
+                    // Read the request head; the body is small and can stay unread.
+                    for (int matched = 0, b; matched < 4 && (b = in.read()) >= 0; ) {
+                        matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+                    }
+                    socket.getOutputStream().write(answer);
+                    socket.getOutputStream().flush();
+                    if (then == Then.RESET) socket.setSoLinger(true, 0);
+                    if (then == Then.HOLD_OPEN) in.readAllBytes();
+                } catch (IOException e) {
+                    // the server was closed, or the client went away: nothing to answer
+                }
+            }
+        });
+        return server;
+    }
+
+    private static WireRequest chatTo(ServerSocket server) {
+        return WireRequest.post(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/v1/chat/completions"),
+                WireHeaders.of("Content-Type", "application/json"), "{}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Jetty names a connection cut mid-body after its internals (class@hash, socket and parser state): not the client's business. */
+    @Test
+    void aWholeAnswerCutMidBodySaysSoWithoutTheConnectionsInternals() throws IOException {
+        byte[] answer = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n"
+                + "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choices\":[").getBytes(StandardCharsets.UTF_8);
+        try (ServerSocket server = rawUpstream(answer, Then.CLOSE)) {
+            assertThatThrownBy(() -> transport.send(chatTo(server), GENEROUS))
+                    .isInstanceOf(GatewayException.ConnectionFailed.class)
+                    .hasMessage("127.0.0.1:" + server.getLocalPort()
+                            + " closed the connection before the answer was complete");
+        }
+    }
+
+    @Test
+    void aConnectionClosedBeforeTheResponseHeadSaysSoWithoutTheConnectionsInternals() throws IOException {
+        try (ServerSocket server = rawUpstream(new byte[0], Then.CLOSE)) {
+            assertThatThrownBy(() -> transport.send(chatTo(server), GENEROUS))
+                    .isInstanceOf(GatewayException.ConnectionFailed.class)
+                    .hasMessage("127.0.0.1:" + server.getLocalPort() + " closed the connection before sending an answer");
+        }
+    }
+
+    @Test
+    void aConnectionResetMidBodySaysSoWithoutTheConnectionsInternals() throws IOException {
+        byte[] answer = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"id\":")
+                .getBytes(StandardCharsets.UTF_8);
+        try (ServerSocket server = rawUpstream(answer, Then.RESET)) {
+            assertThatThrownBy(() -> transport.send(chatTo(server), GENEROUS))
+                    .isInstanceOf(GatewayException.ConnectionFailed.class)
+                    .satisfies(e -> assertThat(e.getMessage()).matches("127\\.0\\.0\\.1:" + server.getLocalPort()
+                            + " (reset|closed) the connection before the answer was complete"));
+        }
+    }
+
+    @Test
+    void aRefusedConnectionSaysSoInAWord() throws IOException {
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort();
+        }
+        WireRequest request = WireRequest.post(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"),
+                WireHeaders.of("Content-Type", "application/json"), new byte[0]);
+
+        assertThatThrownBy(() -> transport.send(request, GENEROUS)).isInstanceOf(GatewayException.ConnectionFailed.class)
+                .hasMessage("could not connect to 127.0.0.1:" + port + ": connection refused");
+    }
+
+    @Test
+    void aWholeAnswerStalledMidBodySaysWhichLimitRanOut() throws IOException {
+        byte[] answer = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"id\":")
+                .getBytes(StandardCharsets.UTF_8);
+        // The raw server holds the connection open (it only closes after the client does): the body never completes.
+        try (ServerSocket server = rawUpstream(answer, Then.HOLD_OPEN)) {
+            Timeouts timeouts = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), SHORT, Duration.ofSeconds(5));
+
+            assertThatThrownBy(() -> transport.send(chatTo(server), timeouts)).isInstanceOf(GatewayException.UpstreamTimeout.class)
+                    .hasMessage("timed out calling 127.0.0.1:" + server.getLocalPort() + ": the upstream sent nothing for 300 ms");
+        }
+    }
+
     @Test
     void noResponseHeadWithinTheFirstByteTimeoutIsAnUpstreamTimeout() {
         upstream.enqueue(Fault.delayHeaders(Duration.ofSeconds(30)));
@@ -326,14 +424,14 @@ class JettyTransportIT {
 
     @Test
     void closingAStreamEarlyAbortsItAndLeavesThePoolUsable() throws IOException {
-        upstream.enqueue(Fault.stallAfter(1));
+        // A long answer at an event per 20 ms: the upstream is still writing whenever the abort reaches the socket, so
+        // it sees its client go away. The abort may land after close() returns (later still on a loaded machine);
+        // unpaced, the whole answer fit in the socket buffers and was sometimes written out before it did.
+        upstream.enqueue(Fault.paced(Duration.ofMillis(20)));
 
-        // A long answer (one event per word): the upstream is still writing when the closed connection's reset
-        // reaches it, so it reliably sees its client go away.
         WireStream stream = transport.open(chat(true, "word ".repeat(3000).trim()), GENEROUS);
         assertThat(new FrameReader(stream.body(), Framing.SSE).next()).isPresent();
         stream.close();
-        upstream.release();
 
         assertThat(upstream.awaitAbandoned(Duration.ofSeconds(5))).isPresent();
         assertThatThrownBy(() -> stream.body().read()).isInstanceOf(IOException.class);

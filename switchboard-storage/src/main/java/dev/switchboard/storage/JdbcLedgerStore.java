@@ -57,6 +57,22 @@ public abstract sealed class JdbcLedgerStore implements LedgerStore permits Sqli
                 + LedgerRecord.OK + "' AND request_id NOT LIKE '%" + LedgerRecord.GRADING_SUFFIX + "')";
         this.findSql = "SELECT " + COLUMNS + " FROM " + table
                 + " WHERE request_id = ? OR parent_request_id = ? ORDER BY part_index, id";
+        checkWritable();
+    }
+
+    /**
+     * A read-only database (a file the process may not write, a PostgreSQL standby) opens, migrates when it is up
+     * to date and answers statistics, and then every write fails: that must refuse the start, not lose the records.
+     * A statement that writes nothing still needs the right to write.
+     */
+    private void checkWritable() {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE 1 = 0")) {
+            c.setAutoCommit(true);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            pool.close();
+            throw new LedgerStoreException("the ledger database cannot be written", e);
+        }
     }
 
     @Override

@@ -174,6 +174,21 @@ class PostgresLedgerStoreIT extends LedgerStoreContract {
         }
     }
 
+    /** A standby, or a role whose transactions are read-only: it migrates and answers reads, but takes no record. */
+    @Test
+    void aDatabaseThatTakesNoWritesRefusesToOpenInsteadOfLosingEveryRecord() {
+        open().close(); // the schema exists and is migrated: opening it again needs no write
+        String readOnly = url + (url.contains("?") ? "&" : "?") + "options=-c%20default_transaction_read_only%3Don";
+        LedgerSettings settings = new LedgerSettings(LedgerSettings.Store.POSTGRES, LedgerSettings.DEFAULT_PATH,
+                Optional.of(readOnly), schema, 10, 10, Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> LedgerStoreFactory.openStore(settings))
+                .isInstanceOf(LedgerStoreUnavailableException.class)
+                .hasMessageStartingWith("cannot open the ledger at switchboard.ledger.url (")
+                .hasMessageContaining("the ledger database cannot be written: ")
+                .hasMessageContaining("read-only transaction");
+    }
+
     @Test
     void anUnreachableDatabaseRefusesToStartNamingTheKeyButNotThePassword() {
         TcpRelay gone = relayToServer();

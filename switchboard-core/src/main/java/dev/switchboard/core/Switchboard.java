@@ -90,9 +90,15 @@ public final class Switchboard implements AutoCloseable {
             providers.close();
             throw e;
         }
-        Optional<Ledger> ledger = ServiceLoader.load(LedgerStoreProvider.class).findFirst()
-                .flatMap(p -> p.open(config.ledger()))
-                .map(store -> Ledger.start(store, config.ledger(), ticker));
+        Optional<Ledger> ledger;
+        try {
+            ledger = ServiceLoader.load(LedgerStoreProvider.class).findFirst()
+                    .flatMap(p -> p.open(config.ledger()))
+                    .map(store -> Ledger.start(store, config.ledger(), ticker));
+        } catch (RuntimeException e) {
+            providers.close();
+            throw e;
+        }
         if (ledger.isEmpty() && config.ledger().store() != LedgerSettings.Store.NONE) {
             LOG.warning("switchboard.ledger.store is " + config.ledger().store().key()
                     + " but no ledger storage is on the class path (add switchboard-storage); the ledger is off");

@@ -5,6 +5,7 @@ import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ServerSettings;
 import dev.switchboard.core.config.SwitchboardConfig;
+import dev.switchboard.core.ledger.LedgerStoreUnavailableException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -27,7 +28,7 @@ public final class Cli {
                 cmd.getErr().println("switchboard: invalid configuration: " + ce.getMessage());
                 return 78; // EX_CONFIG
             }
-            if (e instanceof SwitchboardServer.ListenFailed) {
+            if (e instanceof SwitchboardServer.ListenFailed || e instanceof LedgerStoreUnavailableException) {
                 cmd.getErr().println("switchboard: " + e.getMessage());
                 return 69; // EX_UNAVAILABLE
             }

@@ -10,6 +10,7 @@ import dev.switchboard.core.config.RoutingSettings;
 import dev.switchboard.core.ledger.Feedback;
 import dev.switchboard.core.ledger.Ledger;
 import dev.switchboard.core.ledger.LedgerStats;
+import dev.switchboard.core.ledger.LedgerStoreUnavailableException;
 import dev.switchboard.core.ledger.StatsQuery;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.Message;
@@ -17,6 +18,7 @@ import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.OpenAiCodec;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +26,9 @@ import java.util.concurrent.TimeoutException;
 
 /** Switchboard's own API: the routing dry run, feedback, spend statistics and what the UI needs to know. */
 final class SwitchboardEndpoints {
+    /** The error code of a ledger read or feedback its store cannot serve right now (the database is down). */
+    static final String LEDGER_UNAVAILABLE = "ledger_unavailable";
+    private static final Duration LEDGER_RETRY_AFTER = Duration.ofSeconds(5);
     private final Switchboard engine;
     private final Gate gate;
     private final long maxBody;
@@ -103,13 +108,19 @@ final class SwitchboardEndpoints {
             throw new GatewayException.BadRequest("Send 'score' (0 to 1) or 'thumbs' ('up' or 'down').", "score");
         }
         int attached;
+        var pending = ledger.attachFeedback(target, feedback);
         try {
-            attached = ledger.attachFeedback(target, feedback).get(10, TimeUnit.SECONDS);
+            attached = pending.get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GatewayException.Overloaded("Interrupted while recording feedback.", null);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new GatewayException.Overloaded("The ledger could not record feedback right now: " + e.getMessage(), null);
+        } catch (ExecutionException e) {
+            throw new GatewayException.Overloaded("The ledger could not record feedback right now: "
+                    + e.getCause().getMessage(), LEDGER_RETRY_AFTER, LEDGER_UNAVAILABLE);
+        } catch (TimeoutException e) {
+            pending.cancel(false); // the client is told it failed: it must not land later
+            throw new GatewayException.Overloaded("The ledger could not record feedback right now: its store did not "
+                    + "answer within 10 seconds.", LEDGER_RETRY_AFTER, LEDGER_UNAVAILABLE);
         }
         if (attached == 0) {
             // Ids the gateway keeps are at most 128 characters: a longer one is quoted only in part, not echoed whole.
@@ -121,7 +132,13 @@ final class SwitchboardEndpoints {
     }
 
     private void stats(ServerRequest req, ServerResponse res, String requestId) {
-        LedgerStats s = ledger().stats(StatsQuery.ALL);
+        LedgerStats s;
+        try {
+            s = ledger().stats(StatsQuery.ALL);
+        } catch (LedgerStoreUnavailableException e) {
+            throw new GatewayException.Overloaded("The ledger's store is unavailable right now: " + e.getMessage(),
+                    LEDGER_RETRY_AFTER, LEDGER_UNAVAILABLE);
+        }
         ObjectNode o = Json.object();
         o.put("calls", s.calls());
         o.put("errors", s.errors());
@@ -136,6 +153,9 @@ final class SwitchboardEndpoints {
         o.set("by_model", counts(s.callsByModel()));
         o.set("by_type", counts(s.callsByTaskType()));
         o.set("by_status", counts(s.callsByStatus()));
+        // What the statistics cannot show: records still waiting to be written, and those the ledger lost.
+        Ledger ledger = ledger();
+        o.putObject("ledger").put("queued", ledger.queued()).put("dropped", ledger.dropped()).put("failed", ledger.failed());
         HttpIo.sendJson(res, 200, o);
     }
 

@@ -5,12 +5,16 @@ import dev.switchboard.core.ledger.Feedback;
 import dev.switchboard.core.ledger.LedgerRecord;
 import dev.switchboard.core.ledger.LedgerStats;
 import dev.switchboard.core.ledger.LedgerStore;
+import dev.switchboard.core.ledger.LedgerStoreUnavailableException;
 import dev.switchboard.core.ledger.StatsQuery;
 import dev.switchboard.core.model.Usage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +24,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * The ledger's SQL, shared by the SQLite and PostgreSQL stores: both speak the same portable subset
@@ -51,6 +57,22 @@ public abstract sealed class JdbcLedgerStore implements LedgerStore permits Sqli
                 + LedgerRecord.OK + "' AND request_id NOT LIKE '%" + LedgerRecord.GRADING_SUFFIX + "')";
         this.findSql = "SELECT " + COLUMNS + " FROM " + table
                 + " WHERE request_id = ? OR parent_request_id = ? ORDER BY part_index, id";
+        checkWritable();
+    }
+
+    /**
+     * A read-only database (a file the process may not write, a PostgreSQL standby) opens, migrates when it is up
+     * to date and answers statistics, and then every write fails: that must refuse the start, not lose the records.
+     * A statement that writes nothing still needs the right to write.
+     */
+    private void checkWritable() {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE 1 = 0")) {
+            c.setAutoCommit(true);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            pool.close();
+            throw new LedgerStoreException("the ledger database cannot be written", e);
+        }
     }
 
     @Override
@@ -66,11 +88,11 @@ public abstract sealed class JdbcLedgerStore implements LedgerStore permits Sqli
                 ps.executeBatch();
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                rollback(c, e);
                 throw e;
             }
         } catch (SQLException e) {
-            throw new LedgerStoreException("could not append " + records.size() + " ledger records", e);
+            throw failure("could not append " + records.size() + " ledger records", e);
         }
     }
 
@@ -79,11 +101,11 @@ public abstract sealed class JdbcLedgerStore implements LedgerStore permits Sqli
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(feedbackSql)) {
             c.setAutoCommit(true);
             ps.setDouble(1, feedback.score());
-            ps.setString(2, requestId);
-            ps.setString(3, requestId);
+            ps.setString(2, storable(requestId));
+            ps.setString(3, storable(requestId));
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new LedgerStoreException("could not attach feedback to request " + requestId, e);
+            throw failure("could not attach feedback to request " + requestId, e);
         }
     }
 
@@ -91,15 +113,15 @@ public abstract sealed class JdbcLedgerStore implements LedgerStore permits Sqli
     public List<LedgerRecord> find(String requestId) {
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(findSql)) {
             c.setAutoCommit(true);
-            ps.setString(1, requestId);
-            ps.setString(2, requestId);
+            ps.setString(1, storable(requestId));
+            ps.setString(2, storable(requestId));
             List<LedgerRecord> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.add(read(rs));
             }
             return out;
         } catch (SQLException e) {
-            throw new LedgerStoreException("could not read ledger records of request " + requestId, e);
+            throw failure("could not read ledger records of request " + requestId, e);
         }
     }
 
@@ -109,11 +131,11 @@ public abstract sealed class JdbcLedgerStore implements LedgerStore permits Sqli
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         query.from().ifPresent(t -> { where.append(" AND time_ms >= ?"); args.add(t.toEpochMilli()); });
         query.to().ifPresent(t -> { where.append(" AND time_ms < ?"); args.add(t.toEpochMilli()); });
-        query.caller().ifPresent(id -> { where.append(" AND caller = ?"); args.add(id); });
+        query.caller().ifPresent(id -> { where.append(" AND caller = ?"); args.add(storable(id)); });
         query.requestId().ifPresent(id -> {
             where.append(" AND (request_id = ? OR parent_request_id = ?)");
-            args.add(id);
-            args.add(id);
+            args.add(storable(id));
+            args.add(storable(id));
         });
         String totals = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status NOT IN (" + NOT_FAILURES + ") THEN 1 ELSE 0 END), 0), "
                 + "COALESCE(SUM(cost_usd), 0), COALESCE(SUM(top_tier_cost_usd), 0), AVG(quality), COUNT(quality) FROM "
@@ -149,17 +171,26 @@ public abstract sealed class JdbcLedgerStore implements LedgerStore permits Sqli
                 c.commit();
                 return new LedgerStats(calls, errors, cost, topTier, quality, rated, byTier, byModel, byType, byStatus);
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                rollback(c, e);
                 throw e;
             }
         } catch (SQLException e) {
-            throw new LedgerStoreException("could not compute ledger statistics", e);
+            throw failure("could not compute ledger statistics", e);
         }
     }
 
     @Override
     public void close() {
         pool.close();
+    }
+
+    /** A lost connection fails its rollback too: the first failure, which says why, is the one reported. */
+    private static void rollback(Connection c, Exception failure) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private interface RowConsumer {
@@ -180,22 +211,68 @@ public abstract sealed class JdbcLedgerStore implements LedgerStore permits Sqli
         return ps;
     }
 
+    /**
+     * A connection that failed or could not be had (the database is down, unreachable or locked) makes the store
+     * unavailable, which the ledger rides out; anything else is about the statement or its data.
+     */
+    private static RuntimeException failure(String what, SQLException e) {
+        if (unavailable(e)) return new LedgerStoreUnavailableException(what + ": " + e.getMessage(), e);
+        return new LedgerStoreException(what, e);
+    }
+
+    private static boolean unavailable(SQLException e) {
+        // A batch's failure comes wrapped (BatchUpdateException): its chained and causing exceptions say why.
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            for (SQLException s = t instanceof SQLException sql ? sql : null; s != null; s = s.getNextException()) {
+                if (connectionLost(s)) return true;
+                if (s.getNextException() == s) break;
+            }
+            if (t.getCause() == t) break;
+        }
+        return false;
+    }
+
+    private static boolean connectionLost(SQLException e) {
+        if (e instanceof SQLTransientConnectionException || e instanceof SQLRecoverableException
+                || e instanceof SQLNonTransientConnectionException) {
+            return true;
+        }
+        if (e instanceof SQLiteException s) {
+            SQLiteErrorCode code = s.getResultCode();
+            return code != null && switch (code.code & 0xff) {
+                case 5, 6, 8, 10, 13, 14 -> true; // BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN
+                default -> false;
+            };
+        }
+        String state = e.getSQLState();
+        // 08: connection exception; 57P: the server is shutting down or restarting; 53: out of resources.
+        return state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53"));
+    }
+
+    /**
+     * PostgreSQL's text cannot hold NUL, and one such value (a client's model name, say) would fail the whole batch
+     * and lose every other record in it: it is stored as U+FFFD instead, in both stores so they answer alike.
+     */
+    private static String storable(String s) {
+        return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
+    }
+
     private static void bind(PreparedStatement ps, LedgerRecord r) throws SQLException {
         int i = 0;
         ps.setLong(++i, r.time().toEpochMilli());
-        ps.setString(++i, r.requestId());
-        ps.setString(++i, r.parentRequestId().orElse(null));
+        ps.setString(++i, storable(r.requestId()));
+        ps.setString(++i, storable(r.parentRequestId().orElse(null)));
         ps.setInt(++i, r.partIndex());
-        ps.setString(++i, r.caller());
-        ps.setString(++i, r.taskType().orElse(null));
+        ps.setString(++i, storable(r.caller()));
+        ps.setString(++i, storable(r.taskType().orElse(null)));
         if (r.complexity().isPresent()) ps.setDouble(++i, r.complexity().getAsDouble());
         else ps.setNull(++i, Types.DOUBLE);
         if (r.tier().isPresent()) ps.setInt(++i, r.tier().getAsInt());
         else ps.setNull(++i, Types.INTEGER);
-        ps.setString(++i, r.modelGroup());
-        ps.setString(++i, r.deploymentId());
-        ps.setString(++i, r.provider());
-        ps.setString(++i, r.upstreamModel());
+        ps.setString(++i, storable(r.modelGroup()));
+        ps.setString(++i, storable(r.deploymentId()));
+        ps.setString(++i, storable(r.provider()));
+        ps.setString(++i, storable(r.upstreamModel()));
         ps.setLong(++i, r.latencyMs());
         Usage u = r.usage();
         ps.setInt(++i, u.promptTokens());
@@ -205,13 +282,13 @@ public abstract sealed class JdbcLedgerStore implements LedgerStore permits Sqli
         ps.setInt(++i, u.reasoningTokens());
         ps.setDouble(++i, r.costUsd());
         ps.setDouble(++i, r.topTierCostUsd());
-        ps.setString(++i, r.priceCatalogue());
-        ps.setString(++i, r.status());
+        ps.setString(++i, storable(r.priceCatalogue()));
+        ps.setString(++i, storable(r.status()));
         ps.setInt(++i, r.fallbacksUsed());
         ps.setInt(++i, r.attempts());
         if (r.quality().isPresent()) ps.setDouble(++i, r.quality().getAsDouble());
         else ps.setNull(++i, Types.DOUBLE);
-        ps.setString(++i, r.router());
+        ps.setString(++i, storable(r.router()));
     }
 
     private static LedgerRecord read(ResultSet rs) throws SQLException {

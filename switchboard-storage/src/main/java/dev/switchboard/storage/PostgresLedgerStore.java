@@ -12,6 +12,8 @@ import java.util.Optional;
 public final class PostgresLedgerStore extends JdbcLedgerStore {
     /** The ledger's writer, feedback updates and statistics reads of one replica. */
     static final int POOL_SIZE = 4;
+    /** How long a caller waits for a connection before the store counts as unavailable. */
+    static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
 
     /**
      * @param jdbcUrl e.g. {@code jdbc:postgresql://127.0.0.1:5432/switchboard?user=switchboard}
@@ -35,6 +37,12 @@ public final class PostgresLedgerStore extends JdbcLedgerStore {
         pool.setPoolName("switchboard-ledger-postgres");
         pool.setMaximumPoolSize(POOL_SIZE);
         pool.setMinimumIdle(1);
+        // A database that is down or unreachable is found out in seconds, not Hikari's 30 s or the kernel's 15 minutes
+        // of retransmissions: the ledger's writer then keeps its batch for later, and a statistics read answers 503.
+        // The URL's own connectTimeout / socketTimeout win over these.
+        pool.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+        pool.addDataSourceProperty("connectTimeout", "5");
+        pool.addDataSourceProperty("socketTimeout", "60");
         // Lets the driver send a batch of inserts as multi-row statements: several times faster appends.
         pool.addDataSourceProperty("reWriteBatchedInserts", "true");
         HikariDataSource dataSource = new HikariDataSource(pool);

@@ -69,6 +69,26 @@ abstract class LedgerStoreContract {
         assertThat(store.find("req-unknown")).isEmpty();
     }
 
+    /** A client chooses the model name it sends: one with a NUL in it must not cost the batch's other records. */
+    @Test
+    void aNulInAClientsTextNeitherFailsTheBatchNorAFeedbackLookup() {
+        LedgerStore store = open();
+        LedgerRecord odd = LedgerRecord.builder("req-nul").time(T0).caller("team\0a").modelGroup("nope\0x")
+                .deployment("", "", "").status("model_not_found").router("model-group").build();
+        LedgerRecord other = part("req-ok", 0, "qa_simple", 1, "granite4.1:3b", 10, 20);
+
+        store.append(List.of(odd, other));
+
+        assertThat(store.find("req-ok")).containsExactly(other);
+        assertThat(store.find("req-nul")).singleElement().satisfies(r -> {
+            assertThat(r.modelGroup()).isEqualTo("nope\uFFFDx");
+            assertThat(r.caller()).isEqualTo("team\uFFFDa");
+        });
+        assertThat(store.stats(StatsQuery.ALL).callsByModel()).containsEntry("nope\uFFFDx", 1L);
+        assertThat(store.attachFeedback("req-ok\0", Feedback.thumbs(true))).isZero();
+        assertThat(store.find("req-ok\0")).isEmpty();
+    }
+
     @Test
     void findsAWholeDecomposedRequestWithItsPartsInPromptOrder() {
         LedgerStore store = open();

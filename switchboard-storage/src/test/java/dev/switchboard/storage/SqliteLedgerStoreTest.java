@@ -1,11 +1,13 @@
 package dev.switchboard.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.core.Ticker;
 import dev.switchboard.core.config.LedgerSettings;
 import dev.switchboard.core.ledger.Ledger;
 import dev.switchboard.core.ledger.LedgerStore;
+import dev.switchboard.core.ledger.LedgerStoreUnavailableException;
 import dev.switchboard.core.ledger.StatsQuery;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,5 +82,19 @@ class SqliteLedgerStoreTest extends LedgerStoreContract {
         LedgerSettings off = new LedgerSettings(LedgerSettings.Store.NONE, file(), java.util.Optional.empty(), "public", 1, 1,
                 Duration.ofSeconds(1));
         assertThat(LedgerStoreFactory.openStore(off)).isEmpty();
+    }
+
+    @Test
+    void aFileThatIsNotADatabaseRefusesToOpenNamingTheKeyAndThePath() throws Exception {
+        Path notADatabase = dir.resolve("notes.db");
+        Files.writeString(notADatabase, "these are my notes, not a ledger\n".repeat(200));
+
+        assertThatThrownBy(() -> LedgerStoreFactory.openStore(LedgerSettings.sqlite(notADatabase)))
+                .isInstanceOf(LedgerStoreUnavailableException.class)
+                .hasMessageStartingWith("cannot open the ledger at switchboard.ledger.path (" + notADatabase + "): ")
+                .hasMessageContaining("not a database")
+                .hasMessageContaining("switchboard.ledger.store: none")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        assertThat(Files.readString(notADatabase)).startsWith("these are my notes"); // left as it was
     }
 }

@@ -91,6 +91,23 @@ public record ReliabilitySettings(
             "content_policy_fallbacks", "content_policy_fallbacks", "request_timeout", "timeout");
 
     /**
+     * LiteLLM shares rpm/tpm usage and cool-downs between replicas through Redis ({@code router_settings.redis_host},
+     * {@code redis_url}, ...) and caches answers there. Switchboard keeps all of that in each process and caches
+     * nothing: an operator who configured Redis for several replicas must hear that each enforces the limits alone,
+     * not find it in an INFO line listing unused keys.
+     */
+    private static void warnNoSharedState(ConfigNode routerSettings, ConfigNode litellmSettings) {
+        List<String> redis = new java.util.ArrayList<>();
+        routerSettings.keys().stream().filter(k -> k.startsWith("redis_")).map(k -> "router_settings." + k).forEach(redis::add);
+        litellmSettings.keys().stream().filter(k -> k.equals("cache") || k.equals("cache_params"))
+                .map(k -> "litellm_settings." + k).forEach(redis::add);
+        if (redis.isEmpty()) return;
+        LOG.warning(() -> redis + " are not used: Switchboard uses no Redis and caches no answers; rpm/tpm limits, "
+                + "cool-downs and circuit breakers are kept in each gateway process, so with several replicas each "
+                + "enforces a deployment's rpm/tpm on its own (set them per replica)");
+    }
+
+    /**
      * Reads {@code router_settings} (LiteLLM keys; others are accepted and reported as unused), the same keys in
      * {@code litellm_settings} where {@code router_settings} is silent, and {@code switchboard.reliability};
      * fallback entries must name configured model groups.
@@ -102,6 +119,7 @@ public record ReliabilitySettings(
         if (!unused.isEmpty()) {
             LOG.info(() -> "config keys " + unused + " in 'router_settings' are accepted for LiteLLM compatibility but not used");
         }
+        warnNoSharedState(routerSettings, litellmSettings);
         // A fallback written under litellm_settings, as many LiteLLM configs do, must not be dropped without a word.
         Map<String, ConfigNode> fromLitellm = new LinkedHashMap<>();
         for (String k : litellmSettings.keys()) {

@@ -31,9 +31,15 @@ import java.util.logging.Logger;
  * most every {@value #DROP_LOG_EVERY_SECONDS} seconds. Size {@code queue-capacity} for the longest store
  * stall you want to ride out.
  *
+ * <p><b>When the store is unavailable</b> ({@link LedgerStoreUnavailableException}: the database is down or
+ * unreachable), the batch is kept and written again after a back-off ({@value #FIRST_RETRY_MILLIS} ms, doubling up to
+ * {@value #MAX_RETRY_MILLIS} ms) while new records wait in the queue, so an outage loses nothing until the queue is
+ * full; then records are dropped and counted as above. A batch the store refuses for any other reason would fail
+ * again: it is counted in {@link #failed()} and logged.
+ *
  * <p>{@link #close()} writes everything recorded before it and then closes the store: call it on
- * shutdown (SIGTERM) after the server has stopped taking requests, and nothing is lost. A record that
- * cannot be written (the store throws) is counted in {@link #failed()} and logged.
+ * shutdown (SIGTERM) after the server has stopped taking requests, and nothing is lost. If the store is
+ * unavailable then, it gets one more attempt; what it still cannot take is counted in {@link #failed()} and logged.
  *
  * <p>Feedback and flushes travel through the same queue, so feedback for a request whose record is
  * still queued lands after that record is written.
@@ -41,6 +47,8 @@ import java.util.logging.Logger;
 public final class Ledger implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Ledger.class.getName());
     static final long DROP_LOG_EVERY_SECONDS = 10;
+    static final long FIRST_RETRY_MILLIS = 250;
+    static final long MAX_RETRY_MILLIS = 10_000;
     private sealed interface Entry permits Append, AttachFeedback, Flush {}
 
     private record Append(LedgerRecord record) implements Entry {}
@@ -71,6 +79,12 @@ public final class Ledger implements AutoCloseable {
     private long oldestPendingNanos;
     /** When the writer last drained the queue: what it drains next arrived after this. */
     private long lastLookNanos;
+    /** Set while the store is unavailable: the pending batch is written again at {@link #retryAtNanos}. */
+    private volatile boolean storeDown;
+    private long retryAtNanos;
+    private long retryDelayNanos;
+    /** Closing with the store unavailable: the last attempt failed, so what is left is counted as failed. */
+    private boolean gaveUp;
 
     Ledger(LedgerStore store, int queueCapacity, int batchSize, Duration flushInterval, Ticker ticker) {
         if (queueCapacity < 1 || batchSize < 1) throw new IllegalArgumentException("capacity and batch size must be positive");
@@ -111,10 +125,16 @@ public final class Ledger implements AutoCloseable {
      * Attaches a quality signal to a request's records once every record queued before it is written.
      *
      * @return completes with how many records the signal reached (0 for an unknown id), or exceptionally
-     *     when the ledger is closed, its queue is full or the store fails
+     *     when the ledger is closed, its queue is full or the store fails or is unavailable; a caller that stops
+     *     waiting cancels it, and a cancelled signal is not attached
      */
     public CompletableFuture<Integer> attachFeedback(String requestId, Feedback feedback) {
         CompletableFuture<Integer> done = new CompletableFuture<>();
+        if (storeDown) {
+            // Queued, it would wait for the store's return and land long after its caller was told it failed.
+            done.completeExceptionally(new IllegalStateException("the ledger store is unavailable"));
+            return done;
+        }
         enqueue(new AttachFeedback(Objects.requireNonNull(requestId), Objects.requireNonNull(feedback), done), done);
         return done;
     }
@@ -151,6 +171,11 @@ public final class Ledger implements AutoCloseable {
         return failed.get();
     }
 
+    /** False while the store is unavailable and the writer holds its batch for another attempt. */
+    public boolean storeAvailable() {
+        return !storeDown;
+    }
+
     /** Entries waiting in the queue. */
     public int queued() {
         return queue.size();
@@ -168,6 +193,7 @@ public final class Ledger implements AutoCloseable {
         drainAll(); // what a record() racing with close() put in after the writer's last look
         store.close();
         if (dropped.get() > 0) LOG.warning(() -> "ledger closed; " + dropped.get() + " records were dropped while running");
+        if (gaveUp) LOG.severe(() -> "ledger closed; " + failed.get() + " records could not be written");
     }
 
     private void runWriter() {
@@ -184,6 +210,7 @@ public final class Ledger implements AutoCloseable {
 
     /** One non-blocking writer step: takes what is queued (up to a batch) and writes the batch if it is due. */
     void pump() {
+        if (storeDown && (ticker.nanoTime() < retryAtNanos || !writePending())) return; // the queue buffers meanwhile
         drained.clear();
         sinceLook.set(0);
         long look = ticker.nanoTime();
@@ -208,6 +235,7 @@ public final class Ledger implements AutoCloseable {
 
     /** Until the pending batch is due; with none, one flush interval, so a record queued now waits no longer. */
     private long waitNanos() {
+        if (storeDown) return Math.max(0, retryAtNanos - ticker.nanoTime());
         if (!queue.isEmpty() && pending.size() + queue.size() >= batchSize) return 0;
         long due = (pending.isEmpty() ? lastLookNanos : oldestPendingNanos) + maxDelayNanos;
         return Math.max(0, due - ticker.nanoTime());
@@ -218,10 +246,14 @@ public final class Ledger implements AutoCloseable {
             case Append a -> {
                 if (pending.isEmpty()) oldestPendingNanos = lastLookNanos; // it arrived after the last look
                 pending.add(a.record());
-                if (pending.size() >= batchSize) writePending();
+                if (pending.size() >= batchSize && !storeDown) writePending();
             }
             case AttachFeedback f -> {
-                writePending();
+                if (f.done().isDone()) return; // its caller stopped waiting and was told it failed
+                if (!writePending() && storeDown) {
+                    f.done().completeExceptionally(new IllegalStateException("the ledger store is unavailable"));
+                    return;
+                }
                 try {
                     f.done().complete(store.attachFeedback(f.requestId(), f.feedback()));
                 } catch (RuntimeException e) {
@@ -230,26 +262,55 @@ public final class Ledger implements AutoCloseable {
             }
             case Flush f -> {
                 if (writePending()) f.done().complete(null);
+                else if (storeDown) f.done().completeExceptionally(new IllegalStateException("the ledger store is unavailable"));
                 else f.done().completeExceptionally(new IllegalStateException("ledger store failed to write a batch"));
             }
         }
     }
 
-    /** Writes the pending batch; false when the store threw (the batch is then counted as failed). */
+    /**
+     * Writes the pending batch; false when the store threw. An unavailable store keeps the batch for a later attempt
+     * (none before {@link #retryAtNanos}); any other failure counts the batch as failed.
+     */
     private boolean writePending() {
         if (pending.isEmpty()) return true;
         int n = pending.size();
+        if (gaveUp) return lose(n);
+        if (storeDown && !closed.get() && ticker.nanoTime() < retryAtNanos) return false;
         try {
             store.append(Collections.unmodifiableList(pending));
-            written.addAndGet(n);
-            return true;
-        } catch (RuntimeException e) {
-            failed.addAndGet(n);
-            LOG.log(Level.WARNING, "ledger store could not write a batch of " + n + " records; they are lost", e);
+        } catch (LedgerStoreUnavailableException e) {
+            if (closed.get()) {
+                gaveUp = true;
+                LOG.log(Level.SEVERE, "ledger store is unavailable while closing; the records still queued are lost", e);
+                return lose(n);
+            }
+            retryDelayNanos = storeDown ? Math.min(retryDelayNanos * 2, TimeUnit.MILLISECONDS.toNanos(MAX_RETRY_MILLIS))
+                    : TimeUnit.MILLISECONDS.toNanos(FIRST_RETRY_MILLIS);
+            retryAtNanos = ticker.nanoTime() + retryDelayNanos;
+            if (!storeDown) {
+                LOG.log(Level.WARNING, "ledger store is unavailable; keeping records queued (up to queue-capacity "
+                        + capacity + ") and retrying", e);
+            }
+            storeDown = true;
             return false;
-        } finally {
-            pending.clear();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "ledger store could not write a batch of " + n + " records; they are lost", e);
+            return lose(n);
         }
+        written.addAndGet(n);
+        pending.clear();
+        if (storeDown) {
+            storeDown = false;
+            LOG.info("ledger store is available again; writing the records kept meanwhile");
+        }
+        return true;
+    }
+
+    private boolean lose(int n) {
+        failed.addAndGet(n);
+        pending.clear();
+        return false;
     }
 
     private void enqueue(Entry entry, CompletableFuture<?> done) {
@@ -268,8 +329,8 @@ public final class Ledger implements AutoCloseable {
         long now = ticker.nanoTime();
         long last = lastDropLogNanos.get();
         if ((n == 1 || now - last >= TimeUnit.SECONDS.toNanos(DROP_LOG_EVERY_SECONDS)) && lastDropLogNanos.compareAndSet(last, now)) {
-            LOG.warning(() -> (closed.get() ? "ledger is closed" : "ledger queue is full (queue-capacity " + capacity + ")")
-                    + "; records dropped so far: " + n);
+            LOG.warning(() -> (closed.get() ? "ledger is closed" : "ledger queue is full (queue-capacity " + capacity + ")"
+                    + (storeDown ? " while the ledger store is unavailable" : "")) + "; records dropped so far: " + n);
         }
     }
 

@@ -30,6 +30,49 @@ class ReliabilitySettingsTest {
         assertThat(load("").reliability()).isEqualTo(ReliabilitySettings.defaults());
     }
 
+    private static List<String> warningsLoading(String yaml) {
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(ReliabilitySettings.class.getName());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        log.addHandler(capture);
+        try {
+            load(yaml);
+        } finally {
+            log.removeHandler(capture);
+        }
+        return warnings;
+    }
+
+    /** A LiteLLM fleet shares rpm/tpm and cool-downs through Redis; here each replica enforces them alone, and says so. */
+    @Test
+    void redisSettingsWarnThatLimitsAndCoolDownsArePerProcessAndNothingIsCached() {
+        List<String> warnings = warningsLoading("""
+                router_settings:
+                  num_retries: 2
+                  redis_host: redis.internal
+                  redis_port: 6379
+                litellm_settings:
+                  cache: true
+                  cache_params: {type: redis}
+                """);
+        assertThat(warnings).singleElement().asString()
+                .startsWith("[router_settings.redis_host, router_settings.redis_port, litellm_settings.cache, "
+                        + "litellm_settings.cache_params] are not used: Switchboard uses no Redis and caches no answers")
+                .contains("each enforces a deployment's rpm/tpm on its own");
+        assertThat(warningsLoading("router_settings: {num_retries: 2}\n")).isEmpty();
+    }
+
     @Test
     void readsLiteLlmRouterSettings() {
         ReliabilitySettings r = load("""

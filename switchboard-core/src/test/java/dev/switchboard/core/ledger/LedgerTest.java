@@ -171,6 +171,102 @@ class LedgerTest {
     }
 
     @Test
+    void anUnavailableStoreKeepsItsBatchAndGetsItAfterABackOffWhileTheQueueBuffers() throws Exception {
+        Ledger ledger = manual(100, 2, Duration.ofMillis(100));
+        store.unavailable = true;
+        ledger.record(record("a"));
+        ledger.record(record("b"));
+        ledger.pump();
+        assertThat(store.calls).containsExactly("append 2");
+        assertThat(ledger.failed()).isZero();
+
+        ledger.record(record("c"));
+        ledger.record(record("d"));
+        ledger.record(record("e"));
+        ticker.advance(Duration.ofMillis(Ledger.FIRST_RETRY_MILLIS - 1));
+        ledger.pump();
+        assertThat(store.calls).hasSize(1); // not before the back-off
+        assertThat(ledger.queued()).isEqualTo(3); // the queue holds what came meanwhile
+
+        ticker.advance(Duration.ofMillis(1));
+        ledger.pump();
+        assertThat(store.calls).hasSize(2); // still down: the next attempt waits twice as long
+        ticker.advance(Duration.ofMillis(2 * Ledger.FIRST_RETRY_MILLIS - 1));
+        ledger.pump();
+        assertThat(store.calls).hasSize(2);
+
+        store.unavailable = false;
+        ticker.advance(Duration.ofMillis(1));
+        ledger.pump();
+        assertThat(store.batchSizes()).containsExactly(2, 2);
+        ledger.close();
+        assertThat(store.records()).extracting(LedgerRecord::requestId).containsExactly("a", "b", "c", "d", "e");
+        assertThat(ledger.failed()).isZero();
+        assertThat(ledger.dropped()).isZero();
+        assertThat(ledger.written()).isEqualTo(5);
+    }
+
+    @Test
+    void anOutageLongerThanTheQueueDropsAndCountsOnlyWhatDoesNotFit() {
+        Ledger ledger = manual(3, 2, Duration.ofMillis(100));
+        store.unavailable = true;
+        ledger.record(record("a"));
+        ledger.record(record("b"));
+        ledger.pump();
+        IntStream.range(0, 5).forEach(i -> ledger.record(record("late" + i)));
+        assertThat(ledger.dropped()).isEqualTo(2);
+
+        store.unavailable = false;
+        ticker.advance(Duration.ofMillis(Ledger.FIRST_RETRY_MILLIS));
+        ledger.pump();
+        ledger.close();
+        assertThat(store.records()).extracting(LedgerRecord::requestId).containsExactly("a", "b", "late0", "late1", "late2");
+        assertThat(ledger.failed()).isZero();
+    }
+
+    @Test
+    void feedbackWhileTheStoreIsUnavailableFailsAtOnceInsteadOfLandingLater() {
+        Ledger ledger = manual(100, 1, Duration.ofMillis(100));
+        store.unavailable = true;
+        ledger.record(record("a"));
+        ledger.pump();
+
+        var feedback = ledger.attachFeedback("a", Feedback.thumbs(true));
+        assertThat(feedback).isCompletedExceptionally();
+        assertThatThrownBy(feedback::get).hasMessageContaining("unavailable");
+        store.unavailable = false;
+        ticker.advance(Duration.ofMillis(Ledger.FIRST_RETRY_MILLIS));
+        ledger.pump();
+        assertThat(store.calls).doesNotContain("feedback a");
+        ledger.close();
+    }
+
+    @Test
+    void feedbackItsCallerStoppedWaitingForIsNotAttached() {
+        Ledger ledger = manual(100, 50, Duration.ofHours(1));
+        var feedback = ledger.attachFeedback("a", Feedback.thumbs(true));
+        feedback.cancel(false);
+        ledger.pump();
+        assertThat(store.calls).doesNotContain("feedback a");
+        ledger.close();
+    }
+
+    @Test
+    void closingWhileTheStoreIsUnavailableTriesOnceAndCountsWhatItCouldNotWrite() {
+        Ledger ledger = manual(100, 2, Duration.ofMillis(100));
+        store.unavailable = true;
+        ledger.record(record("a"));
+        ledger.record(record("b"));
+        ledger.pump();
+        IntStream.range(0, 5).forEach(i -> ledger.record(record("r" + i)));
+
+        ledger.close();
+
+        assertThat(ledger.failed()).isEqualTo(7);
+        assertThat(store.calls).containsExactly("append 2", "append 7", "close");
+    }
+
+    @Test
     void feedbackAndFlushAreRefusedOnceClosed() {
         Ledger ledger = manual(10, 10, Duration.ofHours(1));
         ledger.close();

@@ -9,18 +9,21 @@ final class RecordingLedgerStore implements LedgerStore {
     final List<List<LedgerRecord>> batches = new CopyOnWriteArrayList<>();
     final List<String> calls = new CopyOnWriteArrayList<>();
     volatile boolean failAppends;
+    volatile boolean unavailable;
     volatile boolean closed;
 
     @Override
     public void append(List<LedgerRecord> records) {
         calls.add("append " + records.size());
         if (failAppends) throw new IllegalStateException("disk full");
+        if (unavailable) throw new LedgerStoreUnavailableException("connection refused", null);
         batches.add(List.copyOf(records));
     }
 
     @Override
     public int attachFeedback(String requestId, Feedback feedback) {
         calls.add("feedback " + requestId);
+        if (unavailable) throw new LedgerStoreUnavailableException("connection refused", null);
         return find(requestId).size();
     }
 

@@ -278,26 +278,8 @@ class ConfigLoaderTest {
 
     @Test
     void anEntryKeyThatIsNotReadIsNamedInAWarning() {
-        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(ConfigLoader.class.getName());
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                if (r.getLevel() == java.util.logging.Level.WARNING) warnings.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        log.addHandler(capture);
-        try {
-            loader.parse("model_list: [{model_name: m, litellm_params: {model: simulated/a}, modle_info: {tier: 4}}]", "t");
-        } finally {
-            log.removeHandler(capture);
-        }
+        var warnings = Warnings.loggedBy(ConfigLoader.class, () -> loader.parse(
+                "model_list: [{model_name: m, litellm_params: {model: simulated/a}, modle_info: {tier: 4}}]", "t"));
         assertThat(warnings).containsExactly("model_list[0]: [modle_info] not read (an entry is read for model_name, "
                 + "litellm_params, model_info)");
     }

@@ -31,27 +31,7 @@ class ReliabilitySettingsTest {
     }
 
     private static List<String> warningsLoading(String yaml) {
-        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(ReliabilitySettings.class.getName());
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                if (r.getLevel() == java.util.logging.Level.WARNING) warnings.add(r.getMessage());
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        log.addHandler(capture);
-        try {
-            load(yaml);
-        } finally {
-            log.removeHandler(capture);
-        }
-        return warnings;
+        return Warnings.loggedBy(ReliabilitySettings.class, () -> load(yaml));
     }
 
     /** A LiteLLM fleet shares rpm/tpm and cool-downs through Redis; here each replica enforces them alone, and says so. */

@@ -1,6 +1,5 @@
 package dev.switchboard.server;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.StreamOfResponse;
 import dev.switchboard.core.Switchboard;
@@ -330,25 +329,10 @@ final class Gate {
         /** A stream whose every read is {@link #inPipeline}: a cut ends it with its reason before the next chunk. */
         ChatStream watch(ExchangeContext exchange, ChatStream stream) {
             Supplier<Optional<ChatChunk>> read = stream::next; // one for the stream, not one per chunk
-            return new ChatStream() {
+            return new ChatStream.Forwarding(stream) {
                 @Override
                 public Optional<ChatChunk> next() {
                     return inPipeline(exchange, read);
-                }
-
-                @Override
-                public Optional<ObjectNode> extension() {
-                    return stream.extension();
-                }
-
-                @Override
-                public boolean ready() {
-                    return stream.ready();
-                }
-
-                @Override
-                public void close() {
-                    stream.close();
                 }
             };
         }

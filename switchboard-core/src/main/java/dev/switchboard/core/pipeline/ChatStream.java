@@ -61,26 +61,10 @@ public interface ChatStream extends AutoCloseable {
 
     /** This stream with every chunk rewritten by {@code f}. */
     default ChatStream map(UnaryOperator<ChatChunk> f) {
-        ChatStream self = this;
-        return new ChatStream() {
+        return new Forwarding(this) {
             @Override
             public Optional<ChatChunk> next() {
-                return self.next().map(f);
-            }
-
-            @Override
-            public Optional<ObjectNode> extension() {
-                return self.extension();
-            }
-
-            @Override
-            public boolean ready() {
-                return self.ready();
-            }
-
-            @Override
-            public void close() {
-                self.close();
+                return inner.next().map(f);
             }
         };
     }
@@ -92,15 +76,14 @@ public interface ChatStream extends AutoCloseable {
      * was blocked when another thread closed the stream ends the same way.
      */
     default ChatStream refusingReadsOnceClosed() {
-        ChatStream self = this;
-        return new ChatStream() {
+        return new Forwarding(this) {
             private volatile boolean closed;
 
             @Override
             public Optional<ChatChunk> next() {
                 if (closed) throw new IllegalStateException("this stream is closed");
                 try {
-                    return self.next();
+                    return inner.next();
                 } catch (RuntimeException e) {
                     if (closed) throw new IllegalStateException("this stream was closed while it was read", e);
                     throw e;
@@ -108,19 +91,14 @@ public interface ChatStream extends AutoCloseable {
             }
 
             @Override
-            public Optional<ObjectNode> extension() {
-                return self.extension();
-            }
-
-            @Override
             public boolean ready() {
-                return !closed && self.ready();
+                return !closed && inner.ready();
             }
 
             @Override
             public void close() {
                 closed = true;
-                self.close();
+                inner.close();
             }
         };
     }
@@ -130,14 +108,13 @@ public interface ChatStream extends AutoCloseable {
      * ({@link GatewayException.ClientClosed}).
      */
     default ChatStream onEnd(Consumer<Throwable> onEnd) {
-        ChatStream self = this;
-        return new ChatStream() {
+        return new Forwarding(this) {
             private boolean ended;
 
             @Override
             public Optional<ChatChunk> next() {
                 try {
-                    Optional<ChatChunk> c = self.next();
+                    Optional<ChatChunk> c = inner.next();
                     if (c.isEmpty()) end(null);
                     return c;
                 } catch (RuntimeException e) {
@@ -147,19 +124,9 @@ public interface ChatStream extends AutoCloseable {
             }
 
             @Override
-            public Optional<ObjectNode> extension() {
-                return self.extension();
-            }
-
-            @Override
-            public boolean ready() {
-                return self.ready();
-            }
-
-            @Override
             public void close() {
                 try {
-                    self.close();
+                    inner.close();
                 } finally {
                     if (!ended) end(new GatewayException.ClientClosed()); // closed before its end: the reader gave up
                 }
@@ -172,5 +139,34 @@ public interface ChatStream extends AutoCloseable {
                 }
             }
         };
+    }
+
+    /** A stream that passes every call on to {@link #inner}: a wrapper overrides only what it changes. */
+    abstract class Forwarding implements ChatStream {
+        protected final ChatStream inner;
+
+        protected Forwarding(ChatStream inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public Optional<ChatChunk> next() {
+            return inner.next();
+        }
+
+        @Override
+        public Optional<ObjectNode> extension() {
+            return inner.extension();
+        }
+
+        @Override
+        public boolean ready() {
+            return inner.ready();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
     }
 }

@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ledger store contract against a real PostgreSQL: the local server (127.0.0.1:5432, database
@@ -147,6 +149,32 @@ class PostgresLedgerStoreIT extends LedgerStoreContract {
             }
         }
         assertThat(open().stats(StatsQuery.ALL).calls()).isEqualTo(350);
+    }
+
+    @Test
+    void recordsQueuedWhenTheDatabaseIsDownAtShutdownAreSavedAndWrittenAtTheNextStart(@TempDir Path dir) throws Exception {
+        Path spill = dir.resolve("ledger-spill.jsonl");
+        try (TcpRelay relay = relayToServer()) {
+            LedgerSettings settings = new LedgerSettings(LedgerSettings.Store.POSTGRES, LedgerSettings.DEFAULT_PATH,
+                    Optional.of(through(relay)), schema, 10_000, 100, Duration.ofMillis(20), Optional.of(spill));
+            Ledger ledger = LedgerStoreFactory.start(settings, Ticker.SYSTEM).orElseThrow();
+            IntStream.range(0, 10).forEach(i -> ledger.record(part("before-" + i, 0, "qa_simple", 1, "granite4.1:3b", 10, 20)));
+            ledger.flush().get(30, TimeUnit.SECONDS);
+
+            relay.cut();
+            IntStream.range(0, 200).forEach(i -> ledger.record(part("during-" + i, 0, "qa_simple", 1, "granite4.1:3b", 10, 20)));
+            ledger.close();
+
+            assertThat(ledger.failed()).isZero();
+            assertThat(ledger.spilled()).isEqualTo(200);
+            assertThat(open().stats(StatsQuery.ALL).calls()).isEqualTo(10);
+
+            relay.restore();
+            LedgerStoreFactory.start(settings, Ticker.SYSTEM).orElseThrow().close();
+        }
+        assertThat(open().stats(StatsQuery.ALL).calls()).isEqualTo(210);
+        assertThat(open().find("during-199")).hasSize(1);
+        assertThat(spill).doesNotExist();
     }
 
     @Test

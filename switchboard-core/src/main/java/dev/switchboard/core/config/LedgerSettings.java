@@ -19,6 +19,8 @@ import java.util.Set;
  *     (the request never waits for the ledger)
  * @param batchSize most records written in one transaction
  * @param flushInterval longest a record waits in the queue before its batch is written
+ * @param spillPath where records go that the store cannot take at shutdown (it is unavailable then); the next start
+ *     writes them to the store. Default: {@code ledger-spill.jsonl} beside {@code path}
  */
 public record LedgerSettings(
         Store store,
@@ -27,13 +29,15 @@ public record LedgerSettings(
         String schema,
         int queueCapacity,
         int batchSize,
-        Duration flushInterval) {
+        Duration flushInterval,
+        Optional<Path> spillPath) {
 
     public static final Path DEFAULT_PATH = Path.of("data", "switchboard.db");
     public static final String DEFAULT_SCHEMA = "public";
     public static final int DEFAULT_QUEUE_CAPACITY = 65_536;
     public static final int DEFAULT_BATCH_SIZE = 512;
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(250);
+    public static final String DEFAULT_SPILL_FILE = "ledger-spill.jsonl";
 
     public enum Store {
         SQLITE, POSTGRES, NONE;
@@ -52,6 +56,16 @@ public record LedgerSettings(
         }
     }
 
+    /** The settings without a spill file, as before it was configurable: for callers that build their own. */
+    public LedgerSettings(Store store, Path path, Optional<String> url, String schema, int queueCapacity, int batchSize,
+            Duration flushInterval) {
+        this(store, path, url, schema, queueCapacity, batchSize, flushInterval, Optional.of(spillBeside(path)));
+    }
+
+    static Path spillBeside(Path ledgerFile) {
+        return ledgerFile.resolveSibling(DEFAULT_SPILL_FILE);
+    }
+
     public static LedgerSettings defaults() {
         return new LedgerSettings(Store.SQLITE, DEFAULT_PATH, Optional.empty(), DEFAULT_SCHEMA, DEFAULT_QUEUE_CAPACITY,
                 DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL);
@@ -59,7 +73,7 @@ public record LedgerSettings(
 
     /** Reads the {@code switchboard.ledger} section; a bad value throws a {@link ConfigException} naming its key. */
     static LedgerSettings from(ConfigNode n) {
-        n.onlyKeys(Set.of("store", "path", "url", "schema", "queue-capacity", "batch-size", "flush-interval"));
+        n.onlyKeys(Set.of("store", "path", "url", "schema", "queue-capacity", "batch-size", "flush-interval", "spill-path"));
         LedgerSettings d = LedgerSettings.defaults();
         String storeName = n.get("store").string(d.store().key());
         LedgerSettings.Store store = Arrays.stream(LedgerSettings.Store.values())
@@ -80,10 +94,19 @@ public record LedgerSettings(
         } catch (InvalidPathException e) {
             throw n.get("path").error("is not a valid file path: " + e.getReason());
         }
+        String spill = n.get("spill-path").string(spillBeside(file).toString());
+        if (spill.isBlank()) throw n.get("spill-path").error("must not be empty");
+        Path spillFile;
+        try {
+            spillFile = Path.of(spill);
+        } catch (InvalidPathException e) {
+            throw n.get("spill-path").error("is not a valid file path: " + e.getReason());
+        }
         return new LedgerSettings(store, file, url, schema,
                 n.get("queue-capacity").integer(d.queueCapacity(), 1, 10_000_000),
                 n.get("batch-size").integer(d.batchSize(), 1, 100_000),
-                n.get("flush-interval").duration(d.flushInterval()));
+                n.get("flush-interval").duration(d.flushInterval()),
+                Optional.of(spillFile));
     }
 
     /** The ledger turned off. */
@@ -98,6 +121,6 @@ public record LedgerSettings(
     }
 
     public LedgerSettings withQueue(int capacity, int batch, Duration interval) {
-        return new LedgerSettings(store, path, url, schema, capacity, batch, interval);
+        return new LedgerSettings(store, path, url, schema, capacity, batch, interval, spillPath);
     }
 }

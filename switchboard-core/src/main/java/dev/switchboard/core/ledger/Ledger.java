@@ -2,6 +2,7 @@ package dev.switchboard.core.ledger;
 
 import dev.switchboard.core.Ticker;
 import dev.switchboard.core.config.LedgerSettings;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,7 +40,9 @@ import java.util.logging.Logger;
  *
  * <p>{@link #close()} writes everything recorded before it and then closes the store: call it on
  * shutdown (SIGTERM) after the server has stopped taking requests, and nothing is lost. If the store is
- * unavailable then, it gets one more attempt; what it still cannot take is counted in {@link #failed()} and logged.
+ * unavailable then, it gets one more attempt; what it still cannot take goes to the {@link LedgerSpill} file, which
+ * the next start writes to the store ({@link #spilled()}); without a spill file, or if it cannot be written, it is
+ * counted in {@link #failed()} and logged.
  *
  * <p>Feedback and flushes travel through the same queue, so feedback for a request whose record is
  * still queued lands after that record is written.
@@ -49,6 +52,7 @@ public final class Ledger implements AutoCloseable {
     static final long DROP_LOG_EVERY_SECONDS = 10;
     static final long FIRST_RETRY_MILLIS = 250;
     static final long MAX_RETRY_MILLIS = 10_000;
+    static final long WRITER_PAUSE_MILLIS = 1_000;
     private sealed interface Entry permits Append, AttachFeedback, Flush {}
 
     private record Append(LedgerRecord record) implements Entry {}
@@ -67,6 +71,8 @@ public final class Ledger implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong spilled = new AtomicLong();
+    private final LedgerSpill spill;
     private final AtomicLong lastDropLogNanos = new AtomicLong();
     /** Records queued since the writer last looked; the one that fills a batch wakes it. */
     private final AtomicInteger sinceLook = new AtomicInteger();
@@ -87,9 +93,14 @@ public final class Ledger implements AutoCloseable {
     private boolean gaveUp;
 
     Ledger(LedgerStore store, int queueCapacity, int batchSize, Duration flushInterval, Ticker ticker) {
+        this(store, queueCapacity, batchSize, flushInterval, ticker, null);
+    }
+
+    Ledger(LedgerStore store, int queueCapacity, int batchSize, Duration flushInterval, Ticker ticker, LedgerSpill spill) {
         if (queueCapacity < 1 || batchSize < 1) throw new IllegalArgumentException("capacity and batch size must be positive");
         this.store = Objects.requireNonNull(store);
         this.ticker = Objects.requireNonNull(ticker);
+        this.spill = spill;
         this.capacity = queueCapacity;
         this.batchSize = batchSize;
         this.maxDelayNanos = flushInterval.toNanos();
@@ -98,11 +109,28 @@ public final class Ledger implements AutoCloseable {
         this.lastLookNanos = ticker.nanoTime();
     }
 
-    /** A ledger writing to {@code store} with the queue settings of {@code settings}; its writer runs at once. */
+    /**
+     * A ledger writing to {@code store} with the queue settings of {@code settings}; its writer runs at once. Records
+     * an earlier shutdown left in the spill file are written first.
+     */
     public static Ledger start(LedgerStore store, LedgerSettings settings, Ticker ticker) {
-        Ledger ledger = new Ledger(store, settings.queueCapacity(), settings.batchSize(), settings.flushInterval(), ticker);
+        LedgerSpill spill = settings.spillPath().map(LedgerSpill::new).orElse(null);
+        if (spill != null) replay(spill, store);
+        Ledger ledger = new Ledger(store, settings.queueCapacity(), settings.batchSize(), settings.flushInterval(), ticker,
+                spill);
         ledger.startWriter();
         return ledger;
+    }
+
+    private static void replay(LedgerSpill spill, LedgerStore store) {
+        try {
+            int n = spill.replayInto(store);
+            if (n > 0) LOG.info(() -> "ledger: wrote " + n + " records kept in " + spill.file() + " at the last shutdown");
+        } catch (RuntimeException e) {
+            // The store opened a moment ago; if it fails now, the records stay in the file for the next start.
+            LOG.log(Level.WARNING, "ledger: could not write the records kept in " + spill.file()
+                    + " at the last shutdown; they stay there for the next start", e);
+        }
     }
 
     void startWriter() {
@@ -166,9 +194,14 @@ public final class Ledger implements AutoCloseable {
         return written.get();
     }
 
-    /** Records the store refused (the batch's write threw). */
+    /** Records the store refused (the batch's write threw), or that were lost at shutdown. */
     public long failed() {
         return failed.get();
+    }
+
+    /** Records saved to the spill file at shutdown because the store was unavailable. */
+    public long spilled() {
+        return spilled.get();
     }
 
     /** False while the store is unavailable and the writer holds its batch for another attempt. */
@@ -193,7 +226,11 @@ public final class Ledger implements AutoCloseable {
         drainAll(); // what a record() racing with close() put in after the writer's last look
         store.close();
         if (dropped.get() > 0) LOG.warning(() -> "ledger closed; " + dropped.get() + " records were dropped while running");
-        if (gaveUp) LOG.severe(() -> "ledger closed; " + failed.get() + " records could not be written");
+        if (spilled.get() > 0) {
+            LOG.warning(() -> "ledger closed with its store unavailable; " + spilled.get() + " records were saved to "
+                    + spill.file().toAbsolutePath() + " and are written to the store at the next start");
+        }
+        if (gaveUp && failed.get() > 0) LOG.severe(() -> "ledger closed; " + failed.get() + " records could not be written");
     }
 
     private void runWriter() {
@@ -201,8 +238,11 @@ public final class Ledger implements AutoCloseable {
             try {
                 LockSupport.parkNanos(this, waitNanos());
                 pump();
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "ledger writer failed; continuing", e);
+            } catch (RuntimeException | Error e) {
+                // Whatever it was (an exception, or an Error such as a native library's LinkageError or an
+                // OutOfMemoryError), a dead writer would drop every later record: it keeps its batch, pauses, goes on.
+                LOG.log(Level.SEVERE, "ledger writer failed; retrying in " + WRITER_PAUSE_MILLIS + " ms", e);
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(WRITER_PAUSE_MILLIS));
             }
         }
         drainAll();
@@ -275,15 +315,18 @@ public final class Ledger implements AutoCloseable {
     private boolean writePending() {
         if (pending.isEmpty()) return true;
         int n = pending.size();
-        if (gaveUp) return lose(n);
+        if (gaveUp) return keepForNextStart(n);
         if (storeDown && !closed.get() && ticker.nanoTime() < retryAtNanos) return false;
         try {
             store.append(Collections.unmodifiableList(pending));
-        } catch (LedgerStoreUnavailableException e) {
+        } catch (LedgerStoreUnavailableException | Error e) {
+            // An Error (a native driver's LinkageError, an OutOfMemoryError) is handled as an outage: thrown out of
+            // the writer's loop it would lose the batch and every entry drained with it.
             if (closed.get()) {
                 gaveUp = true;
-                LOG.log(Level.SEVERE, "ledger store is unavailable while closing; the records still queued are lost", e);
-                return lose(n);
+                LOG.log(spill == null ? Level.SEVERE : Level.WARNING, "ledger store is unavailable while closing; the records "
+                        + "still queued are " + (spill == null ? "lost" : "saved to " + spill.file().toAbsolutePath()), e);
+                return keepForNextStart(n);
             }
             retryDelayNanos = storeDown ? Math.min(retryDelayNanos * 2, TimeUnit.MILLISECONDS.toNanos(MAX_RETRY_MILLIS))
                     : TimeUnit.MILLISECONDS.toNanos(FIRST_RETRY_MILLIS);
@@ -305,6 +348,20 @@ public final class Ledger implements AutoCloseable {
             LOG.info("ledger store is available again; writing the records kept meanwhile");
         }
         return true;
+    }
+
+    /** At shutdown with the store unavailable: the pending batch goes to the spill file, or is lost without one. */
+    private boolean keepForNextStart(int n) {
+        if (spill == null) return lose(n);
+        try {
+            spill.save(pending);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.SEVERE, "could not save " + n + " ledger records to " + spill.file().toAbsolutePath(), e);
+            return lose(n);
+        }
+        spilled.addAndGet(n);
+        pending.clear();
+        return false;
     }
 
     private boolean lose(int n) {

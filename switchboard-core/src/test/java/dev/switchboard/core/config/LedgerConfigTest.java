@@ -48,6 +48,14 @@ class LedgerConfigTest {
     }
 
     @Test
+    void theSpillFileIsBesideTheLedgerFileUnlessSet() {
+        assertThat(LedgerSettings.defaults().spillPath()).contains(Path.of("data", "ledger-spill.jsonl"));
+        assertThat(ledger("path: /var/lib/sb/ledger.db").spillPath()).contains(Path.of("/var/lib/sb/ledger-spill.jsonl"));
+        assertThat(ledger("spill-path: /var/spool/sb/spill.jsonl").spillPath()).contains(Path.of("/var/spool/sb/spill.jsonl"));
+        assertThat(error("spill-path: \"\"").key()).isEqualTo("switchboard.ledger.spill-path");
+    }
+
+    @Test
     void noneTurnsTheLedgerOff() {
         assertThat(ledger("store: none").store()).isEqualTo(LedgerSettings.Store.NONE);
     }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.core.Ticker;
 import dev.switchboard.core.config.LedgerSettings;
 import dev.switchboard.core.model.Usage;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LedgerTest {
     private final RecordingLedgerStore store = new RecordingLedgerStore();
@@ -264,6 +267,93 @@ class LedgerTest {
 
         assertThat(ledger.failed()).isEqualTo(7);
         assertThat(store.calls).containsExactly("append 2", "append 7", "close");
+    }
+
+    @Test
+    void closingWhileTheStoreIsUnavailableSavesWhatItCouldNotWriteAndTheNextStartWritesIt(@TempDir Path dir)
+            throws Exception {
+        Path spillFile = dir.resolve("ledger-spill.jsonl");
+        Ledger ledger = new Ledger(store, 100, 2, Duration.ofMillis(100), ticker, new LedgerSpill(spillFile));
+        store.unavailable = true;
+        LedgerRecord rich = LedgerRecord.builder("part-1").time(Instant.parse("2026-03-04T05:06:07.123Z")).caller("team-b")
+                .parent("whole", 1).taskType("code").complexity(0.75).tier(3).latencyMs(812).modelGroup("smart").deployment("d1", "openai", "gpt-4o")
+                .usage(new Usage(100, 50, 20, 5, 7, java.util.Optional.of(
+                        (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                                .readTree("{\"prompt_tokens_details\":{\"audio_tokens\":3}}"))))
+                .cost(0.25, 1.5, "2026-03").status("rate_limited").fallbacksUsed(1).attempts(3).quality(0.5).router("semantic").build();
+        ledger.record(record("a"));
+        ledger.record(rich);
+        ledger.pump();
+        IntStream.range(0, 5).forEach(i -> ledger.record(record("r" + i)));
+
+        ledger.close();
+
+        assertThat(ledger.failed()).isZero();
+        assertThat(ledger.spilled()).isEqualTo(7);
+        assertThat(Files.readAllLines(spillFile)).hasSize(7);
+
+        RecordingLedgerStore next = new RecordingLedgerStore();
+        LedgerSettings settings = new LedgerSettings(LedgerSettings.Store.SQLITE, dir.resolve("ledger.db"),
+                java.util.Optional.empty(), "public", 100, 2, Duration.ofMillis(100), java.util.Optional.of(spillFile));
+        Ledger restarted = Ledger.start(next, settings, Ticker.SYSTEM);
+        try {
+            assertThat(next.batchSizes()).containsExactly(7); // one transaction, before the writer takes new records
+            assertThat(next.records()).extracting(LedgerRecord::requestId).containsExactly("a", "part-1", "r0", "r1", "r2", "r3", "r4");
+            assertThat(next.records().get(1)).isEqualTo(rich);
+            assertThat(spillFile).doesNotExist();
+            assertThat(dir.toFile().list()).containsExactly(); // no claimed copy left behind either
+        } finally {
+            restarted.close();
+        }
+    }
+
+    @Test
+    void spilledRecordsTheStoreStillCannotTakeAtStartStayForTheNextStart(@TempDir Path dir) throws Exception {
+        Path spillFile = dir.resolve("spill.jsonl");
+        new LedgerSpill(spillFile).save(List.of(record("a"), record("b")));
+        RecordingLedgerStore down = new RecordingLedgerStore();
+        down.unavailable = true;
+        LedgerSettings settings = new LedgerSettings(LedgerSettings.Store.SQLITE, dir.resolve("ledger.db"),
+                java.util.Optional.empty(), "public", 100, 2, Duration.ofMillis(100), java.util.Optional.of(spillFile));
+
+        Ledger.start(down, settings, Ticker.SYSTEM).close();
+        assertThat(Files.readAllLines(spillFile)).hasSize(2);
+
+        RecordingLedgerStore up = new RecordingLedgerStore();
+        Ledger.start(up, settings, Ticker.SYSTEM).close();
+        assertThat(up.records()).extracting(LedgerRecord::requestId).containsExactly("a", "b");
+        assertThat(spillFile).doesNotExist();
+    }
+
+    @Test
+    void aSpillLineCutByACrashIsSkippedAndTheRestIsWritten(@TempDir Path dir) throws Exception {
+        Path spillFile = dir.resolve("spill.jsonl");
+        new LedgerSpill(spillFile).save(List.of(record("a")));
+        Files.writeString(spillFile, "{\"requestId\":\"cut", java.nio.file.StandardOpenOption.APPEND);
+
+        assertThat(new LedgerSpill(spillFile).replayInto(store)).isEqualTo(1);
+        assertThat(store.records()).extracting(LedgerRecord::requestId).containsExactly("a");
+    }
+
+    @Test
+    void anErrorFromTheStoreIsHandledAsAnOutageAndLosesNoEntryDrainedWithTheBatch() throws Exception {
+        store.errorOnce = new LinkageError("native library failed");
+        Ledger ledger = manual(100, 3, Duration.ofMillis(100));
+        ledger.record(record("a"));
+        ledger.record(record("b"));
+        var flushed = ledger.flush();
+        ledger.pump(); // drains a, b and the flush together; writing a + b throws the Error
+        assertThat(ledger.storeAvailable()).isFalse();
+        assertThat(flushed).isCompletedExceptionally();
+
+        ticker.advance(Duration.ofMillis(Ledger.FIRST_RETRY_MILLIS));
+        ledger.record(record("c"));
+        ledger.pump();
+        ledger.flush();
+        ledger.pump();
+        ledger.close();
+        assertThat(store.records()).extracting(LedgerRecord::requestId).containsExactly("a", "b", "c");
+        assertThat(ledger.failed()).isZero();
     }
 
     @Test

@@ -10,12 +10,19 @@ final class RecordingLedgerStore implements LedgerStore {
     final List<String> calls = new CopyOnWriteArrayList<>();
     volatile boolean failAppends;
     volatile boolean unavailable;
+    /** Appends throw this Error (then clear it), as a native driver's failure would. */
+    volatile Error errorOnce;
     volatile boolean closed;
 
     @Override
     public void append(List<LedgerRecord> records) {
         calls.add("append " + records.size());
         if (failAppends) throw new IllegalStateException("disk full");
+        Error error = errorOnce;
+        if (error != null) {
+            errorOnce = null;
+            throw error;
+        }
         if (unavailable) throw new LedgerStoreUnavailableException("connection refused", null);
         batches.add(List.copyOf(records));
     }

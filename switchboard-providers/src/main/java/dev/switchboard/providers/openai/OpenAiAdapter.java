@@ -56,7 +56,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
         this(ticker, new TokenCounter());
     }
 
-    /** @param tokens counts a streamed answer whose upstream sent no usage */
+    /** @param tokens counts an answer, streamed or not, whose upstream sent no usage */
     public OpenAiAdapter(Ticker ticker, TokenCounter tokens) {
         this.ticker = ticker;
         this.tokens = tokens;
@@ -102,7 +102,8 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public ChatResponse fromWire(WireResponse response, ChatRequest request) {
-        return OpenAiCodec.parseChatResponse(Json.parseUpstream(response.body(), ID), ID);
+        // An answer without usage (some compatible servers send none) gets the gateway's count, as a stream does.
+        return EstimatedUsage.completed(OpenAiCodec.parseChatResponse(Json.parseUpstream(response.body(), ID), ID), tokens, request);
     }
 
     @Override

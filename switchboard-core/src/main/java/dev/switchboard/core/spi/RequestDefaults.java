@@ -19,9 +19,8 @@ import java.util.Set;
  * only the deployment that set them, after load balancing chose it.
  *
  * @param params the request parameters the deployment sets, in OpenAI's names and shapes
- * @param canonical the same read as a client's request would be, for adapters that translate canonical fields
  */
-public record RequestDefaults(ObjectNode params, ChatRequest canonical) {
+public record RequestDefaults(ObjectNode params) {
     /** Request parameters the canonical model carries; every adapter applies them. */
     public static final Set<String> CANONICAL = Set.of("temperature", "top_p", "max_tokens", "max_completion_tokens",
             "stop", "seed", "n", "response_format", "user", "logprobs", "top_logprobs", "parallel_tool_calls", "metadata");
@@ -32,7 +31,7 @@ public record RequestDefaults(ObjectNode params, ChatRequest canonical) {
     /** Fields merged into the upstream body where the request has none (LiteLLM's {@code extra_body}). */
     public static final String EXTRA_BODY = "extra_body";
 
-    private static final RequestDefaults NONE = new RequestDefaults(Json.object(), null);
+    private static final RequestDefaults NONE = new RequestDefaults(Json.object());
     /** One way of saying the output limit: a client that sends either overrides a default of either. */
     private static final Set<String> OUTPUT_LIMIT = Set.of("max_tokens", "max_completion_tokens");
 
@@ -46,7 +45,7 @@ public record RequestDefaults(ObjectNode params, ChatRequest canonical) {
             if (params == null) params = Json.object();
             params.set(key, e.getValue());
         }
-        return params == null ? NONE : new RequestDefaults(params, read(params));
+        return params == null ? NONE : new RequestDefaults(params);
     }
 
     /**
@@ -55,7 +54,7 @@ public record RequestDefaults(ObjectNode params, ChatRequest canonical) {
      * @throws GatewayException.BadRequest naming the parameter when one is invalid
      */
     public static void check(Deployment d) {
-        of(d);
+        read(of(d).params);
     }
 
     public boolean isEmpty() {
@@ -82,7 +81,9 @@ public record RequestDefaults(ObjectNode params, ChatRequest canonical) {
      * sent nor refused on every call, but named at start-up instead.
      */
     public ChatRequest applyTo(ChatRequest r, Set<String> applied) {
-        if (canonical == null) return r;
+        if (params.isEmpty()) return r;
+        // Read per call (a few microseconds, and only for deployments with defaults): the OpenAI path never needs it.
+        ChatRequest canonical = read(params);
         ChatRequest.Builder b = r.toBuilder();
         if (r.temperature().isEmpty() && applied.contains("temperature")) b.temperature(canonical.temperature());
         if (r.topP().isEmpty() && applied.contains("top_p")) b.topP(canonical.topP());

@@ -2,6 +2,7 @@ package dev.switchboard.core;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Every failure the gateway reports: one sealed hierarchy, split into {@link Retryable} (worth another
@@ -51,6 +52,16 @@ public abstract sealed class GatewayException extends RuntimeException
 
         /** What the upstream asked us to wait before trying again, if it said. */
         public Optional<Duration> retryAfter() { return Optional.ofNullable(retryAfter); }
+
+        /**
+         * {@link #retryAfter()} as a {@code Retry-After} header's whole seconds: rounded up (a client that came back a
+         * fraction of a second early would be refused again), and at least 1.
+         */
+        public OptionalLong retryAfterSeconds() {
+            if (retryAfter == null) return OptionalLong.empty();
+            long seconds = retryAfter.getSeconds() + (retryAfter.getNano() > 0 ? 1 : 0);
+            return OptionalLong.of(Math.max(1, seconds));
+        }
     }
 
     /** 429: a rate limit or quota, ours or the upstream's. */

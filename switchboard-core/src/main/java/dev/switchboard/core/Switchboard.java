@@ -5,7 +5,9 @@ import dev.switchboard.core.config.ConfigLoader;
 import dev.switchboard.core.config.LedgerSettings;
 import dev.switchboard.core.ledger.Ledger;
 import dev.switchboard.core.routing.UtilityRouter;
+import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.spi.LedgerStoreProvider;
+import dev.switchboard.core.spi.RequestDefaults;
 import dev.switchboard.core.spi.TransportFactory;
 import dev.switchboard.core.stages.AuthStage;
 import dev.switchboard.core.stages.SpendCalculator;
@@ -85,6 +87,7 @@ public final class Switchboard implements AutoCloseable {
         try {
             // Provider-specific settings (e.g. simulation knobs) are checked now, so bad config refuses to start.
             config.deployments().forEach(d -> providers.forDeployment(d).adapter().validate(d));
+            config.deployments().forEach(Switchboard::checkRequestDefaults);
             config.deployments().forEach(d -> warnUnusedParams(d, providers.forDeployment(d).adapter().unusedParams(d)));
         } catch (RuntimeException e) {
             providers.close();
@@ -106,16 +109,25 @@ public final class Switchboard implements AutoCloseable {
         return new Switchboard(config, providers, ledger, ticker, tokens);
     }
 
+    /** A deployment's request defaults are checked as a client's request would be, so a bad one refuses to start. */
+    private static void checkRequestDefaults(Deployment d) {
+        try {
+            RequestDefaults.check(d);
+        } catch (GatewayException.BadRequest e) {
+            String param = e.param().map(p -> p.contains(".") ? p.substring(0, p.indexOf('.')) : p).orElse("");
+            throw new ConfigException("model_list[id=" + d.id() + "].litellm_params" + (param.isEmpty() ? "" : "." + param),
+                    e.getMessage());
+        }
+    }
+
     /**
-     * LiteLLM sends a deployment's other {@code litellm_params} (temperature, api_version, ...) to the provider as
-     * default request parameters; here they have no effect, and a LiteLLM user must be told. Keys only: values may
-     * be secrets.
+     * LiteLLM sends a deployment's other {@code litellm_params} to the provider; those this deployment's provider has
+     * no place for have no effect here, and a LiteLLM user must be told. Keys only: values may be secrets.
      */
     private static void warnUnusedParams(Deployment deployment, List<String> unused) {
         if (unused.isEmpty()) return;
         LOG.warning("deployment " + deployment.id() + ": litellm_params " + unused + " are not used by the '"
-                + deployment.provider() + "' provider and have no effect (they are not applied as default request "
-                + "parameters; send them in the request instead)");
+                + deployment.provider() + "' provider and have no effect");
     }
 
     /** Reads and validates a YAML config file (throws {@link dev.switchboard.core.config.ConfigException}). */

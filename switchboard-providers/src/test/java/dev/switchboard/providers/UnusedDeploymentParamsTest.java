@@ -1,8 +1,10 @@
 package dev.switchboard.providers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +14,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
-/** A LiteLLM user's per-model request defaults have no effect here: start-up names them, once per deployment. */
+/** What a deployment's provider has no place for has no effect: start-up names it, once per deployment. */
 class UnusedDeploymentParamsTest {
 
     @Test
@@ -21,9 +23,11 @@ class UnusedDeploymentParamsTest {
                 model_list:
                   - model_name: gpt
                     litellm_params: {model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:9/v1", api_key: sk-x,
-                                     temperature: 0.123, api_version: "2024-10-21", organization: org-1, max_tokens: 500}
+                                     temperature: 0.123, api_version: "2024-10-21", organization: org-1, max_tokens: 500,
+                                     frequency_penalty: 0.5, mirostat: 2}
                   - model_name: claude
-                    litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: sk-y, top_k: 5, seed: 98765}
+                    litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: sk-y, top_k: 5, seed: 98765,
+                                     temperature: 0.5}
                   - model_name: local
                     litellm_params: {model: ollama/llama3, api_base: "http://127.0.0.1:9", options: {temperature: 0.2}}
                   - model_name: sim
@@ -49,12 +53,28 @@ class UnusedDeploymentParamsTest {
             List<String> warnings = records.stream().filter(r -> r.getLevel() == Level.WARNING)
                     .map(LogRecord::getMessage).filter(m -> m.contains("litellm_params")).toList();
             assertThat(warnings).hasSize(2);
-            assertThat(warnings.get(0)).startsWith("deployment gpt#0: litellm_params [temperature, api_version] are not used")
-                    .doesNotContain("0.123").doesNotContain("2024-10-21").doesNotContain("organization");
+            // Request parameters are defaults of the deployment's calls; api_version is Azure's, and this base is not.
+            assertThat(warnings.get(0)).startsWith("deployment gpt#0: litellm_params [api_version, mirostat] are not used")
+                    .doesNotContain("0.123").doesNotContain("2024-10-21").doesNotContain("organization")
+                    .doesNotContain("temperature").doesNotContain("frequency_penalty");
             assertThat(warnings.get(1)).startsWith("deployment claude#1: litellm_params [seed] are not used")
-                    .doesNotContain("98765").doesNotContain("top_k");
+                    .doesNotContain("98765").doesNotContain("top_k").doesNotContain("temperature");
         } finally {
             logger.removeHandler(handler);
         }
+    }
+
+    @Test
+    void aRequestDefaultAClientCouldNotSendRefusesToStartNamingItsKey() {
+        String yaml = """
+                model_list:
+                  - model_name: gpt
+                    litellm_params: {model: openai/gpt-4o-mini, api_base: "http://127.0.0.1:9/v1", api_key: sk-x,
+                                     temperature: 7}
+                """;
+        assertThatThrownBy(() -> Switchboard.create(new ConfigLoader(name -> null, Switchboard.availableProviders())
+                .parse(yaml, "test")).close())
+                .isInstanceOfSatisfying(ConfigException.class,
+                        e -> assertThat(e.key()).isEqualTo("model_list[id=gpt#0].litellm_params.temperature"));
     }
 }

@@ -176,7 +176,7 @@ final class HttpIo {
 
     static void sendOpenAiError(ServerResponse res, GatewayException e) {
         if (e instanceof GatewayException.Retryable r) {
-            r.retryAfter().ifPresent(d -> res.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))));
+            r.retryAfterSeconds().ifPresent(s -> res.header(HeaderNames.RETRY_AFTER, Long.toString(s)));
         }
         sendJson(res, e.status(), OpenAiCodec.writeError(e));
     }

@@ -487,6 +487,34 @@ class EdgeCasesIT {
         }
     }
 
+    /** The same for a whole answer: the client and the ledger get the gateway's count instead of none and $0. */
+    @Test
+    void aWholeAnswerWithoutUsageGetsTheGatewaysEstimateAndTheLedgerRecordsIt() throws Exception {
+        Path ledger = Files.createTempDirectory("usage").resolve("ledger.db");
+        JsonNode answer;
+        HttpResponse<String> r;
+        try (FakeUpstream upstream = FakeUpstream.openAi()) {
+            GatewayFixture gw = GatewayFixture.start(config(upstream, "")
+                    .replace("ledger: {store: none}", "ledger: {store: sqlite, path: \"" + ledger + "\", flush-interval: 20ms}"));
+            upstream.enqueue(Fault.omitUsage());
+            r = post(gw, "/v1/chat/completions", CHAT, "x-request-id", "whole-no-usage");
+            gw.close();
+            answer = Json.parseBody(r.body().getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(answer.at("/usage/prompt_tokens").asInt()).isPositive();
+        assertThat(answer.at("/usage/completion_tokens").asInt()).isPositive();
+        assertThat(answer.at("/switchboard/usage_estimated").asBoolean()).isTrue();
+        assertThat(Double.parseDouble(r.headers().firstValue("x-switchboard-cost").orElseThrow())).isPositive();
+        try (SqliteLedgerStore store = new SqliteLedgerStore(ledger)) {
+            assertThat(store.find("whole-no-usage")).singleElement().satisfies(row -> {
+                assertThat(row.usage().promptTokens()).isEqualTo(answer.at("/usage/prompt_tokens").asInt());
+                assertThat(row.usage().completionTokens()).isEqualTo(answer.at("/usage/completion_tokens").asInt());
+                assertThat(row.costUsd()).isPositive();
+            });
+        }
+    }
+
     private static HttpResponse<String> post(GatewayFixture gw, String path, String body, String... headers) {
         try {
             return gw.post(path, body, headers);

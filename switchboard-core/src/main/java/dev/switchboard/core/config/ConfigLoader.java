@@ -38,7 +38,7 @@ public final class ConfigLoader {
                     "switchboard");
 
     private static final Set<String> LITELLM_PARAMS_USED = Set.of("model", "api_base", "base_url", "api_key",
-            "rpm", "tpm", "timeout", "stream_timeout", "weight", "extra_headers", "headers", "max_tokens");
+            "rpm", "tpm", "timeout", "stream_timeout", "weight", "extra_headers", "headers");
 
     private final Function<String, String> env;
     private final Set<String> knownProviders;

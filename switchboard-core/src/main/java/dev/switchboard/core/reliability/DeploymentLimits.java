@@ -4,6 +4,7 @@ import dev.switchboard.core.Ticker;
 import dev.switchboard.core.config.Deployment;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import java.util.Collection;
@@ -20,7 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DeploymentLimits {
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
-    /** Whether a call was reserved; when not, how long until the deployment has headroom. */
+    /**
+     * Whether a call was reserved; when not, how long until the deployment has headroom for it: the refill of one
+     * request (RPM) or of the tokens it needs (TPM), whichever comes later, not the whole minute.
+     */
     public record Reservation(boolean granted, Duration retryAfter) {
         static final Reservation GRANTED = new Reservation(true, Duration.ZERO);
     }
@@ -72,6 +76,10 @@ public final class DeploymentLimits {
                     wait = p.getNanosToWaitForRefill();
                     if (rpmTaken) b.rpm.get().addTokens(1);
                 }
+            } else if (wait > 0 && b.tpm.isPresent()) {
+                // Both budgets must have room: the wait is the longer of the two, or the retry is refused again.
+                EstimationProbe p = b.tpm.get().estimateAbilityToConsume(b.clamp(tokens));
+                if (!p.canBeConsumed()) wait = Math.max(wait, p.getNanosToWaitForRefill());
             }
             if (wait > 0) return new Reservation(false, Duration.ofNanos(wait));
         }

@@ -16,6 +16,7 @@ import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Reply;
 import dev.switchboard.core.pipeline.RoutePlan;
 import dev.switchboard.core.pipeline.Stage;
+import dev.switchboard.core.spi.RequestDefaults;
 import dev.switchboard.core.stages.ModelGroupRouter;
 import dev.switchboard.core.stages.RouteStage;
 import dev.switchboard.core.stages.Router;
@@ -214,8 +215,9 @@ public final class FallbackStage implements Stage {
             if (!(exchange.request() instanceof ChatRequest chat)) return true;
             int window = d.info().contextWindow();
             if (window <= largestFailedWindow) return false;
-            if (TokenEstimate.upperBound(chat) <= window) return true;
-            long needed = TokenEstimate.of(exchange, tokens).total();
+            long defaultOutput = defaultOutput(chat, d);
+            if (TokenEstimate.upperBound(chat) + defaultOutput <= window) return true;
+            long needed = TokenEstimate.of(exchange, tokens).total() + defaultOutput;
             if (needed <= window) return true;
             tooLargeTokens = needed;
             largestWindow = Math.max(largestWindow, window);
@@ -225,7 +227,9 @@ public final class FallbackStage implements Stage {
 
         private long estimateFor(Deployment d) {
             boolean needed = d.tpm().isPresent() || settings.routingStrategy() == RoutingStrategy.USAGE_BASED;
-            return needed ? TokenEstimate.of(exchange, tokens).total() : 0;
+            if (!needed) return 0;
+            long output = exchange.request() instanceof ChatRequest chat ? defaultOutput(chat, d) : 0;
+            return TokenEstimate.of(exchange, tokens).total() + output;
         }
 
         /** Corrects the TPM reservation with the real usage: at once for a response, at the end for a stream. */
@@ -287,6 +291,11 @@ public final class FallbackStage implements Stage {
             groups.route(exchange.withRequest(withModel(exchange.request(), name)))
                     .ifPresent(p -> queue.addAll(p.candidates()));
         }
+    }
+
+    /** The deployment's own {@code max_tokens}, which the call will carry when the client set none. */
+    private static long defaultOutput(ChatRequest chat, Deployment d) {
+        return chat.maxTokens().isPresent() ? 0 : RequestDefaults.maxTokens(d).orElse(0);
     }
 
     private static GatewayRequest withModel(GatewayRequest r, String model) {

@@ -41,7 +41,8 @@ public interface ProviderAdapter {
 
     /**
      * The {@code litellm_params} keys this provider reads beyond the common ones the config loader takes (model,
-     * api_base, api_key, limits, timeouts, headers, max_tokens). Any other key has no effect, and start-up says so.
+     * api_base, api_key, limits, timeouts, headers): its own settings and the request parameters it applies as
+     * defaults ({@link RequestDefaults}). Any other key has no effect, and start-up says so.
      */
     default Set<String> deploymentParams() {
         return Set.of();

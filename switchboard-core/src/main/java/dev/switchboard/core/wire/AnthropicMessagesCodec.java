@@ -513,11 +513,10 @@ public final class AnthropicMessagesCodec {
         return e instanceof GatewayException.Overloaded ? 529 : e.status();
     }
 
-    /** The {@code retry-after} value in whole seconds (rounded up), when the error carries one. */
+    /** The {@code retry-after} value in whole seconds (rounded up, at least 1), when the error carries one. */
     public static OptionalInt retryAfterSeconds(GatewayException e) {
         if (e instanceof GatewayException.Retryable r && r.retryAfter().isPresent()) {
-            long millis = r.retryAfter().get().toMillis();
-            return OptionalInt.of((int) Math.min(Integer.MAX_VALUE, Math.max(0, (millis + 999) / 1000)));
+            return OptionalInt.of((int) Math.min(Integer.MAX_VALUE, r.retryAfterSeconds().getAsLong()));
         }
         return OptionalInt.empty();
     }

@@ -405,11 +405,7 @@ public final class OpenAiCodec {
             }
             if (r.systemFingerprint().isPresent()) g.writeStringField("system_fingerprint", r.systemFingerprint().get());
             if (r.serviceTier().isPresent()) g.writeStringField("service_tier", r.serviceTier().get());
-            if (r.extras().isPresent()) writeFields(r.extras().get(), g);
-            if (extension != null) {
-                g.writeFieldName("switchboard");
-                g.writeTree(extension);
-            }
+            writeExtrasAndExtension(r.extras().orElse(null), extension, g);
             g.writeEndObject();
         });
     }
@@ -519,8 +515,15 @@ public final class OpenAiCodec {
             g.writeFieldName("usage");
             writeUsage(c.usage().get(), g);
         }
-        ObjectNode extras = c.extras().orElse(null);
-        // A chunk may carry the gateway's own note (an estimated usage) where the stream has its extension too: one object.
+        writeExtrasAndExtension(c.extras().orElse(null), extension, g);
+        g.writeEndObject();
+    }
+
+    /**
+     * An answer's or chunk's extra fields, then {@code extension} as its {@code switchboard} field. The extras may carry
+     * the gateway's own note (an estimated usage) where the answer has its extension too: one object.
+     */
+    private static void writeExtrasAndExtension(ObjectNode extras, JsonNode extension, JsonGenerator g) throws IOException {
         if (extras != null && extension instanceof ObjectNode ext && extras.get("switchboard") instanceof ObjectNode note) {
             extension = ext.deepCopy().setAll(note);
             extras = extras.deepCopy();
@@ -531,7 +534,6 @@ public final class OpenAiCodec {
             g.writeFieldName("switchboard");
             g.writeTree(extension);
         }
-        g.writeEndObject();
     }
 
     /**

@@ -31,6 +31,31 @@ class DeploymentLimitsTest {
     }
 
     @Test
+    void theWaitIsTheRefillStillNeededNotTheWholeMinute() {
+        limits.reserve(rpm, 0);
+        limits.reserve(rpm, 0);
+        ticker.advance(Duration.ofSeconds(12));
+
+        assertThat(limits.reserve(rpm, 0).retryAfter()).isEqualTo(Duration.ofSeconds(18));
+    }
+
+    /** A retry after the RPM refill alone would be refused again while the tokens it needs are not back. */
+    @Test
+    void whenBothBudgetsAreSpentTheWaitIsTheLongerRefill() {
+        Deployment both = deployment("both", "gpt", 128_000, OptionalInt.of(60), OptionalInt.of(1_000), 1, Prices.FREE);
+        DeploymentLimits limits = new DeploymentLimits(List.of(both), ticker);
+        for (int i = 0; i < 60; i++) assertThat(limits.reserve(both, 16).granted()).isTrue();
+
+        DeploymentLimits.Reservation refused = limits.reserve(both, 500);
+
+        assertThat(refused.granted()).isFalse();
+        // One request is back in 1 s; 500 tokens with 40 left take (500 - 40) / 1000 of a minute = 27.6 s.
+        assertThat(refused.retryAfter()).isEqualTo(Duration.ofMillis(27_600));
+        ticker.advance(refused.retryAfter());
+        assertThat(limits.reserve(both, 500).granted()).isTrue();
+    }
+
+    @Test
     void tokensPerMinuteAreReservedFromTheEstimateAndSettledWithTheRealCount() {
         assertThat(limits.reserve(tpm, 600).granted()).isTrue();
         assertThat(limits.hasHeadroom(tpm, 500)).isFalse();

@@ -164,6 +164,36 @@ class FallbackStageTest {
     }
 
     @Test
+    void aDeploymentsOwnMaxTokensCountsAsTheRequestedOutputWhenTheClientSetsNone() {
+        Deployment small = withParams(deployment("small", "gpt", 1_000), "{\"max_tokens\":800}");
+        group("gpt", small, deployment("large", "gpt", 100_000));
+
+        stage(new Settings().build()).apply(planned(chat("gpt", "word ".repeat(300))), chain);
+        stage(new Settings().build()).apply(planned(chat("gpt", "word ".repeat(300)).toBuilder().maxTokens(100).build()), chain);
+
+        assertThat(chain.calls).as("the default would not fit; the client's own limit does").containsExactly("large", "small");
+    }
+
+    @Test
+    void aDeploymentsOwnMaxTokensIsReservedAgainstItsTokensPerMinute() {
+        Deployment tight = withParams(deployment("tight", "gpt", 128_000, OptionalInt.empty(), OptionalInt.of(1_000), 1,
+                Prices.FREE), "{\"max_tokens\":900}");
+        group("gpt", tight, deployment("roomy", "gpt"));
+        FallbackStage stage = stage(new Settings().build());
+        limits.reserve(tight, 200);
+
+        stage.apply(planned(chat("gpt", "hi")), chain);
+
+        assertThat(chain.calls).containsExactly("roomy");
+    }
+
+    private static Deployment withParams(Deployment d, String params) {
+        return new Deployment(d.id(), d.modelName(), d.provider(), d.upstreamModel(), d.apiBase(), d.apiKey(), d.headers(),
+                (com.fasterxml.jackson.databind.node.ObjectNode) dev.switchboard.core.wire.Json.parseBody(params.getBytes()),
+                d.rpm(), d.tpm(), d.weight(), d.timeouts(), d.info());
+    }
+
+    @Test
     void aPromptTooLargeForTheGroupGoesToTheContextWindowFallbacks() {
         group("gpt", deployment("small", "gpt", 1_000));
         group("long", deployment("big", "long", 200_000));

@@ -412,6 +412,11 @@ class AnthropicMessagesCodecTest {
         void roundsRetryAfterUpToWholeSeconds() {
             assertThat(AnthropicMessagesCodec.retryAfterSeconds(new GatewayException.RateLimited("x", Duration.ofMillis(1500))))
                     .hasValue(2);
+            // From the exact wait, not its milliseconds: half a microsecond over 6 s is 7 s, or the client comes back early.
+            assertThat(AnthropicMessagesCodec.retryAfterSeconds(new GatewayException.RateLimited("x",
+                    Duration.ofSeconds(6).plusNanos(500)))).hasValue(7);
+            assertThat(AnthropicMessagesCodec.retryAfterSeconds(new GatewayException.RateLimited("x", Duration.ZERO)))
+                    .hasValue(1);
             assertThat(AnthropicMessagesCodec.retryAfterSeconds(new GatewayException.BadRequest("x", null))).isEmpty();
         }
     }

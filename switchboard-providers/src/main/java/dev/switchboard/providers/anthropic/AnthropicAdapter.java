@@ -21,6 +21,7 @@ import dev.switchboard.core.model.ToolChoice;
 import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.spi.ApiBase;
 import dev.switchboard.core.spi.ProviderAdapter;
+import dev.switchboard.core.spi.RequestDefaults;
 import dev.switchboard.core.spi.StreamDecoder;
 import dev.switchboard.core.spi.WireHeaders;
 import dev.switchboard.core.spi.WireRequest;
@@ -55,6 +56,9 @@ import java.util.Set;
  *   <li>Thinking blocks are sent back only when they carry Anthropic's signature, and redacted thinking as it
  *       came; unsigned reasoning text is dropped, as the API would reject it. Answers keep both, signature and
  *       all, so a client can send them back.</li>
+ *   <li>A deployment's request parameters ({@code temperature}, {@code top_p}, {@code max_tokens}, {@code stop},
+ *       {@code response_format}, {@code user}, {@code parallel_tool_calls}) are defaults the client's own values
+ *       override; {@code extra_body}'s fields go into the body where it has none of that name.</li>
  *   <li>{@code thinking}, {@code top_k}, {@code service_tier} and {@code cache_control} (automatic prompt
  *       caching, e.g. {@code {type: ephemeral}}) may be set per deployment in {@code litellm_params}; a client's
  *       {@code thinking} and {@code top_k} win over the deployment's. {@code anthropic-beta} and other headers come
@@ -85,16 +89,29 @@ public final class AnthropicAdapter implements ProviderAdapter {
         return "anthropic";
     }
 
+    /** The deployment's request parameters the Messages API has a place for (seed, penalties, n: none). */
+    static final Set<String> REQUEST_DEFAULTS = Set.of("temperature", "top_p", "max_tokens", "max_completion_tokens",
+            "stop", "response_format", "user", "parallel_tool_calls");
+
     @Override
     public Set<String> deploymentParams() {
-        return Set.of("thinking", "top_k", "cache_control", "service_tier");
+        Set<String> params = new java.util.HashSet<>(Set.of("thinking", "top_k", "cache_control", "service_tier",
+                RequestDefaults.EXTRA_BODY));
+        params.addAll(REQUEST_DEFAULTS);
+        return params;
     }
 
     // ------------------------------------------------------------------ request
 
     @Override
     public WireRequest toWire(ChatRequest request, Deployment target) {
-        byte[] body = AnthropicWire.write(toMessagesRequest(request, target));
+        RequestDefaults defaults = RequestDefaults.of(target);
+        byte[] body = AnthropicWire.write(toMessagesRequest(defaults.applyTo(request, REQUEST_DEFAULTS), target));
+        if (defaults.hasExtraBody()) {
+            ObjectNode tree = (ObjectNode) Json.parseBody(body);
+            defaults.fillExtraBody(tree);
+            body = Json.bytes(tree);
+        }
         WireHeaders.Builder headers = WireHeaders.builder()
                 .add("content-type", "application/json")
                 .add("anthropic-version", AnthropicWire.API_VERSION);

@@ -23,6 +23,7 @@ import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.spi.ApiBase;
 import dev.switchboard.core.spi.Framing;
 import dev.switchboard.core.spi.ProviderAdapter;
+import dev.switchboard.core.spi.RequestDefaults;
 import dev.switchboard.core.spi.StreamDecoder;
 import dev.switchboard.core.spi.WireHeaders;
 import dev.switchboard.core.spi.WireRequest;
@@ -47,7 +48,9 @@ import java.util.Set;
  * are refused with a clear 400; {@code tool_choice: none} sends no tools, a named choice sends only that
  * tool. Per-deployment {@code litellm_params} this adapter reads: {@code keep_alive}, {@code num_ctx},
  * {@code think} (boolean or level) and {@code options} (extra Modelfile parameters, overridden by the
- * request's own).
+ * request's own); request parameters ({@code temperature}, {@code top_p}, {@code max_tokens}, {@code stop},
+ * {@code seed}, {@code response_format}, the penalties) as defaults the client's own values override, and
+ * {@code extra_body}'s fields where the body has none of that name.
  */
 public final class OllamaAdapter implements ProviderAdapter {
     public static final String ID = "ollama";
@@ -69,9 +72,16 @@ public final class OllamaAdapter implements ProviderAdapter {
         return ID;
     }
 
+    /** The deployment's request parameters Ollama has a place for (its options, {@code format}). */
+    static final Set<String> REQUEST_DEFAULTS = Set.of("temperature", "top_p", "max_tokens", "max_completion_tokens",
+            "stop", "seed", "response_format", "frequency_penalty", "presence_penalty");
+
     @Override
     public Set<String> deploymentParams() {
-        return Set.of("keep_alive", "num_ctx", "options", "think");
+        Set<String> params = new java.util.HashSet<>(Set.of("keep_alive", "num_ctx", "options", "think",
+                RequestDefaults.EXTRA_BODY));
+        params.addAll(REQUEST_DEFAULTS);
+        return params;
     }
 
     @Override
@@ -86,11 +96,19 @@ public final class OllamaAdapter implements ProviderAdapter {
         if (request.n().orElse(1) > 1) {
             throw new GatewayException.Unsupported("Ollama returns one choice per request; 'n' must be 1.", "n");
         }
-        List<OllamaWire.Tool> tools = tools(request);
-        OllamaWire.ChatRequest body = new OllamaWire.ChatRequest(target.upstreamModel(), messages(request.messages()),
-                tools.isEmpty() ? null : tools, format(request), options(request, target), request.stream(),
-                param(target, "keep_alive"), think(request, target));
-        return WireRequest.post(endpoint(target, "/api/chat"), headers(target, request.stream()), bytes(body));
+        RequestDefaults defaults = RequestDefaults.of(target);
+        ChatRequest r = defaults.applyTo(request, REQUEST_DEFAULTS);
+        List<OllamaWire.Tool> tools = tools(r);
+        OllamaWire.ChatRequest body = new OllamaWire.ChatRequest(target.upstreamModel(), messages(r.messages()),
+                tools.isEmpty() ? null : tools, format(r), options(r, target, defaults), r.stream(),
+                param(target, "keep_alive"), think(r, target));
+        byte[] bytes = bytes(body);
+        if (defaults.hasExtraBody()) {
+            ObjectNode tree = (ObjectNode) Json.parseBody(bytes);
+            defaults.fillExtraBody(tree);
+            bytes = Json.bytes(tree);
+        }
+        return WireRequest.post(endpoint(target, "/api/chat"), headers(target, r.stream()), bytes);
     }
 
     @Override
@@ -245,8 +263,14 @@ public final class OllamaAdapter implements ProviderAdapter {
         }).orElse(null);
     }
 
-    private static JsonNode options(ChatRequest r, Deployment target) {
-        JsonNode body = r.openAiBody().map(b -> (JsonNode) b).orElse(Json.object());
+    private static JsonNode options(ChatRequest r, Deployment target, RequestDefaults defaults) {
+        // The penalties are not canonical: the client's OpenAI body has them, else the deployment's defaults.
+        ObjectNode body = Json.object();
+        for (String penalty : List.of("frequency_penalty", "presence_penalty")) {
+            JsonNode v = r.openAiBody().map(b -> b.get(penalty)).filter(JsonNode::isNumber)
+                    .or(() -> defaults.value(penalty)).orElse(null);
+            if (v != null) body.set(penalty, v);
+        }
         OllamaWire.Options mapped = new OllamaWire.Options(
                 r.temperature().isPresent() ? r.temperature().getAsDouble() : null,
                 r.topP().isPresent() ? r.topP().getAsDouble() : null,

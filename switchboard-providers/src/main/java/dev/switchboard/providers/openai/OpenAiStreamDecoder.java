@@ -1,7 +1,6 @@
 package dev.switchboard.providers.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Ticker;
 import dev.switchboard.core.TokenCounter;
@@ -9,8 +8,6 @@ import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChunkChoice;
 import dev.switchboard.core.model.Role;
-import dev.switchboard.core.model.ToolCallDelta;
-import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.spi.Frame;
 import dev.switchboard.core.spi.StreamDecoder;
 import dev.switchboard.core.wire.Json;
@@ -36,29 +33,25 @@ import java.util.Set;
  * helpers refuse a choice that never says its role.
  *
  * <p>A stream that ends without a usage chunk (some compatible servers send none, asked or not) gets one, as OpenAI
- * always sends it: the prompt and the answer counted with the gateway's tokenizer, which is not the upstream model's,
- * so the chunk says {@code "switchboard":{"usage_estimated":true}}. The ledger and limits read the same counts.
+ * always sends it: the gateway's {@link EstimatedUsage}.
  */
 final class OpenAiStreamDecoder implements StreamDecoder {
     private static final System.Logger LOG = System.getLogger(OpenAiStreamDecoder.class.getName());
     private static final String DONE = "[DONE]";
 
     private final Ticker ticker;
-    private final TokenCounter tokens;
-    private final ChatRequest request;
     private boolean done;
     private boolean sawEvent;
     private boolean sawFinishReason;
     private boolean sawUsage;
     private final Set<Integer> choicesStarted = new HashSet<>();
-    /** The answer's text so far (every choice's content, reasoning, refusal, tool calls): counted if no usage comes. */
-    private final StringBuilder answer = new StringBuilder();
+    /** The answer so far: counted if no usage comes. */
+    private final EstimatedUsage estimate;
     private ChatChunk last;
 
     OpenAiStreamDecoder(Ticker ticker, TokenCounter tokens, ChatRequest request) {
         this.ticker = ticker;
-        this.tokens = tokens;
-        this.request = request;
+        this.estimate = new EstimatedUsage(tokens, request);
     }
 
     @Override
@@ -86,30 +79,17 @@ final class OpenAiStreamDecoder implements StreamDecoder {
         if (chunk.choices().isEmpty() && chunk.usage().isEmpty()) return List.of();
         for (var choice : chunk.choices()) {
             sawFinishReason |= choice.finishReason().isPresent();
-            if (!sawUsage) collect(choice);
+            if (!sawUsage) estimate.add(choice);
         }
         sawUsage |= chunk.usage().isPresent();
         last = chunk;
         return List.of(withRoles(chunk));
     }
 
-    private void collect(ChunkChoice choice) {
-        choice.content().ifPresent(answer::append);
-        choice.reasoning().ifPresent(answer::append);
-        choice.refusal().ifPresent(answer::append);
-        for (ToolCallDelta call : choice.toolCalls()) {
-            call.name().ifPresent(answer::append);
-            call.arguments().ifPresent(answer::append);
-        }
-    }
-
     /** The usage chunk the upstream left out, counted by the gateway and marked as its estimate. */
     private ChatChunk estimatedUsage() {
-        Usage usage = Usage.of(request == null ? 0 : tokens.countPrompt(request), tokens.count(answer.toString()));
-        ObjectNode marker = Json.object();
-        marker.putObject("switchboard").put("usage_estimated", true);
-        return new ChatChunk(last.id(), last.created(), last.model(), List.of(), Optional.of(usage), Optional.empty(),
-                Optional.of(marker));
+        return new ChatChunk(last.id(), last.created(), last.model(), List.of(), Optional.of(estimate.usage()),
+                Optional.empty(), Optional.of(EstimatedUsage.marker()));
     }
 
     private ChatChunk withRoles(ChatChunk chunk) {

@@ -8,6 +8,7 @@ import dev.switchboard.core.model.ChatResponse;
 import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.model.EmbeddingResponse;
 import dev.switchboard.core.spi.ProviderAdapter;
+import dev.switchboard.core.spi.RequestDefaults;
 import dev.switchboard.core.spi.StreamDecoder;
 import dev.switchboard.core.spi.WireHeaders;
 import dev.switchboard.core.spi.WireRequest;
@@ -44,7 +45,9 @@ public final class SimulatedAdapter implements ProviderAdapter {
 
     @Override
     public Set<String> deploymentParams() {
-        return Set.of("simulation");
+        Set<String> params = new java.util.HashSet<>(RequestDefaults.CANONICAL);
+        params.add("simulation");
+        return params;
     }
 
     @Override
@@ -55,7 +58,8 @@ public final class SimulatedAdapter implements ProviderAdapter {
     @Override
     public WireRequest toWire(ChatRequest request, Deployment target) {
         // Always from canonical fields: stages may have rewritten the messages since the client's body arrived.
-        ObjectNode body = OpenAiCodec.writeChatRequest(request);
+        // The deployment's request parameters the canonical model carries are defaults the client's own values override.
+        ObjectNode body = OpenAiCodec.writeChatRequest(RequestDefaults.of(target).applyTo(request, RequestDefaults.CANONICAL));
         body.put("model", target.upstreamModel());
         return WireRequest.post(CHAT, headers(target), Json.bytes(body));
     }

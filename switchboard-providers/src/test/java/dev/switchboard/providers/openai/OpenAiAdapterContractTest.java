@@ -283,4 +283,61 @@ class OpenAiAdapterContractTest {
         assertThat(response.vectors().get(1)).containsExactly(1.0f, 0.25f, -0.5f, 3.0f);
         assertThat(response.usage().promptTokens()).isEqualTo(5);
     }
+
+    /** OpenAI always sends usage; a compatible server's whole answer without it gets the gateway's count, marked so. */
+    @Test
+    void anAnswerWithoutUsageGetsTheGatewaysCountMarkedAsAnEstimate() throws IOException {
+        ChatRequest request = OpenAiCodec.parseChatRequest(Json.MAPPER.readTree(
+                "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello twice\"}]}"));
+        ObjectNode answer = (ObjectNode) json("chat-text.json");
+        answer.remove("usage");
+        String text = answer.at("/choices/0/message/content").asText();
+
+        ChatResponse response = adapter.fromWire(new WireResponse(200, WireHeaders.of("Content-Type", "application/json"),
+                Json.bytes(answer)), request);
+
+        dev.switchboard.core.TokenCounter tokens = new dev.switchboard.core.TokenCounter();
+        assertThat(response.usage()).contains(dev.switchboard.core.model.Usage.of(tokens.countPrompt(request), tokens.count(text)));
+        assertThat(response.extras().orElseThrow().path("switchboard").path("usage_estimated").asBoolean()).isTrue();
+        JsonNode written = Json.MAPPER.readTree(OpenAiCodec.writeChatResponse(response, null));
+        assertThat(written.at("/usage/completion_tokens").asInt()).isEqualTo(tokens.count(text));
+        assertThat(written.at("/switchboard/usage_estimated").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anAnswerWithoutUsageThatCallsToolsCountsTheCalls() throws IOException {
+        ChatRequest request = OpenAiCodec.parseChatRequest(json("request-tools.json").deepCopy());
+        ObjectNode answer = (ObjectNode) json("chat-tool-calls-parallel.json");
+        answer.remove("usage");
+
+        ChatResponse response = adapter.fromWire(new WireResponse(200, WireHeaders.of("Content-Type", "application/json"),
+                Json.bytes(answer)), request);
+
+        assertThat(response.usage().orElseThrow().completionTokens()).isPositive();
+    }
+
+    @Test
+    void anAnswerWithUsageKeepsItAndGetsNoMarker() {
+        ChatResponse response = adapter.fromWire(ok("chat-text.json"), ChatRequest.builder("gpt-4o-mini").build());
+
+        assertThat(response.usage()).isPresent();
+        assertThat(response.extras().map(e -> e.has("switchboard"))).isNotEqualTo(Optional.of(true));
+    }
+
+    /** A routed answer has its own switchboard field: the estimate's note joins it rather than writing the field twice. */
+    @Test
+    void theEstimatesNoteAndARoutedAnswersExtensionAreOneField() throws IOException {
+        ObjectNode answer = (ObjectNode) json("chat-text.json");
+        answer.remove("usage");
+        ChatResponse response = adapter.fromWire(new WireResponse(200, WireHeaders.of("Content-Type", "application/json"),
+                Json.bytes(answer)), ChatRequest.builder("gpt-4o-mini").build());
+
+        String written = new String(OpenAiCodec.writeChatResponse(response, Json.object().put("router", "utility")),
+                java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(written.split("\"switchboard\"", -1)).hasSize(2);
+        JsonNode tree = Json.MAPPER.readTree(written);
+        assertThat(tree.at("/switchboard/router").asText()).isEqualTo("utility");
+        assertThat(tree.at("/switchboard/usage_estimated").asBoolean()).isTrue();
+    }
 }

@@ -13,14 +13,14 @@ import java.util.regex.Pattern;
  * the client's headers.
  *
  * @param name shown in the route plan's rationale
- * @param pattern {@code pattern}: a regular expression found anywhere in the last user message
+ * @param pattern {@code pattern}: a regular expression found anywhere in the last user message (an empty one is none)
  * @param keywords {@code keywords}: at least one occurs in the last user message (case-insensitive)
  * @param minChars {@code min-chars}: the last user message has at least this many characters
  * @param maxChars {@code max-chars}: the last user message has at most this many characters
  * @param hasCode {@code has-code}: whether the last user message contains source code
  * @param hasTools {@code has-tools}: whether the request offers tools
  * @param metadata {@code metadata}: request metadata key → accepted values
- * @param headers {@code headers}: request header name (lower-case) → accepted values
+ * @param headers {@code headers}: request header name → accepted values, both lower-case (compared ignoring case)
  * @param target the model group the request goes to when the rule matches
  */
 public record RoutingRule(

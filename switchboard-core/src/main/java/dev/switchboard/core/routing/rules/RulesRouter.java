@@ -77,7 +77,7 @@ public final class RulesRouter implements Router {
         }
         for (var e : rule.headers().entrySet()) {
             Optional<String> value = headers.flatMap(h -> h.get(e.getKey()));
-            if (value.isEmpty() || !e.getValue().contains(value.get())) return false;
+            if (value.isEmpty() || !e.getValue().contains(value.get().toLowerCase(Locale.ROOT))) return false;
         }
         if (!rule.keywords().isEmpty() && !containsAny(text.toLowerCase(Locale.ROOT), rule.keywords())) return false;
         if (rule.pattern().isPresent() && !rule.pattern().get().matcher(text).find()) return false;

@@ -21,7 +21,7 @@ import java.util.regex.PatternSyntaxException;
  * model: auto              # the alias clients call; the router answers only for it
  * rules:                   # tried in order, the first match wins; none matching falls through
  *   - name: premium-users
- *     headers: {x-user-tier: [premium, enterprise]}
+ *     headers: {x-user-tier: [premium, enterprise]}   # names and values compared ignoring case
  *     target: gpt-4o
  *   - name: code
  *     has-code: true
@@ -66,7 +66,9 @@ public record RulesRouterConfig(String model, List<RoutingRule> rules) {
     static RoutingRule parseRule(ConfigNode node, int index) {
         node.onlyKeys(RULE_KEYS);
         String name = node.get("name").string("rule-" + (index + 1));
-        Optional<Pattern> pattern = node.get("pattern").string().map(p -> compile(node.get("pattern"), p));
+        // An empty pattern is no condition, as an empty keywords list or headers mapping is: the rule may catch all.
+        Optional<Pattern> pattern = node.get("pattern").string().filter(p -> !p.isEmpty())
+                .map(p -> compile(node.get("pattern"), p));
         List<String> keywords = node.get("keywords").stringList().stream()
                 .map(k -> k.toLowerCase(Locale.ROOT)).toList();
         OptionalInt minChars = node.get("min-chars").integer(0, Integer.MAX_VALUE);
@@ -77,6 +79,7 @@ public record RulesRouterConfig(String model, List<RoutingRule> rules) {
         Optional<Boolean> hasCode = optionalBool(node.get("has-code"));
         Optional<Boolean> hasTools = optionalBool(node.get("has-tools"));
         Map<String, Set<String>> metadata = valueSets(node.get("metadata"), false);
+        // Header names are case-insensitive in HTTP; their values (a tier, a team) are compared ignoring case too.
         Map<String, Set<String>> headers = valueSets(node.get("headers"), true);
         String target = node.get("target").requiredString();
         return new RoutingRule(name, pattern, keywords, minChars, maxChars, hasCode, hasTools, metadata, headers,
@@ -95,13 +98,14 @@ public record RulesRouterConfig(String model, List<RoutingRule> rules) {
         return node.present() ? Optional.of(node.bool(false)) : Optional.empty();
     }
 
-    /** A mapping of name → one value or a list of accepted values. */
-    private static Map<String, Set<String>> valueSets(ConfigNode node, boolean lowerCaseNames) {
+    /** A mapping of name → one value or a list of accepted values; for headers, names and values lower-cased. */
+    private static Map<String, Set<String>> valueSets(ConfigNode node, boolean headers) {
         Map<String, Set<String>> out = new LinkedHashMap<>();
         for (String key : node.keys()) {
             List<String> values = node.get(key).stringList();
             if (values.isEmpty()) throw node.get(key).error("must name at least one value");
-            out.put(lowerCaseNames ? key.toLowerCase(Locale.ROOT) : key, Set.copyOf(new LinkedHashSet<>(values)));
+            if (headers) values = values.stream().map(v -> v.toLowerCase(Locale.ROOT)).toList();
+            out.put(headers ? key.toLowerCase(Locale.ROOT) : key, Set.copyOf(new LinkedHashSet<>(values)));
         }
         return out;
     }

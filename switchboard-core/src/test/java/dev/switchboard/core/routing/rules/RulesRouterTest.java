@@ -91,6 +91,45 @@ class RulesRouterTest {
         assertThat(plan.orElseThrow().rationale()).contains("premium").contains("strong");
     }
 
+    /** A tier sent as "Premium" or "PREMIUM" is the same tier: header values, like their names, ignore case. */
+    @Test
+    void routesOnAHeaderValueWhateverItsCase() {
+        var router = router("""
+                model: auto
+                rules:
+                  - {name: vip, headers: {X-User-Tier: Gold}, target: strong}
+                """);
+        for (String tier : List.of("gold", "Gold", "GOLD")) {
+            var plan = router.route(exchange(ChatRequest.builder("auto").message(Message.user("hi")).build(),
+                    Map.of("x-user-tier", tier)));
+            assertThat(plan).as(tier).isPresent();
+            assertThat(targetOf(plan)).isEqualTo("strong");
+        }
+        assertThat(router.route(exchange(ChatRequest.builder("auto").message(Message.user("hi")).build(),
+                Map.of("x-user-tier", "golden")))).isEmpty();
+    }
+
+    /** An empty pattern is no condition, as empty keywords are: a rule with nothing else catches every request. */
+    @Test
+    void anEmptyPatternIsACatchAll() {
+        var router = router("""
+                model: auto
+                rules:
+                  - {name: default, pattern: "", target: weak}
+                """);
+        assertThat(router.answersEveryChat("auto")).isTrue();
+        assertThat(targetOf(router.route(exchange(ChatRequest.builder("auto").message(Message.user("anything")).build(),
+                Map.of())))).isEqualTo("weak");
+        assertThatThrownBy(() -> router("""
+                model: auto
+                rules:
+                  - {name: default, pattern: "", target: weak}
+                  - {name: later, keywords: [hi], target: strong}
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rule 'later' is never tried");
+    }
+
     @Test
     void anUnlistedHeaderValueDoesNotMatch() {
         var plan = router(RULES).route(exchange(ChatRequest.builder("auto").message(Message.user("hello")).build(),

@@ -3,7 +3,6 @@ package dev.switchboard.storage;
 import dev.switchboard.core.config.RedisSettings;
 import dev.switchboard.core.reliability.SharedStore;
 import dev.switchboard.core.reliability.SharedStoreUnavailableException;
-import dev.switchboard.core.spi.SharedStoreProvider;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -33,7 +31,7 @@ import java.util.concurrent.CompletableFuture;
  * buckets ({@code <prefix>limits:...}), plain keys with a TTL the cool-downs ({@code <prefix>cooldown:<id>}, value:
  * until when, epoch millis).
  */
-public final class RedisSharedStore implements SharedStore, SharedStoreProvider {
+public final class RedisSharedStore implements SharedStore {
     /** A bucket nobody used for this long after it refilled is dropped by Redis. */
     private static final Duration IDLE_BUCKET = Duration.ofSeconds(10);
     private static final Duration SHORTEST_CONNECT = Duration.ofSeconds(2);
@@ -49,14 +47,6 @@ public final class RedisSharedStore implements SharedStore, SharedStoreProvider 
     private final AsyncProxyManager<String> buckets;
     private final String prefix;
 
-    /** For {@link java.util.ServiceLoader}. */
-    public RedisSharedStore() {
-        this.client = null;
-        this.connection = null;
-        this.buckets = null;
-        this.prefix = null;
-    }
-
     private RedisSharedStore(RedisClient client, StatefulRedisConnection<String, byte[]> connection, String prefix) {
         this.client = client;
         this.connection = connection;
@@ -64,11 +54,6 @@ public final class RedisSharedStore implements SharedStore, SharedStoreProvider 
         this.buckets = Bucket4jLettuce.casBasedBuilder(connection)
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(IDLE_BUCKET))
                 .build().asAsync();
-    }
-
-    @Override
-    public Optional<SharedStore> open(RedisSettings settings) {
-        return settings.enabled() ? Optional.of(connect(settings)) : Optional.empty();
     }
 
     /**
@@ -134,7 +119,6 @@ public final class RedisSharedStore implements SharedStore, SharedStoreProvider 
 
     @Override
     public void close() {
-        if (connection == null) return;
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }

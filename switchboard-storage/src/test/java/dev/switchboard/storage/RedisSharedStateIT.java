@@ -2,6 +2,7 @@ package dev.switchboard.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.core.GatewayException;
@@ -176,6 +177,32 @@ class RedisSharedStateIT {
         assertThat(warnings.get(0)).startsWith("Redis at switchboard.redis.url (redis://****@127.0.0.1:")
                 .contains("is not answering").doesNotContain("pw-not-needed");
         assertThat(warnings.get(1)).contains("answers again");
+    }
+
+    /** A Redis that stops answering without closing anything: the request does not wait for it beyond the timeout. */
+    @Test
+    void aSilentRedisCostsOneTimeoutThenRequestsUseTheProcessesOwnState() {
+        Deployment d = deployment("gpt#0", OptionalInt.of(2), OptionalInt.empty());
+        try (TcpRelay relay = TcpRelay.to("127.0.0.1", 6379)) {
+            SharedState shared = replica("redis://127.0.0.1:" + relay.port() + "/0", List.of(d));
+            DeploymentLimits limits = limits(d, shared);
+            assertThat(limits.reserve(d, 1).granted()).isTrue();
+            assertThat(limits.reserve(d, 1).granted()).isTrue();
+
+            relay.stall();
+            // Would hang here if a request waited for Redis; the bound only catches that, it times nothing.
+            List<Boolean> during = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                List<Boolean> granted = new ArrayList<>();
+                for (int i = 0; i < 3; i++) granted.add(limits.reserve(d, 1).granted());
+                return granted;
+            });
+            assertThat(during).as("the process's own bucket of 2").containsExactly(true, true, false);
+            assertThat(shared.up()).isFalse();
+
+            relay.resume();
+            awaitTrue("Redis answers again", shared::up);
+            assertThat(limits.reserve(d, 1).granted()).as("back on the shared bucket, used up").isFalse();
+        }
     }
 
     @Test

@@ -8,16 +8,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.logging.Logger;
 
 /**
  * The link to the {@link SharedStore}, and whether it answers. A request never waits longer than the configured
- * timeout for it: a call that fails or times out marks the store down, and until it answers again every request uses
- * the process's own state and does not try the store at all (a silent Redis costs one timeout, not one per request).
- * A background sync, every {@link #SYNC_INTERVAL}, brings the cool-downs other replicas recorded and notices when
- * the store answers again. Each change is logged once.
+ * timeout for it: past that, or on an error, the request is checked against the process's own state. An error (refused,
+ * disconnected) marks the store down at once; a slow answer alone does not (a hot bucket under contention is slow, not
+ * gone): the background sync, every {@link #SYNC_INTERVAL}, reads the cool-downs other replicas recorded with a plain
+ * read, and its timing out marks the store down. While it is down, requests do not try the store at all (a silent Redis
+ * costs the requests of one sync interval a timeout, not every request); the sync notices when it answers again. Each
+ * change is logged once.
  */
 public final class SharedState implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SharedState.class.getName());
@@ -36,6 +39,7 @@ public final class SharedState implements AutoCloseable {
     private final long timeoutNanos;
     private final List<String> deploymentIds;
     private final AtomicBoolean up = new AtomicBoolean(true);
+    private volatile boolean closed;
     private volatile BiConsumer<String, Long> coolDowns = (id, until) -> {};
     private final ScheduledExecutorService sync;
 
@@ -75,16 +79,21 @@ public final class SharedState implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable();
-        } catch (Exception e) {
+        } catch (TimeoutException e) {
             call.cancel(false);
+            throw new Unavailable();
+        } catch (Exception e) {
             wentDown(e);
             throw new Unavailable();
         }
     }
 
-    /** A call whose result nobody waits for (a refund, a settle): only its failure matters. */
+    /**
+     * A call whose result nobody waits for (a refund, a settle): only its failure matters. The client's own command
+     * timeout (the same setting) ends one that gets no answer.
+     */
     void watch(CompletableFuture<?> call) {
-        call.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((v, e) -> {
+        call.whenComplete((v, e) -> {
             if (e != null) wentDown(e);
         });
     }
@@ -114,7 +123,7 @@ public final class SharedState implements AutoCloseable {
     }
 
     private void wentDown(Throwable e) {
-        if (!up.compareAndSet(true, false)) return;
+        if (closed || !up.compareAndSet(true, false)) return; // calls still out when the engine closes fail: no outage
         Throwable cause = e instanceof java.util.concurrent.ExecutionException || e instanceof java.util.concurrent.CompletionException
                 ? e.getCause() : e;
         String reason = cause instanceof java.util.concurrent.TimeoutException
@@ -132,6 +141,7 @@ public final class SharedState implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         sync.shutdownNow();
         store.close();
     }

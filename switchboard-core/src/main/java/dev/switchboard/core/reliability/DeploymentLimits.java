@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -73,7 +74,7 @@ public final class DeploymentLimits {
      * The limit is in the name: a replica started with a changed rpm gets a fresh bucket rather than the old limit
      * stored in Redis (ids are {@code model_info.id}, else group and position, so the same config names the same keys).
      */
-    private AsyncBucketProxy sharedBucket(String deploymentId, String kind, java.util.OptionalInt perMinute) {
+    private AsyncBucketProxy sharedBucket(String deploymentId, String kind, OptionalInt perMinute) {
         if (perMinute.isEmpty()) return null;
         int n = perMinute.getAsInt();
         return shared.store().bucket("limits:" + deploymentId + ":" + kind + ":" + n, BucketConfiguration.builder()
@@ -95,7 +96,8 @@ public final class DeploymentLimits {
                 usage.computeIfAbsent(d.id(), k -> new UsageWindow()).add(ticker.nanoTime(), tokens);
                 return Reservation.GRANTED;
             } catch (SharedState.Unavailable e) {
-                // the store went quiet: this request is checked against the process's own buckets
+                // no answer in time: this request is checked against the process's own buckets (what the late call
+                // takes in Redis stays taken, erring on the side of the limit)
             }
         }
         if (b != null) {

@@ -14,6 +14,7 @@ import dev.switchboard.core.reliability.FallbackStage;
 import dev.switchboard.core.reliability.HealthStage;
 import dev.switchboard.core.reliability.RetryPolicy;
 import dev.switchboard.core.reliability.RetryStage;
+import dev.switchboard.core.reliability.SharedState;
 import dev.switchboard.core.reliability.Sleeper;
 import dev.switchboard.core.routing.ModelRegistry;
 import dev.switchboard.core.routing.PriceCatalogue;
@@ -51,14 +52,14 @@ final class PipelineAssembly {
     record Assembly(Pipeline pipeline, DecomposeStage decompose, UtilityRouter router, SpendCalculator spend, RouteStage route) {}
 
     static Assembly build(SwitchboardConfig config, ProviderRegistry providers, Optional<Ledger> ledger,
-            DeploymentHealth health, Ticker ticker, TokenCounter tokens) {
+            DeploymentHealth health, Optional<SharedState> shared, Ticker ticker, TokenCounter tokens) {
         ModelRegistry registry = new ModelRegistry(config.deployments(), PriceCatalogue.builtIn());
         SpendCalculator spend = new SpendCalculator(config.deployments(), registry);
         UtilityRouter router = new UtilityRouter(registry, config.routing(), new TaskClassifier(config.routing(), tokens), tokens);
         DecomposeStage decompose = new DecomposeStage(config.routing(), new TaskSplitter(config.routing()), router, spend, ticker);
 
         ReliabilitySettings reliability = config.reliability();
-        DeploymentLimits limits = new DeploymentLimits(config.deployments(), ticker);
+        DeploymentLimits limits = new DeploymentLimits(config.deployments(), ticker, shared);
         BalancingStrategy balancing = BalancingStrategy.of(reliability.routingStrategy(), health, limits,
                 reliability.latencyExploration(), ThreadLocalRandom::current);
         ModelGroupRouter groups = new ModelGroupRouter(config.modelGroups(), balancing,

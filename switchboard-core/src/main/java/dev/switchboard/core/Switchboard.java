@@ -29,7 +29,11 @@ import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Pipeline;
 import dev.switchboard.core.pipeline.RoutePlan;
 import dev.switchboard.core.pipeline.Reply;
+import dev.switchboard.core.config.RedisSettings;
 import dev.switchboard.core.reliability.DeploymentHealth;
+import dev.switchboard.core.reliability.SharedState;
+import dev.switchboard.core.reliability.SharedStore;
+import dev.switchboard.core.spi.SharedStoreProvider;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -60,18 +64,20 @@ public final class Switchboard implements AutoCloseable {
     private final Ticker ticker;
     private final TokenCounter tokens;
     private final DeploymentHealth health;
+    private final Optional<SharedState> shared;
     private final Map<String, String> routedModels;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Switchboard(SwitchboardConfig config, ProviderRegistry providers, Optional<Ledger> ledger, Ticker ticker,
-            TokenCounter tokens) {
+    private Switchboard(SwitchboardConfig config, ProviderRegistry providers, Optional<Ledger> ledger,
+            Optional<SharedState> shared, Ticker ticker, TokenCounter tokens) {
         this.config = config;
+        this.shared = shared;
         this.providers = providers;
         this.ledger = ledger;
         this.ticker = ticker;
         this.tokens = tokens;
-        this.health = new DeploymentHealth(config.reliability(), config.deployments(), ticker);
-        this.assembly = PipelineAssembly.build(config, providers, ledger, health, ticker, tokens);
+        this.health = new DeploymentHealth(config.reliability(), config.deployments(), ticker, shared);
+        this.assembly = PipelineAssembly.build(config, providers, ledger, health, shared, ticker, tokens);
         this.routedModels = routedModels(config); // the config never changes: listed on every /v1/models call
     }
 
@@ -106,7 +112,33 @@ public final class Switchboard implements AutoCloseable {
             LOG.warning("switchboard.ledger.store is " + config.ledger().store().key()
                     + " but no ledger storage is on the class path (add switchboard-storage); the ledger is off");
         }
-        return new Switchboard(config, providers, ledger, ticker, tokens);
+        Optional<SharedState> shared;
+        try {
+            shared = openSharedState(config);
+        } catch (RuntimeException e) {
+            ledger.ifPresent(Ledger::close);
+            providers.close();
+            throw e;
+        }
+        return new Switchboard(config, providers, ledger, shared, ticker, tokens);
+    }
+
+    /**
+     * The Redis link when {@code switchboard.redis} (or LiteLLM's {@code redis_*}) is set; a Redis that does not answer
+     * now refuses the start ({@link dev.switchboard.core.reliability.SharedStoreUnavailableException}), since each
+     * replica would otherwise enforce the limits alone without anyone noticing.
+     */
+    private static Optional<SharedState> openSharedState(SwitchboardConfig config) {
+        RedisSettings redis = config.redis();
+        if (!redis.enabled()) return Optional.empty();
+        Optional<SharedStore> store = ServiceLoader.load(SharedStoreProvider.class).findFirst().flatMap(p -> p.open(redis));
+        if (store.isEmpty()) {
+            LOG.warning(redis.source() + " is set but no Redis client is on the class path (add switchboard-storage); "
+                    + "rpm/tpm limits and cool-downs are kept in this process");
+            return Optional.empty();
+        }
+        LOG.info(() -> "rpm/tpm limits and cool-downs are shared through Redis at " + redis.redactedUrl());
+        return Optional.of(SharedState.start(store.get(), redis, config.deployments().stream().map(Deployment::id).toList()));
     }
 
     /** A deployment's request defaults are checked as a client's request would be, so a bad one refuses to start. */
@@ -285,6 +317,7 @@ public final class Switchboard implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) return;
         assembly.decompose().close();
         ledger.ifPresent(Ledger::close);
+        shared.ifPresent(SharedState::close);
         providers.close();
     }
 }

@@ -20,7 +20,7 @@ class PipelineAssemblyTest {
                 """, "test");
         DeploymentHealth health = new DeploymentHealth(config.reliability(), config.deployments(), Ticker.SYSTEM);
 
-        var pipeline = PipelineAssembly.build(config, new ProviderRegistry(Map.of(), null), Optional.empty(), health,
+        var pipeline = PipelineAssembly.build(config, new ProviderRegistry(Map.of(), null), Optional.empty(), health, Optional.empty(),
                 Ticker.SYSTEM, new TokenCounter()).pipeline();
 
         assertThat(pipeline.stageNames()).containsExactly("ObserveStage", "DecomposeStage", "RouteStage", "FallbackStage",
@@ -41,7 +41,7 @@ class PipelineAssemblyTest {
                 """, "test");
         DeploymentHealth health = new DeploymentHealth(config.reliability(), config.deployments(), Ticker.SYSTEM);
 
-        var pipeline = PipelineAssembly.build(config, new ProviderRegistry(Map.of(), null), Optional.empty(), health,
+        var pipeline = PipelineAssembly.build(config, new ProviderRegistry(Map.of(), null), Optional.empty(), health, Optional.empty(),
                 Ticker.SYSTEM, new TokenCounter()).pipeline();
 
         assertThat(pipeline.stageNames()).containsExactly("ObserveStage", "DecomposeStage", "CascadeStage", "RouteStage",

@@ -6,6 +6,7 @@ import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ServerSettings;
 import dev.switchboard.core.config.SwitchboardConfig;
 import dev.switchboard.core.ledger.LedgerStoreUnavailableException;
+import dev.switchboard.core.reliability.SharedStoreUnavailableException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -28,7 +29,8 @@ public final class Cli {
                 cmd.getErr().println("switchboard: invalid configuration: " + ce.getMessage());
                 return 78; // EX_CONFIG
             }
-            if (e instanceof SwitchboardServer.ListenFailed || e instanceof LedgerStoreUnavailableException) {
+            if (e instanceof SwitchboardServer.ListenFailed || e instanceof LedgerStoreUnavailableException
+                    || e instanceof SharedStoreUnavailableException) {
                 cmd.getErr().println("switchboard: " + e.getMessage());
                 return 69; // EX_UNAVAILABLE
             }

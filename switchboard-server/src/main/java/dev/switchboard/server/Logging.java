@@ -20,6 +20,7 @@ final class Logging {
      */
     private static Logger helidon;
     private static Logger access;
+    private static Logger lettuce;
 
     private Logging() {}
 
@@ -49,6 +50,9 @@ final class Logging {
         root.setLevel(Level.INFO);
         helidon = Logger.getLogger("io.helidon");
         helidon.setLevel(Level.WARNING);
+        // The Redis client warns on every reconnect attempt; SharedState says once that Redis went and once that it is back.
+        lettuce = Logger.getLogger("io.lettuce");
+        lettuce.setLevel(Level.SEVERE);
 
         access = AccessLog.LOGGER;
         access.setUseParentHandlers(false);

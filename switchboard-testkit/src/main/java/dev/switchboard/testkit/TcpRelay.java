@@ -14,13 +14,16 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP relay in front of a real server (a database, say) that a test can take away and bring back on the same
  * port: {@link #cut()} closes the listener and every relayed connection, as a server that went away would;
- * {@link #restore()} listens again. Loopback only.
+ * {@link #restore()} listens again. {@link #stall()} keeps every connection open but holds what either side sends, as
+ * a server that stopped answering (or a network dropping packets) would, until {@link #resume()}. Loopback only.
  */
 public final class TcpRelay implements AutoCloseable {
     private final InetSocketAddress target;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
     private int port;
+    private final Object stalled = new Object();
+    private boolean stalling;
 
     private TcpRelay(InetSocketAddress target) {
         this.target = target;
@@ -50,8 +53,24 @@ public final class TcpRelay implements AutoCloseable {
         if (listener == null) listen(port);
     }
 
+    /** The server goes silent: connections stay open, nothing is passed on until {@link #resume()}. */
+    public void stall() {
+        synchronized (stalled) {
+            stalling = true;
+        }
+    }
+
+    /** What was held back is passed on, and what follows. */
+    public void resume() {
+        synchronized (stalled) {
+            stalling = false;
+            stalled.notifyAll();
+        }
+    }
+
     @Override
     public void close() {
+        resume();
         cut();
     }
 
@@ -98,7 +117,16 @@ public final class TcpRelay implements AutoCloseable {
 
     private void pipe(Socket from, Socket to) {
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-            in.transferTo(out);
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                synchronized (stalled) {
+                    while (stalling) stalled.wait();
+                }
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException e) {
             // one side closed or was cut
         } finally {

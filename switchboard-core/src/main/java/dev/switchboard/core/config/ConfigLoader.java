@@ -112,7 +112,7 @@ public final class ConfigLoader {
         top = new ConfigNode(top.raw(), "", env);
 
         ConfigNode sb = top.get("switchboard");
-        sb.onlyKeys(Set.of("server", "master-key", "upstream", "ledger", "routing", "reliability", "cascades", "routers"));
+        sb.onlyKeys(Set.of("server", "master-key", "upstream", "ledger", "routing", "reliability", "cascades", "routers", "redis"));
         ServerSettings server = server(sb.get("server"));
         ConfigNode upstream = sb.get("upstream");
         upstream.onlyKeys(Set.of("connect-timeout", "first-byte-timeout", "idle-timeout", "total-timeout",
@@ -170,7 +170,7 @@ public final class ConfigLoader {
         }
         return new SwitchboardConfig(server, deployments, masterKey, origin, routing,
                 LedgerSettings.from(sb.get("ledger")), reliability, CascadeSettings.parse(sb.get("cascades"), groups, chatGroups, taken),
-                routers);
+                routers, RedisSettings.parse(sb.get("redis"), top.get("router_settings"), top.get("litellm_settings")));
     }
 
     private static RoutingSettings routing(ConfigNode n) {
@@ -443,7 +443,7 @@ public final class ConfigLoader {
 
     private static void warnIgnored(ConfigNode section) {
         List<String> unused = section.keys().stream()
-                .filter(k -> !ReliabilitySettings.LITELLM_SETTINGS_USED.containsKey(k)).toList();
+                .filter(k -> !ReliabilitySettings.LITELLM_SETTINGS_USED.containsKey(k) && !ReliabilitySettings.REDIS_KEYS.contains(k)).toList();
         if (!unused.isEmpty()) {
             LOG.info(() -> "config section '" + section.path() + "' is accepted for LiteLLM compatibility; its keys "
                     + unused + " are not used by Switchboard");

@@ -81,6 +81,9 @@ public record ReliabilitySettings(
             "routing_strategy", "fallbacks", "default_fallbacks", "context_window_fallbacks", "content_policy_fallbacks",
             "timeout");
 
+    /** Read by {@link RedisSettings}. */
+    static final Set<String> REDIS_KEYS = Set.of("redis_host", "redis_port", "redis_password", "redis_url");
+
     /**
      * The router keys LiteLLM also takes in {@code litellm_settings} (its proxy docs long showed them there), each
      * with the {@code router_settings} key it stands for.
@@ -91,20 +94,16 @@ public record ReliabilitySettings(
             "content_policy_fallbacks", "content_policy_fallbacks", "request_timeout", "timeout");
 
     /**
-     * LiteLLM shares rpm/tpm usage and cool-downs between replicas through Redis ({@code router_settings.redis_host},
-     * {@code redis_url}, ...) and caches answers there. Switchboard keeps all of that in each process and caches
-     * nothing: an operator who configured Redis for several replicas must hear that each enforces the limits alone,
-     * not find it in an INFO line listing unused keys.
+     * LiteLLM also caches answers in Redis ({@code litellm_settings.cache}, {@code cache_params}); Switchboard caches
+     * none. Its Redis keys ({@code redis_host}, {@code redis_url}, ...) are read by {@link RedisSettings} and do share
+     * rpm/tpm limits and cool-downs, so only the cache keys are left to warn about.
      */
-    private static void warnNoSharedState(ConfigNode routerSettings, ConfigNode litellmSettings) {
-        List<String> redis = new java.util.ArrayList<>();
-        routerSettings.keys().stream().filter(k -> k.startsWith("redis_")).map(k -> "router_settings." + k).forEach(redis::add);
-        litellmSettings.keys().stream().filter(k -> k.equals("cache") || k.equals("cache_params"))
-                .map(k -> "litellm_settings." + k).forEach(redis::add);
-        if (redis.isEmpty()) return;
-        LOG.warning(() -> redis + " are not used: Switchboard uses no Redis and caches no answers; rpm/tpm limits, "
-                + "cool-downs and circuit breakers are kept in each gateway process, so with several replicas each "
-                + "enforces a deployment's rpm/tpm on its own (set them per replica)");
+    private static void warnNoAnswerCache(ConfigNode litellmSettings) {
+        List<String> cache = litellmSettings.keys().stream().filter(k -> k.equals("cache") || k.equals("cache_params"))
+                .map(k -> "litellm_settings." + k).toList();
+        if (cache.isEmpty()) return;
+        LOG.warning(() -> cache + " are not used: Switchboard caches no answers (rpm/tpm limits and cool-downs are shared "
+                + "through Redis when switchboard.redis.url or router_settings.redis_host / redis_url is set)");
     }
 
     /**
@@ -115,11 +114,12 @@ public record ReliabilitySettings(
     static ReliabilitySettings parse(ConfigNode routerSettings, ConfigNode litellmSettings, ConfigNode own,
             Set<String> modelGroups) {
         ReliabilitySettings d = defaults();
-        List<String> unused = routerSettings.keys().stream().filter(k -> !ROUTER_KEYS_USED.contains(k)).toList();
+        List<String> unused = routerSettings.keys().stream()
+                .filter(k -> !ROUTER_KEYS_USED.contains(k) && !REDIS_KEYS.contains(k)).toList();
         if (!unused.isEmpty()) {
             LOG.info(() -> "config keys " + unused + " in 'router_settings' are accepted for LiteLLM compatibility but not used");
         }
-        warnNoSharedState(routerSettings, litellmSettings);
+        warnNoAnswerCache(litellmSettings);
         // A fallback written under litellm_settings, as many LiteLLM configs do, must not be dropped without a word.
         Map<String, ConfigNode> fromLitellm = new LinkedHashMap<>();
         for (String k : litellmSettings.keys()) {

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param reliability retries, fallbacks, cool-downs and load balancing ({@code router_settings},
  *     {@code switchboard.reliability})
  * @param cascades cascade aliases by name ({@code switchboard.cascades}); empty when none is configured
+ * @param redis where replicas share rpm/tpm buckets and cool-downs ({@code switchboard.redis}); off by default
  */
 public record SwitchboardConfig(
         ServerSettings server,
@@ -27,12 +28,20 @@ public record SwitchboardConfig(
         LedgerSettings ledger,
         ReliabilitySettings reliability,
         Map<String, CascadeSettings> cascades,
-        List<ConfigNode> routers) {
+        List<ConfigNode> routers,
+        RedisSettings redis) {
 
     public SwitchboardConfig {
         deployments = List.copyOf(deployments);
         cascades = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(cascades));
         routers = List.copyOf(routers);
+    }
+
+    /** A config without shared state between replicas. */
+    public SwitchboardConfig(ServerSettings server, List<Deployment> deployments, Optional<Secret> masterKey, String origin,
+            RoutingSettings routing, LedgerSettings ledger, ReliabilitySettings reliability,
+            Map<String, CascadeSettings> cascades, List<ConfigNode> routers) {
+        this(server, deployments, masterKey, origin, routing, ledger, reliability, cascades, routers, RedisSettings.none());
     }
 
     /** A config without cascades or extra routers. */
@@ -59,26 +68,30 @@ public record SwitchboardConfig(
     }
 
     public SwitchboardConfig withServer(ServerSettings s) {
-        return new SwitchboardConfig(s, deployments, masterKey, origin, routing, ledger, reliability, cascades, routers);
+        return new SwitchboardConfig(s, deployments, masterKey, origin, routing, ledger, reliability, cascades, routers, redis);
     }
 
     public SwitchboardConfig withMasterKey(Optional<Secret> key) {
-        return new SwitchboardConfig(server, deployments, key, origin, routing, ledger, reliability, cascades, routers);
+        return new SwitchboardConfig(server, deployments, key, origin, routing, ledger, reliability, cascades, routers, redis);
     }
 
     public SwitchboardConfig withRouting(RoutingSettings r) {
-        return new SwitchboardConfig(server, deployments, masterKey, origin, r, ledger, reliability, cascades, routers);
+        return new SwitchboardConfig(server, deployments, masterKey, origin, r, ledger, reliability, cascades, routers, redis);
     }
 
     public SwitchboardConfig withLedger(LedgerSettings l) {
-        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, l, reliability, cascades, routers);
+        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, l, reliability, cascades, routers, redis);
+    }
+
+    public SwitchboardConfig withRedis(RedisSettings r) {
+        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, ledger, reliability, cascades, routers, r);
     }
 
     public SwitchboardConfig withCascades(Map<String, CascadeSettings> c) {
-        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, ledger, reliability, c, routers);
+        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, ledger, reliability, c, routers, redis);
     }
 
     public SwitchboardConfig withReliability(ReliabilitySettings r) {
-        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, ledger, r, cascades, routers);
+        return new SwitchboardConfig(server, deployments, masterKey, origin, routing, ledger, r, cascades, routers, redis);
     }
 }

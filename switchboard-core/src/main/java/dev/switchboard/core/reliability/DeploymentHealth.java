@@ -28,6 +28,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Failures are retryable errors and upstream auth/not-found answers (the deployment is
  * misconfigured); a 400-class answer about the request itself means the deployment is up.
+ *
+ * <p>With a {@link SharedState} (Redis), a circuit that opens records its cool-down there and every replica skips the
+ * deployment until it ends. Only that is shared: failure counts stay per replica (a deployment that is down fails
+ * every replica's calls, so each reaches the threshold on its own, and counting needs no write per failure), and so
+ * does the half-open probe (one probe per replica is a handful of calls, where a shared probe lock would need a
+ * lease and leave the deployment skipped by all if the replica holding it died). Latency and in-flight counts are
+ * this replica's own view by nature.
  */
 public final class DeploymentHealth {
     public enum State { CLOSED, OPEN, HALF_OPEN }
@@ -54,15 +61,48 @@ public final class DeploymentHealth {
     private final long maxRetryAfterNanos;
     private final double ewmaAlpha;
     private final Map<String, Circuit> circuits = new ConcurrentHashMap<>();
+    private final SharedState shared;
 
     public DeploymentHealth(ReliabilitySettings settings, Collection<Deployment> deployments, Ticker ticker) {
+        this(settings, deployments, ticker, Optional.empty());
+    }
+
+    /** Cool-downs shared between replicas through {@code shared} when present. */
+    public DeploymentHealth(ReliabilitySettings settings, Collection<Deployment> deployments, Ticker ticker,
+            Optional<SharedState> shared) {
         this.ticker = ticker;
+        this.shared = shared.orElse(null);
         this.failureThreshold = settings.failureThreshold();
         this.windowNanos = settings.failureWindow().toNanos();
         this.coolDownNanos = settings.coolDown().toNanos();
         this.maxRetryAfterNanos = settings.maxRetryAfter().toNanos();
         this.ewmaAlpha = settings.latencyEwmaAlpha();
         for (Deployment d : deployments) circuits.put(d.id(), new Circuit(d.id()));
+        if (this.shared != null) this.shared.onCoolDown(this::coolDownElsewhere);
+    }
+
+    /**
+     * Another replica opened the deployment's circuit until {@code untilEpochMillis}: skip it here too, unless this
+     * circuit already stays open as long (its own cool-down, read back from the store, changes nothing).
+     */
+    void coolDownElsewhere(String deploymentId, long untilEpochMillis) {
+        Circuit c = circuits.get(deploymentId);
+        if (c == null) return;
+        long nowMillis = ticker.epochMillis();
+        long now = ticker.nanoTime();
+        long until = now + Math.max(0, untilEpochMillis - nowMillis) * 1_000_000;
+        synchronized (c) {
+            if (until <= now || (c.state == State.OPEN && c.openUntil >= until - 5_000_000)) return;
+            if (c.state != State.OPEN) {
+                c.askedUntil = 0;
+                c.openedAtMillis = nowMillis;
+                c.openedAtNanos = now;
+            }
+            c.state = State.OPEN;
+            c.openUntil = Math.max(until, c.openUntil);
+            c.probing = false;
+            if (c.lastError.isEmpty()) c.lastError = Optional.of("cool-down set by another replica");
+        }
     }
 
     /**
@@ -190,6 +230,7 @@ public final class DeploymentHealth {
                 return;
             }
             long now = ticker.nanoTime();
+            long publish = -1;
             synchronized (circuit) {
                 circuit.failures++;
                 circuit.lastError = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -215,8 +256,10 @@ public final class DeploymentHealth {
                     circuit.probing = false;
                     circuit.openedAtMillis = ticker.epochMillis();
                     circuit.openedAtNanos = now;
+                    publish = circuit.openedAtMillis + (circuit.openUntil - now) / 1_000_000;
                 }
             }
+            if (publish >= 0 && shared != null) shared.publishCoolDown(circuit.id, publish);
         }
 
         /** Ends the call: no longer in flight; an unreported probe lets the next call probe instead. */

@@ -3,6 +3,8 @@ package dev.switchboard.core.reliability;
 import dev.switchboard.core.Ticker;
 import dev.switchboard.core.config.Deployment;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.TimeMeter;
@@ -10,6 +12,8 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -17,6 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * the call with Bucket4j token buckets (greedy refill over a minute), plus a sliding one-minute record of
  * the tokens each deployment was sent, which usage-based routing reads. Token counts are estimates
  * (prompt + requested output) reserved up front and settled against the real usage when it is known.
+ *
+ * <p>With a {@link SharedState} (Redis), the buckets live there and every replica draws from the same ones, each
+ * check a single call per limit (rpm and tpm are sent together). While the store does not answer, the in-process
+ * buckets take over, so during an outage each replica enforces the limits on its own. The usage window stays per
+ * process: usage-based routing reads it for every candidate, and behind a load balancer each replica's share of the
+ * traffic orders deployments the same way the whole fleet's would.
  */
 public final class DeploymentLimits {
     private static final Duration MINUTE = Duration.ofMinutes(1);
@@ -33,9 +43,16 @@ public final class DeploymentLimits {
     private final TimeMeter meter;
     private final Map<String, Buckets> buckets = new ConcurrentHashMap<>();
     private final Map<String, UsageWindow> usage = new ConcurrentHashMap<>();
+    private final SharedState shared;
 
     public DeploymentLimits(Collection<Deployment> deployments, Ticker ticker) {
+        this(deployments, ticker, Optional.empty());
+    }
+
+    /** Limits shared between replicas through {@code shared} when present. */
+    public DeploymentLimits(Collection<Deployment> deployments, Ticker ticker, Optional<SharedState> shared) {
         this.ticker = ticker;
+        this.shared = shared.orElse(null);
         this.meter = new TimeMeter() {
             @Override
             public long currentTimeNanos() {
@@ -50,8 +67,22 @@ public final class DeploymentLimits {
         for (Deployment d : deployments) {
             Optional<Bucket> rpm = d.rpm().isPresent() ? Optional.of(bucket(d.rpm().getAsInt())) : Optional.empty();
             Optional<Bucket> tpm = d.tpm().isPresent() ? Optional.of(bucket(d.tpm().getAsInt())) : Optional.empty();
-            if (rpm.isPresent() || tpm.isPresent()) buckets.put(d.id(), new Buckets(rpm, tpm, d.tpm().orElse(0)));
+            if (rpm.isPresent() || tpm.isPresent()) {
+                buckets.put(d.id(), new Buckets(rpm, tpm, d.tpm().orElse(0), this.shared == null ? null : new SharedBuckets(
+                        sharedBucket(d.id(), "rpm", d.rpm()), sharedBucket(d.id(), "tpm", d.tpm()))));
+            }
         }
+    }
+
+    /**
+     * The limit is in the name: a replica started with a changed rpm gets a fresh bucket rather than the old limit
+     * stored in Redis (ids are {@code model_info.id}, else group and position, so the same config names the same keys).
+     */
+    private AsyncBucketProxy sharedBucket(String deploymentId, String kind, OptionalInt perMinute) {
+        if (perMinute.isEmpty()) return null;
+        int n = perMinute.getAsInt();
+        return shared.store().bucket("limits:" + deploymentId + ":" + kind + ":" + n, BucketConfiguration.builder()
+                .addLimit(l -> l.capacity(n).refillGreedy(n, MINUTE)).build());
     }
 
     private Bucket bucket(int perMinute) {
@@ -62,6 +93,17 @@ public final class DeploymentLimits {
     /** Reserves one request of about {@code tokens} tokens on the deployment, if its limits allow it now. */
     public Reservation reserve(Deployment d, long tokens) {
         Buckets b = buckets.get(d.id());
+        if (b != null && b.shared != null && shared.up()) {
+            try {
+                Duration wait = reserveShared(b, tokens);
+                if (!wait.isZero()) return new Reservation(false, wait);
+                usage.computeIfAbsent(d.id(), k -> new UsageWindow()).add(ticker.nanoTime(), tokens);
+                return Reservation.GRANTED;
+            } catch (SharedState.Unavailable e) {
+                // no answer in time: this request is checked against the process's own buckets (what the late call
+                // takes in Redis stays taken, erring on the side of the limit)
+            }
+        }
         if (b != null) {
             long wait = 0;
             boolean rpmTaken = false;
@@ -87,6 +129,22 @@ public final class DeploymentLimits {
         return Reservation.GRANTED;
     }
 
+    /** Both limits in one go; one not met refunds the other. Zero when granted, else how long until headroom. */
+    private Duration reserveShared(Buckets b, long tokens) throws SharedState.Unavailable {
+        SharedBuckets s = b.shared;
+        long charge = b.clamp(tokens);
+        CompletableFuture<ConsumptionProbe> rpm = s.rpm == null ? null : s.rpm.tryConsumeAndReturnRemaining(1);
+        CompletableFuture<ConsumptionProbe> tpm = s.tpm == null ? null : s.tpm.tryConsumeAndReturnRemaining(charge);
+        ConsumptionProbe r = rpm == null ? null : shared.await(rpm);
+        ConsumptionProbe t = tpm == null ? null : shared.await(tpm);
+        long wait = Math.max(r == null || r.isConsumed() ? 0 : r.getNanosToWaitForRefill(),
+                t == null || t.isConsumed() ? 0 : t.getNanosToWaitForRefill());
+        if (wait == 0) return Duration.ZERO;
+        if (r != null && r.isConsumed()) shared.watch(s.rpm.addTokens(1));
+        if (t != null && t.isConsumed()) shared.watch(s.tpm.addTokens(charge));
+        return Duration.ofNanos(wait);
+    }
+
     /** Corrects a reservation once the real token count is known. */
     public void settle(Deployment d, long estimated, long actual) {
         long delta = actual - estimated;
@@ -94,6 +152,11 @@ public final class DeploymentLimits {
         usage.computeIfAbsent(d.id(), k -> new UsageWindow()).add(ticker.nanoTime(), delta);
         Buckets b = buckets.get(d.id());
         if (b == null || b.tpm.isEmpty()) return;
+        if (b.shared != null && shared.up()) {
+            shared.watch(delta > 0 ? b.shared.tpm.consumeIgnoringRateLimits(delta)
+                    : b.shared.tpm.addTokens(Math.min(-delta, b.clamp(estimated))));
+            return;
+        }
         if (delta > 0) b.tpm.get().consumeIgnoringRateLimits(delta);
         else b.tpm.get().addTokens(Math.min(-delta, b.clamp(estimated)));
     }
@@ -102,6 +165,14 @@ public final class DeploymentLimits {
     public boolean hasHeadroom(Deployment d, long tokens) {
         Buckets b = buckets.get(d.id());
         if (b == null) return true;
+        if (b.shared != null && shared.up()) {
+            try {
+                if (b.shared.rpm != null && shared.await(b.shared.rpm.getAvailableTokens()) < 1) return false;
+                return b.shared.tpm == null || shared.await(b.shared.tpm.getAvailableTokens()) >= b.clamp(tokens);
+            } catch (SharedState.Unavailable e) {
+                // fall through to the process's own buckets
+            }
+        }
         if (b.rpm.isPresent() && b.rpm.get().getAvailableTokens() < 1) return false;
         return b.tpm.isEmpty() || b.tpm.get().getAvailableTokens() >= b.clamp(tokens);
     }
@@ -112,7 +183,11 @@ public final class DeploymentLimits {
         return w == null ? 0 : w.total(ticker.nanoTime());
     }
 
-    private record Buckets(Optional<Bucket> rpm, Optional<Bucket> tpm, long tpmCapacity) {
+    /** The replica-wide buckets; null where the deployment sets no such limit. */
+    private record SharedBuckets(AsyncBucketProxy rpm, AsyncBucketProxy tpm) {}
+
+    /** The in-process buckets, and the shared ones (null without Redis). */
+    private record Buckets(Optional<Bucket> rpm, Optional<Bucket> tpm, long tpmCapacity, SharedBuckets shared) {
         /** A request larger than the whole per-minute budget may still run alone: charge at most the budget. */
         long clamp(long tokens) {
             return Math.max(1, tpmCapacity > 0 ? Math.min(tokens, tpmCapacity) : tokens);

@@ -34,9 +34,9 @@ class ReliabilitySettingsTest {
         return Warnings.loggedBy(ReliabilitySettings.class, () -> load(yaml));
     }
 
-    /** A LiteLLM fleet shares rpm/tpm and cool-downs through Redis; here each replica enforces them alone, and says so. */
+    /** Redis keys now share limits and cool-downs; only LiteLLM's answer cache is left unused, and said so. */
     @Test
-    void redisSettingsWarnThatLimitsAndCoolDownsArePerProcessAndNothingIsCached() {
+    void onlyTheAnswerCacheIsReportedUnusedNotTheRedisKeys() {
         List<String> warnings = warningsLoading("""
                 router_settings:
                   num_retries: 2
@@ -47,10 +47,9 @@ class ReliabilitySettingsTest {
                   cache_params: {type: redis}
                 """);
         assertThat(warnings).singleElement().asString()
-                .startsWith("[router_settings.redis_host, router_settings.redis_port, litellm_settings.cache, "
-                        + "litellm_settings.cache_params] are not used: Switchboard uses no Redis and caches no answers")
-                .contains("each enforces a deployment's rpm/tpm on its own");
-        assertThat(warningsLoading("router_settings: {num_retries: 2}\n")).isEmpty();
+                .startsWith("[litellm_settings.cache, litellm_settings.cache_params] are not used: Switchboard caches no answers")
+                .doesNotContain("redis_port");
+        assertThat(warningsLoading("router_settings: {num_retries: 2, redis_host: redis.internal}\n")).isEmpty();
     }
 
     @Test

@@ -1,0 +1,148 @@
+package dev.switchboard.core.reliability;
+
+import dev.switchboard.core.config.RedisSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import java.util.logging.Logger;
+
+/**
+ * The link to the {@link SharedStore}, and whether it answers. A request never waits longer than the configured
+ * timeout for it: past that, or on an error, the request is checked against the process's own state. An error (refused,
+ * disconnected) marks the store down at once; a slow answer alone does not (a hot bucket under contention is slow, not
+ * gone): the background sync, every {@link #SYNC_INTERVAL}, reads the cool-downs other replicas recorded with a plain
+ * read, and its timing out marks the store down. While it is down, requests do not try the store at all (a silent Redis
+ * costs the requests of one sync interval a timeout, not every request); the sync notices when it answers again. Each
+ * change is logged once.
+ */
+public final class SharedState implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(SharedState.class.getName());
+    /** How often cool-downs set by other replicas are read; also how soon a store that is back is used again. */
+    public static final Duration SYNC_INTERVAL = Duration.ofMillis(250);
+
+    /** The store did not answer in time; the caller uses its own state instead. */
+    static final class Unavailable extends Exception {
+        Unavailable() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final SharedStore store;
+    private final RedisSettings settings;
+    private final long timeoutNanos;
+    private final List<String> deploymentIds;
+    private final AtomicBoolean up = new AtomicBoolean(true);
+    private volatile boolean closed;
+    private volatile BiConsumer<String, Long> coolDowns = (id, until) -> {};
+    private final ScheduledExecutorService sync;
+
+    private SharedState(SharedStore store, RedisSettings settings, List<String> deploymentIds) {
+        this.store = store;
+        this.settings = settings;
+        this.timeoutNanos = settings.timeout().toNanos();
+        this.deploymentIds = List.copyOf(deploymentIds);
+        this.sync = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "switchboard-shared-state");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts syncing the cool-downs of {@code deploymentIds} from {@code store}. */
+    public static SharedState start(SharedStore store, RedisSettings settings, List<String> deploymentIds) {
+        SharedState s = new SharedState(store, settings, deploymentIds);
+        long every = SYNC_INTERVAL.toMillis();
+        s.sync.scheduleWithFixedDelay(s::syncCoolDowns, 0, every, TimeUnit.MILLISECONDS);
+        return s;
+    }
+
+    public SharedStore store() {
+        return store;
+    }
+
+    /** False while the store is down: use the process's own state. */
+    public boolean up() {
+        return up.get();
+    }
+
+    /** The result of a call on a request's path, waiting at most the configured timeout. */
+    <T> T await(CompletableFuture<T> call) throws Unavailable {
+        try {
+            return call.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable();
+        } catch (TimeoutException e) {
+            call.cancel(false);
+            throw new Unavailable();
+        } catch (Exception e) {
+            wentDown(e);
+            throw new Unavailable();
+        }
+    }
+
+    /**
+     * A call whose result nobody waits for (a refund, a settle): only its failure matters. The client's own command
+     * timeout (the same setting) ends one that gets no answer.
+     */
+    void watch(CompletableFuture<?> call) {
+        call.whenComplete((v, e) -> {
+            if (e != null) wentDown(e);
+        });
+    }
+
+    /** Tells the other replicas that the deployment cools down until {@code untilEpochMillis}. */
+    void publishCoolDown(String deploymentId, long untilEpochMillis) {
+        if (up()) watch(store.putCoolDown(deploymentId, untilEpochMillis));
+    }
+
+    /** Where cool-downs read from the store go (deployment id, until epoch millis). */
+    void onCoolDown(BiConsumer<String, Long> listener) {
+        this.coolDowns = listener;
+    }
+
+    private void syncCoolDowns() {
+        try {
+            Map<String, Long> running = store.coolDowns(deploymentIds).get(timeoutNanos, TimeUnit.NANOSECONDS);
+            cameBack();
+            running.forEach(coolDowns);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            wentDown(e);
+        } catch (Throwable t) {
+            LOG.warning("syncing cool-downs from Redis failed: " + t); // keep the schedule alive
+        }
+    }
+
+    private void wentDown(Throwable e) {
+        if (closed || !up.compareAndSet(true, false)) return; // calls still out when the engine closes fail: no outage
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException || e instanceof java.util.concurrent.CompletionException
+                ? e.getCause() : e;
+        String reason = cause instanceof java.util.concurrent.TimeoutException
+                ? "no answer within " + settings.timeout().toMillis() + " ms" : String.valueOf(cause);
+        LOG.warning("Redis at " + settings.source() + " (" + settings.redactedUrl() + ") is not answering (" + reason
+                + "): rpm/tpm limits and cool-downs are kept in this process until it answers again");
+    }
+
+    private void cameBack() {
+        if (up.compareAndSet(false, true)) {
+            LOG.warning("Redis at " + settings.source() + " (" + settings.redactedUrl() + ") answers again: rpm/tpm "
+                    + "limits and cool-downs are shared between replicas again");
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        sync.shutdownNow();
+        store.close();
+    }
+}

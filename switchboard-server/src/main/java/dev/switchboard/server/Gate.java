@@ -104,7 +104,10 @@ final class Gate {
                 if (keyed) authenticate(req); // before the body is read: a caller without the key learns nothing of it
                 ScopedValue.where(CALL, call).run(() -> endpoint.handle(req, res, requestId));
             } catch (GatewayException e) {
-                if (!res.isSent()) errors.write(res, e);
+                if (!res.isSent()) {
+                    if (call.closeConnection) res.header("connection", "close"); // ConnectionClose ends it
+                    errors.write(res, e);
+                }
                 if (!call.enteredPipeline()) logEdgeFailure(req, requestId, e); // else the pipeline's ObserveStage logged it
             } catch (CloseConnectionException e) {
                 // The client went away before its answer was written: nothing is broken. Helidon closes the connection.
@@ -304,8 +307,17 @@ final class Gate {
      * pipeline (an upstream call, a retry's back-off, the next chunk), never while it writes to the client: an
      * interrupted socket write closes the connection, and a cut request must still be told why it ends.
      */
+    /**
+     * The request's body cannot be read to its end (its chunked framing is broken): its answer closes the connection,
+     * as the next request's start cannot be found; otherwise the server would wait to drain the rest of the body.
+     */
+    static void closeConnectionAfterAnswer() {
+        if (CALL.isBound()) CALL.get().closeConnection = true;
+    }
+
     private static final class Call {
         private final Thread thread = Thread.currentThread();
+        private boolean closeConnection; // only the handler thread reads and writes it
         // Guarded by this: a cut interrupts only while the thread is in the pipeline, and leaving clears its interrupt.
         private ExchangeContext context;
         private GatewayException cut;

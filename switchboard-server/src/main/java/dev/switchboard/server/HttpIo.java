@@ -143,6 +143,7 @@ final class HttpIo {
             // Helidon's chunked decoding fails on a malformed chunk (a size that is not hex) with a plain runtime
             // exception: the client's framing, a 400, not a gateway failure. The stream is left unclosed: closing it
             // drains the rest of the body, which broken framing makes wait until the client hangs up.
+            Gate.closeConnectionAfterAnswer();
             throw new GatewayException.BadRequest("The request body could not be read: its chunked transfer encoding is malformed ("
                     + e.getMessage() + ").", null);
         }

@@ -105,7 +105,10 @@ final class Gate {
                 ScopedValue.where(CALL, call).run(() -> endpoint.handle(req, res, requestId));
             } catch (GatewayException e) {
                 if (!res.isSent()) {
-                    if (call.closeConnection) res.header("connection", "close"); // ConnectionClose ends it
+                    // A body left unread (refused before reading it, or unreadable) ends the connection (ConnectionClose):
+                    // draining it could take long, and a client that sent Expect: 100-continue got no 100 and may send
+                    // it or the next request, which the server cannot tell apart.
+                    if (call.closeConnection || !req.content().consumed()) res.header("connection", "close");
                     errors.write(res, e);
                 }
                 if (!call.enteredPipeline()) logEdgeFailure(req, requestId, e); // else the pipeline's ObserveStage logged it

@@ -635,6 +635,22 @@ class EdgeCasesIT {
         }
     }
 
+    /**
+     * A body refused before it is read (over the size limit) ends the connection with its answer: a client that sent
+     * {@code Expect: 100-continue} got no 100, and what it sends next (the body, or another request) cannot be told apart.
+     */
+    @Test
+    void aBodyRefusedUnreadEndsTheConnection() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
+            String answer = rawUntilClosed(gw, "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 20000\r\n\r\n"
+                    + "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertThat(answer).startsWith("HTTP/1.1 413 ").containsIgnoringCase("connection: close")
+                    .contains("\"code\":\"request_too_large\"").doesNotContain("{\"status\":\"ok\"}");
+            assertThat(upstream.requests()).isEmpty();
+        }
+    }
+
     /** A client that says {@code Connection: close} sees the connection end after its answer (RFC 9112 §9.6). */
     @Test
     void connectionCloseEndsTheConnectionAfterTheAnswer() throws Exception {

@@ -63,6 +63,7 @@ final class Gate {
     private final Set<Call> calls = ConcurrentHashMap.newKeySet();
     private final Object idle = new Object();
     private final SseKeepAlive keepAlive;
+    private final BodyReadWatch bodyReads;
     private final int maxConcurrent;
 
     Gate(Switchboard engine) {
@@ -70,6 +71,7 @@ final class Gate {
         this.auth = engine.config().masterKey().map(AuthStage::new).orElse(null);
         this.cors = new Cors(engine.config().server().corsOrigins());
         this.keepAlive = new SseKeepAlive(engine.config().server().sseKeepAlive());
+        this.bodyReads = new BodyReadWatch(engine.config().server().bodyTimeout());
         this.maxConcurrent = engine.config().server().maxConcurrentRequests();
     }
 
@@ -97,7 +99,7 @@ final class Gate {
                 return;
             }
             int running = inFlight.incrementAndGet();
-            Call call = new Call();
+            Call call = new Call(bodyReads);
             calls.add(call);
             try {
                 if (running > maxConcurrent) throw atCapacity();
@@ -251,6 +253,10 @@ final class Gate {
         };
     }
 
+    BodyReadWatch bodyReads() {
+        return bodyReads;
+    }
+
     SseKeepAlive keepAlive() {
         return keepAlive;
     }
@@ -314,13 +320,23 @@ final class Gate {
      * The request's body cannot be read to its end (its chunked framing is broken): its answer closes the connection,
      * as the next request's start cannot be found; otherwise the server would wait to drain the rest of the body.
      */
+    /** A read of the current request's body, ended when it stalls past {@code body-timeout}. */
+    static BodyReadWatch.Read watchBodyRead() {
+        return CALL.isBound() ? CALL.get().bodyReads.start() : BodyReadWatch.Read.UNWATCHED;
+    }
+
     static void closeConnectionAfterAnswer() {
         if (CALL.isBound()) CALL.get().closeConnection = true;
     }
 
     private static final class Call {
         private final Thread thread = Thread.currentThread();
+        private final BodyReadWatch bodyReads;
         private boolean closeConnection; // only the handler thread reads and writes it
+
+        Call(BodyReadWatch bodyReads) {
+            this.bodyReads = bodyReads;
+        }
         // Guarded by this: a cut interrupts only while the thread is in the pipeline, and leaving clears its interrupt.
         private ExchangeContext context;
         private GatewayException cut;

@@ -58,6 +58,7 @@ public final class SwitchboardServer implements AutoCloseable {
         // Helidon logs a listener that cannot bind and returns a stopped server: say so instead of serving nothing.
         if (!s.server.isRunning() || s.server.port() < 0) {
             s.gate.keepAlive().close();
+            s.gate.bodyReads().close();
             engine.close();
             ServerSettings settings = engine.config().server();
             throw new ListenFailed("cannot listen on " + settings.host() + ":" + settings.port()
@@ -103,6 +104,7 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         server.stop();
         gate.keepAlive().close();
+        gate.bodyReads().close();
         engine.close();
     }
 

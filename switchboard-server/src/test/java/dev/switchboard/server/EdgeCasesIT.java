@@ -651,6 +651,44 @@ class EdgeCasesIT {
         }
     }
 
+    /**
+     * A client that sends its headers and part of its body, then stalls, loses its connection after {@code body-timeout}
+     * and gives its concurrency slot back; a slow body that keeps coming is read.
+     */
+    @Test
+    void aBodyThatStallsEndsTheConnectionAfterTheBodyTimeout() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, "")
+                .replace("shutdown-grace: 10s}", "shutdown-grace: 10s, body-timeout: 1s}"))) {
+            URI uri = URI.create(gw.base());
+            try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"mod").getBytes(StandardCharsets.US_ASCII));
+                long start = System.nanoTime();
+                assertThat(socket.getInputStream().read()).as("the server closed the connection").isEqualTo(-1);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!gw.get("/health/ready").body().contains("\"in_flight\":0") && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(gw.get("/health/ready").body()).contains("\"in_flight\":0");
+
+            try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+                socket.setSoTimeout(10_000);
+                var out = socket.getOutputStream();
+                out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Connection: close\r\nContent-Length: " + CHAT.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                for (int i = 0; i < CHAT.length(); i += CHAT.length() / 3 + 1) {
+                    out.write(CHAT.substring(i, Math.min(CHAT.length(), i + CHAT.length() / 3 + 1)).getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    Thread.sleep(600); // each part within the timeout, the whole body beyond it
+                }
+                assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                        .startsWith("HTTP/1.1 200 ").contains("\"object\":\"chat.completion\"");
+            }
+            assertThat(upstream.requests()).hasSize(1);
+        }
+    }
+
     /** A client that says {@code Connection: close} sees the connection end after its answer (RFC 9112 §9.6). */
     @Test
     void connectionCloseEndsTheConnectionAfterTheAnswer() throws Exception {

@@ -6,6 +6,8 @@ import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PeerInfo;
+import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ListenerContext;
 import io.helidon.webserver.ProxyProtocolData;
@@ -16,6 +18,7 @@ import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -32,6 +35,7 @@ import java.util.regex.Pattern;
  * The answer keeps its {@code HTTP/1.1} status line, as RFC 9110 §6.2 has a server do; a chunked one (a stream) loses
  * its chunk framing, which a 1.0 client does not read (RFC 9112 §6.1), and ends when the connection closes.
  * Registered as the listener's only selector, so Helidon hands it every connection without asking {@link #supports}.
+ * The first bytes are awaited inside the connection's {@code handle}, where the idle-connection check sees it.
  */
 final class Http1Connections implements ServerConnectionSelector {
     private static final String HTTP_1_0_LINE_END = " HTTP/1.0\r";
@@ -61,15 +65,65 @@ final class Http1Connections implements ServerConnectionSelector {
 
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
-        return http10(ctx.dataReader()) ? http11.connection(new AsHttp11(ctx)) : http11.connection(ctx);
+        return new FirstBytesDecide(ctx);
     }
 
-    /** Whether the first line, when it came whole with the first bytes, ends in HTTP/1.0; a client gone is not. */
+    /**
+     * Serves the connection as its first bytes say. Until they come it counts as idle, as a connection waiting for its
+     * next request does, so the server's idle-connection check ends one that never speaks.
+     */
+    private final class FirstBytesDecide implements ServerConnection {
+        private final ConnectionContext ctx;
+        private final long opened = System.nanoTime();
+        private volatile Thread thread;
+        private volatile ServerConnection chosen;
+        private volatile boolean closed;
+
+        FirstBytesDecide(ConnectionContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void handle(Limit limit) throws InterruptedException {
+            thread = Thread.currentThread();
+            boolean http10;
+            try {
+                http10 = http10(ctx.dataReader());
+            } catch (RuntimeException e) {
+                if (closed) throw new CloseConnectionException("closed before its first request", e);
+                throw e;
+            }
+            if (closed) throw new CloseConnectionException("closed before its first request");
+            ServerConnection connection = http10 ? http11.connection(new AsHttp11(ctx)) : http11.connection(ctx);
+            chosen = connection;
+            connection.handle(limit);
+        }
+
+        @Override
+        public Duration idleTime() {
+            ServerConnection connection = chosen;
+            return connection != null ? connection.idleTime() : Duration.ofNanos(System.nanoTime() - opened);
+        }
+
+        @Override
+        public void close(boolean interrupt) {
+            ServerConnection connection = chosen;
+            if (connection != null) {
+                connection.close(interrupt);
+                return;
+            }
+            closed = true;
+            Thread waiting = thread;
+            if (waiting != null) waiting.interrupt(); // ends the wait for the first bytes
+        }
+    }
+
+    /** Whether the first line, when it came whole with the first bytes, ends in HTTP/1.0. */
     private static boolean http10(DataReader reader) {
         try {
             reader.ensureAvailable();
         } catch (DataReader.InsufficientDataAvailableException e) {
-            return false; // Helidon's connection finds it gone and closes
+            return false; // gone before a byte: Helidon's connection finds it so and closes
         }
         BufferData first = reader.getBuffer(reader.available());
         int lf = first.indexOf(Bytes.LF_BYTE);

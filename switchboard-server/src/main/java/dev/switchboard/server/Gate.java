@@ -63,6 +63,7 @@ final class Gate {
     private final Set<Call> calls = ConcurrentHashMap.newKeySet();
     private final Object idle = new Object();
     private final SseKeepAlive keepAlive;
+    private final BodyReadWatch bodyReads;
     private final int maxConcurrent;
 
     Gate(Switchboard engine) {
@@ -70,6 +71,7 @@ final class Gate {
         this.auth = engine.config().masterKey().map(AuthStage::new).orElse(null);
         this.cors = new Cors(engine.config().server().corsOrigins());
         this.keepAlive = new SseKeepAlive(engine.config().server().sseKeepAlive());
+        this.bodyReads = new BodyReadWatch(engine.config().server().bodyTimeout());
         this.maxConcurrent = engine.config().server().maxConcurrentRequests();
     }
 
@@ -97,14 +99,20 @@ final class Gate {
                 return;
             }
             int running = inFlight.incrementAndGet();
-            Call call = new Call();
+            Call call = new Call(bodyReads);
             calls.add(call);
             try {
                 if (running > maxConcurrent) throw atCapacity();
                 if (keyed) authenticate(req); // before the body is read: a caller without the key learns nothing of it
                 ScopedValue.where(CALL, call).run(() -> endpoint.handle(req, res, requestId));
             } catch (GatewayException e) {
-                if (!res.isSent()) errors.write(res, e);
+                if (!res.isSent()) {
+                    // A body left unread (refused before reading it, or unreadable) ends the connection (ConnectionClose):
+                    // draining it could take long, and a client that sent Expect: 100-continue got no 100 and may send
+                    // it or the next request, which the server cannot tell apart.
+                    if (call.closeConnection || !req.content().consumed()) res.header("connection", "close");
+                    errors.write(res, e);
+                }
                 if (!call.enteredPipeline()) logEdgeFailure(req, requestId, e); // else the pipeline's ObserveStage logged it
             } catch (CloseConnectionException e) {
                 // The client went away before its answer was written: nothing is broken. Helidon closes the connection.
@@ -245,6 +253,10 @@ final class Gate {
         };
     }
 
+    BodyReadWatch bodyReads() {
+        return bodyReads;
+    }
+
     SseKeepAlive keepAlive() {
         return keepAlive;
     }
@@ -304,8 +316,27 @@ final class Gate {
      * pipeline (an upstream call, a retry's back-off, the next chunk), never while it writes to the client: an
      * interrupted socket write closes the connection, and a cut request must still be told why it ends.
      */
+    /**
+     * The request's body cannot be read to its end (its chunked framing is broken): its answer closes the connection,
+     * as the next request's start cannot be found; otherwise the server would wait to drain the rest of the body.
+     */
+    /** A read of the current request's body, ended when it stalls past {@code body-timeout}. */
+    static BodyReadWatch.Read watchBodyRead() {
+        return CALL.isBound() ? CALL.get().bodyReads.start() : BodyReadWatch.Read.UNWATCHED;
+    }
+
+    static void closeConnectionAfterAnswer() {
+        if (CALL.isBound()) CALL.get().closeConnection = true;
+    }
+
     private static final class Call {
         private final Thread thread = Thread.currentThread();
+        private final BodyReadWatch bodyReads;
+        private boolean closeConnection; // only the handler thread reads and writes it
+
+        Call(BodyReadWatch bodyReads) {
+            this.bodyReads = bodyReads;
+        }
         // Guarded by this: a cut interrupts only while the thread is in the pipeline, and leaving clears its interrupt.
         private ExchangeContext context;
         private GatewayException cut;

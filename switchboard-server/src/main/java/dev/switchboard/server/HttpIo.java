@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -125,26 +126,35 @@ final class HttpIo {
         return e.getCause() instanceof IOException io ? io : new IOException("the client closed the connection", e);
     }
 
-    /** Reads the body, refusing anything over {@code limit} bytes with a 413 before reading it all. */
+    /**
+     * Reads the body, refusing anything over {@code limit} bytes with a 413 before reading it all. A read that makes
+     * no progress for {@code body-timeout} ends the connection ({@link BodyReadWatch}).
+     */
     static byte[] body(ServerRequest req, long limit) {
         OptionalLong declared = req.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > limit) throw tooLarge(limit);
         InputStream in = req.content().inputStream();
         byte[] bytes;
-        try {
-            // Exactly the declared length (one array, not a buffer and a copy, when it is small); a chunked body up to one byte past the limit.
-            long wanted = declared.isPresent() ? declared.getAsLong() : limit + 1;
-            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, wanted));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (CloseConnectionException | UncheckedIOException e) {
-            throw e; // the client went away mid-body: Gate lets Helidon close the connection
-        } catch (RuntimeException e) {
-            // Helidon's chunked decoding fails on a malformed chunk (a size that is not hex) with a plain runtime
-            // exception: the client's framing, a 400, not a gateway failure. The stream is left unclosed: closing it
-            // drains the rest of the body, which broken framing makes wait until the client hangs up.
-            throw new GatewayException.BadRequest("The request body could not be read: its chunked transfer encoding is malformed ("
-                    + e.getMessage() + ").", null);
+        try (BodyReadWatch.Read watch = Gate.watchBodyRead()) {
+            try {
+                // Exactly the declared length (one array when it came whole); a chunked body up to one byte past the limit.
+                bytes = read(in, declared.isPresent() ? declared.getAsLong() : limit + 1, declared.isPresent(), watch);
+            } catch (IOException | RuntimeException e) {
+                if (watch.expired()) {
+                    throw new CloseConnectionException("the request body stalled: no bytes for " + watch.timeoutMillis()
+                            + " ms (switchboard.server.body-timeout)", e);
+                }
+                if (e instanceof IOException io) throw new UncheckedIOException(io);
+                if (e instanceof CloseConnectionException || e instanceof UncheckedIOException) {
+                    throw (RuntimeException) e; // the client went away mid-body: Gate lets Helidon close the connection
+                }
+                // Helidon's chunked decoding fails on a malformed chunk (a size that is not hex) with a plain runtime
+                // exception: the client's framing, a 400, not a gateway failure. The stream is left unclosed: closing it
+                // drains the rest of the body, which broken framing makes wait until the client hangs up.
+                Gate.closeConnectionAfterAnswer();
+                throw new GatewayException.BadRequest("The request body could not be read: its chunked transfer encoding is malformed ("
+                        + e.getMessage() + ").", null);
+            }
         }
         try (in) {
             if (bytes.length > limit) throw tooLarge(limit);
@@ -152,6 +162,22 @@ final class HttpIo {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Up to {@code wanted} bytes (fewer if the body ends first), telling {@code watch} of each read's progress. */
+    private static byte[] read(InputStream in, long wanted, boolean exact, BodyReadWatch.Read watch) throws IOException {
+        int max = (int) Math.min(Integer.MAX_VALUE - 8, wanted);
+        // A declared length up to 64 KB is one array; a larger one grows as bytes come (a client may declare and not send).
+        byte[] buffer = new byte[Math.min(max, exact ? 65_536 : 8192)];
+        int n = 0;
+        while (n < max) {
+            if (n == buffer.length) buffer = Arrays.copyOf(buffer, (int) Math.min(max, buffer.length * 2L));
+            int read = in.read(buffer, n, buffer.length - n);
+            if (read < 0) break;
+            n += read;
+            watch.progress();
+        }
+        return n == buffer.length ? buffer : Arrays.copyOf(buffer, n);
     }
 
     static JsonNode jsonBody(ServerRequest req, long limit) {

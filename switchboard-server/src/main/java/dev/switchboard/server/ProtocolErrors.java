@@ -7,6 +7,7 @@ import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
+import io.helidon.webserver.http1.Http1Config;
 import java.util.Locale;
 
 /**
@@ -16,6 +17,9 @@ import java.util.Locale;
  */
 final class ProtocolErrors implements DirectHandler {
     private static final int MAX_MESSAGE = 300;
+    /** Helidon's limit on a request's header section ({@code Http1Config.maxHeadersSize}, left at its default). */
+    static final int MAX_HEADER_BYTES = Http1Config.create().maxHeadersSize();
+    private static final Status HEADERS_TOO_LARGE = Status.create(431, "Request Header Fields Too Large");
     private static final String HIDDEN_REASON = "Bad request, see server log";
 
     @Override
@@ -27,6 +31,12 @@ final class ProtocolErrors implements DirectHandler {
             status = Status.UNSUPPORTED_MEDIA_TYPE_415;
             message = "Content-Encoding '" + request.headers().get(HeaderNames.CONTENT_ENCODING).get()
                     + "' is not supported; send the request body uncompressed, without a Content-Encoding header.";
+        }
+        if (status.code() == 400 && "Header size exceeded".equals(message)) {
+            // Helidon says 400; 431 is the status that names the problem (RFC 6585 §5), and the client can act on it.
+            status = HEADERS_TOO_LARGE;
+            message = "Request header fields too large: the request's header lines together exceed the server's limit of "
+                    + MAX_HEADER_BYTES + " bytes.";
         }
         // Helidon's stand-in for a reason it keeps to itself points at a log the client cannot read.
         String reason = message == null || message.isBlank() || message.startsWith(HIDDEN_REASON) ? status.reasonPhrase() : message;

@@ -87,8 +87,13 @@ final class Routes {
         if (allowed.isEmpty()) {
             throw new GatewayException.NotFound("Invalid URL (" + shown + "): no such endpoint.", null, "unknown_url");
         }
-        String allow = String.join(", ", allowed);
+        String allow = String.join(", ", allowed) + ", OPTIONS";
         res.header("allow", allow);
+        if (req.prologue().method() == Method.OPTIONS) {
+            // What the path takes (RFC 9110 §9.3.7): load balancers' default health checks (HAProxy's OPTIONS /) pass.
+            res.status(204).send();
+            return;
+        }
         throw new GatewayException.MethodNotAllowed("Invalid method (" + shown + "): this endpoint takes " + allow + ".");
     }
 

@@ -7,6 +7,7 @@ import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import java.time.Duration;
 import java.util.logging.Logger;
 
@@ -24,7 +25,7 @@ public final class SwitchboardServer implements AutoCloseable {
         this.engine = engine;
         this.gate = new Gate(engine);
         ServerSettings settings = engine.config().server();
-        HttpRouting.Builder routing = HttpRouting.builder();
+        HttpRouting.Builder routing = HttpRouting.builder().addFilter(new ConnectionClose());
         Routes routes = new Routes(routing);
         gate.cors().register(routes);
         new HealthEndpoints(engine, gate).register(routes);
@@ -39,6 +40,8 @@ public final class SwitchboardServer implements AutoCloseable {
                 .shutdownHook(false)
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .contentEncoding(new IdentityOnlyDecoding())
+                .protocolsDiscoverServices(false) // HTTP/1 only, through the one selector that also takes 1.0
+                .addConnectionSelector(new Http1Connections(Http1Config.create()))
                 .errorHandling(errors -> errors.includeEntity(true)) // Helidon's reason in ProtocolErrors' message
                 .directHandlers(handlers -> {
                     ProtocolErrors errors = new ProtocolErrors();
@@ -55,6 +58,7 @@ public final class SwitchboardServer implements AutoCloseable {
         // Helidon logs a listener that cannot bind and returns a stopped server: say so instead of serving nothing.
         if (!s.server.isRunning() || s.server.port() < 0) {
             s.gate.keepAlive().close();
+            s.gate.bodyReads().close();
             engine.close();
             ServerSettings settings = engine.config().server();
             throw new ListenFailed("cannot listen on " + settings.host() + ":" + settings.port()
@@ -100,6 +104,7 @@ public final class SwitchboardServer implements AutoCloseable {
         }
         server.stop();
         gate.keepAlive().close();
+        gate.bodyReads().close();
         engine.close();
     }
 

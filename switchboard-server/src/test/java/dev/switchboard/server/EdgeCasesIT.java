@@ -132,12 +132,12 @@ class EdgeCasesIT {
 
             HttpResponse<String> wrongMethod = gw.get("/v1/chat/completions");
             assertThat(wrongMethod.statusCode()).isEqualTo(405);
-            assertThat(wrongMethod.headers().firstValue("allow")).hasValue("POST");
+            assertThat(wrongMethod.headers().firstValue("allow")).hasValue("POST, OPTIONS");
             assertThat(error(wrongMethod).get("code").asText()).isEqualTo("method_not_allowed");
             HttpResponse<String> deleteModel = gw.send("DELETE", "/v1/models/gpt-4o-mini");
             assertThat(deleteModel.statusCode()).isEqualTo(405);
-            assertThat(deleteModel.headers().firstValue("allow")).hasValue("GET, HEAD");
-            assertThat(gw.send("PUT", "/health").headers().firstValue("allow")).hasValue("GET, HEAD");
+            assertThat(deleteModel.headers().firstValue("allow")).hasValue("GET, HEAD, OPTIONS");
+            assertThat(gw.send("PUT", "/health").headers().firstValue("allow")).hasValue("GET, HEAD, OPTIONS");
 
             HttpResponse<String> anthropic = gw.get("/v1/messages");
             assertThat(anthropic.statusCode()).isEqualTo(405);
@@ -621,18 +621,129 @@ class EdgeCasesIT {
         }
     }
 
-    /** A chunked body whose framing is broken is the client's mistake: a 400 error object, not a logged gateway failure. */
+    /** The whole answer on a raw connection, read until the server closes it (a timeout if it never does). */
+    private static String rawUntilClosed(GatewayFixture gw, String request) throws Exception {
+        URI uri = URI.create(gw.base());
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * HTTP/1.0 clients (load-balancer health checks, ab, nginx's default upstream protocol) are served, one request per
+     * connection that closes after the answer; a stream comes without chunk framing, which 1.0 does not know.
+     */
+    @Test
+    void http10ClientsAreServedAndTheConnectionClosesAfterTheAnswer() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
+            assertThat(rawUntilClosed(gw, "GET /health HTTP/1.0\r\n\r\n")).as("no Host, as HAProxy sends it")
+                    .startsWith("HTTP/1.1 200 ").containsIgnoringCase("connection: close").endsWith("{\"status\":\"ok\"}");
+            assertThat(rawUntilClosed(gw, "GET /health/ready HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"))
+                    .startsWith("HTTP/1.1 200 ").containsIgnoringCase("connection: close").contains("\"status\":\"ready\"");
+            assertThat(rawUntilClosed(gw, "GET /v1/models HTTP/1.0\r\nHost: localhost\r\n\r\n"))
+                    .startsWith("HTTP/1.1 200 ").contains("\"id\":\"gpt-4o-mini\"");
+            assertThat(rawUntilClosed(gw, "OPTIONS / HTTP/1.0\r\n\r\n")).as("HAProxy's default check")
+                    .startsWith("HTTP/1.1 204 ").containsIgnoringCase("allow: GET, HEAD, OPTIONS");
+
+            String chat = rawUntilClosed(gw, "POST /v1/chat/completions HTTP/1.0\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + CHAT.length() + "\r\n\r\n" + CHAT);
+            assertThat(chat).startsWith("HTTP/1.1 200 ").contains("\"object\":\"chat.completion\"");
+
+            String streamed = CHAT.replace("{\"model\"", "{\"stream\":true,\"model\"");
+            String stream = rawUntilClosed(gw, "POST /v1/chat/completions HTTP/1.0\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + streamed.length() + "\r\n\r\n" + streamed);
+            String head = stream.substring(0, stream.indexOf("\r\n\r\n"));
+            String body = stream.substring(head.length() + 4);
+            assertThat(head).startsWith("HTTP/1.1 200 ").containsIgnoringCase("content-type: text/event-stream")
+                    .doesNotContainIgnoringCase("transfer-encoding");
+            assertThat(body).as("bare events, no chunk sizes").startsWith("data: {").endsWith("data: [DONE]\n\n");
+            assertThat(upstream.requests()).hasSize(2);
+        }
+    }
+
+    /**
+     * A body refused before it is read (over the size limit) ends the connection with its answer: a client that sent
+     * {@code Expect: 100-continue} got no 100, and what it sends next (the body, or another request) cannot be told apart.
+     */
+    @Test
+    void aBodyRefusedUnreadEndsTheConnection() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
+            String answer = rawUntilClosed(gw, "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 20000\r\n\r\n"
+                    + "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertThat(answer).startsWith("HTTP/1.1 413 ").containsIgnoringCase("connection: close")
+                    .contains("\"code\":\"request_too_large\"").doesNotContain("{\"status\":\"ok\"}");
+            assertThat(upstream.requests()).isEmpty();
+        }
+    }
+
+    /**
+     * A client that sends its headers and part of its body, then stalls, loses its connection after {@code body-timeout}
+     * and gives its concurrency slot back; a slow body that keeps coming is read.
+     */
+    @Test
+    void aBodyThatStallsEndsTheConnectionAfterTheBodyTimeout() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, "")
+                .replace("shutdown-grace: 10s}", "shutdown-grace: 10s, body-timeout: 1s}"))) {
+            URI uri = URI.create(gw.base());
+            try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"mod").getBytes(StandardCharsets.US_ASCII));
+                long start = System.nanoTime();
+                assertThat(socket.getInputStream().read()).as("the server closed the connection").isEqualTo(-1);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!gw.get("/health/ready").body().contains("\"in_flight\":0") && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(gw.get("/health/ready").body()).contains("\"in_flight\":0");
+
+            try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+                socket.setSoTimeout(10_000);
+                var out = socket.getOutputStream();
+                out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Connection: close\r\nContent-Length: " + CHAT.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                for (int i = 0; i < CHAT.length(); i += CHAT.length() / 3 + 1) {
+                    out.write(CHAT.substring(i, Math.min(CHAT.length(), i + CHAT.length() / 3 + 1)).getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    Thread.sleep(600); // each part within the timeout, the whole body beyond it
+                }
+                assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                        .startsWith("HTTP/1.1 200 ").contains("\"object\":\"chat.completion\"");
+            }
+            assertThat(upstream.requests()).hasSize(1);
+        }
+    }
+
+    /** A client that says {@code Connection: close} sees the connection end after its answer (RFC 9112 §9.6). */
+    @Test
+    void connectionCloseEndsTheConnectionAfterTheAnswer() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
+            assertThat(rawUntilClosed(gw, "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+                    .startsWith("HTTP/1.1 200 ").endsWith("{\"status\":\"ok\"}");
+            assertThat(rawUntilClosed(gw, "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + CHAT.length() + "\r\n\r\n" + CHAT))
+                    .startsWith("HTTP/1.1 200 ").contains("\"object\":\"chat.completion\"");
+        }
+    }
+
+    /**
+     * A chunked body whose framing is broken is the client's mistake: a 400 error object at once, not a logged gateway
+     * failure, and the connection ends with it (where the next request would start is lost).
+     */
     @Test
     void aMalformedChunkedBodyIsA400() throws Exception {
         try (LogCapture severe = new LogCapture(Logger.getLogger(Gate.class.getName()), Level.SEVERE);
                 FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, ""))) {
-            for (String chunks : List.of("zz\r\nabc\r\n0\r\n\r\n", "0x2\r\n{}\r\n0\r\n\r\n")) {
-                String answer = rawExchange(gw, ("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
-                        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks)
-                        .getBytes(StandardCharsets.US_ASCII));
+            for (String chunks : List.of("zz\r\nabc\r\n0\r\n\r\n", "0x2\r\n{}\r\n0\r\n\r\n", "-5\r\nabc\r\n", "-5\r\n")) {
+                String answer = rawUntilClosed(gw, ("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks));
                 assertThat(answer).as(chunks).startsWith("HTTP/1.1 400 ").containsIgnoringCase("x-request-id: ")
                         .contains("\"message\":\"The request body could not be read: its chunked transfer encoding is malformed")
-                        .contains("\"type\":\"invalid_request_error\"");
+                        .contains("\"type\":\"invalid_request_error\"")
+                        .as("the next request's start is lost: the answer closes the connection").containsIgnoringCase("connection: close");
             }
             assertThat(severe.records).extracting(LogRecord::getMessage).isEmpty();
             assertThat(upstream.requests()).isEmpty();
@@ -641,7 +752,7 @@ class EdgeCasesIT {
 
     /**
      * A compressed body the gateway cannot decode is a 415 saying so, and what the web server refuses on its own
-     * (no Host, headers too large) says why instead of a bare "Bad Request".
+     * (no Host, headers too large: 431) says why instead of a bare "Bad Request".
      */
     @Test
     void whatTheServerRefusesSaysWhy() throws Exception {
@@ -668,7 +779,8 @@ class EdgeCasesIT {
                     .startsWith("HTTP/1.1 400 ").contains("Host header must be present");
             assertThat(rawExchange(gw, ("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(65_536)
                     + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)))
-                    .startsWith("HTTP/1.1 400 ").contains("Header size exceeded");
+                    .startsWith("HTTP/1.1 431 Request Header Fields Too Large").contains("\"type\":\"invalid_request_error\"")
+                    .contains("Request header fields too large: the request's header lines together exceed the server's limit of 16384 bytes");
             assertThat(upstream.requests()).isEmpty();
         }
     }

@@ -17,6 +17,7 @@ import java.util.List;
  * @param upstreamMaxResponseBytes largest non-streamed upstream body read
  * @param sseKeepAlive how long a streamed request may wait for its first token before the response is
  *     started and kept alive with SSE comments, one per interval
+ * @param bodyTimeout longest wait for the next bytes of a request body; a client stalled longer loses its connection
  */
 public record ServerSettings(
         String host,
@@ -29,7 +30,8 @@ public record ServerSettings(
         List<String> corsOrigins,
         int upstreamMaxConnections,
         int upstreamMaxResponseBytes,
-        Duration sseKeepAlive) {
+        Duration sseKeepAlive,
+        Duration bodyTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 4000;
@@ -37,6 +39,8 @@ public record ServerSettings(
     public static final int DEFAULT_MAX_CONCURRENT = 1024;
     /** Below the 60 s idle limit of common load balancers (AWS ALB, nginx's proxy_read_timeout). */
     public static final Duration DEFAULT_SSE_KEEP_ALIVE = Duration.ofSeconds(15);
+    /** As nginx's client_body_timeout. */
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
 
     public ServerSettings {
         corsOrigins = List.copyOf(corsOrigins);
@@ -45,21 +49,21 @@ public record ServerSettings(
     public static ServerSettings defaults() {
         return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT,
                 Duration.ofSeconds(600), Duration.ofSeconds(30), true, List.of(), 1024, 64 * 1024 * 1024,
-                DEFAULT_SSE_KEEP_ALIVE);
+                DEFAULT_SSE_KEEP_ALIVE, DEFAULT_BODY_TIMEOUT);
     }
 
     public ServerSettings withHost(String h) {
         return new ServerSettings(h, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive);
+                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive, bodyTimeout);
     }
 
     public ServerSettings withPort(int p) {
         return new ServerSettings(host, p, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive);
+                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive, bodyTimeout);
     }
 
     public ServerSettings withUpstreamPool(int maxConnections, int maxResponseBytes) {
         return new ServerSettings(host, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins, maxConnections, maxResponseBytes, sseKeepAlive);
+                logRequests, corsOrigins, maxConnections, maxResponseBytes, sseKeepAlive, bodyTimeout);
     }
 }

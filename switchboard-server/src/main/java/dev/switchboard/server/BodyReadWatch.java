@@ -1,8 +1,6 @@
 package dev.switchboard.server;
 
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Ends request-body reads that make no progress for {@code switchboard.server.body-timeout}: a client that sends its
@@ -11,47 +9,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * timeout of its own (Helidon's idle check only ends connections waiting for their next request line). A stalled
  * read's thread is interrupted, which closes its connection: no answer can be written without reading on.
  */
-final class BodyReadWatch implements AutoCloseable {
+final class BodyReadWatch extends PeriodicSweep<BodyReadWatch.Read> {
     private final long timeoutNanos;
-    private final long tickMillis;
-    private final Set<Read> reads = ConcurrentHashMap.newKeySet();
-    private final Thread ticker;
-    private volatile boolean closed;
 
     BodyReadWatch(Duration timeout) {
+        super("body-read-watch", timeout, Duration.ofMillis(10));
         this.timeoutNanos = timeout.toNanos();
-        this.tickMillis = Math.clamp(timeout.toMillis() / 4, 10, 1000);
-        this.ticker = Thread.ofVirtual().name("body-read-watch").start(this::run);
     }
 
     /** A body read on the calling thread, watched until closed. */
     Read start() {
-        Read read = new Read(this);
-        reads.add(read);
-        return read;
-    }
-
-    private void run() {
-        while (!closed) {
-            try {
-                Thread.sleep(tickMillis);
-            } catch (InterruptedException e) {
-                return;
-            }
-            long now = System.nanoTime();
-            for (Read read : reads) {
-                if (!read.expired && now - read.lastProgress > timeoutNanos) {
-                    read.expired = true;
-                    read.thread.interrupt();
-                }
-            }
-        }
+        return watch(new Read(this));
     }
 
     @Override
-    public void close() {
-        closed = true;
-        ticker.interrupt();
+    void visit(Read read, long now) {
+        if (!read.expired && now - read.lastProgress > timeoutNanos) {
+            read.expired = true;
+            read.thread.interrupt();
+        }
     }
 
     /** One body read; {@link #progress} after every read that returned bytes. */
@@ -84,7 +60,7 @@ final class BodyReadWatch implements AutoCloseable {
         @Override
         public void close() {
             if (watch == null) return;
-            watch.reads.remove(this);
+            watch.unwatch(this);
             if (expired) Thread.interrupted(); // an interrupt that came as the read ended is not the caller's
         }
     }

@@ -6,10 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -21,45 +18,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * time — nearly all — costs a set entry while its own thread runs the pipeline; a thread of its own per stream cost
  * a thread start and a hand-over per request.
  */
-final class SseKeepAlive implements AutoCloseable {
+final class SseKeepAlive extends PeriodicSweep<SseKeepAlive.Waiting> {
     private static final byte[] COMMENT = ": waiting for the first token\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final long intervalNanos;
-    private final long tickNanos;
-    private final Set<Waiting> waiting = ConcurrentHashMap.newKeySet();
-    private final Thread ticker;
-    private volatile boolean closed;
 
     SseKeepAlive(Duration interval) {
+        super("sse-keep-alive", interval, Duration.ofMillis(1));
         this.intervalNanos = interval.toNanos();
-        this.tickNanos = Math.clamp(intervalNanos / 4, Duration.ofMillis(1).toNanos(), Duration.ofSeconds(1).toNanos());
-        this.ticker = Thread.ofVirtual().name("sse-keep-alive").start(this::run);
     }
 
     /** Starts watching a stream whose pipeline the caller is about to run. */
     Waiting register(ServerResponse res) {
-        Waiting w = new Waiting(res, System.nanoTime());
-        waiting.add(w);
-        return w;
-    }
-
-    private void run() {
-        while (!closed) {
-            LockSupport.parkNanos(tickNanos);
-            long now = System.nanoTime();
-            for (Waiting w : waiting) {
-                // A write may block on a slow client: each comment gets its own thread, so one stream never holds up another.
-                if (now - w.lastWrite >= intervalNanos && w.writing.compareAndSet(false, true)) {
-                    Thread.ofVirtual().name("sse-keep-alive-write").start(w::comment);
-                }
-            }
-        }
+        return watch(new Waiting(res, System.nanoTime()));
     }
 
     @Override
-    public void close() {
-        closed = true;
-        LockSupport.unpark(ticker);
+    void visit(Waiting w, long now) {
+        // A write may block on a slow client: each comment gets its own thread, so one stream never holds up another.
+        if (now - w.lastWrite >= intervalNanos && w.writing.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("sse-keep-alive-write").start(w::comment);
+        }
     }
 
     /** One stream waiting for its first token; its own thread takes it over with {@link #finish()}. */
@@ -98,7 +77,7 @@ final class SseKeepAlive implements AutoCloseable {
 
         /** Ends the watch whatever happened (idempotent): no comment goes out after this. */
         void end() {
-            waiting.remove(this);
+            unwatch(this);
             lock.lock();
             try {
                 done = true;

@@ -1,7 +1,7 @@
 package dev.switchboard.server;
 
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
@@ -10,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
  * costs a set add and remove on its own thread's path, and a request pays nothing for the watch while nothing is late.
  */
 abstract class PeriodicSweep<T> implements AutoCloseable {
-    private final Set<T> entries = ConcurrentHashMap.newKeySet();
+    private final Map<Object, T> entries = new ConcurrentHashMap<>();
     private final long tickNanos;
     private final Thread ticker;
     private volatile boolean closed;
@@ -25,19 +25,25 @@ abstract class PeriodicSweep<T> implements AutoCloseable {
     abstract void visit(T entry, long now);
 
     final T watch(T entry) {
-        entries.add(entry);
+        return watch(entry, entry);
+    }
+
+    /** Watches {@code entry} under {@code key}, for an owner that knows the key rather than the entry. */
+    final T watch(Object key, T entry) {
+        entries.put(key, entry);
         return entry;
     }
 
-    final void unwatch(T entry) {
-        entries.remove(entry);
+    /** @return the entry that was watched under {@code key}, or null */
+    final T unwatch(Object key) {
+        return entries.remove(key);
     }
 
     private void run() {
         while (!closed) {
             LockSupport.parkNanos(tickNanos);
             long now = System.nanoTime();
-            for (T entry : entries) visit(entry, now);
+            for (T entry : entries.values()) visit(entry, now);
         }
     }
 

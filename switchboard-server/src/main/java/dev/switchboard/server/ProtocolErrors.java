@@ -41,29 +41,33 @@ final class ProtocolErrors implements DirectHandler {
         // Helidon's stand-in for a reason it keeps to itself points at a log the client cannot read.
         String reason = message == null || message.isBlank() || message.startsWith(HIDDEN_REASON) ? status.reasonPhrase() : message;
         if (reason.length() > MAX_MESSAGE) reason = reason.substring(0, MAX_MESSAGE) + "…";
-        String text = "The request could not be read: " + reason;
         String requestId = Switchboard.newRequestId();
-        ObjectNode error = Json.object();
-        if (request.path() != null && AnthropicEndpoints.isMessagesPath(request.path())) {
-            // Anthropic's shape on its endpoint, as the endpoint's own errors (AnthropicEndpoints.sendError).
-            error.put("type", "error").putObject("error")
-                    .put("type", status.code() >= 500 ? "api_error" : "invalid_request_error")
-                    .put("message", text);
-            error.put("request_id", requestId);
-        } else {
-            error.putObject("error")
-                    .put("message", text)
-                    .put("type", status.code() >= 500 ? "server_error" : "invalid_request_error")
-                    .putNull("param")
-                    .putNull("code");
-        }
         return TransportResponse.builder()
                 .status(status)
                 .headers(headers)
                 .header(HeaderNames.CONTENT_TYPE, "application/json")
                 .header(HttpIo.REQUEST_ID, requestId)
                 .keepAlive(event.keepAlive())
-                .entity(Json.bytes(error))
+                .entity(Json.bytes(error(request.path(), status.code(), "The request could not be read: " + reason, requestId)))
                 .build();
+    }
+
+    /** An error object in the shape of the endpoint at {@code path}: Anthropic's on its endpoint, OpenAI's elsewhere. */
+    static ObjectNode error(String path, int status, String text, String requestId) {
+        ObjectNode error = Json.object();
+        if (path != null && AnthropicEndpoints.isMessagesPath(path)) {
+            // As the endpoint's own errors (AnthropicEndpoints.sendError).
+            error.put("type", "error").putObject("error")
+                    .put("type", status >= 500 ? "api_error" : "invalid_request_error")
+                    .put("message", text);
+            error.put("request_id", requestId);
+        } else {
+            error.putObject("error")
+                    .put("message", text)
+                    .put("type", status >= 500 ? "server_error" : "invalid_request_error")
+                    .putNull("param")
+                    .putNull("code");
+        }
+        return error;
     }
 }

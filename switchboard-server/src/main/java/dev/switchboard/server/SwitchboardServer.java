@@ -19,6 +19,7 @@ public final class SwitchboardServer implements AutoCloseable {
 
     private final Switchboard engine;
     private final Gate gate;
+    private final HeaderReadWatch headerReads;
     private final WebServer server;
 
     private SwitchboardServer(Switchboard engine) {
@@ -34,6 +35,7 @@ public final class SwitchboardServer implements AutoCloseable {
         new SwitchboardEndpoints(engine, gate).register(routes);
         new UiEndpoints().register(routes);
         routes.registerFallback(gate);
+        this.headerReads = new HeaderReadWatch(settings.headerTimeout());
         this.server = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
@@ -41,7 +43,7 @@ public final class SwitchboardServer implements AutoCloseable {
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .contentEncoding(new IdentityOnlyDecoding())
                 .protocolsDiscoverServices(false) // HTTP/1 only, through the one selector that also takes 1.0
-                .addConnectionSelector(new Http1Connections(Http1Config.create()))
+                .addConnectionSelector(new Http1Connections(Http1Config.builder().addReceiveListener(headerReads).build()))
                 .errorHandling(errors -> errors.includeEntity(true)) // Helidon's reason in ProtocolErrors' message
                 .directHandlers(handlers -> {
                     ProtocolErrors errors = new ProtocolErrors();
@@ -57,8 +59,7 @@ public final class SwitchboardServer implements AutoCloseable {
         s.server.start();
         // Helidon logs a listener that cannot bind and returns a stopped server: say so instead of serving nothing.
         if (!s.server.isRunning() || s.server.port() < 0) {
-            s.gate.keepAlive().close();
-            s.gate.bodyReads().close();
+            s.closeWatches();
             engine.close();
             ServerSettings settings = engine.config().server();
             throw new ListenFailed("cannot listen on " + settings.host() + ":" + settings.port()
@@ -103,9 +104,14 @@ public final class SwitchboardServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        closeWatches();
+        engine.close();
+    }
+
+    private void closeWatches() {
+        headerReads.close();
         gate.keepAlive().close();
         gate.bodyReads().close();
-        engine.close();
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -714,6 +715,66 @@ class EdgeCasesIT {
                         .startsWith("HTTP/1.1 200 ").contains("\"object\":\"chat.completion\"");
             }
             assertThat(upstream.requests()).hasSize(1);
+        }
+    }
+
+    /**
+     * A client that trickles header lines (each well inside any read timeout, "slowloris") gets a 408 error object once
+     * {@code header-timeout} has passed since its request line, and the connection ends; headers that come in time are
+     * served, and a keep-alive connection may wait longer than the timeout between requests.
+     */
+    @Test
+    void headersThatTrickleInEndWithA408AfterTheHeaderTimeout() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, "")
+                .replace("shutdown-grace: 10s}", "shutdown-grace: 10s, header-timeout: 1s}"))) {
+            URI uri = URI.create(gw.base());
+            try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+                socket.setSoTimeout(10_000);
+                var out = socket.getOutputStream();
+                out.write("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII));
+                long start = System.nanoTime();
+                AtomicBoolean answered = new AtomicBoolean();
+                Thread trickle = Thread.ofVirtual().start(() -> {
+                    try {
+                        for (int i = 0; i < 30 && !answered.get(); i++) {
+                            Thread.sleep(200);
+                            if (!answered.get()) out.write(("X-Line-" + i + ": 1\r\n").getBytes(StandardCharsets.US_ASCII));
+                        }
+                    } catch (Exception e) {
+                        // the server closed the connection
+                    }
+                });
+                var in = socket.getInputStream();
+                int first = in.read();
+                answered.set(true);
+                String answer = (char) first + new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                trickle.join();
+                assertThat(answer).startsWith("HTTP/1.1 408 ").containsIgnoringCase("connection: close")
+                        .containsIgnoringCase("x-request-id: ")
+                        .contains("\"type\":\"invalid_request_error\"").contains("header-timeout");
+                assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofMillis(4_000));
+            }
+            assertThat(upstream.requests()).isEmpty();
+
+            try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+                socket.setSoTimeout(10_000);
+                var out = socket.getOutputStream();
+                out.write("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII));
+                Thread.sleep(300);
+                out.write("Content-Type: application/json\r\n".getBytes(StandardCharsets.US_ASCII));
+                Thread.sleep(300);
+                out.write(("Content-Length: " + CHAT.length() + "\r\n\r\n" + CHAT).getBytes(StandardCharsets.US_ASCII));
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+                assertThat(in.readLine()).startsWith("HTTP/1.1 200 ");
+                Thread.sleep(1_500); // idle between requests, longer than the header timeout
+                out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: " + CHAT.length() + "\r\n\r\n" + CHAT)
+                        .getBytes(StandardCharsets.US_ASCII));
+                String rest = in.lines().collect(java.util.stream.Collectors.joining("\n"));
+                assertThat(rest).contains("HTTP/1.1 200 ").doesNotContain(" 408 ");
+            }
+            assertThat(upstream.requests()).hasSize(2);
         }
     }
 

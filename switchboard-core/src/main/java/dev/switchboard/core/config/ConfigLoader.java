@@ -244,7 +244,7 @@ public final class ConfigLoader {
 
     private ServerSettings server(ConfigNode n) {
         n.onlyKeys(Set.of("host", "port", "max-body-bytes", "max-concurrent-requests", "request-timeout",
-                "shutdown-grace", "log-requests", "cors-origins", "sse-keep-alive", "body-timeout"));
+                "shutdown-grace", "log-requests", "cors-origins", "sse-keep-alive", "body-timeout", "header-timeout"));
         ServerSettings d = ServerSettings.defaults();
         return new ServerSettings(
                 n.get("host").string(d.host()),
@@ -258,7 +258,8 @@ public final class ConfigLoader {
                 d.upstreamMaxConnections(),
                 d.upstreamMaxResponseBytes(),
                 n.get("sse-keep-alive").duration(d.sseKeepAlive()),
-                n.get("body-timeout").duration(d.bodyTimeout()));
+                n.get("body-timeout").duration(d.bodyTimeout()),
+                n.get("header-timeout").duration(d.headerTimeout()));
     }
 
     private static Timeouts timeouts(ConfigNode n, Timeouts d) {

@@ -18,6 +18,8 @@ import java.util.List;
  * @param sseKeepAlive how long a streamed request may wait for its first token before the response is
  *     started and kept alive with SSE comments, one per interval
  * @param bodyTimeout longest wait for the next bytes of a request body; a client stalled longer loses its connection
+ * @param headerTimeout longest time from a request line to the end of its headers; a client slower gets a 408 and loses
+ *     its connection
  */
 public record ServerSettings(
         String host,
@@ -31,7 +33,8 @@ public record ServerSettings(
         int upstreamMaxConnections,
         int upstreamMaxResponseBytes,
         Duration sseKeepAlive,
-        Duration bodyTimeout) {
+        Duration bodyTimeout,
+        Duration headerTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 4000;
@@ -41,6 +44,8 @@ public record ServerSettings(
     public static final Duration DEFAULT_SSE_KEEP_ALIVE = Duration.ofSeconds(15);
     /** As nginx's client_body_timeout. */
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
+    /** As nginx's client_header_timeout. */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(60);
 
     public ServerSettings {
         corsOrigins = List.copyOf(corsOrigins);
@@ -49,21 +54,21 @@ public record ServerSettings(
     public static ServerSettings defaults() {
         return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT,
                 Duration.ofSeconds(600), Duration.ofSeconds(30), true, List.of(), 1024, 64 * 1024 * 1024,
-                DEFAULT_SSE_KEEP_ALIVE, DEFAULT_BODY_TIMEOUT);
+                DEFAULT_SSE_KEEP_ALIVE, DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT);
     }
 
     public ServerSettings withHost(String h) {
         return new ServerSettings(h, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive, bodyTimeout);
+                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout);
     }
 
     public ServerSettings withPort(int p) {
         return new ServerSettings(host, p, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive, bodyTimeout);
+                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout);
     }
 
     public ServerSettings withUpstreamPool(int maxConnections, int maxResponseBytes) {
         return new ServerSettings(host, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins, maxConnections, maxResponseBytes, sseKeepAlive, bodyTimeout);
+                logRequests, corsOrigins, maxConnections, maxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout);
     }
 }

@@ -1,0 +1,79 @@
+package dev.switchboard.server;
+
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.wire.Json;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http1.Http1ConnectionListener;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Ends a request whose header lines do not all arrive within {@code switchboard.server.header-timeout} of its request
+ * line, as nginx's {@code client_header_timeout} does: a client that trickles header lines ("slowloris") would
+ * otherwise hold its connection for as long as it keeps sending, since the web server's idle check only ends
+ * connections waiting for a request line, and {@link BodyReadWatch} starts with the body. The client gets a 408 error
+ * object and the connection ends. Helidon calls this listener on the connection's own thread, after the request line
+ * and after the headers; whichever of the headers and the sweep comes first decides.
+ */
+final class HeaderReadWatch extends PeriodicSweep<HeaderReadWatch.Head> implements Http1ConnectionListener {
+    private final long timeoutNanos;
+    private final Duration timeout;
+
+    HeaderReadWatch(Duration timeout) {
+        super("header-read-watch", timeout, Duration.ofMillis(10));
+        this.timeout = timeout;
+        this.timeoutNanos = timeout.toNanos();
+    }
+
+    @Override
+    public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+        watch(ctx, new Head(ctx, prologue.uriPath().rawPath(), Thread.currentThread(), System.nanoTime()));
+    }
+
+    @Override
+    public void headers(ConnectionContext ctx, Headers headers) {
+        Head head = unwatch(ctx);
+        if (head != null && !head.settled.compareAndSet(false, true)) {
+            throw new CloseConnectionException("request headers did not arrive within " + timeout.toMillis() + " ms");
+        }
+    }
+
+    @Override
+    void visit(Head head, long now) {
+        if (now - head.readingSince <= timeoutNanos || !head.settled.compareAndSet(false, true)) return;
+        unwatch(head.ctx);
+        try {
+            // The connection's thread is waiting for header bytes and writes nothing until they come: the answer
+            // cannot interleave with another. Interrupting that wait then closes the connection.
+            head.ctx.dataWriter().writeNow(BufferData.create(timedOut(head.path)));
+        } catch (RuntimeException e) {
+            // The client is gone already; closing is all that is left.
+        }
+        head.thread.interrupt();
+    }
+
+    private byte[] timedOut(String path) {
+        String requestId = Switchboard.newRequestId();
+        byte[] body = Json.bytes(ProtocolErrors.error(path, 408, "The request headers did not arrive within "
+                + timeout.toMillis() + " ms of the request line (switchboard.server.header-timeout).", requestId));
+        String head = "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\n" + HttpIo.REQUEST_ID.defaultCase() + ": "
+                + requestId + "\r\nConnection: close\r\nContent-Length: " + body.length + "\r\n\r\n";
+        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[headBytes.length + body.length];
+        System.arraycopy(headBytes, 0, out, 0, headBytes.length);
+        System.arraycopy(body, 0, out, headBytes.length, body.length);
+        return out;
+    }
+
+    /** One request's header section being read on {@code thread}; settled once by its headers or by the sweep. */
+    record Head(ConnectionContext ctx, String path, Thread thread, long readingSince, AtomicBoolean settled) {
+        Head(ConnectionContext ctx, String path, Thread thread, long readingSince) {
+            this(ctx, path, thread, readingSince, new AtomicBoolean());
+        }
+    }
+}

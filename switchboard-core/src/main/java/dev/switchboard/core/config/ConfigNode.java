@@ -185,9 +185,13 @@ public final class ConfigNode {
         return out;
     }
 
+    /**
+     * A list of strings, or one string as a one-item list. Items may not be blank, in either form: an empty keyword, for
+     * one, would match wherever two non-letters meet, so a rule would fire on some prompts only.
+     */
     public List<String> stringList() {
         if (!present()) return List.of();
-        if (node.isTextual()) return List.of(resolve(node.asText()));
+        if (node.isTextual()) return List.of(requiredString());
         List<String> out = new ArrayList<>();
         for (ConfigNode item : list()) out.add(item.requiredString());
         return out;

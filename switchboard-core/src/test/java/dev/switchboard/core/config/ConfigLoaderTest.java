@@ -144,6 +144,12 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.parse("model_list: {a: 1}", "t")).hasMessage("model_list: must be a list");
         assertThatThrownBy(() -> loader.parse("nonsense_section: 1", "t")).hasMessageStartingWith("nonsense_section: unknown key");
         assertThatThrownBy(() -> loader.parse("model_list: [\n  - {", "t")).hasMessageStartingWith("config is not valid YAML");
+        assertThatThrownBy(() -> loader.parse("switchboard: {routing: {task-types: {legal: {keywords: [contract, '']}}}}", "t"))
+                .hasMessageStartingWith("switchboard.routing.task-types.legal.keywords[1]: must not be empty");
+        assertThatThrownBy(() -> loader.parse("switchboard: {routing: {task-types: {legal: {phrases: ' '}}}}", "t"))
+                .hasMessageStartingWith("switchboard.routing.task-types.legal.phrases: must not be empty");
+        assertThatThrownBy(() -> loader.parse("switchboard: {server: {header-timeout: 0s}}", "t"))
+                .hasMessageStartingWith("switchboard.server.header-timeout: must be positive");
     }
 
     /** The parser quotes the line it failed on; a literal key on that line must not reach the terminal. */

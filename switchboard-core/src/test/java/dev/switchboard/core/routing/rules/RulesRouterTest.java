@@ -238,6 +238,40 @@ class RulesRouterTest {
                 .hasMessageContaining("regular expression");
     }
 
+    /** An empty keyword would match only where two non-letters meet ("a, b"): a rule that fires on some prompts. */
+    @Test
+    void aBlankKeywordIsAConfigErrorNamingIt() {
+        assertThatThrownBy(() -> router("""
+                model: auto
+                rules:
+                  - {name: x, keywords: [code, " "], target: weak}
+                """))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo("router.rules[0].keywords[1]"))
+                .hasMessageContaining("must not be empty");
+        assertThatThrownBy(() -> router("""
+                model: auto
+                rules:
+                  - {name: x, keywords: "", target: weak}
+                """))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo("router.rules[0].keywords"));
+    }
+
+    @Test
+    void aSingleKeywordMayBeWrittenWithoutAList() {
+        RulesRouter router = router("""
+                model: auto
+                rules:
+                  - {name: x, keywords: Hello, target: weak}
+                  - {name: rest, target: strong}
+                """);
+        for (String text : List.of("hello there", "Othello", "HELLO!")) {
+            var plan = router.route(exchange(ChatRequest.builder("auto").message(Message.user(text)).build(), Map.of()));
+            assertThat(targetOf(plan)).as(text).isEqualTo(text.equals("Othello") ? "strong" : "weak");
+        }
+    }
+
     @Test
     void anUnknownTargetIsAConfigError() {
         assertThatThrownBy(() -> router("""

@@ -6,7 +6,8 @@
 #   TARGETS="direct nginx-proxy switchboard" bench/overhead.sh   # leave out stack-floor (the same server + upstream client, no pipeline)
 # Uses the shared harness in ../shared/bench (nginx mock provider, nginx proxy, wrk at fixed rates).
 # Prints the summary table (added p50/p99 over direct at 500 and 2,000 req/s, ratio to nginx's added
-# latency, max req/s, gateway CPU µs/request, peak RSS) and writes bench/results/.
+# latency, max req/s, gateway CPU µs/request, peak RSS, time to first byte in bursts of 10 and one at a time)
+# and writes bench/results/.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=bench/lib.sh
@@ -54,11 +55,26 @@ for round in $(seq "$ROUNDS"); do
         switchboard) url="http://127.0.0.1:$PORT/v1"; pids="$(cat "$RUN_DIR/switchboard.pid")" ;;
       esac
       echo "== round $round/$ROUNDS $mode $target" >&2
-      TARGET_PIDS="$pids" "$HARNESS/bench.sh" "$target" "$url" $stream \
-        | python3 -c "import json,sys; d=json.load(sys.stdin); d['round']=$round; print(json.dumps(d))" >> "$OUT/all.jsonl"
+      TARGET_PIDS="$pids" "$HARNESS/bench.sh" "$target" "$url" $stream > "$RUN_DIR/line.json"
+      # The harness's first-byte phase runs 10 hey workers whose tickers fire together: bursts of 10 simultaneous
+      # streams, so its TTFB is mostly queueing behind the burst's CPU. One worker at the same rate measures what a
+      # lone stream's first chunk waits.
+      : > "$RUN_DIR/ttfb1.json"
+      if [ "$mode" = stream ]; then
+        hey -z 5s -c 1 -q "${TTFB_RATE:-200}" -m POST -T application/json -D "$HARNESS/lib/request-stream.json" \
+          -H "Authorization: Bearer sk-bench" -disable-compression -o csv "$url/chat/completions" > "$RUN_DIR/ttfb1.csv"
+        python3 "$HARNESS/lib/bench_lib.py" hey "$RUN_DIR/ttfb1.csv" > "$RUN_DIR/ttfb1.json"
+      fi
+      python3 - "$RUN_DIR/line.json" "$RUN_DIR/ttfb1.json" "$round" >> "$OUT/all.jsonl" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d["round"] = int(sys.argv[3])
+one = open(sys.argv[2]).read().strip()
+if one: d["ttfb_one"] = {k: v for k, v in json.loads(one).items() if k.startswith("ttfb_") or k == "non2xx_or_err"}
+print(json.dumps(d))
+PY
     done
   done
 done
 { echo "# $(date -u +%FT%TZ) $(uname -r) nproc=$(nproc) ROUNDS=$ROUNDS"; "$JAVA_HOME/bin/java" -version 2>&1 | head -1 || true; } > "$OUT/env.txt" 2>/dev/null || true
 python3 "$HARNESS/lib/summarize.py" "$OUT/all.jsonl" "$OUT/summary.json" "$OUT/summary.md" > /dev/null
-python3 "$ROOT/bench/ratio.py" "$OUT/summary.json" | tee "$OUT/overhead.md"
+python3 "$ROOT/bench/ratio.py" "$OUT/summary.json" "$OUT/all.jsonl" | tee "$OUT/overhead.md"

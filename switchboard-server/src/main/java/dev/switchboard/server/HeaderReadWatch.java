@@ -5,6 +5,7 @@ import dev.switchboard.core.wire.Json;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
+import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * otherwise hold its connection for as long as it keeps sending, since the web server's idle check only ends
  * connections waiting for a request line, and {@link BodyReadWatch} starts with the body. The client gets a 408 error
  * object and the connection ends. Helidon calls this listener on the connection's own thread, after the request line
- * and after the headers; whichever of the headers and the sweep comes first decides.
+ * and after the headers (as a receive listener) and as an answer starts (as a send listener); whichever of these and
+ * the sweep comes first decides.
  */
 final class HeaderReadWatch extends PeriodicSweep<HeaderReadWatch.Head> implements Http1ConnectionListener {
     private final long timeoutNanos;
@@ -37,6 +39,20 @@ final class HeaderReadWatch extends PeriodicSweep<HeaderReadWatch.Head> implemen
 
     @Override
     public void headers(ConnectionContext ctx, Headers headers) {
+        settle(ctx);
+    }
+
+    /**
+     * As a send listener: an answer is starting. Normally the headers settled the watch already; when the server refused
+     * the head itself (too large, no Host) it answers without them, and then closes the connection.
+     */
+    @Override
+    public void status(ConnectionContext ctx, Status status) {
+        settle(ctx);
+    }
+
+    /** The head is done (or answered): ends the watch, unless the sweep has answered 408 already. */
+    private void settle(ConnectionContext ctx) {
         Head head = unwatch(ctx);
         if (head != null && !head.settled.compareAndSet(false, true)) {
             throw new CloseConnectionException("request headers did not arrive within " + timeout.toMillis() + " ms");
@@ -46,15 +62,16 @@ final class HeaderReadWatch extends PeriodicSweep<HeaderReadWatch.Head> implemen
     @Override
     void visit(Head head, long now) {
         if (now - head.readingSince <= timeoutNanos || !head.settled.compareAndSet(false, true)) return;
-        unwatch(head.ctx);
         try {
-            // The connection's thread is waiting for header bytes and writes nothing until they come: the answer
-            // cannot interleave with another. Interrupting that wait then closes the connection.
+            // The connection's thread is waiting for header bytes, or finds this claim when they come (settle), and
+            // writes nothing meanwhile: the answer cannot interleave with another.
             head.ctx.dataWriter().writeNow(BufferData.create(timedOut(head.path)));
         } catch (RuntimeException e) {
             // The client is gone already; closing is all that is left.
         }
+        // Ends the wait and closes the connection; a thread past its wait finds it interrupted at its next write.
         head.thread.interrupt();
+        unwatch(head.ctx);
     }
 
     private byte[] timedOut(String path) {

@@ -43,7 +43,8 @@ public final class SwitchboardServer implements AutoCloseable {
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .contentEncoding(new IdentityOnlyDecoding())
                 .protocolsDiscoverServices(false) // HTTP/1 only, through the one selector that also takes 1.0
-                .addConnectionSelector(new Http1Connections(Http1Config.builder().addReceiveListener(headerReads).build()))
+                .addConnectionSelector(new Http1Connections(Http1Config.builder()
+                        .addReceiveListener(headerReads).addSendListener(headerReads).build()))
                 .errorHandling(errors -> errors.includeEntity(true)) // Helidon's reason in ProtocolErrors' message
                 .directHandlers(handlers -> {
                     ProtocolErrors errors = new ProtocolErrors();

@@ -41,6 +41,8 @@ public final class SwitchboardServer implements AutoCloseable {
                 .port(settings.port())
                 .shutdownHook(false)
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                .idleConnectionTimeout(settings.idleTimeout())
+                .idleConnectionPeriod(idleCheckPeriod(settings.idleTimeout()))
                 .contentEncoding(new IdentityOnlyDecoding())
                 .protocolsDiscoverServices(false) // HTTP/1 only, through the one selector that also takes 1.0
                 .addConnectionSelector(new Http1Connections(Http1Config.builder()
@@ -107,6 +109,11 @@ public final class SwitchboardServer implements AutoCloseable {
         server.stop();
         closeWatches();
         engine.close();
+    }
+
+    /** Helidon looks for idle connections every 2 minutes by default: a shorter timeout is looked at four times over. */
+    private static Duration idleCheckPeriod(Duration idleTimeout) {
+        return Duration.ofMillis(Math.clamp(idleTimeout.toMillis() / 4, 50, Duration.ofMinutes(2).toMillis()));
     }
 
     private void closeWatches() {

@@ -778,6 +778,40 @@ class EdgeCasesIT {
         }
     }
 
+    /**
+     * {@code idle-timeout} closes a connection that waits longer for its first or next request line, and the wait
+     * starts over with every request.
+     */
+    @Test
+    void connectionsIdleLongerThanTheIdleTimeoutAreClosed() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, "")
+                .replace("shutdown-grace: 10s}", "shutdown-grace: 10s, idle-timeout: 2s}"))) {
+            URI uri = URI.create(gw.base());
+            try (Socket silent = new Socket(uri.getHost(), uri.getPort())) {
+                silent.setSoTimeout(10_000);
+                long start = System.nanoTime();
+                assertThat(silent.getInputStream().read()).as("the server closed the connection").isEqualTo(-1);
+                // The server's idle clock counts whole seconds: closed between one and three seconds on, plus a check period.
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
+            }
+            try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+                socket.setSoTimeout(10_000);
+                var out = socket.getOutputStream();
+                var in = socket.getInputStream();
+                for (int i = 0; i < 4; i++) { // requests 600 ms apart, 2.4 s in all: each within the timeout of the one before
+                    out.write("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    StringBuilder answer = new StringBuilder();
+                    for (int b; !answer.toString().endsWith("{\"status\":\"ok\"}") && (b = in.read()) >= 0; ) answer.append((char) b);
+                    assertThat(answer.toString()).startsWith("HTTP/1.1 200 ").endsWith("{\"status\":\"ok\"}");
+                    Thread.sleep(600);
+                }
+                long start = System.nanoTime();
+                assertThat(in.read()).as("closed once idle after its last answer").isEqualTo(-1);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            }
+        }
+    }
+
     /** A client that says {@code Connection: close} sees the connection end after its answer (RFC 9112 §9.6). */
     @Test
     void connectionCloseEndsTheConnectionAfterTheAnswer() throws Exception {

@@ -242,9 +242,17 @@ public final class ConfigLoader {
         return routers;
     }
 
+    /** The web server's idle clock ticks once a second: a shorter timeout would close connections at random. */
+    private static Duration idleTimeout(ConfigNode n, Duration fallback) {
+        Duration d = n.duration(fallback);
+        if (d.compareTo(Duration.ofSeconds(1)) < 0) throw n.error("must be at least 1s (the server's idle clock counts seconds)");
+        return d;
+    }
+
     private ServerSettings server(ConfigNode n) {
         n.onlyKeys(Set.of("host", "port", "max-body-bytes", "max-concurrent-requests", "request-timeout",
-                "shutdown-grace", "log-requests", "cors-origins", "sse-keep-alive", "body-timeout", "header-timeout"));
+                "shutdown-grace", "log-requests", "cors-origins", "sse-keep-alive", "body-timeout", "header-timeout",
+                "idle-timeout"));
         ServerSettings d = ServerSettings.defaults();
         return new ServerSettings(
                 n.get("host").string(d.host()),
@@ -259,7 +267,8 @@ public final class ConfigLoader {
                 d.upstreamMaxResponseBytes(),
                 n.get("sse-keep-alive").duration(d.sseKeepAlive()),
                 n.get("body-timeout").duration(d.bodyTimeout()),
-                n.get("header-timeout").duration(d.headerTimeout()));
+                n.get("header-timeout").duration(d.headerTimeout()),
+                idleTimeout(n.get("idle-timeout"), d.idleTimeout()));
     }
 
     private static Timeouts timeouts(ConfigNode n, Timeouts d) {

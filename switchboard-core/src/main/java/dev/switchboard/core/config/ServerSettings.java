@@ -20,6 +20,7 @@ import java.util.List;
  * @param bodyTimeout longest wait for the next bytes of a request body; a client stalled longer loses its connection
  * @param headerTimeout longest time from a request line to the end of its headers; a client slower gets a 408 and loses
  *     its connection
+ * @param idleTimeout how long a connection may wait for its next request line (or its first) before it is closed
  */
 public record ServerSettings(
         String host,
@@ -34,7 +35,8 @@ public record ServerSettings(
         int upstreamMaxResponseBytes,
         Duration sseKeepAlive,
         Duration bodyTimeout,
-        Duration headerTimeout) {
+        Duration headerTimeout,
+        Duration idleTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 4000;
@@ -46,6 +48,8 @@ public record ServerSettings(
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
     /** As nginx's client_header_timeout. */
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(60);
+    /** The web server's own default. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
     public ServerSettings {
         corsOrigins = List.copyOf(corsOrigins);
@@ -54,21 +58,25 @@ public record ServerSettings(
     public static ServerSettings defaults() {
         return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT,
                 Duration.ofSeconds(600), Duration.ofSeconds(30), true, List.of(), 1024, 64 * 1024 * 1024,
-                DEFAULT_SSE_KEEP_ALIVE, DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT);
+                DEFAULT_SSE_KEEP_ALIVE, DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT,
+                DEFAULT_IDLE_TIMEOUT);
     }
 
     public ServerSettings withHost(String h) {
         return new ServerSettings(h, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout);
+                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout,
+                idleTimeout);
     }
 
     public ServerSettings withPort(int p) {
         return new ServerSettings(host, p, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout);
+                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout,
+                idleTimeout);
     }
 
     public ServerSettings withUpstreamPool(int maxConnections, int maxResponseBytes) {
         return new ServerSettings(host, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins, maxConnections, maxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout);
+                logRequests, corsOrigins, maxConnections, maxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout,
+                idleTimeout);
     }
 }

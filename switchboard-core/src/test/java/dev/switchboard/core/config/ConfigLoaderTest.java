@@ -150,6 +150,10 @@ class ConfigLoaderTest {
                 .hasMessageStartingWith("switchboard.routing.task-types.legal.phrases: must not be empty");
         assertThatThrownBy(() -> loader.parse("switchboard: {server: {header-timeout: 0s}}", "t"))
                 .hasMessageStartingWith("switchboard.server.header-timeout: must be positive");
+        assertThatThrownBy(() -> loader.parse("switchboard: {server: {idle-timeout: forever}}", "t"))
+                .hasMessageStartingWith("switchboard.server.idle-timeout: must be a duration");
+        assertThatThrownBy(() -> loader.parse("switchboard: {server: {idle-timeout: 500ms}}", "t"))
+                .hasMessageStartingWith("switchboard.server.idle-timeout: must be at least 1s");
     }
 
     /** The parser quotes the line it failed on; a literal key on that line must not reach the terminal. */

@@ -6,12 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.config.ConfigException;
 import dev.switchboard.core.config.ConfigLoader;
-import java.util.ArrayList;
+import dev.switchboard.testkit.LogCapture;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** What a deployment's provider has no place for has no effect: start-up names it, once per deployment. */
@@ -33,25 +30,10 @@ class UnusedDeploymentParamsTest {
                   - model_name: sim
                     litellm_params: {model: simulated/echo, simulation: {time-to-first-token: 1ms}}
                 """;
-        List<LogRecord> records = new ArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        Logger logger = Logger.getLogger(Switchboard.class.getName());
-        logger.addHandler(handler);
-        try (Switchboard engine = Switchboard.create(new ConfigLoader(name -> null, Switchboard.availableProviders())
-                .parse(yaml, "test"))) {
-            List<String> warnings = records.stream().filter(r -> r.getLevel() == Level.WARNING)
-                    .map(LogRecord::getMessage).filter(m -> m.contains("litellm_params")).toList();
+        try (LogCapture log = LogCapture.of(Switchboard.class, Level.WARNING);
+                Switchboard engine = Switchboard.create(new ConfigLoader(name -> null, Switchboard.availableProviders())
+                        .parse(yaml, "test"))) {
+            List<String> warnings = log.messages(Level.WARNING).stream().filter(m -> m.contains("litellm_params")).toList();
             assertThat(warnings).hasSize(2);
             // Request parameters are defaults of the deployment's calls; api_version is Azure's, and this base is not.
             assertThat(warnings.get(0)).startsWith("deployment gpt#0: litellm_params [api_version, mirostat] are not used")
@@ -59,8 +41,6 @@ class UnusedDeploymentParamsTest {
                     .doesNotContain("temperature").doesNotContain("frequency_penalty");
             assertThat(warnings.get(1)).startsWith("deployment claude#1: litellm_params [seed] are not used")
                     .doesNotContain("98765").doesNotContain("top_k").doesNotContain("temperature");
-        } finally {
-            logger.removeHandler(handler);
         }
     }
 

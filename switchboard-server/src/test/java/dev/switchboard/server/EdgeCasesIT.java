@@ -8,6 +8,7 @@ import dev.switchboard.core.wire.Json;
 import dev.switchboard.storage.SqliteLedgerStore;
 import dev.switchboard.testkit.Fault;
 import dev.switchboard.testkit.FakeUpstream;
+import dev.switchboard.testkit.LogCapture;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -18,10 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -552,7 +551,7 @@ class EdgeCasesIT {
                     }
                     Thread.sleep(700); // the upstream answers after 300 ms; the gateway then writes to the reset socket
                 }
-                assertThat(severe.records).extracting(LogRecord::getMessage).isEmpty();
+                assertThat(severe.records()).extracting(LogRecord::getMessage).isEmpty();
                 assertThat(gw.post("/v1/chat/completions", CHAT).statusCode()).isEqualTo(200);
             } finally {
                 gw.close();
@@ -623,6 +622,11 @@ class EdgeCasesIT {
     }
 
     /** The whole answer on a raw connection, read until the server closes it (a timeout if it never does). */
+    /** The access log's lines, one JSON object each. */
+    private static List<JsonNode> json(LogCapture access) {
+        return access.records().stream().map(r -> Json.parseBody(r.getMessage().getBytes(StandardCharsets.UTF_8))).toList();
+    }
+
     private static String rawUntilClosed(GatewayFixture gw, String request) throws Exception {
         URI uri = URI.create(gw.base());
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
@@ -840,7 +844,7 @@ class EdgeCasesIT {
                         .contains("\"type\":\"invalid_request_error\"")
                         .as("the next request's start is lost: the answer closes the connection").containsIgnoringCase("connection: close");
             }
-            assertThat(severe.records).extracting(LogRecord::getMessage).isEmpty();
+            assertThat(severe.records()).extracting(LogRecord::getMessage).isEmpty();
             assertThat(upstream.requests()).isEmpty();
         }
     }
@@ -915,45 +919,13 @@ class EdgeCasesIT {
                 assertThat(r.statusCode()).as(c.body()).isEqualTo(c.status());
                 String id = r.headers().firstValue("x-request-id").orElseThrow();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (access.json().stream().noneMatch(l -> l.path("request_id").asText().equals(id)) && System.nanoTime() < deadline) {
+                while (json(access).stream().noneMatch(l -> l.path("request_id").asText().equals(id)) && System.nanoTime() < deadline) {
                     Thread.sleep(10);
                 }
                 Thread.sleep(100); // time for a second line, were there one
-                assertThat(access.json()).as(c.body()).filteredOn(l -> l.path("request_id").asText().equals(id))
+                assertThat(json(access)).as(c.body()).filteredOn(l -> l.path("request_id").asText().equals(id))
                         .extracting(l -> l.path("status").asInt()).containsExactly(c.status());
             }
-        }
-    }
-
-    /** The records a logger publishes at or above a level while this is open. */
-    private static final class LogCapture extends Handler implements AutoCloseable {
-        final List<LogRecord> records = new CopyOnWriteArrayList<>();
-        private final Logger logger;
-        private final Level level;
-
-        LogCapture(Logger logger, Level level) {
-            this.logger = logger;
-            this.level = level;
-            logger.addHandler(this);
-        }
-
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= level.intValue()) records.add(r);
-        }
-
-        /** The records' messages as JSON (the access log writes one object per line). */
-        List<JsonNode> json() {
-            return records.stream().map(r -> Json.parseBody(r.getMessage().getBytes(StandardCharsets.UTF_8))).toList();
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-            logger.removeHandler(this);
         }
     }
 }

@@ -18,6 +18,7 @@ import dev.switchboard.core.reliability.DeploymentHealth;
 import dev.switchboard.core.reliability.DeploymentLimits;
 import dev.switchboard.core.reliability.SharedState;
 import dev.switchboard.core.reliability.SharedStoreUnavailableException;
+import dev.switchboard.testkit.LogCapture;
 import dev.switchboard.testkit.TcpRelay;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -31,12 +32,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -139,44 +136,30 @@ class RedisSharedStateIT {
     @Test
     void aRedisOutageFallsBackToTheProcessAndRecovers() throws Exception {
         Deployment d = deployment("gpt#0", OptionalInt.of(3), OptionalInt.empty());
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Logger log = Logger.getLogger(SharedState.class.getName());
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel() == Level.WARNING) warnings.add(r.getMessage());
+        try (LogCapture log = LogCapture.of(SharedState.class, Level.WARNING)) {
+            try (TcpRelay relay = TcpRelay.to("127.0.0.1", 6379)) {
+                SharedState shared = replica("redis://:pw-not-needed@127.0.0.1:" + relay.port() + "/0", List.of(d));
+                DeploymentLimits limits = limits(d, shared);
+                for (int i = 0; i < 3; i++) assertThat(limits.reserve(d, 1).granted()).isTrue();
+                assertThat(limits.reserve(d, 1).granted()).as("the shared bucket is empty").isFalse();
+
+                relay.cut();
+                // The process's own bucket (full: it was not used while Redis answered) takes over, with its own limit.
+                List<Boolean> during = new ArrayList<>();
+                for (int i = 0; i < 5; i++) during.add(limits.reserve(d, 1).granted());
+                assertThat(shared.up()).isFalse();
+                assertThat(during).containsExactly(true, true, true, false, false);
+
+                relay.restore();
+                awaitTrue("Redis answers again", shared::up);
+                assertThat(limits.reserve(d, 1).granted()).as("back on the shared bucket, still empty").isFalse();
             }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        log.addHandler(capture);
-        try (TcpRelay relay = TcpRelay.to("127.0.0.1", 6379)) {
-            SharedState shared = replica("redis://:pw-not-needed@127.0.0.1:" + relay.port() + "/0", List.of(d));
-            DeploymentLimits limits = limits(d, shared);
-            for (int i = 0; i < 3; i++) assertThat(limits.reserve(d, 1).granted()).isTrue();
-            assertThat(limits.reserve(d, 1).granted()).as("the shared bucket is empty").isFalse();
-
-            relay.cut();
-            // The process's own bucket (full: it was not used while Redis answered) takes over, with its own limit.
-            List<Boolean> during = new ArrayList<>();
-            for (int i = 0; i < 5; i++) during.add(limits.reserve(d, 1).granted());
-            assertThat(shared.up()).isFalse();
-            assertThat(during).containsExactly(true, true, true, false, false);
-
-            relay.restore();
-            awaitTrue("Redis answers again", shared::up);
-            assertThat(limits.reserve(d, 1).granted()).as("back on the shared bucket, still empty").isFalse();
-        } finally {
-            log.removeHandler(capture);
+            List<String> warnings = log.messages(Level.WARNING);
+            assertThat(warnings).hasSize(2);
+            assertThat(warnings.get(0)).startsWith("Redis at switchboard.redis.url (redis://****@127.0.0.1:")
+                    .contains("is not answering").doesNotContain("pw-not-needed");
+            assertThat(warnings.get(1)).contains("answers again");
         }
-        assertThat(warnings).hasSize(2);
-        assertThat(warnings.get(0)).startsWith("Redis at switchboard.redis.url (redis://****@127.0.0.1:")
-                .contains("is not answering").doesNotContain("pw-not-needed");
-        assertThat(warnings.get(1)).contains("answers again");
     }
 
     /** A Redis that stops answering without closing anything: the request does not wait for it beyond the timeout. */

@@ -65,7 +65,7 @@ final class HeaderReadWatch extends PeriodicSweep<HeaderReadWatch.Head> implemen
         try {
             // The connection's thread is waiting for header bytes, or finds this claim when they come (settle), and
             // writes nothing meanwhile: the answer cannot interleave with another.
-            head.ctx.dataWriter().writeNow(BufferData.create(timedOut(head.path)));
+            head.ctx.dataWriter().writeNow(timedOut(head.path));
         } catch (RuntimeException e) {
             // The client is gone already; closing is all that is left.
         }
@@ -74,16 +74,16 @@ final class HeaderReadWatch extends PeriodicSweep<HeaderReadWatch.Head> implemen
         unwatch(head.ctx);
     }
 
-    private byte[] timedOut(String path) {
+    /** The whole 408 answer, head and body, as one write. */
+    private BufferData timedOut(String path) {
         String requestId = Switchboard.newRequestId();
         byte[] body = Json.bytes(ProtocolErrors.error(path, 408, "The request headers did not arrive within "
                 + timeout.toMillis() + " ms of the request line (switchboard.server.header-timeout).", requestId));
         String head = "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\n" + HttpIo.REQUEST_ID.defaultCase() + ": "
                 + requestId + "\r\nConnection: close\r\nContent-Length: " + body.length + "\r\n\r\n";
-        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
-        byte[] out = new byte[headBytes.length + body.length];
-        System.arraycopy(headBytes, 0, out, 0, headBytes.length);
-        System.arraycopy(body, 0, out, headBytes.length, body.length);
+        BufferData out = BufferData.growing(head.length() + body.length);
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
         return out;
     }
 

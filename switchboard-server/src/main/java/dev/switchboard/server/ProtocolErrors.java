@@ -17,10 +17,17 @@ import java.util.Locale;
  */
 final class ProtocolErrors implements DirectHandler {
     private static final int MAX_MESSAGE = 300;
-    /** Helidon's limit on a request's header section ({@code Http1Config.maxHeadersSize}, left at its default). */
-    static final int MAX_HEADER_BYTES = Http1Config.create().maxHeadersSize();
     private static final Status HEADERS_TOO_LARGE = Status.create(431, "Request Header Fields Too Large");
     private static final String HIDDEN_REASON = "Bad request, see server log";
+
+    private final int maxHeaderBytes;
+    private final int maxRequestLineBytes;
+
+    /** The limits the server was given ({@code Http1Config}), named in the errors for going past them. */
+    ProtocolErrors(Http1Config limits) {
+        this.maxHeaderBytes = limits.maxHeadersSize();
+        this.maxRequestLineBytes = limits.maxPrologueLength();
+    }
 
     @Override
     public TransportResponse handle(TransportRequest request, EventType event, Status status, ServerResponseHeaders headers,
@@ -36,7 +43,11 @@ final class ProtocolErrors implements DirectHandler {
             // Helidon says 400; 431 is the status that names the problem (RFC 6585 §5), and the client can act on it.
             status = HEADERS_TOO_LARGE;
             message = "Request header fields too large: the request's header lines together exceed the server's limit of "
-                    + MAX_HEADER_BYTES + " bytes.";
+                    + maxHeaderBytes + " bytes (switchboard.server.max-header-bytes).";
+        }
+        if (status.code() == Status.REQUEST_URI_TOO_LONG_414.code()) {
+            message = "Request line too long: the method, URL and protocol exceed the server's limit of "
+                    + maxRequestLineBytes + " bytes (switchboard.server.max-request-line-bytes).";
         }
         // Helidon's stand-in for a reason it keeps to itself points at a log the client cannot read.
         String reason = message == null || message.isBlank() || message.startsWith(HIDDEN_REASON) ? status.reasonPhrase() : message;

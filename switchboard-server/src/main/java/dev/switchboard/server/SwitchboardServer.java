@@ -36,6 +36,12 @@ public final class SwitchboardServer implements AutoCloseable {
         new UiEndpoints().register(routes);
         routes.registerFallback(gate);
         this.headerReads = new HeaderReadWatch(settings.headerTimeout());
+        Http1Config http1 = Http1Config.builder()
+                .maxHeadersSize(settings.maxHeaderBytes())
+                .maxPrologueLength(settings.maxRequestLineBytes())
+                .addReceiveListener(headerReads).addSendListener(headerReads)
+                .build();
+        ProtocolErrors protocolErrors = new ProtocolErrors(http1);
         this.server = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
@@ -45,12 +51,10 @@ public final class SwitchboardServer implements AutoCloseable {
                 .idleConnectionPeriod(idleCheckPeriod(settings.idleTimeout()))
                 .contentEncoding(new IdentityOnlyDecoding())
                 .protocolsDiscoverServices(false) // HTTP/1 only, through the one selector that also takes 1.0
-                .addConnectionSelector(new Http1Connections(Http1Config.builder()
-                        .addReceiveListener(headerReads).addSendListener(headerReads).build()))
+                .addConnectionSelector(new Http1Connections(http1))
                 .errorHandling(errors -> errors.includeEntity(true)) // Helidon's reason in ProtocolErrors' message
                 .directHandlers(handlers -> {
-                    ProtocolErrors errors = new ProtocolErrors();
-                    for (DirectHandler.EventType event : DirectHandler.EventType.values()) handlers.addHandler(event, errors);
+                    for (DirectHandler.EventType event : DirectHandler.EventType.values()) handlers.addHandler(event, protocolErrors);
                 })
                 .routing(routing)
                 .build();

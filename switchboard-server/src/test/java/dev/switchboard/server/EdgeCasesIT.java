@@ -879,8 +879,30 @@ class EdgeCasesIT {
             assertThat(rawExchange(gw, ("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(65_536)
                     + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)))
                     .startsWith("HTTP/1.1 431 Request Header Fields Too Large").contains("\"type\":\"invalid_request_error\"")
-                    .contains("Request header fields too large: the request's header lines together exceed the server's limit of 16384 bytes");
+                    .contains("Request header fields too large: the request's header lines together exceed the server's limit of 16384 bytes"
+                            + " (switchboard.server.max-header-bytes)");
+            assertThat(rawExchange(gw, ("GET /health?" + "q".repeat(5_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII)))
+                    .startsWith("HTTP/1.1 414 ").containsIgnoringCase("x-request-id: ")
+                    .contains("Request line too long: the method, URL and protocol exceed the server's limit of 4096 bytes");
             assertThat(upstream.requests()).isEmpty();
+        }
+    }
+
+    /** The header and request-line limits are the configured ones, both ways: more is served, past them is refused. */
+    @Test
+    void headerAndRequestLineLimitsFollowTheConfig() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, "")
+                .replace("shutdown-grace: 10s", "shutdown-grace: 10s, max-header-bytes: 32kb, max-request-line-bytes: 1kb"))) {
+            String bigHeader = "X-Big: " + "a".repeat(24_000) + "\r\n";
+            assertThat(rawExchange(gw, ("GET /health HTTP/1.1\r\nHost: localhost\r\n" + bigHeader + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII))).as("24 KB of headers under a 32 KB limit").startsWith("HTTP/1.1 200 ");
+            assertThat(rawExchange(gw, ("GET /health HTTP/1.1\r\nHost: localhost\r\n" + bigHeader + bigHeader + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII))).startsWith("HTTP/1.1 431 ").contains("limit of 32768 bytes");
+            assertThat(rawExchange(gw, ("GET /health?" + "q".repeat(900) + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII))).startsWith("HTTP/1.1 200 ");
+            assertThat(rawExchange(gw, ("GET /health?" + "q".repeat(1_100) + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII))).startsWith("HTTP/1.1 414 ").contains("limit of 1024 bytes");
         }
     }
 

@@ -252,7 +252,7 @@ public final class ConfigLoader {
     private ServerSettings server(ConfigNode n) {
         n.onlyKeys(Set.of("host", "port", "max-body-bytes", "max-concurrent-requests", "request-timeout",
                 "shutdown-grace", "log-requests", "cors-origins", "sse-keep-alive", "body-timeout", "header-timeout",
-                "idle-timeout"));
+                "idle-timeout", "max-header-bytes", "max-request-line-bytes"));
         ServerSettings d = ServerSettings.defaults();
         return new ServerSettings(
                 n.get("host").string(d.host()),
@@ -268,7 +268,9 @@ public final class ConfigLoader {
                 n.get("sse-keep-alive").duration(d.sseKeepAlive()),
                 n.get("body-timeout").duration(d.bodyTimeout()),
                 n.get("header-timeout").duration(d.headerTimeout()),
-                idleTimeout(n.get("idle-timeout"), d.idleTimeout()));
+                idleTimeout(n.get("idle-timeout"), d.idleTimeout()),
+                (int) n.get("max-header-bytes").longValue(d.maxHeaderBytes(), 1024, 1024 * 1024),
+                (int) n.get("max-request-line-bytes").longValue(d.maxRequestLineBytes(), 256, 64 * 1024));
     }
 
     private static Timeouts timeouts(ConfigNode n, Timeouts d) {

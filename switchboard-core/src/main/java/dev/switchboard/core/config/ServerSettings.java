@@ -21,6 +21,8 @@ import java.util.List;
  * @param headerTimeout longest time from a request line to the end of its headers; a client slower gets a 408 and loses
  *     its connection
  * @param idleTimeout how long a connection may wait for its next request line (or its first) before it is closed
+ * @param maxHeaderBytes largest header section of a request (431 above)
+ * @param maxRequestLineBytes longest request line, method and URL included (414 above)
  */
 public record ServerSettings(
         String host,
@@ -36,7 +38,9 @@ public record ServerSettings(
         Duration sseKeepAlive,
         Duration bodyTimeout,
         Duration headerTimeout,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        int maxHeaderBytes,
+        int maxRequestLineBytes) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 4000;
@@ -50,6 +54,9 @@ public record ServerSettings(
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(60);
     /** The web server's own default. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /** The web server's own defaults (nginx's large_client_header_buffers allow 8 KB per line). */
+    public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+    public static final int DEFAULT_MAX_REQUEST_LINE_BYTES = 4 * 1024;
 
     public ServerSettings {
         corsOrigins = List.copyOf(corsOrigins);
@@ -59,24 +66,24 @@ public record ServerSettings(
         return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT,
                 Duration.ofSeconds(600), Duration.ofSeconds(30), true, List.of(), 1024, 64 * 1024 * 1024,
                 DEFAULT_SSE_KEEP_ALIVE, DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT,
-                DEFAULT_IDLE_TIMEOUT);
+                DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_REQUEST_LINE_BYTES);
     }
 
     public ServerSettings withHost(String h) {
         return new ServerSettings(h, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
                 logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout,
-                idleTimeout);
+                idleTimeout, maxHeaderBytes, maxRequestLineBytes);
     }
 
     public ServerSettings withPort(int p) {
         return new ServerSettings(host, p, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
                 logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout,
-                idleTimeout);
+                idleTimeout, maxHeaderBytes, maxRequestLineBytes);
     }
 
     public ServerSettings withUpstreamPool(int maxConnections, int maxResponseBytes) {
         return new ServerSettings(host, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
                 logRequests, corsOrigins, maxConnections, maxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout,
-                idleTimeout);
+                idleTimeout, maxHeaderBytes, maxRequestLineBytes);
     }
 }

@@ -103,6 +103,19 @@ class ConfigLoaderTest {
         assertThat(c.server().maxBodyBytes()).isEqualTo(2 * 1024 * 1024);
         assertThat(c.server().shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.server().host()).isEqualTo("127.0.0.1");
+        assertThat(c.server().maxHeaderBytes()).as("the web server's default").isEqualTo(16 * 1024);
+        assertThat(c.server().maxRequestLineBytes()).isEqualTo(4 * 1024);
+    }
+
+    @Test
+    void headerAndRequestLineLimitsAreSizes() {
+        SwitchboardConfig c = loader.parse("switchboard: {server: {max-header-bytes: 64kb, max-request-line-bytes: 8192}}", "t");
+        assertThat(c.server().maxHeaderBytes()).isEqualTo(64 * 1024);
+        assertThat(c.server().maxRequestLineBytes()).isEqualTo(8192);
+        assertThatThrownBy(() -> loader.parse("switchboard: {server: {max-header-bytes: 2mb}}", "t"))
+                .hasMessageStartingWith("switchboard.server.max-header-bytes: must be between 1024 and 1048576");
+        assertThatThrownBy(() -> loader.parse("switchboard: {server: {max-request-line-bytes: 100}}", "t"))
+                .hasMessageStartingWith("switchboard.server.max-request-line-bytes: must be between 256 and 65536");
     }
 
     @Test

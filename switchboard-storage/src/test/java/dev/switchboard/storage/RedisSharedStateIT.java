@@ -162,6 +162,32 @@ class RedisSharedStateIT {
         }
     }
 
+    /** A cool-down one replica set while its Redis link was cut reaches the other replica once the link is back. */
+    @Test
+    void aCoolDownSetDuringAnOutageReachesTheOtherReplicaWhenRedisAnswersAgain() {
+        Deployment d = deployment("gpt#0", OptionalInt.empty(), OptionalInt.empty());
+        ReliabilitySettings settings = ReliabilitySettings.defaults(); // 3 failures open the circuit for 5 s
+        try (TcpRelay relay = TcpRelay.to("127.0.0.1", 6379)) {
+            SharedState cutOff = replica("redis://127.0.0.1:" + relay.port() + "/0", List.of(d));
+            DeploymentHealth a = new DeploymentHealth(settings, List.of(d), Ticker.SYSTEM, Optional.of(cutOff));
+            DeploymentHealth b = new DeploymentHealth(settings, List.of(d), Ticker.SYSTEM, Optional.of(replica(REDIS, List.of(d))));
+
+            relay.cut();
+            awaitTrue("the cut replica notices", () -> !cutOff.up());
+            for (int i = 0; i < 3; i++) {
+                DeploymentHealth.Call call = a.admit(d.id());
+                call.failed(new GatewayException.UpstreamError("upstream said 500", 500, Duration.ZERO));
+                call.release();
+            }
+            assertThat(a.status(d.id()).state()).isEqualTo(DeploymentHealth.State.OPEN);
+            assertThat(b.status(d.id()).state()).as("not told while cut off").isEqualTo(DeploymentHealth.State.CLOSED);
+
+            relay.restore();
+            awaitTrue("the other replica sees the cool-down", () -> b.status(d.id()).state() == DeploymentHealth.State.OPEN);
+            assertThat(b.blockedFor(d.id())).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(5));
+        }
+    }
+
     /** A Redis that stops answering without closing anything: the request does not wait for it beyond the timeout. */
     @Test
     void aSilentRedisHoldsNoRequestBeyondTheTimeoutAndIsThenLeftAlone() {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,8 @@ import java.util.logging.Logger;
  * gone): the background sync, every {@link #SYNC_INTERVAL}, reads the cool-downs other replicas recorded with a plain
  * read, and its timing out marks the store down. While it is down, requests do not try the store at all (a silent Redis
  * costs the requests of one sync interval a timeout, not every request); the sync notices when it answers again. Each
- * change is logged once.
+ * change is logged once. Cool-downs this replica set while the store was down are published when it answers again, so
+ * the other replicas stop sending to a deployment this one found failing.
  */
 public final class SharedState implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SharedState.class.getName());
@@ -41,6 +43,8 @@ public final class SharedState implements AutoCloseable {
     private final AtomicBoolean up = new AtomicBoolean(true);
     private volatile boolean closed;
     private volatile BiConsumer<String, Long> coolDowns = (id, until) -> {};
+    /** Cool-downs the store did not take (down, or the write failed), by deployment: published once it answers. */
+    private final Map<String, Long> unpublished = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sync;
 
     private SharedState(SharedStore store, RedisSettings settings, List<String> deploymentIds) {
@@ -100,7 +104,22 @@ public final class SharedState implements AutoCloseable {
 
     /** Tells the other replicas that the deployment cools down until {@code untilEpochMillis}. */
     void publishCoolDown(String deploymentId, long untilEpochMillis) {
-        if (up()) watch(store.putCoolDown(deploymentId, untilEpochMillis));
+        if (!up()) {
+            unpublished.merge(deploymentId, untilEpochMillis, Math::max);
+            return;
+        }
+        store.putCoolDown(deploymentId, untilEpochMillis).whenComplete((v, e) -> {
+            if (e == null) return;
+            unpublished.merge(deploymentId, untilEpochMillis, Math::max);
+            wentDown(e);
+        });
+    }
+
+    /** On the sync thread, once the store answers: what it missed; the store drops cool-downs already over. */
+    private void publishMissed() {
+        for (Map.Entry<String, Long> e : unpublished.entrySet()) {
+            if (unpublished.remove(e.getKey(), e.getValue())) publishCoolDown(e.getKey(), e.getValue());
+        }
     }
 
     /** Where cool-downs read from the store go (deployment id, until epoch millis). */
@@ -112,6 +131,7 @@ public final class SharedState implements AutoCloseable {
         try {
             Map<String, Long> running = store.coolDowns(deploymentIds).get(timeoutNanos, TimeUnit.NANOSECONDS);
             cameBack();
+            if (!unpublished.isEmpty()) publishMissed();
             running.forEach(coolDowns);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

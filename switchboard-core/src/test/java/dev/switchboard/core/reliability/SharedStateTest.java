@@ -102,4 +102,37 @@ class SharedStateTest {
         ticker.advance(Duration.ofSeconds(2));
         assertThat(health.admit("b").probe()).as("the half-open probe, as after its own cool-down").isTrue();
     }
+
+    /** Cool-downs set while the store was down reach it once it answers: the other replicas learn of them then. */
+    @Test
+    void coolDownsSetDuringAnOutageArePublishedWhenTheStoreAnswersAgain() throws Exception {
+        ManualTicker ticker = new ManualTicker();
+        DeploymentHealth health = new DeploymentHealth(
+                new Settings().circuit(3, Duration.ofSeconds(60), Duration.ofSeconds(5)).build(),
+                List.of(deployment("a", "gpt"), deployment("b", "gpt")), ticker, Optional.of(shared));
+        store.reachable = false;
+        failThrice(health, "a"); // published while the link still looked up: the write fails and marks it down
+        assertThat(shared.up()).isFalse();
+        ticker.advance(Duration.ofSeconds(1));
+        failThrice(health, "b"); // set while down: not tried at all
+        assertThat(store.coolDowns).isEmpty();
+
+        store.reachable = true;
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (store.coolDowns.size() < 2 && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(store.coolDowns).containsOnly(
+                Map.entry("a", ticker.epochMillis() - 1_000 + 5_000), Map.entry("b", ticker.epochMillis() + 5_000));
+
+        store.coolDowns.clear(); // as Redis does when they expire: published once, not again on every sync
+        Thread.sleep(3 * SharedState.SYNC_INTERVAL.toMillis());
+        assertThat(store.coolDowns).isEmpty();
+    }
+
+    private static void failThrice(DeploymentHealth health, String deployment) {
+        for (int i = 0; i < 3; i++) {
+            DeploymentHealth.Call call = health.admit(deployment);
+            call.failed(serverError());
+            call.release();
+        }
+    }
 }

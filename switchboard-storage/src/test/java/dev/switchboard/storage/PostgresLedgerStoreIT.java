@@ -12,11 +12,13 @@ import dev.switchboard.core.ledger.LedgerStore;
 import dev.switchboard.core.ledger.LedgerStoreUnavailableException;
 import dev.switchboard.core.ledger.StatsQuery;
 import dev.switchboard.testkit.TcpRelay;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -218,19 +220,23 @@ class PostgresLedgerStoreIT extends LedgerStoreContract {
     }
 
     @Test
-    void anUnreachableDatabaseRefusesToStartNamingTheKeyButNotThePassword() {
-        TcpRelay gone = relayToServer();
-        gone.close();
-        String unreachable = "jdbc:postgresql://127.0.0.1:" + gone.port() + "/ledger?user=switchboard&password=s3cret-pw";
-        LedgerSettings settings = new LedgerSettings(LedgerSettings.Store.POSTGRES, LedgerSettings.DEFAULT_PATH,
-                Optional.of(unreachable), schema, 10, 10, Duration.ofSeconds(1));
+    void anUnreachableDatabaseRefusesToStartNamingTheKeyButNotThePassword() throws Exception {
+        // A port bound with nothing listening refuses every connection, and no other socket can take it meanwhile
+        // (a port merely closed again could be handed to another test's listener).
+        try (Socket reserved = new Socket()) {
+            reserved.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = reserved.getLocalPort();
+            String unreachable = "jdbc:postgresql://127.0.0.1:" + port + "/ledger?user=switchboard&password=s3cret-pw";
+            LedgerSettings settings = new LedgerSettings(LedgerSettings.Store.POSTGRES, LedgerSettings.DEFAULT_PATH,
+                    Optional.of(unreachable), schema, 10, 10, Duration.ofSeconds(1));
 
-        assertThatThrownBy(() -> LedgerStoreFactory.openStore(settings))
-                .isInstanceOf(LedgerStoreUnavailableException.class)
-                .hasMessageStartingWith("cannot open the ledger at switchboard.ledger.url (jdbc:postgresql://127.0.0.1:"
-                        + gone.port() + "/ledger): ")
-                .hasMessageContaining("refused")
-                .hasMessageNotContaining("s3cret-pw");
+            assertThatThrownBy(() -> LedgerStoreFactory.openStore(settings))
+                    .isInstanceOf(LedgerStoreUnavailableException.class)
+                    .hasMessageStartingWith("cannot open the ledger at switchboard.ledger.url (jdbc:postgresql://127.0.0.1:"
+                            + port + "/ledger): ")
+                    .hasMessageContaining("refused")
+                    .hasMessageNotContaining("s3cret-pw");
+        }
     }
 
     @Test

@@ -22,7 +22,7 @@ source "$ROOT/bin/find-jdk.sh"
 source "$ROOT/bin/sources-newer.sh"
 source "$ROOT/bin/jvm-opts.sh"
 JAR="$ROOT/switchboard-bench/target/benchmarks.jar"
-if needs_build "$JAR"; then (cd "$ROOT" && ./mvnw -q -B package -DskipTests -pl switchboard-bench -am); fi
+if needs_build "$JAR"; then (cd "$ROOT" && ./mvnw -q -B package -DskipTests -pl switchboard-bench -am); built "$JAR"; fi
 
 bench_start_gateway switchboard "$PORT"
 pids=("$(cat "$RUN_DIR/switchboard.pid")")

@@ -31,7 +31,7 @@ if [[ " $TARGETS " == *" stack-floor "* ]]; then
   source "$ROOT/bin/sources-newer.sh"
   source "$ROOT/bin/jvm-opts.sh"   # the launcher's JVM flags, as the gateway gets them
   FLOOR_JAR="$ROOT/switchboard-bench/target/benchmarks.jar"
-  if needs_build "$FLOOR_JAR"; then (cd "$ROOT" && ./mvnw -q -B package -DskipTests -pl switchboard-bench -am); fi
+  if needs_build "$FLOOR_JAR"; then (cd "$ROOT" && ./mvnw -q -B package -DskipTests -pl switchboard-bench -am); built "$FLOOR_JAR"; fi
   # shellcheck disable=SC2086
   "$JAVA_HOME/bin/java" $SWITCHBOARD_JAVA_OPTS -cp "$FLOOR_JAR" \
     dev.switchboard.bench.StackFloorProxy "$FLOOR_PORT" "http://127.0.0.1:${UPSTREAM_PORT:-18080}/v1" > "$RUN_DIR/stack-floor.log" 2>&1 &

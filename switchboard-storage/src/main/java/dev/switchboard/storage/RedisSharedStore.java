@@ -13,6 +13,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -30,7 +31,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The {@link SharedStore} in Redis, through one Lettuce connection: Bucket4j's Lettuce proxy manager keeps the
  * buckets ({@code <prefix>limits:...}), plain keys with a TTL the cool-downs ({@code <prefix>cooldown:<id>}, value:
- * until when, epoch millis).
+ * until when, epoch millis), and a sorted set the live replicas ({@code <prefix>replicas}: member the replica's id,
+ * score when Redis last heard from it, by Redis's own clock so the replicas' clocks need not agree).
  */
 public final class RedisSharedStore implements SharedStore {
     /** A bucket nobody used for this long after it refilled is dropped by Redis. */
@@ -42,6 +44,17 @@ public final class RedisSharedStore implements SharedStore {
         // Redis connection; its plain NIO buffers are ample for a few small commands per request.
         if (System.getProperty("io.netty.noUnsafe") == null) System.setProperty("io.netty.noUnsafe", "true");
     }
+
+    /** One round trip: stamp this replica, drop those not heard from within the window, count the rest. */
+    private static final String HEARTBEAT = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local window = tonumber(ARGV[2])
+            redis.call('ZADD', KEYS[1], now, ARGV[1])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+            redis.call('PEXPIRE', KEYS[1], window)
+            return redis.call('ZCARD', KEYS[1])
+            """;
 
     private final RedisClient client;
     private final StatefulRedisConnection<String, byte[]> connection;
@@ -119,6 +132,23 @@ public final class RedisSharedStore implements SharedStore {
             }
             return out;
         });
+    }
+
+    @Override
+    public CompletableFuture<Integer> heartbeat(String replicaId, Duration window) {
+        return connection.async().<Long>eval(HEARTBEAT, ScriptOutputType.INTEGER, new String[] {replicasKey()},
+                        replicaId.getBytes(StandardCharsets.UTF_8), Long.toString(window.toMillis()).getBytes(StandardCharsets.US_ASCII))
+                .toCompletableFuture().thenApply(Long::intValue);
+    }
+
+    @Override
+    public CompletableFuture<Void> leave(String replicaId) {
+        return connection.async().zrem(replicasKey(), replicaId.getBytes(StandardCharsets.UTF_8)).toCompletableFuture()
+                .thenApply(removed -> null);
+    }
+
+    private String replicasKey() {
+        return prefix + "replicas";
     }
 
     private String coolDownKey(String deploymentId) {

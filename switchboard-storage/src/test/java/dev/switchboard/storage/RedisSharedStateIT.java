@@ -188,6 +188,34 @@ class RedisSharedStateIT {
         }
     }
 
+    /**
+     * Two replicas count each other through Redis; one cut off from it enforces its share of the rpm (half of 4) instead
+     * of the whole limit, and its share grows back once it is alone.
+     */
+    @Test
+    void duringAnOutageEachReplicaEnforcesItsShareOfTheLimits() {
+        Deployment d = deployment("gpt#0", OptionalInt.of(4), OptionalInt.of(1000));
+        try (TcpRelay relay = TcpRelay.to("127.0.0.1", 6379)) {
+            SharedState cutOff = replica("redis://127.0.0.1:" + relay.port() + "/0", List.of(d));
+            SharedState other = replica(REDIS, List.of(d));
+            DeploymentLimits limits = limits(d, cutOff);
+            awaitTrue("both replicas count two", () -> cutOff.replicas() == 2 && other.replicas() == 2);
+
+            relay.cut();
+            awaitTrue("the cut replica notices", () -> !cutOff.up());
+            List<Boolean> during = new ArrayList<>();
+            for (int i = 0; i < 4; i++) during.add(limits.reserve(d, 10).granted());
+            assertThat(during).as("half of rpm 4").containsExactly(true, true, false, false);
+            assertThat(limits.hasHeadroom(d, 1)).isFalse();
+            assertThat(limits.reserve(d, 900).retryAfter()).as("still the rpm's refill, not the minute").isPositive()
+                    .isLessThanOrEqualTo(Duration.ofSeconds(30));
+
+            other.close();
+            relay.restore();
+            awaitTrue("alone again", () -> cutOff.up() && cutOff.replicas() == 1);
+        }
+    }
+
     /** A Redis that stops answering without closing anything: the request does not wait for it beyond the timeout. */
     @Test
     void aSilentRedisHoldsNoRequestBeyondTheTimeoutAndIsThenLeftAlone() {

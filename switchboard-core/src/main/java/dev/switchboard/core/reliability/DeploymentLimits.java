@@ -2,12 +2,14 @@ package dev.switchboard.core.reliability;
 
 import dev.switchboard.core.Ticker;
 import dev.switchboard.core.config.Deployment;
+import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.TokensInheritanceStrategy;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -24,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>With a {@link SharedState} (Redis), the buckets live there and every replica draws from the same ones, each
  * check a single call per limit (rpm and tpm are sent together). While the store does not answer, the in-process
- * buckets take over, so during an outage each replica enforces the limits on its own. The usage window stays per
+ * buckets take over, each sized to this replica's share of the limits (divided by the replicas last counted, rounded
+ * up), so the fleet together stays near the limits during an outage. The usage window stays per
  * process: usage-based routing reads it for every candidate, and behind a load balancer each replica's share of the
  * traffic orders deployments the same way the whole fleet's would.
  */
@@ -65,13 +68,19 @@ public final class DeploymentLimits {
             }
         };
         for (Deployment d : deployments) {
-            Optional<Bucket> rpm = d.rpm().isPresent() ? Optional.of(bucket(d.rpm().getAsInt())) : Optional.empty();
-            Optional<Bucket> tpm = d.tpm().isPresent() ? Optional.of(bucket(d.tpm().getAsInt())) : Optional.empty();
-            if (rpm.isPresent() || tpm.isPresent()) {
-                buckets.put(d.id(), new Buckets(rpm, tpm, d.tpm().orElse(0), this.shared == null ? null : new SharedBuckets(
-                        sharedBucket(d.id(), "rpm", d.rpm()), sharedBucket(d.id(), "tpm", d.tpm()))));
-            }
+            if (d.rpm().isEmpty() && d.tpm().isEmpty()) continue;
+            buckets.put(d.id(), new Buckets(d.rpm(), d.tpm(), meter, this.shared == null ? null : new SharedBuckets(
+                    sharedBucket(d.id(), "rpm", d.rpm()), sharedBucket(d.id(), "tpm", d.tpm()))));
         }
+        if (this.shared != null) {
+            // Each resize reads the latest count, so one that raced with a change is followed by the change's own.
+            this.shared.onReplicaCount(n -> shareAmongReplicas());
+            shareAmongReplicas();
+        }
+    }
+
+    private void shareAmongReplicas() {
+        buckets.values().forEach(b -> b.shareAmong(shared.replicas()));
     }
 
     /**
@@ -83,11 +92,6 @@ public final class DeploymentLimits {
         int n = perMinute.getAsInt();
         return shared.store().bucket("limits:" + deploymentId + ":" + kind + ":" + n, BucketConfiguration.builder()
                 .addLimit(l -> l.capacity(n).refillGreedy(n, MINUTE)).build());
-    }
-
-    private Bucket bucket(int perMinute) {
-        return Bucket.builder().addLimit(l -> l.capacity(perMinute).refillGreedy(perMinute, MINUTE))
-                .withCustomTimePrecision(meter).build();
     }
 
     /** Reserves one request of about {@code tokens} tokens on the deployment, if its limits allow it now. */
@@ -113,14 +117,14 @@ public final class DeploymentLimits {
                 else wait = p.getNanosToWaitForRefill();
             }
             if (wait == 0 && b.tpm.isPresent()) {
-                ConsumptionProbe p = b.tpm.get().tryConsumeAndReturnRemaining(b.clamp(tokens));
+                ConsumptionProbe p = b.tpm.get().tryConsumeAndReturnRemaining(b.clampLocal(tokens));
                 if (!p.isConsumed()) {
                     wait = p.getNanosToWaitForRefill();
                     if (rpmTaken) b.rpm.get().addTokens(1);
                 }
             } else if (wait > 0 && b.tpm.isPresent()) {
                 // Both budgets must have room: the wait is the longer of the two, or the retry is refused again.
-                EstimationProbe p = b.tpm.get().estimateAbilityToConsume(b.clamp(tokens));
+                EstimationProbe p = b.tpm.get().estimateAbilityToConsume(b.clampLocal(tokens));
                 if (!p.canBeConsumed()) wait = Math.max(wait, p.getNanosToWaitForRefill());
             }
             if (wait > 0) return new Reservation(false, Duration.ofNanos(wait));
@@ -158,7 +162,7 @@ public final class DeploymentLimits {
             return;
         }
         if (delta > 0) b.tpm.get().consumeIgnoringRateLimits(delta);
-        else b.tpm.get().addTokens(Math.min(-delta, b.clamp(estimated)));
+        else b.tpm.get().addTokens(Math.min(-delta, b.clampLocal(estimated)));
     }
 
     /** True when a request of {@code tokens} tokens would be admitted now (without reserving it). */
@@ -174,7 +178,7 @@ public final class DeploymentLimits {
             }
         }
         if (b.rpm.isPresent() && b.rpm.get().getAvailableTokens() < 1) return false;
-        return b.tpm.isEmpty() || b.tpm.get().getAvailableTokens() >= b.clamp(tokens);
+        return b.tpm.isEmpty() || b.tpm.get().getAvailableTokens() >= b.clampLocal(tokens);
     }
 
     /** Tokens sent to the deployment during the last minute. */
@@ -186,11 +190,64 @@ public final class DeploymentLimits {
     /** The replica-wide buckets; null where the deployment sets no such limit. */
     private record SharedBuckets(AsyncBucketProxy rpm, AsyncBucketProxy tpm) {}
 
-    /** The in-process buckets, and the shared ones (null without Redis). */
-    private record Buckets(Optional<Bucket> rpm, Optional<Bucket> tpm, long tpmCapacity, SharedBuckets shared) {
+    /**
+     * The in-process buckets, sized to this replica's share of the limits, and the shared ones (null without Redis).
+     */
+    private static final class Buckets {
+        final Optional<Bucket> rpm;
+        final Optional<Bucket> tpm;
+        final OptionalInt rpmLimit;
+        final OptionalInt tpmLimit;
+        final SharedBuckets shared;
+        /** The tpm of this replica's share; its buckets hold shares of the limits among this many replicas. */
+        private volatile long localTpm;
+        private int replicas;
+
+        /** Whole limits, as for one replica alone, until {@link #shareAmong} says otherwise. */
+        Buckets(OptionalInt rpmLimit, OptionalInt tpmLimit, TimeMeter meter, SharedBuckets shared) {
+            this.rpmLimit = rpmLimit;
+            this.tpmLimit = tpmLimit;
+            this.shared = shared;
+            this.replicas = 1;
+            this.rpm = rpmLimit.isPresent() ? Optional.of(Bucket.builder().withCustomTimePrecision(meter)
+                    .addLimit(limit(rpmLimit.getAsInt())).build()) : Optional.empty();
+            this.tpm = tpmLimit.isPresent() ? Optional.of(Bucket.builder().withCustomTimePrecision(meter)
+                    .addLimit(limit(tpmLimit.getAsInt())).build()) : Optional.empty();
+            this.localTpm = tpmLimit.orElse(0);
+        }
+
+        /** Rounded up: a replica always keeps at least one request (and a limit of 5 among 2 gives 3 each). */
+        private static long share(int limit, int replicas) {
+            return Math.ceilDiv(limit, replicas);
+        }
+
+        private static Bandwidth limit(long perMinute) {
+            return Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, MINUTE).build();
+        }
+
+        /** Resizes the in-process buckets to a share among {@code n} replicas, keeping what is left in proportion. */
+        synchronized void shareAmong(int n) {
+            if (n == replicas) return;
+            replicas = n;
+            rpm.ifPresent(b -> b.replaceConfiguration(BucketConfiguration.builder().addLimit(limit(share(rpmLimit.getAsInt(), n)))
+                    .build(), TokensInheritanceStrategy.PROPORTIONALLY));
+            tpm.ifPresent(b -> b.replaceConfiguration(BucketConfiguration.builder().addLimit(limit(share(tpmLimit.getAsInt(), n)))
+                    .build(), TokensInheritanceStrategy.PROPORTIONALLY));
+            localTpm = tpmLimit.isPresent() ? share(tpmLimit.getAsInt(), n) : 0;
+        }
+
         /** A request larger than the whole per-minute budget may still run alone: charge at most the budget. */
         long clamp(long tokens) {
-            return Math.max(1, tpmCapacity > 0 ? Math.min(tokens, tpmCapacity) : tokens);
+            return clampTo(tokens, tpmLimit.orElse(0));
+        }
+
+        /** The same against this replica's share, for its in-process bucket. */
+        long clampLocal(long tokens) {
+            return clampTo(tokens, localTpm);
+        }
+
+        private static long clampTo(long tokens, long capacity) {
+            return Math.max(1, capacity > 0 ? Math.min(tokens, capacity) : tokens);
         }
     }
 

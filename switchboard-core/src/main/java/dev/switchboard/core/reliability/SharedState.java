@@ -4,6 +4,7 @@ import dev.switchboard.core.config.RedisSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.IntConsumer;
 import java.util.logging.Logger;
 
 /**
@@ -22,12 +24,15 @@ import java.util.logging.Logger;
  * read, and its timing out marks the store down. While it is down, requests do not try the store at all (a silent Redis
  * costs the requests of one sync interval a timeout, not every request); the sync notices when it answers again. Each
  * change is logged once. Cool-downs this replica set while the store was down are published when it answers again, so
- * the other replicas stop sending to a deployment this one found failing.
+ * the other replicas stop sending to a deployment this one found failing. Each sync also counts this replica as live
+ * and reads how many are ({@link #replicas()}), so that during an outage each enforces its share of the limits.
  */
 public final class SharedState implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SharedState.class.getName());
     /** How often cool-downs set by other replicas are read; also how soon a store that is back is used again. */
     public static final Duration SYNC_INTERVAL = Duration.ofMillis(250);
+    /** A replica not heard from for this long (stopped, or cut off from the store) no longer counts as live. */
+    public static final Duration REPLICA_WINDOW = Duration.ofSeconds(5);
 
     /** The store did not answer in time; the caller uses its own state instead. */
     static final class Unavailable extends Exception {
@@ -45,6 +50,9 @@ public final class SharedState implements AutoCloseable {
     private volatile BiConsumer<String, Long> coolDowns = (id, until) -> {};
     /** Cool-downs the store did not take (down, or the write failed), by deployment: published once it answers. */
     private final Map<String, Long> unpublished = new ConcurrentHashMap<>();
+    private final String replicaId = UUID.randomUUID().toString();
+    private volatile int replicas = 1;
+    private volatile IntConsumer replicaCount = n -> {};
     private final ScheduledExecutorService sync;
 
     private SharedState(SharedStore store, RedisSettings settings, List<String> deploymentIds) {
@@ -63,7 +71,7 @@ public final class SharedState implements AutoCloseable {
     public static SharedState start(SharedStore store, RedisSettings settings, List<String> deploymentIds) {
         SharedState s = new SharedState(store, settings, deploymentIds);
         long every = SYNC_INTERVAL.toMillis();
-        s.sync.scheduleWithFixedDelay(s::syncCoolDowns, 0, every, TimeUnit.MILLISECONDS);
+        s.sync.scheduleWithFixedDelay(s::sync, 0, every, TimeUnit.MILLISECONDS);
         return s;
     }
 
@@ -122,23 +130,42 @@ public final class SharedState implements AutoCloseable {
         }
     }
 
+    /**
+     * How many replicas share the store, this one included, as last counted while it answered (1 before the first
+     * count). While the store is down it keeps the last count: each replica then enforces its share of the limits.
+     */
+    public int replicas() {
+        return replicas;
+    }
+
+    /** Where a changed replica count goes (on the sync thread). */
+    void onReplicaCount(IntConsumer listener) {
+        this.replicaCount = listener;
+    }
+
     /** Where cool-downs read from the store go (deployment id, until epoch millis). */
     void onCoolDown(BiConsumer<String, Long> listener) {
         this.coolDowns = listener;
     }
 
-    private void syncCoolDowns() {
+    private void sync() {
         try {
+            CompletableFuture<Integer> live = store.heartbeat(replicaId, REPLICA_WINDOW);
             Map<String, Long> running = store.coolDowns(deploymentIds).get(timeoutNanos, TimeUnit.NANOSECONDS);
+            int counted = Math.max(1, live.get(timeoutNanos, TimeUnit.NANOSECONDS));
             cameBack();
             if (!unpublished.isEmpty()) publishMissed();
             running.forEach(coolDowns);
+            if (counted != replicas) {
+                replicas = counted;
+                replicaCount.accept(counted);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             wentDown(e);
         } catch (Throwable t) {
-            LOG.warning("syncing cool-downs from Redis failed: " + t); // keep the schedule alive
+            LOG.warning("syncing with Redis failed: " + t); // keep the schedule alive
         }
     }
 
@@ -160,9 +187,19 @@ public final class SharedState implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
         closed = true;
         sync.shutdownNow();
+        if (up()) {
+            try {
+                store.leave(replicaId).get(timeoutNanos, TimeUnit.NANOSECONDS); // the others' shares grow at once
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                // the entry ages out of the count within REPLICA_WINDOW
+            }
+        }
         store.close();
     }
 }

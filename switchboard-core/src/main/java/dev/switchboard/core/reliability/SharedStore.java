@@ -2,6 +2,7 @@ package dev.switchboard.core.reliability;
 
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,15 @@ public interface SharedStore extends AutoCloseable {
 
     /** The cool-downs still running, by deployment id (ids without one are absent). */
     CompletableFuture<Map<String, Long>> coolDowns(List<String> deploymentIds);
+
+    /**
+     * Counts replica {@code replicaId} as live now, and answers how many replicas sharing the store (this one included)
+     * were seen within {@code window}.
+     */
+    CompletableFuture<Integer> heartbeat(String replicaId, Duration window);
+
+    /** Replica {@code replicaId} stops: it no longer counts. */
+    CompletableFuture<Void> leave(String replicaId);
 
     @Override
     void close();

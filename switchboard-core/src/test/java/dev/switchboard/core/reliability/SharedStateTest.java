@@ -26,6 +26,9 @@ class SharedStateTest {
     static final class FakeStore implements SharedStore {
         final Map<String, Long> coolDowns = new ConcurrentHashMap<>();
         volatile boolean reachable = true;
+        /** What a heartbeat answers: the replicas the store counts. */
+        volatile int replicas = 1;
+        final java.util.Set<String> left = ConcurrentHashMap.newKeySet();
 
         @Override
         public AsyncBucketProxy bucket(String name, BucketConfiguration configuration) {
@@ -43,6 +46,18 @@ class SharedStateTest {
         public CompletableFuture<Map<String, Long>> coolDowns(List<String> deploymentIds) {
             if (!reachable) return CompletableFuture.failedFuture(new IOException("connection refused"));
             return CompletableFuture.completedFuture(Map.copyOf(coolDowns));
+        }
+
+        @Override
+        public CompletableFuture<Integer> heartbeat(String replicaId, Duration window) {
+            if (!reachable) return CompletableFuture.failedFuture(new IOException("connection refused"));
+            return CompletableFuture.completedFuture(replicas);
+        }
+
+        @Override
+        public CompletableFuture<Void> leave(String replicaId) {
+            left.add(replicaId);
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override
@@ -126,6 +141,35 @@ class SharedStateTest {
         store.coolDowns.clear(); // as Redis does when they expire: published once, not again on every sync
         Thread.sleep(3 * SharedState.SYNC_INTERVAL.toMillis());
         assertThat(store.coolDowns).isEmpty();
+    }
+
+    /** The count of live replicas is the store's; an outage keeps the last one; a replica closing says it leaves. */
+    @Test
+    void theReplicaCountIsTheStoresKeptThroughAnOutageAndAClosingReplicaLeaves() throws Exception {
+        java.util.List<Integer> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        shared.onReplicaCount(told::add);
+        store.replicas = 3;
+        awaitTrue(() -> shared.replicas() == 3);
+        assertThat(told).containsExactly(3);
+
+        store.reachable = false;
+        awaitTrue(() -> !shared.up());
+        assertThat(shared.replicas()).as("the last count, while nobody can say otherwise").isEqualTo(3);
+        store.replicas = 2;
+        store.reachable = true;
+        awaitTrue(() -> shared.replicas() == 2);
+        assertThat(told).containsExactly(3, 2);
+
+        shared.close();
+        assertThat(store.left).hasSize(1);
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("in time").isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     private static void failThrice(DeploymentHealth health, String deployment) {

@@ -199,8 +199,9 @@ public final class DeploymentLimits {
         final OptionalInt rpmLimit;
         final OptionalInt tpmLimit;
         final SharedBuckets shared;
-        /** The tpm of this replica's share; its buckets hold shares of the limits among this many replicas. */
+        /** This replica's share of the tpm, what its in-process tpm bucket holds. */
         private volatile long localTpm;
+        /** How many replicas the in-process buckets are a share among. */
         private int replicas;
 
         /** Whole limits, as for one replica alone, until {@link #shareAmong} says otherwise. */

@@ -43,12 +43,35 @@ public final class TcpRelayFloor {
         Thread.currentThread().join();
     }
 
-    private static final class ClientSide extends ChannelInboundHandlerAdapter {
+    /** Bytes from one channel to its peer, reading more once they are written; either side closing closes both. */
+    private static class Relay extends ChannelInboundHandlerAdapter {
+        Channel peer;
+
+        Relay(Channel peer) {
+            this.peer = peer;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            peer.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
+                if (f.isSuccess()) ctx.channel().read();
+                else f.channel().close();
+            });
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (peer != null) peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** The client's side: opens its upstream connection on the client's own event loop, then relays both ways. */
+    private static final class ClientSide extends Relay {
         private final String host;
         private final int port;
-        private Channel upstream;
 
         ClientSide(String host, int port) {
+            super(null);
             this.host = host;
             this.port = port;
         }
@@ -65,45 +88,10 @@ public final class TcpRelayFloor {
                             client.close();
                             return;
                         }
-                        upstream = f.channel();
-                        upstream.read();
+                        peer = f.channel();
+                        peer.read();
                         client.read();
                     });
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            upstream.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
-                if (f.isSuccess()) ctx.channel().read();
-                else f.channel().close();
-            });
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            if (upstream != null) upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        }
-    }
-
-    /** Upstream bytes back to the client, reading more once they are written. */
-    private static final class Relay extends ChannelInboundHandlerAdapter {
-        private final Channel client;
-
-        Relay(Channel client) {
-            this.client = client;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            client.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
-                if (f.isSuccess()) ctx.channel().read();
-                else f.channel().close();
-            });
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
 }

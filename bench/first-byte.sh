@@ -36,7 +36,7 @@ start_floor JettyAsyncFloorProxy 18203 "http://127.0.0.1:$UP/v1"
 start_floor TcpRelayFloor 18204 127.0.0.1 "$UP"
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 bench_wait_healthy switchboard "$PORT"
-targets=("direct:$UP" "nginx-proxy:${NGINX_PROXY_PORT:-18090}" "switchboard:$PORT" stack-floor:18201 jetty-async:18203 tcp-relay:18204)
+targets=("direct:$UP" "nginx-proxy:${NGINX_PROXY_PORT:-18090}" tcp-relay:18204 jetty-async:18203 stack-floor:18201 "switchboard:$PORT")
 for t in "${targets[@]:2}"; do
   for i in $(seq 100); do curl -fsS -o /dev/null "http://127.0.0.1:${t#*:}/v1/chat/completions" -H 'Content-Type: application/json' \
     -d @"$HARNESS/lib/request.json" 2>/dev/null && break; sleep 0.2; done

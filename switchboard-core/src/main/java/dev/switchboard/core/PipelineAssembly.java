@@ -86,7 +86,7 @@ final class PipelineAssembly {
         stages.add(new FallbackStage(reliability, groups, health, limits, tokens, ticker, Sleeper.SYSTEM));
         stages.add(new RetryStage(RetryPolicy.of(reliability), health, ticker));
         stages.add(new HealthStage(health));
-        stages.add(new ProviderCallStage(providers, ticker));
+        stages.add(new ProviderCallStage(providers, ticker, config.server().upstreamMaxEventBytes()));
         return new Assembly(new Pipeline(stages), decompose, router, spend, route);
     }
 }

@@ -76,4 +76,43 @@ class AnthropicToOpenAiStreamIT {
             assertThat(chunks).anySatisfy(c -> assertThat(c.at("/usage/completion_tokens").asInt()).isEqualTo(12));
         }
     }
+
+    /**
+     * An upstream event past {@code switchboard.upstream.max-event-bytes} is the upstream's error, named with the key: a
+     * 502 when it is the stream's first, an error event (no [DONE]) once the stream started; the gateway's heap is not
+     * spent on it, and the next call is served.
+     */
+    @Test
+    void anUpstreamEventPastTheLimitIsTheUpstreamsErrorNotTheGatewaysMemory() throws Exception {
+        String huge = "x".repeat(1_500_000);
+        List<String> hugeFirst = new ArrayList<>(THINKING_STREAM);
+        hugeFirst.set(0, THINKING_STREAM.get(0).replace("\"msg_1\"", "\"" + huge + "\""));
+        List<String> hugeLater = new ArrayList<>(THINKING_STREAM);
+        hugeLater.set(8, THINKING_STREAM.get(8).replace("Paris", huge));
+        List<List<String>> streams = List.of(hugeFirst, hugeLater, THINKING_STREAM);
+        java.util.concurrent.atomic.AtomicInteger call = new java.util.concurrent.atomic.AtomicInteger();
+        try (FakeUpstream upstream = FakeUpstream.start(AnthropicResponder.streaming(request -> streams.get(call.getAndIncrement())));
+                GatewayFixture gw = GatewayFixture.start("""
+                        model_list:
+                          - model_name: claude
+                            litellm_params: {model: anthropic/claude-sonnet-4-5, api_base: "%s", api_key: sk-ant-upstream}
+                        router_settings: {num_retries: 0}
+                        switchboard: {server: {port: 0}, ledger: {store: none}, upstream: {max-event-bytes: 1mb}}
+                        """.formatted(upstream.apiBase()))) {
+            String chat = "{\"model\":\"claude\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Capital?\"}]}";
+            HttpResponse<String> first = gw.post("/v1/chat/completions", chat);
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(502);
+            assertThat(Json.parseBody(first.body().getBytes(StandardCharsets.UTF_8)).at("/error/message").asText())
+                    .contains("a stream event or line over 1048576 bytes (switchboard.upstream.max-event-bytes)");
+
+            HttpResponse<String> later = gw.post("/v1/chat/completions", chat);
+            assertThat(later.statusCode()).isEqualTo(200);
+            assertThat(later.body()).contains("over 1048576 bytes (switchboard.upstream.max-event-bytes)")
+                    .doesNotContain("[DONE]").doesNotContain(huge.substring(0, 1000));
+
+            HttpResponse<String> next = gw.post("/v1/chat/completions", chat);
+            assertThat(next.statusCode()).isEqualTo(200);
+            assertThat(next.body()).contains("Paris").endsWith("data: [DONE]\n\n");
+        }
+    }
 }

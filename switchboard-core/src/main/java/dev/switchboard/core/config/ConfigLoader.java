@@ -116,11 +116,12 @@ public final class ConfigLoader {
         ServerSettings server = server(sb.get("server"));
         ConfigNode upstream = sb.get("upstream");
         upstream.onlyKeys(Set.of("connect-timeout", "first-byte-timeout", "idle-timeout", "total-timeout",
-                "max-connections-per-host", "max-response-bytes"));
+                "max-connections-per-host", "max-response-bytes", "max-event-bytes"));
         Timeouts defaultTimeouts = readTimeouts(upstream, Timeouts.DEFAULT);
         server = server.withUpstreamPool(
                 upstream.get("max-connections-per-host").integer(server.upstreamMaxConnections(), 1, 100_000),
-                (int) upstream.get("max-response-bytes").longValue(server.upstreamMaxResponseBytes(), 1024, Integer.MAX_VALUE));
+                (int) upstream.get("max-response-bytes").longValue(server.upstreamMaxResponseBytes(), 1024, Integer.MAX_VALUE),
+                (int) upstream.get("max-event-bytes").longValue(server.upstreamMaxEventBytes(), 1024, 1 << 30));
 
         Optional<Secret> masterKey = sb.get("master-key").secret();
         if (masterKey.isEmpty()) masterKey = top.get("general_settings").get("master_key").secret();
@@ -270,7 +271,8 @@ public final class ConfigLoader {
                 n.get("header-timeout").duration(d.headerTimeout()),
                 idleTimeout(n.get("idle-timeout"), d.idleTimeout()),
                 (int) n.get("max-header-bytes").longValue(d.maxHeaderBytes(), 1024, 1024 * 1024),
-                (int) n.get("max-request-line-bytes").longValue(d.maxRequestLineBytes(), 256, 64 * 1024));
+                (int) n.get("max-request-line-bytes").longValue(d.maxRequestLineBytes(), 256, 64 * 1024),
+                d.upstreamMaxEventBytes());
     }
 
     private static Timeouts timeouts(ConfigNode n, Timeouts d) {

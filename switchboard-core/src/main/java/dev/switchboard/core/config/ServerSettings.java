@@ -23,6 +23,7 @@ import java.util.List;
  * @param idleTimeout how long a connection may wait for its next request line (or its first) before it is closed
  * @param maxHeaderBytes largest header section of a request (431 above)
  * @param maxRequestLineBytes longest request line, method and URL included (414 above)
+ * @param upstreamMaxEventBytes largest single event (or line) of an upstream stream read
  */
 public record ServerSettings(
         String host,
@@ -40,7 +41,8 @@ public record ServerSettings(
         Duration headerTimeout,
         Duration idleTimeout,
         int maxHeaderBytes,
-        int maxRequestLineBytes) {
+        int maxRequestLineBytes,
+        int upstreamMaxEventBytes) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 4000;
@@ -57,6 +59,8 @@ public record ServerSettings(
     /** The web server's own defaults (nginx's large_client_header_buffers allow 8 KB per line). */
     public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
     public static final int DEFAULT_MAX_REQUEST_LINE_BYTES = 4 * 1024;
+    /** Far above any provider's stream event (a streamed image's base64 is a few MB), far below the heap. */
+    public static final int DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
     public ServerSettings {
         corsOrigins = List.copyOf(corsOrigins);
@@ -66,24 +70,24 @@ public record ServerSettings(
         return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT,
                 Duration.ofSeconds(600), Duration.ofSeconds(30), true, List.of(), 1024, 64 * 1024 * 1024,
                 DEFAULT_SSE_KEEP_ALIVE, DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT,
-                DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_REQUEST_LINE_BYTES);
+                DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_REQUEST_LINE_BYTES, DEFAULT_MAX_EVENT_BYTES);
     }
 
     public ServerSettings withHost(String h) {
         return new ServerSettings(h, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
                 logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout,
-                idleTimeout, maxHeaderBytes, maxRequestLineBytes);
+                idleTimeout, maxHeaderBytes, maxRequestLineBytes, upstreamMaxEventBytes);
     }
 
     public ServerSettings withPort(int p) {
         return new ServerSettings(host, p, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
                 logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout,
-                idleTimeout, maxHeaderBytes, maxRequestLineBytes);
+                idleTimeout, maxHeaderBytes, maxRequestLineBytes, upstreamMaxEventBytes);
     }
 
-    public ServerSettings withUpstreamPool(int maxConnections, int maxResponseBytes) {
+    public ServerSettings withUpstreamPool(int maxConnections, int maxResponseBytes, int maxEventBytes) {
         return new ServerSettings(host, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
                 logRequests, corsOrigins, maxConnections, maxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout,
-                idleTimeout, maxHeaderBytes, maxRequestLineBytes);
+                idleTimeout, maxHeaderBytes, maxRequestLineBytes, maxEventBytes);
     }
 }

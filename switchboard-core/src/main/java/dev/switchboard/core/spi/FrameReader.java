@@ -1,5 +1,6 @@
 package dev.switchboard.core.spi;
 
+import dev.switchboard.core.config.ServerSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,13 +14,35 @@ import java.util.Optional;
  * <p>Lines are scanned as bytes and a frame's data is decoded once, when it is complete: a streamed answer
  * has a frame per token or two, so a string per line, per field and per value was most of what a stream
  * allocated. Decoding whole frames also keeps a UTF-8 character split across two reads intact.
+ *
+ * <p>A frame is held in memory whole, so its size is bounded: a line or an event's data past {@code maxFrameBytes}
+ * (an upstream that never ends a line, by fault or malice) ends the read with {@link FrameTooLarge} instead of taking
+ * the heap.
  */
 public final class FrameReader {
+    /** A frame, or one line of it, grew past the reader's bound. */
+    public static final class FrameTooLarge extends IOException {
+        private final int maxFrameBytes;
+
+        FrameTooLarge(int maxFrameBytes) {
+            super("a stream event or line over " + maxFrameBytes + " bytes");
+            this.maxFrameBytes = maxFrameBytes;
+        }
+
+        public int maxFrameBytes() {
+            return maxFrameBytes;
+        }
+    }
+
+    /** As {@code switchboard.upstream.max-event-bytes}' default. */
+    public static final int DEFAULT_MAX_FRAME_BYTES = ServerSettings.DEFAULT_MAX_EVENT_BYTES;
+
     private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
 
     private final InputStream in;
     private final Framing framing;
+    private final int maxFrameBytes;
     private final byte[] buffer = new byte[4096];
     private int pos;
     private int limit;
@@ -33,9 +56,15 @@ public final class FrameReader {
     private int dataLength;
 
     public FrameReader(InputStream in, Framing framing) {
+        this(in, framing, DEFAULT_MAX_FRAME_BYTES);
+    }
+
+    public FrameReader(InputStream in, Framing framing, int maxFrameBytes) {
         if (framing == Framing.AWS_EVENT_STREAM) throw new IllegalArgumentException("binary framing needs its own reader");
+        if (maxFrameBytes < 1) throw new IllegalArgumentException("maxFrameBytes must be >= 1");
         this.in = in;
         this.framing = framing;
+        this.maxFrameBytes = maxFrameBytes;
     }
 
     /** True when bytes already read from the body are waiting to be framed (the next frame may need no I/O). */
@@ -129,13 +158,20 @@ public final class FrameReader {
         if (buffer[pos] == '\n') pos++;
     }
 
-    private int spill(int spilled, int from, int length) {
-        if (spilled + length > spill.length) spill = Arrays.copyOf(spill, Math.max(spill.length * 2, spilled + length));
+    private int spill(int spilled, int from, int length) throws FrameTooLarge {
+        if (spilled + length > maxFrameBytes) throw new FrameTooLarge(maxFrameBytes);
+        if (spilled + length > spill.length) spill = Arrays.copyOf(spill, grown(spill.length, spilled + length));
         System.arraycopy(buffer, from, spill, spilled, length);
         return spilled + length;
     }
 
-    private void setLine(byte[] bytes, int start, int end) {
+    /** Doubled, but never past the bound (the callers have checked {@code needed} against it). */
+    private int grown(int length, int needed) {
+        return Math.min(maxFrameBytes, Math.max(length * 2, needed));
+    }
+
+    private void setLine(byte[] bytes, int start, int end) throws FrameTooLarge {
+        if (end - start > maxFrameBytes) throw new FrameTooLarge(maxFrameBytes); // a line that fit in one read
         line = bytes;
         lineStart = start;
         lineEnd = end;
@@ -155,13 +191,15 @@ public final class FrameReader {
         return true;
     }
 
-    private void appendData(byte b) {
-        if (dataLength == data.length) data = Arrays.copyOf(data, data.length * 2);
+    private void appendData(byte b) throws FrameTooLarge {
+        if (dataLength + 1 > maxFrameBytes) throw new FrameTooLarge(maxFrameBytes);
+        if (dataLength == data.length) data = Arrays.copyOf(data, grown(data.length, dataLength + 1));
         data[dataLength++] = b;
     }
 
-    private void appendData(byte[] bytes, int from, int length) {
-        if (dataLength + length > data.length) data = Arrays.copyOf(data, Math.max(data.length * 2, dataLength + length));
+    private void appendData(byte[] bytes, int from, int length) throws FrameTooLarge {
+        if (dataLength + length > maxFrameBytes) throw new FrameTooLarge(maxFrameBytes);
+        if (dataLength + length > data.length) data = Arrays.copyOf(data, grown(data.length, dataLength + length));
         System.arraycopy(bytes, from, data, dataLength, length);
         dataLength += length;
     }

@@ -15,6 +15,7 @@ import dev.switchboard.core.pipeline.ChatStream;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Reply;
 import dev.switchboard.core.pipeline.Stage;
+import dev.switchboard.core.spi.FrameReader;
 import dev.switchboard.core.spi.Provider;
 import dev.switchboard.core.spi.WireResponse;
 import dev.switchboard.core.spi.WireStream;
@@ -31,10 +32,17 @@ import java.util.Optional;
 public final class ProviderCallStage implements Stage {
     private final ProviderRegistry providers;
     private final Ticker ticker;
+    private final int maxEventBytes;
 
     public ProviderCallStage(ProviderRegistry providers, Ticker ticker) {
+        this(providers, ticker, FrameReader.DEFAULT_MAX_FRAME_BYTES);
+    }
+
+    /** {@code maxEventBytes}: the largest stream event (or line) read from an upstream. */
+    public ProviderCallStage(ProviderRegistry providers, Ticker ticker, int maxEventBytes) {
         this.providers = providers;
         this.ticker = ticker;
+        this.maxEventBytes = maxEventBytes;
     }
 
     @Override
@@ -89,7 +97,7 @@ public final class ProviderCallStage implements Stage {
             throw new GatewayException.UpstreamError(target.provider() + " answered a stream request with Content-Type '"
                     + document.get() + "' instead of a stream", 502, null);
         }
-        UpstreamChatStream upstream = new UpstreamChatStream(wire, provider.adapter(), chat);
+        UpstreamChatStream upstream = new UpstreamChatStream(wire, provider.adapter(), chat, maxEventBytes);
         Optional<ChatChunk> first;
         try {
             first = upstream.next();

@@ -24,9 +24,9 @@ final class UpstreamChatStream implements ChatStream {
     private final ArrayDeque<ChatChunk> pending = new ArrayDeque<>();
     private boolean finished;
 
-    UpstreamChatStream(WireStream wire, ProviderAdapter adapter, ChatRequest request) {
+    UpstreamChatStream(WireStream wire, ProviderAdapter adapter, ChatRequest request, int maxEventBytes) {
         this.wire = wire;
-        this.frames = new FrameReader(wire.body(), adapter.framing());
+        this.frames = new FrameReader(wire.body(), adapter.framing(), maxEventBytes);
         this.decoder = adapter.newStreamDecoder(request);
         this.provider = adapter.id();
     }
@@ -38,6 +38,10 @@ final class UpstreamChatStream implements ChatStream {
             Optional<Frame> frame;
             try {
                 frame = decoder.done() ? Optional.empty() : frames.next();
+            } catch (FrameReader.FrameTooLarge e) {
+                close();
+                throw new GatewayException.UpstreamError(provider + " sent " + e.getMessage()
+                        + " (switchboard.upstream.max-event-bytes)", 502, null);
             } catch (InterruptedIOException e) {
                 close();
                 throw new GatewayException.UpstreamTimeout("the upstream stream stalled: " + e.getMessage());

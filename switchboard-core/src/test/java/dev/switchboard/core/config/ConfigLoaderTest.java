@@ -108,6 +108,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theUpstreamEventLimitIsASize() {
+        assertThat(loader.parse("model_list: []", "t").server().upstreamMaxEventBytes()).isEqualTo(8 * 1024 * 1024);
+        assertThat(loader.parse("switchboard: {upstream: {max-event-bytes: 2mb}}", "t").server().upstreamMaxEventBytes())
+                .isEqualTo(2 * 1024 * 1024);
+        assertThatThrownBy(() -> loader.parse("switchboard: {upstream: {max-event-bytes: 10}}", "t"))
+                .hasMessageStartingWith("switchboard.upstream.max-event-bytes: must be between 1024 and 1073741824");
+    }
+
+    @Test
     void headerAndRequestLineLimitsAreSizes() {
         SwitchboardConfig c = loader.parse("switchboard: {server: {max-header-bytes: 64kb, max-request-line-bytes: 8192}}", "t");
         assertThat(c.server().maxHeaderBytes()).isEqualTo(64 * 1024);

@@ -1,6 +1,7 @@
 package dev.switchboard.core.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -13,18 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class FrameReaderTest {
     private static List<Frame> read(String body, Framing framing, int chunkSize) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        InputStream in = new ByteArrayInputStream(bytes) {
-            @Override
-            public synchronized int read(byte[] b, int off, int len) {
-                return super.read(b, off, Math.min(len, chunkSize)); // split frames across reads
-            }
-        };
-        FrameReader reader = new FrameReader(in, framing);
-        List<Frame> frames = new ArrayList<>();
-        Optional<Frame> f;
-        while ((f = reader.next()).isPresent()) frames.add(f.get());
-        return frames;
+        return readBounded(body, framing, chunkSize, FrameReader.DEFAULT_MAX_FRAME_BYTES);
     }
 
     @Test
@@ -79,5 +69,44 @@ class FrameReaderTest {
             assertThat(read(body, Framing.SSE, chunk)).containsExactly(Frame.data("tight"), Frame.data(" loose"),
                     Frame.data(""), Frame.data("kept"), Frame.data("last"));
         }
+    }
+
+    /**
+     * A frame is bounded: an event's data, a line that never ends and a comment past the bound each end the read with
+     * FrameTooLarge, however the bytes arrive; a line of exactly the bound is read.
+     */
+    @Test
+    void aFramePastTheBoundEndsTheReadInsteadOfGrowingWithoutEnd() throws IOException {
+        for (int chunk : new int[] {1, 7, 4096}) {
+            assertThat(readBounded("data: " + "a".repeat(94) + "\n\n", Framing.SSE, chunk, 100))
+                    .containsExactly(Frame.data("a".repeat(94)));
+            assertThat(readBounded("{\"k\":\"" + "a".repeat(92) + "\"}\n", Framing.NDJSON, chunk, 100)).hasSize(1);
+            for (String tooLarge : new String[] {
+                    "data: " + "a".repeat(101) + "\n\n", // one data line (its line, spilled across reads, or its data)
+                    "data: " + "a".repeat(60) + "\ndata: " + "a".repeat(60) + "\n\n", // lines that add up
+                    "data: " + "a".repeat(10_000), // a line that never ends
+                    ": " + "x".repeat(10_000) + "\n\ndata: ok\n\n"}) { // a comment is a line too
+                assertThatThrownBy(() -> readBounded(tooLarge, Framing.SSE, chunk, 100)).as("chunk %d: %s", chunk,
+                        tooLarge.substring(0, 20)).isInstanceOf(FrameReader.FrameTooLarge.class)
+                        .hasMessage("a stream event or line over 100 bytes");
+            }
+            assertThatThrownBy(() -> readBounded("a".repeat(101) + "\n", Framing.NDJSON, chunk, 100))
+                    .isInstanceOf(FrameReader.FrameTooLarge.class);
+        }
+    }
+
+    private static List<Frame> readBounded(String body, Framing framing, int chunkSize, int maxFrameBytes) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        InputStream in = new ByteArrayInputStream(bytes) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, chunkSize)); // split frames across reads
+            }
+        };
+        FrameReader reader = new FrameReader(in, framing, maxFrameBytes);
+        List<Frame> frames = new ArrayList<>();
+        Optional<Frame> f;
+        while ((f = reader.next()).isPresent()) frames.add(f.get());
+        return frames;
     }
 }

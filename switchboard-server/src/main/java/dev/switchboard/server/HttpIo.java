@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
@@ -198,6 +199,17 @@ final class HttpIo {
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(body);
+    }
+
+    /** JSON written by {@code writing} straight to the response (chunked), never held whole in memory. */
+    static void sendJson(ServerResponse res, int status, Json.Writing writing) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        try (OutputStream out = responseStream(res); JsonGenerator g = Json.generator(out)) {
+            writing.write(g);
+        } catch (IOException e) {
+            // the client went away while the answer was written
+        }
     }
 
     static void sendOpenAiError(ServerResponse res, GatewayException e) {

@@ -127,7 +127,9 @@ final class OpenAiEndpoints {
         EmbeddingRequest request = OpenAiEmbeddingsCodec.parseRequest(HttpIo.jsonBody(req, maxBody));
         Exchange exchange = HttpIo.exchange(engine, request, req, requestId);
         if (!(gate.run(exchange, res) instanceof Reply.Embeddings e)) throw new IllegalStateException("expected embeddings");
-        HttpIo.sendJson(res, 200, OpenAiEmbeddingsCodec.writeResponse(e.response().withModel(request.model()), request.base64()));
+        // Written as it is generated: a large batch's JSON is tens of MB (see OpenAiEmbeddingsCodec.writeResponse).
+        HttpIo.sendJson(res, 200, g -> OpenAiEmbeddingsCodec.writeResponse(e.response().withModel(request.model()),
+                request.base64(), g));
     }
 
     private void models(ServerRequest req, ServerResponse res, String requestId) {

@@ -267,7 +267,7 @@ public final class OpenAiResponder implements Responder {
             prompt += tokens.count(input);
         }
         EmbeddingResponse response = new EmbeddingResponse(request.model(), vectors, Usage.of(prompt, 0));
-        exchange.json(200, Json.bytes(OpenAiEmbeddingsCodec.writeResponse(response, request.base64())));
+        exchange.json(200, OpenAiEmbeddingsCodec.writeResponse(response, request.base64()));
     }
 
     /** A unit vector that depends only on the text: equal inputs embed equally. */

@@ -100,6 +100,11 @@ public final class Json {
         return MAPPER.createParser(text);
     }
 
+    /** A streaming parser over {@code bytes}. */
+    public static JsonParser parser(byte[] bytes) throws IOException {
+        return MAPPER.createParser(bytes);
+    }
+
     /**
      * A generator writing to {@code out}, which it neither closes nor flushes: the caller owns the stream and
      * decides when bytes go out (a stream coalesces the events already at hand into one write).

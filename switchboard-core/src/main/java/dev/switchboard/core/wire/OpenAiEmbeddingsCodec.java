@@ -1,5 +1,9 @@
 package dev.switchboard.core.wire;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,9 +11,12 @@ import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.model.EmbeddingResponse;
 import dev.switchboard.core.model.Usage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -80,50 +87,150 @@ public final class OpenAiEmbeddingsCodec {
         return o;
     }
 
-    public static ObjectNode writeResponse(EmbeddingResponse r, boolean base64) {
-        ObjectNode o = Json.object().put("object", "list");
-        ArrayNode data = o.putArray("data");
+    /**
+     * The answer to a client, written token by token: a batch of 2,048 vectors of 1,536 floats is ~35 MB of JSON,
+     * whose tree would take ~100 MB of nodes on top.
+     */
+    public static void writeResponse(EmbeddingResponse r, boolean base64, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("object", "list");
+        g.writeArrayFieldStart("data");
         for (int i = 0; i < r.vectors().size(); i++) {
             float[] v = r.vectors().get(i);
-            ObjectNode item = Json.object().put("object", "embedding").put("index", i);
+            g.writeStartObject();
+            g.writeStringField("object", "embedding");
+            g.writeNumberField("index", i);
+            g.writeFieldName("embedding");
             if (base64) {
                 ByteBuffer buf = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
                 for (float f : v) buf.putFloat(f);
-                item.put("embedding", Base64.getEncoder().encodeToString(buf.array()));
+                g.writeString(Base64.getEncoder().encodeToString(buf.array()));
             } else {
-                ArrayNode arr = item.putArray("embedding");
-                for (float f : v) arr.add(f);
+                g.writeStartArray();
+                for (float f : v) g.writeNumber(f);
+                g.writeEndArray();
             }
-            data.add(item);
+            g.writeEndObject();
         }
-        o.put("model", r.model());
-        o.set("usage", Json.object().put("prompt_tokens", r.usage().promptTokens()).put("total_tokens", r.usage().promptTokens()));
-        return o;
+        g.writeEndArray();
+        g.writeStringField("model", r.model());
+        g.writeObjectFieldStart("usage");
+        g.writeNumberField("prompt_tokens", r.usage().promptTokens());
+        g.writeNumberField("total_tokens", r.usage().promptTokens());
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
-    public static EmbeddingResponse parseResponse(JsonNode o, String provider) {
-        JsonNode data = o.get("data");
-        if (data == null || !data.isArray()) throw new GatewayException.UpstreamError(provider + " returned embeddings without 'data'", 502, null);
-        List<float[]> vectors = new ArrayList<>(java.util.Collections.nCopies(data.size(), (float[]) null));
-        for (int i = 0; i < data.size(); i++) {
-            JsonNode item = data.get(i);
-            int index = item.path("index").asInt(i);
-            JsonNode emb = item.get("embedding");
-            float[] v;
-            if (emb != null && emb.isTextual()) {
-                ByteBuffer buf = ByteBuffer.wrap(Base64.getDecoder().decode(emb.asText())).order(ByteOrder.LITTLE_ENDIAN);
-                v = new float[buf.remaining() / 4];
-                for (int k = 0; k < v.length; k++) v[k] = buf.getFloat();
-            } else if (emb != null && emb.isArray()) {
-                v = new float[emb.size()];
-                for (int k = 0; k < v.length; k++) v[k] = (float) emb.get(k).asDouble();
-            } else {
-                throw new GatewayException.UpstreamError(provider + " returned an embedding without a vector", 502, null);
+    /** The same answer as bytes. */
+    public static byte[] writeResponse(EmbeddingResponse r, boolean base64) {
+        return Json.write(g -> writeResponse(r, base64, g));
+    }
+
+    /**
+     * An upstream's answer, read token by token straight into float arrays (see {@link #writeResponse}: a tree of a
+     * large batch does not fit a small heap). Vectors go where their {@code index} says, or in order.
+     */
+    public static EmbeddingResponse parseResponse(byte[] body, String provider) {
+        try (JsonParser p = Json.parser(body)) {
+            JsonToken first = p.nextToken();
+            if (first == null) throw new GatewayException.UpstreamError(provider + " returned an empty body", 502, null);
+            if (first != JsonToken.START_OBJECT) throw noData(provider);
+            String model = "";
+            int prompt = 0;
+            List<Item> items = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "data" -> {
+                        if (value != JsonToken.START_ARRAY) throw noData(provider);
+                        items = items(p, provider);
+                    }
+                    case "model" -> model = value.isScalarValue() ? p.getValueAsString("") : skip(p, model);
+                    case "usage" -> prompt = value == JsonToken.START_OBJECT ? promptTokens(p) : skip(p, prompt);
+                    default -> p.skipChildren();
+                }
             }
-            if (index < 0 || index >= vectors.size()) index = i;
-            vectors.set(index, v);
+            if (items == null) throw noData(provider);
+            List<float[]> vectors = new ArrayList<>(java.util.Collections.nCopies(items.size(), (float[]) null));
+            for (int i = 0; i < items.size(); i++) {
+                int index = items.get(i).index().orElse(i);
+                vectors.set(index < 0 || index >= vectors.size() ? i : index, items.get(i).vector());
+            }
+            return new EmbeddingResponse(model, vectors, Usage.of(prompt, 0));
+        } catch (JsonProcessingException e) {
+            throw new GatewayException.UpstreamError(provider + " returned malformed JSON: " + Json.problem(e), 502, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        int prompt = o.path("usage").path("prompt_tokens").asInt(0);
-        return new EmbeddingResponse(o.path("model").asText(""), vectors, Usage.of(prompt, 0));
+    }
+
+    private record Item(OptionalInt index, float[] vector) {}
+
+    private static List<Item> items(JsonParser p, String provider) throws IOException {
+        List<Item> items = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            if (p.currentToken() != JsonToken.START_OBJECT) throw noVector(provider);
+            OptionalInt index = OptionalInt.empty();
+            float[] vector = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("index") && value.isScalarValue()) {
+                    index = OptionalInt.of(p.getValueAsInt(items.size()));
+                } else if (field.equals("embedding") && value == JsonToken.START_ARRAY) {
+                    vector = floats(p);
+                } else if (field.equals("embedding") && value == JsonToken.VALUE_STRING) {
+                    ByteBuffer buf = ByteBuffer.wrap(Base64.getDecoder().decode(p.getText())).order(ByteOrder.LITTLE_ENDIAN);
+                    vector = new float[buf.remaining() / 4];
+                    for (int k = 0; k < vector.length; k++) vector[k] = buf.getFloat();
+                } else {
+                    p.skipChildren();
+                    if (field.equals("embedding")) vector = null;
+                }
+            }
+            if (vector == null) throw noVector(provider);
+            items.add(new Item(index, vector));
+        }
+        return items;
+    }
+
+    /** The numbers of a JSON array, each read as a double and narrowed (as a tree's {@code asDouble} would give). */
+    private static float[] floats(JsonParser p) throws IOException {
+        float[] v = new float[1536];
+        int n = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            double d = t.isScalarValue() ? p.getValueAsDouble(0.0) : 0.0;
+            p.skipChildren();
+            if (n == v.length) v = Arrays.copyOf(v, v.length * 2);
+            v[n++] = (float) d;
+        }
+        return n == v.length ? v : Arrays.copyOf(v, n);
+    }
+
+    private static int promptTokens(JsonParser p) throws IOException {
+        int prompt = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("prompt_tokens") && value.isScalarValue()) prompt = p.getValueAsInt(0);
+            else p.skipChildren();
+        }
+        return prompt;
+    }
+
+    /** Skips a structured value where a scalar was expected, keeping {@code fallback}. */
+    private static <T> T skip(JsonParser p, T fallback) throws IOException {
+        p.skipChildren();
+        return fallback;
+    }
+
+    private static GatewayException noData(String provider) {
+        return new GatewayException.UpstreamError(provider + " returned embeddings without 'data'", 502, null);
+    }
+
+    private static GatewayException noVector(String provider) {
+        return new GatewayException.UpstreamError(provider + " returned an embedding without a vector", 502, null);
     }
 }

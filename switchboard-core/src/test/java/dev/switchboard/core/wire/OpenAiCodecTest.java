@@ -330,6 +330,41 @@ class OpenAiCodecTest {
         assertThat(e.at("/error/message").asText()).contains("nope");
     }
 
+    /**
+     * The upstream's answer is read token by token: vectors go where their index says whatever the field order,
+     * unknown fields (nested ones too) are skipped, and what is not an answer is the upstream's 502.
+     */
+    @Test
+    void embeddingsAnswersAreReadByIndexWhateverTheirShape() {
+        String answer = """
+                {"object":"list","extra":{"nested":[1,{"deep":true}]},"data":[
+                  {"embedding":[0.5,-1,2.5e-3],"object":"embedding","index":1,"note":[["x"]]},
+                  {"index":0,"object":"embedding","embedding":"AACAPwAAAL8="}],
+                 "model":"text-embedding-3-small","usage":{"total_tokens":7,"prompt_tokens":7,"details":{"a":1}}}""";
+        EmbeddingResponse r = OpenAiEmbeddingsCodec.parseResponse(answer.getBytes(java.nio.charset.StandardCharsets.UTF_8), "up");
+        assertThat(r.vectors()).hasSize(2);
+        assertThat(r.vectors().get(0)).containsExactly(1.0f, -0.5f);
+        assertThat(r.vectors().get(1)).containsExactly(0.5f, -1.0f, 0.0025f);
+        assertThat(r.model()).isEqualTo("text-embedding-3-small");
+        assertThat(r.usage().promptTokens()).isEqualTo(7);
+        assertThat(OpenAiEmbeddingsCodec.parseResponse("{\"data\":[{\"embedding\":[1]},{\"embedding\":[2]}]}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), "up").vectors()).as("no index: in order")
+                .satisfiesExactly(v -> assertThat(v).containsExactly(1f), v -> assertThat(v).containsExactly(2f));
+
+        for (String[] bad : new String[][] {
+            {"", "up returned an empty body"},
+            {"[1]", "without 'data'"},
+            {"{\"model\":\"m\"}", "without 'data'"},
+            {"{\"data\":{}}", "without 'data'"},
+            {"{\"data\":[{\"index\":0}]}", "without a vector"},
+            {"{\"data\":[{\"embedding\":null}]}", "without a vector"},
+            {"{\"data\":[7]}", "without a vector"},
+            {"{\"data\":[{\"embedding\":[1,2", "malformed JSON"}}) {
+            assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseResponse(bad[0].getBytes(java.nio.charset.StandardCharsets.UTF_8), "up"))
+                    .as(bad[0]).isInstanceOf(GatewayException.UpstreamError.class).hasMessageContaining(bad[1]);
+        }
+    }
+
     @Test
     void embeddingsEncodeAsFloatsOrLittleEndianBase64() {
         var req = OpenAiEmbeddingsCodec.parseRequest(json("{\"model\":\"e\",\"input\":[\"a\",\"b\"],\"encoding_format\":\"base64\"}"));
@@ -337,8 +372,9 @@ class OpenAiCodecTest {
         assertThat(req.base64()).isTrue();
         assertThat(OpenAiEmbeddingsCodec.writeRequest(req, "up").get("encoding_format").asText()).isEqualTo("float");
         EmbeddingResponse resp = new EmbeddingResponse("e", List.of(new float[] {1.0f, -0.5f}), Usage.of(3, 0));
-        JsonNode b64 = OpenAiEmbeddingsCodec.writeResponse(resp, true);
-        assertThat(b64.at("/data/0/embedding").asText()).isEqualTo("AACAPwAAAL8=");
+        byte[] b64 = OpenAiEmbeddingsCodec.writeResponse(resp, true);
+        assertThat(json(new String(b64, java.nio.charset.StandardCharsets.UTF_8)).at("/data/0/embedding").asText())
+                .isEqualTo("AACAPwAAAL8=");
         EmbeddingResponse decoded = OpenAiEmbeddingsCodec.parseResponse(b64, "t");
         assertThat(decoded.vectors().getFirst()).containsExactly(1.0f, -0.5f);
         for (String[] bad : new String[][] {

@@ -124,7 +124,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public EmbeddingResponse embeddingsFromWire(WireResponse response, EmbeddingRequest request) {
-        return OpenAiEmbeddingsCodec.parseResponse(Json.parseUpstream(response.body(), ID), ID);
+        return OpenAiEmbeddingsCodec.parseResponse(response.body(), ID);
     }
 
     /**

@@ -91,7 +91,7 @@ public final class SimulatedAdapter implements ProviderAdapter {
 
     @Override
     public EmbeddingResponse embeddingsFromWire(WireResponse response, EmbeddingRequest request) {
-        return OpenAiEmbeddingsCodec.parseResponse(Json.parseUpstream(response.body(), ID), ID);
+        return OpenAiEmbeddingsCodec.parseResponse(response.body(), ID);
     }
 
     private WireHeaders headers(Deployment target) {

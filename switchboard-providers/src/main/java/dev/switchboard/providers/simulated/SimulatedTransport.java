@@ -171,7 +171,7 @@ public final class SimulatedTransport implements Transport {
             vectors.add(SimulatedEmbedder.embed(t, dims));
             prompt += tokens.count(t);
         }
-        return Json.bytes(OpenAiEmbeddingsCodec.writeResponse(new EmbeddingResponse(r.model(), vectors, Usage.of(prompt, 0)), false));
+        return OpenAiEmbeddingsCodec.writeResponse(new EmbeddingResponse(r.model(), vectors, Usage.of(prompt, 0)), false);
     }
 
     /** The number of token ids in input {@code i} (a flat list is one input). */

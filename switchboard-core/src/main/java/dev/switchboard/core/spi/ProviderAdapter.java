@@ -6,6 +6,8 @@ import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
 import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.model.EmbeddingResponse;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -63,5 +65,14 @@ public interface ProviderAdapter {
 
     default EmbeddingResponse embeddingsFromWire(WireResponse response, EmbeddingRequest request) {
         throw new GatewayException.Unsupported("provider '" + id() + "' does not offer embeddings", "model");
+    }
+
+    /**
+     * The embeddings of a successful answer read as it arrives (a large batch's answer is tens of MB): an adapter that
+     * can parse a stream overrides this; the default reads the body whole and hands it to {@link #embeddingsFromWire}.
+     */
+    default EmbeddingResponse embeddingsFromBody(int status, WireHeaders headers, InputStream body, EmbeddingRequest request)
+            throws IOException {
+        return embeddingsFromWire(new WireResponse(status, headers, body.readAllBytes()), request);
     }
 }

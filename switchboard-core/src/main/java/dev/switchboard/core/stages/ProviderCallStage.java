@@ -17,6 +17,7 @@ import dev.switchboard.core.pipeline.Reply;
 import dev.switchboard.core.pipeline.Stage;
 import dev.switchboard.core.spi.FrameReader;
 import dev.switchboard.core.spi.Provider;
+import dev.switchboard.core.spi.ProviderAdapter;
 import dev.switchboard.core.spi.WireResponse;
 import dev.switchboard.core.spi.WireStream;
 import java.io.IOException;
@@ -33,6 +34,8 @@ public final class ProviderCallStage implements Stage {
     private final ProviderRegistry providers;
     private final Ticker ticker;
     private final int maxEventBytes;
+    /** An upstream's error body is read this far: enough for any provider's error object. */
+    private static final int ERROR_BODY_BYTES = 1 << 20;
 
     public ProviderCallStage(ProviderRegistry providers, Ticker ticker) {
         this(providers, ticker, FrameReader.DEFAULT_MAX_FRAME_BYTES);
@@ -73,10 +76,13 @@ public final class ProviderCallStage implements Stage {
         return new Reply.Complete(answer);
     }
 
+    /** Read as it arrives: a large batch's answer is tens of MB, and a small heap should not hold it twice. */
     private Reply embed(EmbeddingRequest request, Deployment target, Provider provider, Timeouts timeouts) {
-        WireResponse response = provider.transport().send(provider.adapter().toWire(request, target), timeouts);
-        if (!response.ok()) throw provider.adapter().mapError(response.status(), response.headers(), response.body());
-        return new Reply.Embeddings(provider.adapter().embeddingsFromWire(response, request));
+        ProviderAdapter adapter = provider.adapter();
+        return provider.transport().receive(adapter.toWire(request, target), timeouts, (status, headers, body) -> {
+            if (status < 200 || status >= 300) throw adapter.mapError(status, headers, body.readNBytes(ERROR_BODY_BYTES));
+            return new Reply.Embeddings(adapter.embeddingsFromBody(status, headers, body, request));
+        });
     }
 
     private Reply stream(ChatRequest chat, Deployment target, Provider provider, Timeouts timeouts, Exchange exchange,
@@ -85,7 +91,7 @@ public final class ProviderCallStage implements Stage {
         if (wire.status() < 200 || wire.status() >= 300) {
             byte[] body;
             try (wire) {
-                body = wire.body().readNBytes(1 << 20);
+                body = wire.body().readNBytes(ERROR_BODY_BYTES);
             } catch (IOException e) {
                 body = new byte[0];
             }

@@ -105,6 +105,11 @@ public final class Json {
         return MAPPER.createParser(bytes);
     }
 
+    /** A streaming parser reading {@code in} as it arrives (it does not close it). */
+    public static JsonParser parser(java.io.InputStream in) throws IOException {
+        return MAPPER.createParser(in).disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+    }
+
     /**
      * A generator writing to {@code out}, which it neither closes nor flushes: the caller owns the stream and
      * decides when bytes go out (a stream coalesces the events already at hand into one write).

@@ -12,6 +12,7 @@ import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.model.EmbeddingResponse;
 import dev.switchboard.core.model.Usage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -132,6 +133,21 @@ public final class OpenAiEmbeddingsCodec {
      */
     public static EmbeddingResponse parseResponse(byte[] body, String provider) {
         try (JsonParser p = Json.parser(body)) {
+            return parseResponse(p, provider);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // only malformed JSON can fail on bytes, and that is an UpstreamError
+        }
+    }
+
+    /** The same, read from the answer as it arrives; an I/O failure of the stream is the caller's to map. */
+    public static EmbeddingResponse parseResponse(InputStream body, String provider) throws IOException {
+        try (JsonParser p = Json.parser(body)) {
+            return parseResponse(p, provider);
+        }
+    }
+
+    private static EmbeddingResponse parseResponse(JsonParser p, String provider) throws IOException {
+        try {
             JsonToken first = p.nextToken();
             if (first == null) throw new GatewayException.UpstreamError(provider + " returned an empty body", 502, null);
             if (first != JsonToken.START_OBJECT) throw noData(provider);
@@ -160,8 +176,6 @@ public final class OpenAiEmbeddingsCodec {
             return new EmbeddingResponse(model, vectors, Usage.of(prompt, 0));
         } catch (JsonProcessingException e) {
             throw new GatewayException.UpstreamError(provider + " returned malformed JSON: " + Json.problem(e), 502, null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.model.EmbeddingResponse;
 import dev.switchboard.core.spi.ApiBase;
 import dev.switchboard.core.spi.ProviderAdapter;
+import dev.switchboard.core.spi.RequestDefaults;
 import dev.switchboard.core.spi.StreamDecoder;
 import dev.switchboard.core.spi.WireHeaders;
 import dev.switchboard.core.spi.WireRequest;
@@ -19,7 +20,8 @@ import dev.switchboard.core.spi.WireResponse;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.OpenAiCodec;
 import dev.switchboard.core.wire.OpenAiEmbeddingsCodec;
-import dev.switchboard.core.spi.RequestDefaults;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -125,6 +127,12 @@ public final class OpenAiAdapter implements ProviderAdapter {
     @Override
     public EmbeddingResponse embeddingsFromWire(WireResponse response, EmbeddingRequest request) {
         return OpenAiEmbeddingsCodec.parseResponse(response.body(), ID);
+    }
+
+    @Override
+    public EmbeddingResponse embeddingsFromBody(int status, WireHeaders headers, InputStream body, EmbeddingRequest request)
+            throws IOException {
+        return OpenAiEmbeddingsCodec.parseResponse(body, ID);
     }
 
     /**

@@ -16,6 +16,8 @@ import dev.switchboard.core.spi.WireResponse;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.OpenAiCodec;
 import dev.switchboard.core.wire.OpenAiEmbeddingsCodec;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.util.Set;
 import java.util.function.Function;
@@ -92,6 +94,12 @@ public final class SimulatedAdapter implements ProviderAdapter {
     @Override
     public EmbeddingResponse embeddingsFromWire(WireResponse response, EmbeddingRequest request) {
         return OpenAiEmbeddingsCodec.parseResponse(response.body(), ID);
+    }
+
+    @Override
+    public EmbeddingResponse embeddingsFromBody(int status, WireHeaders headers, InputStream body, EmbeddingRequest request)
+            throws IOException {
+        return OpenAiEmbeddingsCodec.parseResponse(body, ID);
     }
 
     private WireHeaders headers(Deployment target) {

@@ -106,23 +106,73 @@ public final class JettyTransport implements Transport {
 
     @Override
     public WireResponse send(WireRequest request, Timeouts timeouts) {
+        return receive(request, timeouts, (status, headers, body) -> {
+            // With a Content-Length, exactly that many bytes: one array, not a buffer and a copy, when it is small.
+            long declared = headers.first("Content-Length").map(JettyTransport::parseLength).orElse(-1L);
+            int wanted = declared >= 0 && declared < maxResponseBytes ? (int) declared : maxResponseBytes;
+            return new WireResponse(status, headers, body.readNBytes(wanted));
+        });
+    }
+
+    @Override
+    public <T> T receive(WireRequest request, Timeouts timeouts, AnswerReader<T> reader) {
         try (WireStream stream = open(request, timeouts, false)) {
-            InputStream body = stream.body();
-            byte[] bytes;
+            LimitedBody body = new LimitedBody(stream.body(), maxResponseBytes, host(request.uri()));
             try {
-                // With a Content-Length, exactly that many bytes: one array, not a buffer and a copy, when it is small.
-                // The read after them takes the body's end, so the connection goes back to the pool.
-                long declared = stream.headers().first("Content-Length").map(JettyTransport::parseLength).orElse(-1L);
-                int wanted = declared >= 0 && declared < maxResponseBytes ? (int) declared : maxResponseBytes;
-                bytes = body.readNBytes(wanted);
-                if (bytes.length == wanted && body.read() >= 0 && wanted == maxResponseBytes) {
-                    throw new GatewayException.UpstreamError(host(request.uri()) + " sent a response larger than "
-                            + maxResponseBytes + " bytes", 502, null);
-                }
+                T answer = reader.read(stream.status(), stream.headers(), body);
+                // The body's end, read: the connection goes back to the pool (and an answer over the limit is one).
+                body.skipToEnd();
+                return answer;
             } catch (IOException e) {
                 throw failure(e, request.uri(), true);
             }
-            return new WireResponse(stream.status(), stream.headers(), bytes);
+        }
+    }
+
+    /** An answer's body, failing the call once it passes the largest answer the gateway reads. */
+    private static final class LimitedBody extends java.io.FilterInputStream {
+        private final long limit;
+        private final String host;
+        private long read;
+
+        LimitedBody(InputStream in, long limit, String host) {
+            super(in);
+            this.limit = limit;
+            this.host = host;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) counted(1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) counted(n);
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            int chunk = (int) Math.max(0, Math.min(n, 8192));
+            return Math.max(0, read(new byte[chunk], 0, chunk)); // counted like a read
+        }
+
+        void skipToEnd() throws IOException {
+            byte[] sink = new byte[8192];
+            while (read(sink, 0, sink.length) >= 0) {
+                // counted: an answer that goes on past the limit fails here
+            }
+        }
+
+        private void counted(int n) {
+            read += n;
+            if (read > limit) {
+                throw new GatewayException.UpstreamError(host + " sent a response larger than " + limit + " bytes", 502, null);
+            }
         }
     }
 

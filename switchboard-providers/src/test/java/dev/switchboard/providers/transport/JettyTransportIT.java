@@ -160,6 +160,30 @@ class JettyTransportIT {
         }
     }
 
+    /**
+     * An answer read as it arrives: the reader sees the head and the body, the size limit holds for what it reads and
+     * for what it leaves unread, and connections go back to the pool (many calls, few connections).
+     */
+    @Test
+    void anAnswerReadAsItArrivesKeepsTheLimitAndThePool() {
+        for (int i = 0; i < 20; i++) {
+            String text = transport.receive(chat(false), GENEROUS, (status, headers, body) -> {
+                assertThat(status).isEqualTo(200);
+                assertThat(headers.first("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+                return new String(body.readNBytes(16), java.nio.charset.StandardCharsets.UTF_8); // the rest is left unread
+            });
+            assertThat(text).startsWith("{");
+        }
+        assertThat(upstream.requests().stream().map(r -> r.clientPort()).distinct()).as("one pooled connection").hasSize(1);
+        try (JettyTransport tiny = new JettyTransport(new TransportSettings(4, 64))) {
+            assertThatThrownBy(() -> tiny.receive(chat(false), GENEROUS, (status, headers, body) -> body.readAllBytes()))
+                    .isInstanceOf(GatewayException.UpstreamError.class).hasMessageContaining("larger than 64 bytes");
+            assertThatThrownBy(() -> tiny.receive(chat(false), GENEROUS, (status, headers, body) -> body.readNBytes(8)))
+                    .as("what the reader leaves is counted too").isInstanceOf(GatewayException.UpstreamError.class)
+                    .hasMessageContaining("larger than 64 bytes");
+        }
+    }
+
     @Test
     void everyUnauthorizedAnswerComesBackAsItCameOnPooledConnections() {
         for (int i = 0; i < 30; i++) {

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Large embeddings batches through the gateway with its default JVM flags: N requests at once, each of INPUTS inputs
+# answered with DIMS floats per input (OpenAI's largest batch, 2,048 × 1,536: a ~35 MB JSON answer), against a local
+# upstream (bench/embeddings_upstream.py). Prints each answer's status and size, whether the gateway is still up, and
+# its peak RSS.
+#   bench/embeddings-batch.sh             # N=16
+#   N=1 bench/embeddings-batch.sh
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+N="${N:-16}"; INPUTS="${INPUTS:-2048}"; DIMS="${DIMS:-1536}"
+UP_PORT="${UP_PORT:-18990}"; PORT="${PORT:-18991}"; RUN="${RUN_DIR:-/tmp/llmgw-bench}/embeddings"
+mkdir -p "$RUN"; rm -f "$RUN"/answer-*.txt
+python3 "$ROOT/bench/embeddings_upstream.py" "$UP_PORT" "$DIMS" & up=$!
+cat > "$RUN/gateway.yaml" <<YAML
+model_list:
+  - model_name: emb
+    litellm_params: {model: openai/text-embedding-3-small, api_base: "http://127.0.0.1:$UP_PORT/v1", api_key: sk-bench}
+    model_info: {mode: embedding}
+switchboard:
+  server: {port: $PORT, log-requests: false}
+  ledger: {store: none}
+YAML
+"$ROOT/switchboard" serve --config "$RUN/gateway.yaml" > "$RUN/gateway.log" 2>&1 & gw=$!
+trap 'kill $up $gw 2>/dev/null || true' EXIT
+for _ in $(seq 300); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.2; done
+python3 -c "import json; print(json.dumps({'model': 'emb', 'input': ['text number %d' % i for i in range($INPUTS)]}))" > "$RUN/request.json"
+for i in $(seq "$N"); do
+  curl -s -o /dev/null -w "%{http_code} %{size_download}\n" "http://127.0.0.1:$PORT/v1/embeddings" \
+    -H 'Content-Type: application/json' -d @"$RUN/request.json" > "$RUN/answer-$i.txt" &
+done
+wait $(jobs -p | grep -v -e "^$up\$" -e "^$gw\$") 2>/dev/null || true
+cat "$RUN"/answer-*.txt | awk '{n[$1]++; if ($1 == 200) {mb = $2 / 1e6; if (!lo || mb < lo) lo = mb; if (mb > hi) hi = mb}}
+  END {for (s in n) printf "answers with status %s: %d\n", s, n[s]; if (hi) printf "answer size: %.1f-%.1f MB\n", lo, hi}'
+echo "gateway up: $(curl -fsS "http://127.0.0.1:$PORT/health" 2>/dev/null || echo no) $(grep -c OutOfMemoryError "$RUN/gateway.log" || true) out-of-memory errors"
+echo "peak RSS: $(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$gw/status" 2>/dev/null || echo '?') MB"

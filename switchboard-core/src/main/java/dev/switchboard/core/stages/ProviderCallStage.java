@@ -31,11 +31,12 @@ import java.util.Optional;
  * before any byte reaches the client is still an exception the fallback and retry stages can act on.
  */
 public final class ProviderCallStage implements Stage {
+    /** An upstream's error body is read this far: enough for any provider's error object. */
+    private static final int ERROR_BODY_BYTES = 1 << 20;
+
     private final ProviderRegistry providers;
     private final Ticker ticker;
     private final int maxEventBytes;
-    /** An upstream's error body is read this far: enough for any provider's error object. */
-    private static final int ERROR_BODY_BYTES = 1 << 20;
 
     public ProviderCallStage(ProviderRegistry providers, Ticker ticker) {
         this(providers, ticker, FrameReader.DEFAULT_MAX_FRAME_BYTES);

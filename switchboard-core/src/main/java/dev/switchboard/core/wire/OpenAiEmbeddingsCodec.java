@@ -173,6 +173,9 @@ public final class OpenAiEmbeddingsCodec {
                 int index = items.get(i).index().orElse(i);
                 vectors.set(index < 0 || index >= vectors.size() ? i : index, items.get(i).vector());
             }
+            if (vectors.contains(null)) {
+                throw new GatewayException.UpstreamError(provider + " returned embeddings with a repeated index", 502, null);
+            }
             return new EmbeddingResponse(model, vectors, Usage.of(prompt, 0));
         } catch (JsonProcessingException e) {
             throw new GatewayException.UpstreamError(provider + " returned malformed JSON: " + Json.problem(e), 502, null);

@@ -359,6 +359,7 @@ class OpenAiCodecTest {
             {"{\"data\":[{\"index\":0}]}", "without a vector"},
             {"{\"data\":[{\"embedding\":null}]}", "without a vector"},
             {"{\"data\":[7]}", "without a vector"},
+            {"{\"data\":[{\"index\":0,\"embedding\":[1]},{\"index\":0,\"embedding\":[2]}]}", "a repeated index"},
             {"{\"data\":[{\"embedding\":[1,2", "malformed JSON"}}) {
             assertThatThrownBy(() -> OpenAiEmbeddingsCodec.parseResponse(bad[0].getBytes(java.nio.charset.StandardCharsets.UTF_8), "up"))
                     .as(bad[0]).isInstanceOf(GatewayException.UpstreamError.class).hasMessageContaining(bad[1]);

@@ -65,6 +65,7 @@ final class Gate {
     private final SseKeepAlive keepAlive;
     private final BodyReadWatch bodyReads;
     private final int maxConcurrent;
+    private final BodyBudget bodyBudget;
 
     Gate(Switchboard engine) {
         this.engine = engine;
@@ -73,6 +74,7 @@ final class Gate {
         this.keepAlive = new SseKeepAlive(engine.config().server().sseKeepAlive());
         this.bodyReads = new BodyReadWatch(engine.config().server().bodyTimeout());
         this.maxConcurrent = engine.config().server().maxConcurrentRequests();
+        this.bodyBudget = new BodyBudget(engine.config().server().maxBufferedBodyBytes());
     }
 
     /** An API endpoint: the master key (when set) is checked first, then the concurrency limit applies. */
@@ -99,7 +101,7 @@ final class Gate {
                 return;
             }
             int running = inFlight.incrementAndGet();
-            Call call = new Call(bodyReads);
+            Call call = new Call(bodyReads, bodyBudget);
             calls.add(call);
             try {
                 if (running > maxConcurrent) throw atCapacity();
@@ -122,6 +124,7 @@ final class Gate {
                 GatewayException failure = internal(requestId, e);
                 if (!res.isSent()) errors.write(res, failure);
             } finally {
+                call.releaseBody();
                 calls.remove(call);
                 if (inFlight.decrementAndGet() == 0) {
                     synchronized (idle) {
@@ -325,6 +328,14 @@ final class Gate {
         return CALL.isBound() ? CALL.get().bodyReads.start() : BodyReadWatch.Read.UNWATCHED;
     }
 
+    /**
+     * Takes {@code bytes} of the request-body budget for the current request until it ends; waits briefly for room,
+     * then refuses with a 503.
+     */
+    static void holdBody(long bytes) {
+        if (CALL.isBound()) CALL.get().holdBody(bytes);
+    }
+
     static void closeConnectionAfterAnswer() {
         if (CALL.isBound()) CALL.get().closeConnection = true;
     }
@@ -332,10 +343,22 @@ final class Gate {
     private static final class Call {
         private final Thread thread = Thread.currentThread();
         private final BodyReadWatch bodyReads;
+        private final BodyBudget bodyBudget;
         private boolean closeConnection; // only the handler thread reads and writes it
+        private int bodyHeld; // the same: budget units held, given back when the request ends
 
-        Call(BodyReadWatch bodyReads) {
+        Call(BodyReadWatch bodyReads, BodyBudget bodyBudget) {
             this.bodyReads = bodyReads;
+            this.bodyBudget = bodyBudget;
+        }
+
+        void holdBody(long bytes) {
+            bodyHeld += bodyBudget.take(bytes);
+        }
+
+        void releaseBody() {
+            bodyBudget.give(bodyHeld);
+            bodyHeld = 0;
         }
         // Guarded by this: a cut interrupts only while the thread is in the pipeline, and leaving clears its interrupt.
         private ExchangeContext context;

@@ -134,6 +134,8 @@ final class HttpIo {
     static byte[] body(ServerRequest req, long limit) {
         OptionalLong declared = req.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > limit) throw tooLarge(limit);
+        // Room for the body before it is read; a chunked one (no length to go by) takes its room once read.
+        if (declared.isPresent()) Gate.holdBody(declared.getAsLong());
         InputStream in = req.content().inputStream();
         byte[] bytes;
         try (BodyReadWatch.Read watch = Gate.watchBodyRead()) {
@@ -159,6 +161,7 @@ final class HttpIo {
         }
         try (in) {
             if (bytes.length > limit) throw tooLarge(limit);
+            if (declared.isEmpty()) Gate.holdBody(bytes.length);
             return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -889,6 +889,37 @@ class EdgeCasesIT {
         }
     }
 
+    /**
+     * Request bodies held at once are bounded: with room for one 3 KB body, a second arriving meanwhile waits until the
+     * first request ends, then is served (its upstream call starts only after the first's answer).
+     */
+    @Test
+    void bodiesPastTheBufferedBudgetWaitForRoom() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.openAi(); GatewayFixture gw = GatewayFixture.start(config(upstream, "")
+                .replace("shutdown-grace: 10s", "shutdown-grace: 10s, max-buffered-body-bytes: 4096"))) {
+            String big = CHAT.replace("\"hi\"", "\"" + "padding ".repeat(375) + "\"");
+            assertThat(big.length()).isBetween(3000, 4096);
+            upstream.enqueue(Fault.delayHeaders(Duration.ofMillis(800)));
+            var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> post(gw, big));
+            Thread.sleep(300); // the first holds its body's room, waiting on the upstream
+            long start = System.nanoTime();
+            HttpResponse<String> second = post(gw, big);
+            assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+            assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("waited for the first to end")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(400));
+            assertThat(upstream.requests()).hasSize(2);
+        }
+    }
+
+    private static HttpResponse<String> post(GatewayFixture gw, String body) {
+        try {
+            return gw.post("/v1/chat/completions", body);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The header and request-line limits are the configured ones, both ways: more is served, past them is refused. */
     @Test
     void headerAndRequestLineLimitsFollowTheConfig() throws Exception {

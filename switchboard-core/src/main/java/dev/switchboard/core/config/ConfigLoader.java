@@ -253,12 +253,18 @@ public final class ConfigLoader {
     private ServerSettings server(ConfigNode n) {
         n.onlyKeys(Set.of("host", "port", "max-body-bytes", "max-concurrent-requests", "request-timeout",
                 "shutdown-grace", "log-requests", "cors-origins", "sse-keep-alive", "body-timeout", "header-timeout",
-                "idle-timeout", "max-header-bytes", "max-request-line-bytes"));
+                "idle-timeout", "max-header-bytes", "max-request-line-bytes", "max-buffered-body-bytes"));
         ServerSettings d = ServerSettings.defaults();
+        long maxBody = n.get("max-body-bytes").longValue(d.maxBodyBytes(), 1024, 1L << 31);
+        long buffered = n.get("max-buffered-body-bytes").longValue(Math.max(d.maxBufferedBodyBytes(), maxBody), 1024, 1L << 40);
+        if (buffered < maxBody) {
+            throw n.get("max-buffered-body-bytes").error("must be at least max-body-bytes (" + maxBody
+                    + "), or a body of the largest size could never be taken");
+        }
         return new ServerSettings(
                 n.get("host").string(d.host()),
                 n.get("port").integer(d.port(), 0, 65535),
-                n.get("max-body-bytes").longValue(d.maxBodyBytes(), 1024, 1L << 31),
+                maxBody,
                 n.get("max-concurrent-requests").integer(d.maxConcurrentRequests(), 1, 1_000_000),
                 n.get("request-timeout").duration(d.requestTimeout()),
                 n.get("shutdown-grace").duration(d.shutdownGrace()),
@@ -272,7 +278,8 @@ public final class ConfigLoader {
                 idleTimeout(n.get("idle-timeout"), d.idleTimeout()),
                 (int) n.get("max-header-bytes").longValue(d.maxHeaderBytes(), 1024, 1024 * 1024),
                 (int) n.get("max-request-line-bytes").longValue(d.maxRequestLineBytes(), 256, 64 * 1024),
-                d.upstreamMaxEventBytes());
+                d.upstreamMaxEventBytes(),
+                buffered);
     }
 
     private static Timeouts timeouts(ConfigNode n, Timeouts d) {

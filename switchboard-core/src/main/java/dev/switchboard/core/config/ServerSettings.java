@@ -24,6 +24,8 @@ import java.util.List;
  * @param maxHeaderBytes largest header section of a request (431 above)
  * @param maxRequestLineBytes longest request line, method and URL included (414 above)
  * @param upstreamMaxEventBytes largest single event (or line) of an upstream stream read
+ * @param maxBufferedBodyBytes request bodies held at once, all requests together; a body that would pass it waits
+ *     briefly, then gets a 503 error object with {@code Retry-After}
  */
 public record ServerSettings(
         String host,
@@ -42,7 +44,8 @@ public record ServerSettings(
         Duration idleTimeout,
         int maxHeaderBytes,
         int maxRequestLineBytes,
-        int upstreamMaxEventBytes) {
+        int upstreamMaxEventBytes,
+        long maxBufferedBodyBytes) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 4000;
@@ -61,6 +64,11 @@ public record ServerSettings(
     public static final int DEFAULT_MAX_REQUEST_LINE_BYTES = 4 * 1024;
     /** Far above any provider's stream event (a streamed image's base64 is a few MB), far below the heap. */
     public static final int DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
+    /**
+     * A parsed body takes ~3-4 times its size in the heap while its request runs (the bytes, the JSON, what goes
+     * upstream): 24 MB of bodies stays well inside the launcher's 160 MB heap, and still takes two maximum bodies.
+     */
+    public static final long DEFAULT_MAX_BUFFERED_BODY_BYTES = 24L * 1024 * 1024;
 
     public ServerSettings {
         corsOrigins = List.copyOf(corsOrigins);
@@ -70,24 +78,25 @@ public record ServerSettings(
         return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT,
                 Duration.ofSeconds(600), Duration.ofSeconds(30), true, List.of(), 1024, 64 * 1024 * 1024,
                 DEFAULT_SSE_KEEP_ALIVE, DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT,
-                DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_REQUEST_LINE_BYTES, DEFAULT_MAX_EVENT_BYTES);
+                DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_REQUEST_LINE_BYTES, DEFAULT_MAX_EVENT_BYTES,
+                DEFAULT_MAX_BUFFERED_BODY_BYTES);
     }
 
     public ServerSettings withHost(String h) {
         return new ServerSettings(h, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
                 logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout,
-                idleTimeout, maxHeaderBytes, maxRequestLineBytes, upstreamMaxEventBytes);
+                idleTimeout, maxHeaderBytes, maxRequestLineBytes, upstreamMaxEventBytes, maxBufferedBodyBytes);
     }
 
     public ServerSettings withPort(int p) {
         return new ServerSettings(host, p, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
                 logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout,
-                idleTimeout, maxHeaderBytes, maxRequestLineBytes, upstreamMaxEventBytes);
+                idleTimeout, maxHeaderBytes, maxRequestLineBytes, upstreamMaxEventBytes, maxBufferedBodyBytes);
     }
 
     public ServerSettings withUpstreamPool(int maxConnections, int maxResponseBytes, int maxEventBytes) {
         return new ServerSettings(host, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
                 logRequests, corsOrigins, maxConnections, maxResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout,
-                idleTimeout, maxHeaderBytes, maxRequestLineBytes, maxEventBytes);
+                idleTimeout, maxHeaderBytes, maxRequestLineBytes, maxEventBytes, maxBufferedBodyBytes);
     }
 }

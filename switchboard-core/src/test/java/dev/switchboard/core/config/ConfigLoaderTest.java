@@ -108,6 +108,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theBufferedBodyBudgetTakesAtLeastOneBodyOfTheLargestSize() {
+        assertThat(loader.parse("model_list: []", "t").server().maxBufferedBodyBytes()).isEqualTo(24L * 1024 * 1024);
+        assertThat(loader.parse("switchboard: {server: {max-body-bytes: 50mb}}", "t").server().maxBufferedBodyBytes())
+                .as("follows a larger max-body-bytes").isEqualTo(50L * 1024 * 1024);
+        assertThat(loader.parse("switchboard: {server: {max-buffered-body-bytes: 64mb}}", "t").server().maxBufferedBodyBytes())
+                .isEqualTo(64L * 1024 * 1024);
+        assertThatThrownBy(() -> loader.parse("switchboard: {server: {max-body-bytes: 10mb, max-buffered-body-bytes: 5mb}}", "t"))
+                .hasMessageStartingWith("switchboard.server.max-buffered-body-bytes: must be at least max-body-bytes (10485760)");
+    }
+
+    @Test
     void theUpstreamEventLimitIsASize() {
         assertThat(loader.parse("model_list: []", "t").server().upstreamMaxEventBytes()).isEqualTo(8 * 1024 * 1024);
         assertThat(loader.parse("switchboard: {upstream: {max-event-bytes: 2mb}}", "t").server().upstreamMaxEventBytes())

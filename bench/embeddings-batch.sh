@@ -24,11 +24,12 @@ YAML
 trap 'kill $up $gw 2>/dev/null || true' EXIT
 for _ in $(seq 300); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.2; done
 python3 -c "import json; print(json.dumps({'model': 'emb', 'input': ['text number %d' % i for i in range($INPUTS)]}))" > "$RUN/request.json"
+pids=()
 for i in $(seq "$N"); do
   curl -s -o /dev/null -w "%{http_code} %{size_download}\n" "http://127.0.0.1:$PORT/v1/embeddings" \
-    -H 'Content-Type: application/json' -d @"$RUN/request.json" > "$RUN/answer-$i.txt" &
+    -H 'Content-Type: application/json' -d @"$RUN/request.json" > "$RUN/answer-$i.txt" & pids+=("$!")
 done
-wait $(jobs -p | grep -v -e "^$up\$" -e "^$gw\$") 2>/dev/null || true
+wait "${pids[@]}" || true
 cat "$RUN"/answer-*.txt | awk '{n[$1]++; if ($1 == 200) {mb = $2 / 1e6; if (!lo || mb < lo) lo = mb; if (mb > hi) hi = mb}}
   END {for (s in n) printf "answers with status %s: %d\n", s, n[s]; if (hi) printf "answer size: %.1f-%.1f MB\n", lo, hi}'
 echo "gateway up: $(curl -fsS "http://127.0.0.1:$PORT/health" 2>/dev/null || echo no) $(grep -c OutOfMemoryError "$RUN/gateway.log" || true) out-of-memory errors"

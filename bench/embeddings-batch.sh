@@ -7,9 +7,11 @@
 #   N=1 bench/embeddings-batch.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/burst.sh
+source "$ROOT/bench/burst.sh"
 N="${N:-16}"; INPUTS="${INPUTS:-2048}"; DIMS="${DIMS:-1536}"
 UP_PORT="${UP_PORT:-18990}"; PORT="${PORT:-18991}"; RUN="${RUN_DIR:-/tmp/llmgw-bench}/embeddings"
-mkdir -p "$RUN"; rm -f "$RUN"/answer-*.txt
+mkdir -p "$RUN"
 python3 "$ROOT/bench/embeddings_upstream.py" "$UP_PORT" "$DIMS" & up=$!
 cat > "$RUN/gateway.yaml" <<YAML
 model_list:
@@ -24,13 +26,7 @@ YAML
 trap 'kill $up $gw 2>/dev/null || true' EXIT
 for _ in $(seq 300); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.2; done
 python3 -c "import json; print(json.dumps({'model': 'emb', 'input': ['text number %d' % i for i in range($INPUTS)]}))" > "$RUN/request.json"
-pids=()
-for i in $(seq "$N"); do
-  curl -s -o /dev/null -w "%{http_code} %{size_download}\n" "http://127.0.0.1:$PORT/v1/embeddings" \
-    -H 'Content-Type: application/json' -d @"$RUN/request.json" > "$RUN/answer-$i.txt" & pids+=("$!")
-done
-wait "${pids[@]}" || true
+burst_post "$N" "http://127.0.0.1:$PORT/v1/embeddings" "$RUN/request.json" "$RUN" "%{http_code} %{size_download}\n"
 cat "$RUN"/answer-*.txt | awk '{n[$1]++; if ($1 == 200) {mb = $2 / 1e6; if (!lo || mb < lo) lo = mb; if (mb > hi) hi = mb}}
   END {for (s in n) printf "answers with status %s: %d\n", s, n[s]; if (hi) printf "answer size: %.1f-%.1f MB\n", lo, hi}'
-echo "gateway up: $(curl -fsS "http://127.0.0.1:$PORT/health" 2>/dev/null || echo no) $(grep -c OutOfMemoryError "$RUN/gateway.log" || true) out-of-memory errors"
-echo "peak RSS: $(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$gw/status" 2>/dev/null || echo '?') MB"
+burst_report "$PORT" "$gw" "$RUN/gateway.log"

@@ -5,8 +5,10 @@
 #   bench/large-bodies.sh          # N=8, MB=6.5 (an 8.7 MB body)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/burst.sh
+source "$ROOT/bench/burst.sh"
 N="${N:-8}"; MB="${MB:-6.5}"; PORT="${PORT:-18992}"; RUN="${RUN_DIR:-/tmp/llmgw-bench}/large-bodies"
-mkdir -p "$RUN"; rm -f "$RUN"/answer-*.txt
+mkdir -p "$RUN"
 "$ROOT/switchboard" serve --port "$PORT" > "$RUN/gateway.log" 2>&1 & gw=$!
 trap 'kill $gw 2>/dev/null || true' EXIT
 for _ in $(seq 300); do curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -18,12 +20,6 @@ print(json.dumps({"model": "llama3.2", "messages": [{"role": "user", "content": 
     {"type": "image_url", "image_url": {"url": "data:image/png;base64," + image}}]}]}))
 PY
 echo "body: $(( $(stat -c %s "$RUN/request.json") / 1000 )) KB"
-pids=()
-for i in $(seq "$N"); do
-  curl -s -o /dev/null -w "%{http_code}\n" "http://127.0.0.1:$PORT/v1/chat/completions" \
-    -H 'Content-Type: application/json' -d @"$RUN/request.json" > "$RUN/answer-$i.txt" & pids+=("$!")
-done
-wait "${pids[@]}" || true
+burst_post "$N" "http://127.0.0.1:$PORT/v1/chat/completions" "$RUN/request.json" "$RUN" "%{http_code}\n"
 sort "$RUN"/answer-*.txt | uniq -c | awk '{printf "answers with status %s: %d\n", $2, $1}'
-echo "gateway up: $(curl -fsS "http://127.0.0.1:$PORT/health" 2>/dev/null || echo no) $(grep -c OutOfMemoryError "$RUN/gateway.log" || true) out-of-memory errors"
-echo "peak RSS: $(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$gw/status" 2>/dev/null || echo '?') MB"
+burst_report "$PORT" "$gw" "$RUN/gateway.log"

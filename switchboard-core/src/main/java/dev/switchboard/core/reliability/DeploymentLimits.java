@@ -90,8 +90,13 @@ public final class DeploymentLimits {
     private AsyncBucketProxy sharedBucket(String deploymentId, String kind, OptionalInt perMinute) {
         if (perMinute.isEmpty()) return null;
         int n = perMinute.getAsInt();
-        return shared.store().bucket("limits:" + deploymentId + ":" + kind + ":" + n, BucketConfiguration.builder()
-                .addLimit(l -> l.capacity(n).refillGreedy(n, MINUTE)).build());
+        return shared.store().bucket("limits:" + deploymentId + ":" + kind + ":" + n,
+                BucketConfiguration.builder().addLimit(perMinute(n)).build());
+    }
+
+    /** {@code n} a minute, refilled greedily: the shape of every limit here, in process and in Redis. */
+    private static Bandwidth perMinute(long n) {
+        return Bandwidth.builder().capacity(n).refillGreedy(n, MINUTE).build();
     }
 
     /** Reserves one request of about {@code tokens} tokens on the deployment, if its limits allow it now. */
@@ -199,22 +204,21 @@ public final class DeploymentLimits {
         final OptionalInt rpmLimit;
         final OptionalInt tpmLimit;
         final SharedBuckets shared;
-        /** This replica's share of the tpm, what its in-process tpm bucket holds. */
-        private volatile long localTpm;
-        /** How many replicas the in-process buckets are a share among. */
-        private int replicas;
+        /** How many replicas the in-process buckets are a share among (written under this object's lock). */
+        private volatile int replicas = 1;
 
         /** Whole limits, as for one replica alone, until {@link #shareAmong} says otherwise. */
         Buckets(OptionalInt rpmLimit, OptionalInt tpmLimit, TimeMeter meter, SharedBuckets shared) {
             this.rpmLimit = rpmLimit;
             this.tpmLimit = tpmLimit;
             this.shared = shared;
-            this.replicas = 1;
-            this.rpm = rpmLimit.isPresent() ? Optional.of(Bucket.builder().withCustomTimePrecision(meter)
-                    .addLimit(limit(rpmLimit.getAsInt())).build()) : Optional.empty();
-            this.tpm = tpmLimit.isPresent() ? Optional.of(Bucket.builder().withCustomTimePrecision(meter)
-                    .addLimit(limit(tpmLimit.getAsInt())).build()) : Optional.empty();
-            this.localTpm = tpmLimit.orElse(0);
+            this.rpm = local(rpmLimit, meter);
+            this.tpm = local(tpmLimit, meter);
+        }
+
+        private static Optional<Bucket> local(OptionalInt limit, TimeMeter meter) {
+            if (limit.isEmpty()) return Optional.empty();
+            return Optional.of(Bucket.builder().withCustomTimePrecision(meter).addLimit(perMinute(limit.getAsInt())).build());
         }
 
         /** Rounded up: a replica always keeps at least one request (and a limit of 5 among 2 gives 3 each). */
@@ -222,19 +226,17 @@ public final class DeploymentLimits {
             return Math.ceilDiv(limit, replicas);
         }
 
-        private static Bandwidth limit(long perMinute) {
-            return Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, MINUTE).build();
-        }
-
         /** Resizes the in-process buckets to a share among {@code n} replicas, keeping what is left in proportion. */
         synchronized void shareAmong(int n) {
             if (n == replicas) return;
             replicas = n;
-            rpm.ifPresent(b -> b.replaceConfiguration(BucketConfiguration.builder().addLimit(limit(share(rpmLimit.getAsInt(), n)))
-                    .build(), TokensInheritanceStrategy.PROPORTIONALLY));
-            tpm.ifPresent(b -> b.replaceConfiguration(BucketConfiguration.builder().addLimit(limit(share(tpmLimit.getAsInt(), n)))
-                    .build(), TokensInheritanceStrategy.PROPORTIONALLY));
-            localTpm = tpmLimit.isPresent() ? share(tpmLimit.getAsInt(), n) : 0;
+            resize(rpm, rpmLimit, n);
+            resize(tpm, tpmLimit, n);
+        }
+
+        private static void resize(Optional<Bucket> bucket, OptionalInt limit, int replicas) {
+            bucket.ifPresent(b -> b.replaceConfiguration(BucketConfiguration.builder()
+                    .addLimit(perMinute(share(limit.getAsInt(), replicas))).build(), TokensInheritanceStrategy.PROPORTIONALLY));
         }
 
         /** A request larger than the whole per-minute budget may still run alone: charge at most the budget. */
@@ -242,9 +244,9 @@ public final class DeploymentLimits {
             return clampTo(tokens, tpmLimit.orElse(0));
         }
 
-        /** The same against this replica's share, for its in-process bucket. */
+        /** The same against this replica's share, what its in-process tpm bucket holds. */
         long clampLocal(long tokens) {
-            return clampTo(tokens, localTpm);
+            return clampTo(tokens, tpmLimit.isPresent() ? share(tpmLimit.getAsInt(), replicas) : 0);
         }
 
         private static long clampTo(long tokens, long capacity) {

@@ -22,20 +22,10 @@ import java.util.Optional;
 public final class FrameReader {
     /** A frame, or one line of it, grew past the reader's bound. */
     public static final class FrameTooLarge extends IOException {
-        private final int maxFrameBytes;
-
         FrameTooLarge(int maxFrameBytes) {
             super("a stream event or line over " + maxFrameBytes + " bytes");
-            this.maxFrameBytes = maxFrameBytes;
-        }
-
-        public int maxFrameBytes() {
-            return maxFrameBytes;
         }
     }
-
-    /** As {@code switchboard.upstream.max-event-bytes}' default. */
-    public static final int DEFAULT_MAX_FRAME_BYTES = ServerSettings.DEFAULT_MAX_EVENT_BYTES;
 
     private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
@@ -56,7 +46,7 @@ public final class FrameReader {
     private int dataLength;
 
     public FrameReader(InputStream in, Framing framing) {
-        this(in, framing, DEFAULT_MAX_FRAME_BYTES);
+        this(in, framing, ServerSettings.DEFAULT_MAX_EVENT_BYTES);
     }
 
     public FrameReader(InputStream in, Framing framing, int maxFrameBytes) {

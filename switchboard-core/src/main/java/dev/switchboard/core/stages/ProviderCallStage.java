@@ -4,6 +4,7 @@ import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.ProviderRegistry;
 import dev.switchboard.core.Ticker;
 import dev.switchboard.core.config.Deployment;
+import dev.switchboard.core.config.ServerSettings;
 import dev.switchboard.core.config.Timeouts;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
@@ -15,7 +16,6 @@ import dev.switchboard.core.pipeline.ChatStream;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Reply;
 import dev.switchboard.core.pipeline.Stage;
-import dev.switchboard.core.spi.FrameReader;
 import dev.switchboard.core.spi.Provider;
 import dev.switchboard.core.spi.ProviderAdapter;
 import dev.switchboard.core.spi.WireResponse;
@@ -39,7 +39,7 @@ public final class ProviderCallStage implements Stage {
     private final int maxEventBytes;
 
     public ProviderCallStage(ProviderRegistry providers, Ticker ticker) {
-        this(providers, ticker, FrameReader.DEFAULT_MAX_FRAME_BYTES);
+        this(providers, ticker, ServerSettings.DEFAULT_MAX_EVENT_BYTES);
     }
 
     /** {@code maxEventBytes}: the largest stream event (or line) read from an upstream. */

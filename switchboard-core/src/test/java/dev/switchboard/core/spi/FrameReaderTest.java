@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class FrameReaderTest {
     private static List<Frame> read(String body, Framing framing, int chunkSize) throws IOException {
-        return readBounded(body, framing, chunkSize, FrameReader.DEFAULT_MAX_FRAME_BYTES);
+        return readBounded(body, framing, chunkSize, dev.switchboard.core.config.ServerSettings.DEFAULT_MAX_EVENT_BYTES);
     }
 
     @Test

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by bench/embeddings-batch.sh and bench/large-bodies.sh: N requests at once against a gateway, and what
+# Sourced by bench/large-answers.sh and bench/large-bodies.sh: N requests at once against a gateway, and what
 # became of it.
 
 # burst_post N URL BODY_FILE OUT_DIR CURL_FORMAT: N POSTs of BODY_FILE at once; each writes CURL_FORMAT to

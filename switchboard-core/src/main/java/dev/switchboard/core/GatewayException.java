@@ -18,13 +18,20 @@ public abstract sealed class GatewayException extends RuntimeException
     private final String type;
     private final String code;
     private final String param;
+    private final Duration retryAfter;
 
     protected GatewayException(String message, int status, String type, String code, String param, Throwable cause) {
+        this(message, status, type, code, param, null, cause);
+    }
+
+    protected GatewayException(String message, int status, String type, String code, String param, Duration retryAfter,
+            Throwable cause) {
         super(message, cause, false, false);
         this.status = status;
         this.type = type;
         this.code = code;
         this.param = param;
+        this.retryAfter = retryAfter;
     }
 
     /** HTTP status for the client. */
@@ -39,28 +46,25 @@ public abstract sealed class GatewayException extends RuntimeException
 
     public boolean retryable() { return this instanceof Retryable; }
 
+    /** How long the client should wait before trying again (the upstream's word, or the gateway's), if known. */
+    public Optional<Duration> retryAfter() { return Optional.ofNullable(retryAfter); }
+
+    /**
+     * {@link #retryAfter()} as a {@code Retry-After} header's whole seconds: rounded up (a client that came back a
+     * fraction of a second early would be refused again), and at least 1.
+     */
+    public OptionalLong retryAfterSeconds() {
+        if (retryAfter == null) return OptionalLong.empty();
+        long seconds = retryAfter.getSeconds() + (retryAfter.getNano() > 0 ? 1 : 0);
+        return OptionalLong.of(Math.max(1, seconds));
+    }
+
     // ---------------------------------------------------------------- retryable
 
     public abstract static sealed class Retryable extends GatewayException
             permits RateLimited, Overloaded, UpstreamError, UpstreamTimeout, ConnectionFailed {
-        private final Duration retryAfter;
-
         protected Retryable(String message, int status, String type, String code, Duration retryAfter, Throwable cause) {
-            super(message, status, type, code, null, cause);
-            this.retryAfter = retryAfter;
-        }
-
-        /** What the upstream asked us to wait before trying again, if it said. */
-        public Optional<Duration> retryAfter() { return Optional.ofNullable(retryAfter); }
-
-        /**
-         * {@link #retryAfter()} as a {@code Retry-After} header's whole seconds: rounded up (a client that came back a
-         * fraction of a second early would be refused again), and at least 1.
-         */
-        public OptionalLong retryAfterSeconds() {
-            if (retryAfter == null) return OptionalLong.empty();
-            long seconds = retryAfter.getSeconds() + (retryAfter.getNano() > 0 ? 1 : 0);
-            return OptionalLong.of(Math.max(1, seconds));
+            super(message, status, type, code, null, retryAfter, cause);
         }
     }
 
@@ -115,9 +119,24 @@ public abstract sealed class GatewayException extends RuntimeException
 
     public abstract static sealed class Fatal extends GatewayException
             permits BadRequest, AuthenticationFailed, PermissionDenied, NotFound, MethodNotAllowed, ContextWindowExceeded,
-                    ContentFiltered, PayloadTooLarge, Unsupported, Internal, ClientClosed {
+                    ContentFiltered, PayloadTooLarge, Unsupported, Internal, ClientClosed, BuffersFull {
         protected Fatal(String message, int status, String type, String code, String param, Throwable cause) {
             super(message, status, type, code, param, cause);
+        }
+
+        protected Fatal(String message, int status, String type, String code, Duration retryAfter) {
+            super(message, status, type, code, null, retryAfter, null);
+        }
+    }
+
+    /**
+     * 503: the gateway holds its limit of request bodies and upstream answers in memory
+     * ({@code switchboard.server.max-buffered-body-bytes}). The gateway's own state, not the upstream's: never retried
+     * on another deployment nor held against one; the client is told when to come back.
+     */
+    public static final class BuffersFull extends Fatal {
+        public BuffersFull(String message, Duration retryAfter) {
+            super(message, 503, "server_error", "overloaded", retryAfter);
         }
     }
 

@@ -89,7 +89,8 @@ public final class Switchboard implements AutoCloseable {
     public static Switchboard create(SwitchboardConfig config, Ticker ticker) {
         TokenCounter tokens = new TokenCounter();
         ProviderRegistry providers = ProviderRegistry.discover(ticker, tokens, new TransportFactory.TransportSettings(
-                config.server().upstreamMaxConnections(), config.server().upstreamMaxResponseBytes()));
+                config.server().upstreamMaxConnections(), config.server().upstreamMaxResponseBytes(),
+                config.server().upstreamMaxEmbeddingsResponseBytes()));
         try {
             // Provider-specific settings (e.g. simulation knobs) are checked now, so bad config refuses to start.
             config.deployments().forEach(d -> providers.forDeployment(d).adapter().validate(d));

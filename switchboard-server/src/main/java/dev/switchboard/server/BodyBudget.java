@@ -6,11 +6,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The request bodies held at once, all requests together ({@code switchboard.server.max-buffered-body-bytes}). A
- * parsed body stays in the heap, several times its size, until its request ends; without a bound, a few large bodies
- * at once (images inlined as base64) exhausted a small heap and ended the process with every request in it. A body
- * that would pass the bound waits up to {@link #WAIT} for others to finish, then is refused with a 503 and
- * {@code Retry-After}, which the OpenAI and Anthropic SDKs retry.
+ * The request bodies and upstream answers read whole held at once, all requests together
+ * ({@code switchboard.server.max-buffered-body-bytes}). A parsed body stays in the heap, several times its size, until
+ * its request ends; without a bound, a few large bodies at once (images inlined as base64), or a few large answers,
+ * exhausted a small heap and ended the process with every request in it. A body that would pass the bound waits up to
+ * {@link #WAIT} for others to finish, then its request is refused with a 503 and {@code Retry-After}, which the OpenAI
+ * and Anthropic SDKs retry.
  */
 final class BodyBudget {
     /** Counted in KiB, so a terabyte budget still fits a semaphore's int permits. */
@@ -33,15 +34,28 @@ final class BodyBudget {
 
     /** Takes room for {@code bytes}; returns the units taken, for {@link #give}. */
     int take(long bytes) {
-        int n = Math.min(units(bytes), units(maxBytes));
+        return take(bytes, 0);
+    }
+
+    /**
+     * Takes room for {@code bytes} more for a request already holding {@code held} units. A request never waits for
+     * more than seven eighths of the budget in all: one body or answer larger than that runs alone, while the last
+     * eighth lets other requests' small bodies in meanwhile, whose room would otherwise keep it waiting.
+     */
+    int take(long bytes, int held) {
+        int most = units(maxBytes) - units(maxBytes) / 8;
+        int n = Math.min(units(bytes), Math.max(0, most - held));
         if (n == 0) return 0;
+        // A request already holding room goes ahead of those waiting to start, when there is room: queued behind a
+        // newcomer that waits for that very room, it would keep both waiting until one is refused.
+        if (held > 0 && units.tryAcquire(n)) return n;
         try {
             if (units.tryAcquire(n, wait.toMillis(), TimeUnit.MILLISECONDS)) return n;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        throw new GatewayException.Overloaded("The gateway is holding its limit of " + maxBytes / (1024 * 1024)
-                + " MB of request bodies (switchboard.server.max-buffered-body-bytes); retry shortly.", Duration.ofSeconds(1));
+        throw new GatewayException.BuffersFull("The gateway is holding its limit of " + maxBytes / (1024 * 1024)
+                + " MB of request bodies and upstream answers (switchboard.server.max-buffered-body-bytes); retry shortly.", Duration.ofSeconds(1));
     }
 
     void give(int n) {

@@ -1,6 +1,7 @@
 package dev.switchboard.server;
 
 import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.spi.BufferedBytes;
 import dev.switchboard.core.StreamOfResponse;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.model.ChatChunk;
@@ -106,7 +107,10 @@ final class Gate {
             try {
                 if (running > maxConcurrent) throw atCapacity();
                 if (keyed) authenticate(req); // before the body is read: a caller without the key learns nothing of it
-                ScopedValue.where(CALL, call).run(() -> endpoint.handle(req, res, requestId));
+                ScopedValue.where(CALL, call).run(() -> BufferedBytes.with(call, () -> {
+                    endpoint.handle(req, res, requestId);
+                    return null;
+                }));
             } catch (GatewayException e) {
                 if (!res.isSent()) {
                     // A body left unread (refused before reading it, or unreadable) ends the connection (ConnectionClose):
@@ -124,7 +128,7 @@ final class Gate {
                 GatewayException failure = internal(requestId, e);
                 if (!res.isSent()) errors.write(res, failure);
             } finally {
-                call.releaseBody();
+                call.releaseHeld();
                 calls.remove(call);
                 if (inFlight.decrementAndGet() == 0) {
                     synchronized (idle) {
@@ -314,51 +318,59 @@ final class Gate {
         AccessLog.LOGGER.info(line.toString());
     }
 
-    /**
-     * One request on its handler thread, for {@link #cut}. The thread is interrupted only while it waits inside the
-     * pipeline (an upstream call, a retry's back-off, the next chunk), never while it writes to the client: an
-     * interrupted socket write closes the connection, and a cut request must still be told why it ends.
-     */
-    /**
-     * The request's body cannot be read to its end (its chunked framing is broken): its answer closes the connection,
-     * as the next request's start cannot be found; otherwise the server would wait to drain the rest of the body.
-     */
     /** A read of the current request's body, ended when it stalls past {@code body-timeout}. */
     static BodyReadWatch.Read watchBodyRead() {
         return CALL.isBound() ? CALL.get().bodyReads.start() : BodyReadWatch.Read.UNWATCHED;
     }
 
     /**
-     * Takes {@code bytes} of the request-body budget for the current request until it ends; waits briefly for room,
-     * then refuses with a 503.
+     * The request's body cannot be read to its end (its chunked framing is broken): its answer closes the connection,
+     * as the next request's start cannot be found; otherwise the server would wait to drain the rest of the body.
      */
-    static void holdBody(long bytes) {
-        if (CALL.isBound()) CALL.get().holdBody(bytes);
-    }
-
     static void closeConnectionAfterAnswer() {
         if (CALL.isBound()) CALL.get().closeConnection = true;
     }
 
-    private static final class Call {
+    /**
+     * One request on its handler thread, for {@link #cut}. The thread is interrupted only while it waits inside the
+     * pipeline (an upstream call, a retry's back-off, the next chunk), never while it writes to the client: an
+     * interrupted socket write closes the connection, and a cut request must still be told why it ends.
+     */
+    private static final class Call implements BufferedBytes.Holder {
         private final Thread thread = Thread.currentThread();
         private final BodyReadWatch bodyReads;
         private final BodyBudget bodyBudget;
         private boolean closeConnection; // only the handler thread reads and writes it
-        private int bodyHeld; // the same: budget units held, given back when the request ends
+        // Guarded by this (a decomposed prompt's parts hold their answers from their own threads): budget units held,
+        // given back when the request ends; a part still running after that holds nothing.
+        private int held;
+        private boolean released;
 
         Call(BodyReadWatch bodyReads, BodyBudget bodyBudget) {
             this.bodyReads = bodyReads;
             this.bodyBudget = bodyBudget;
         }
 
-        void holdBody(long bytes) {
-            bodyHeld += bodyBudget.take(bytes);
+        @Override
+        public void hold(long bytes) {
+            int holding;
+            synchronized (this) {
+                holding = held;
+            }
+            int units = bodyBudget.take(bytes, holding); // may wait for room: not under the lock, which the release needs
+            synchronized (this) {
+                if (!released) {
+                    held += units;
+                    return;
+                }
+            }
+            bodyBudget.give(units);
         }
 
-        void releaseBody() {
-            bodyBudget.give(bodyHeld);
-            bodyHeld = 0;
+        synchronized void releaseHeld() {
+            released = true;
+            bodyBudget.give(held);
+            held = 0;
         }
         // Guarded by this: a cut interrupts only while the thread is in the pipeline, and leaving clears its interrupt.
         private ExchangeContext context;

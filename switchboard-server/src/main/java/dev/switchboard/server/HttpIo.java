@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.spi.BufferedBytes;
 import dev.switchboard.core.pipeline.Credentials;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.config.Deployment;
@@ -135,7 +136,7 @@ final class HttpIo {
         OptionalLong declared = req.headers().contentLength();
         if (declared.isPresent() && declared.getAsLong() > limit) throw tooLarge(limit);
         // Room for the body before it is read; a chunked one (no length to go by) takes its room once read.
-        if (declared.isPresent()) Gate.holdBody(declared.getAsLong());
+        if (declared.isPresent()) BufferedBytes.hold(declared.getAsLong());
         InputStream in = req.content().inputStream();
         byte[] bytes;
         try (BodyReadWatch.Read watch = Gate.watchBodyRead()) {
@@ -161,7 +162,7 @@ final class HttpIo {
         }
         try (in) {
             if (bytes.length > limit) throw tooLarge(limit);
-            if (declared.isEmpty()) Gate.holdBody(bytes.length);
+            if (declared.isEmpty()) BufferedBytes.hold(bytes.length);
             return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -216,9 +217,7 @@ final class HttpIo {
     }
 
     static void sendOpenAiError(ServerResponse res, GatewayException e) {
-        if (e instanceof GatewayException.Retryable r) {
-            r.retryAfterSeconds().ifPresent(s -> res.header(HeaderNames.RETRY_AFTER, Long.toString(s)));
-        }
+        e.retryAfterSeconds().ifPresent(s -> res.header(HeaderNames.RETRY_AFTER, Long.toString(s)));
         sendJson(res, e.status(), OpenAiCodec.writeError(e));
     }
 

@@ -904,11 +904,43 @@ class EdgeCasesIT {
             Thread.sleep(300); // the first holds its body's room, waiting on the upstream
             long start = System.nanoTime();
             HttpResponse<String> second = post(gw, big);
+            assertThat(first).as("the second was answered only after the first").isDone();
             assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
             assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("waited for the first to end")
                     .isGreaterThanOrEqualTo(Duration.ofMillis(400));
             assertThat(upstream.requests()).hasSize(2);
+        }
+    }
+
+    /** An upstream answer read whole holds room in the same budget, at twice its size, until its request ends. */
+    @Test
+    void answersReadWholeHoldRoomUntilTheirRequestEnds() throws Exception {
+        try (FakeUpstream slow = FakeUpstream.openAi(); FakeUpstream other = FakeUpstream.openAi();
+                GatewayFixture gw = GatewayFixture.start("""
+                        model_list:
+                          - model_name: gpt-4o-mini
+                            litellm_params: {model: openai/gpt-4o-mini, api_base: "%s", api_key: sk-up}
+                          - model_name: other
+                            litellm_params: {model: openai/gpt-4o-mini, api_base: "%s", api_key: sk-up}
+                        switchboard:
+                          server: {port: 0, max-body-bytes: 4096, max-buffered-body-bytes: 4096}
+                          ledger: {store: none}
+                        """.formatted(slow.apiBase(), other.apiBase()))) {
+            // The first request's first attempt gets a 500 whose ~1.5 KB body is read whole (3 KB of room); its retry
+            // then waits on the upstream, the room still held.
+            slow.enqueue(Fault.rawError(500, "{\"error\":{\"message\":\"" + "x".repeat(1500) + "\"}}"));
+            slow.enqueue(Fault.delayHeaders(Duration.ofMillis(900)));
+            var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> post(gw, CHAT));
+            Thread.sleep(300);
+            // Room enough for this body beside the first's, but not beside its answer as well; another upstream answers it.
+            String body = CHAT.replace("\"hi\"", "\"" + "padding ".repeat(150) + "\"").replace("gpt-4o-mini", "other");
+            HttpResponse<String> second = post(gw, body);
+            assertThat(first).as("the second was answered only after the first").isDone();
+            assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+            assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(slow.requests()).hasSize(2);
+            assertThat(other.requests()).hasSize(1);
         }
     }
 

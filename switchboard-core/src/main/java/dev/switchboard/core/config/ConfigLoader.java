@@ -116,11 +116,13 @@ public final class ConfigLoader {
         ServerSettings server = server(sb.get("server"));
         ConfigNode upstream = sb.get("upstream");
         upstream.onlyKeys(Set.of("connect-timeout", "first-byte-timeout", "idle-timeout", "total-timeout",
-                "max-connections-per-host", "max-response-bytes", "max-event-bytes"));
+                "max-connections-per-host", "max-response-bytes", "max-embeddings-response-bytes", "max-event-bytes"));
         Timeouts defaultTimeouts = readTimeouts(upstream, Timeouts.DEFAULT);
         server = server.withUpstreamPool(
                 upstream.get("max-connections-per-host").integer(server.upstreamMaxConnections(), 1, 100_000),
                 (int) upstream.get("max-response-bytes").longValue(server.upstreamMaxResponseBytes(), 1024, Integer.MAX_VALUE),
+                (int) upstream.get("max-embeddings-response-bytes").longValue(server.upstreamMaxEmbeddingsResponseBytes(), 1024,
+                        Integer.MAX_VALUE),
                 (int) upstream.get("max-event-bytes").longValue(server.upstreamMaxEventBytes(), 1024, 1 << 30));
 
         Optional<Secret> masterKey = sb.get("master-key").secret();
@@ -272,6 +274,7 @@ public final class ConfigLoader {
                 n.get("cors-origins").stringList(),
                 d.upstreamMaxConnections(),
                 d.upstreamMaxResponseBytes(),
+                d.upstreamMaxEmbeddingsResponseBytes(),
                 n.get("sse-keep-alive").duration(d.sseKeepAlive()),
                 n.get("body-timeout").duration(d.bodyTimeout()),
                 n.get("header-timeout").duration(d.headerTimeout()),

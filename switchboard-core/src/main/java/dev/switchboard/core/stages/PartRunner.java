@@ -7,6 +7,7 @@ import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChunkChoice;
 import dev.switchboard.core.model.FinishReason;
 import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.spi.BufferedBytes;
 import dev.switchboard.core.pipeline.Chain;
 import dev.switchboard.core.pipeline.ChatStream;
 import dev.switchboard.core.pipeline.Exchange;
@@ -59,11 +60,13 @@ final class PartRunner {
      */
     List<CompletableFuture<PartOutcome>> start(PartFeeds feeds) {
         List<CompletableFuture<PartOutcome>> futures = new ArrayList<>();
+        // Each part's answer is held in the request's room, as the request's own would be.
+        BufferedBytes.Holder room = BufferedBytes.current();
         for (DecomposeStage.PartRun run : runs) {
             CompletableFuture<Optional<String>> before = run.task().dependsOn()
                     .map(k -> futures.get(k).thenApply(o -> o.succeeded() ? Optional.of(o.content()) : Optional.<String>empty()))
                     .orElse(CompletableFuture.completedFuture(Optional.empty()));
-            futures.add(before.thenApplyAsync(earlier -> execute(run, earlier, feeds), pool));
+            futures.add(before.thenApplyAsync(earlier -> BufferedBytes.with(room, () -> execute(run, earlier, feeds)), pool));
         }
         return futures;
     }

@@ -500,6 +500,7 @@ public final class AnthropicMessagesCodec {
             case GatewayException.PayloadTooLarge x -> "request_too_large";
             case GatewayException.RateLimited x -> "rate_limit_error";
             case GatewayException.Overloaded x -> "overloaded_error";
+            case GatewayException.BuffersFull x -> "overloaded_error";
             case GatewayException.UpstreamTimeout x -> "timeout_error";
             case GatewayException.UpstreamError x -> "api_error";
             case GatewayException.ConnectionFailed x -> "api_error";
@@ -510,15 +511,13 @@ public final class AnthropicMessagesCodec {
 
     /** The HTTP status an Anthropic client expects: the gateway's, except overloaded, which Anthropic sends as 529. */
     public static int status(GatewayException e) {
-        return e instanceof GatewayException.Overloaded ? 529 : e.status();
+        return e instanceof GatewayException.Overloaded || e instanceof GatewayException.BuffersFull ? 529 : e.status();
     }
 
     /** The {@code retry-after} value in whole seconds (rounded up, at least 1), when the error carries one. */
     public static OptionalInt retryAfterSeconds(GatewayException e) {
-        if (e instanceof GatewayException.Retryable r && r.retryAfter().isPresent()) {
-            return OptionalInt.of((int) Math.min(Integer.MAX_VALUE, r.retryAfterSeconds().getAsLong()));
-        }
-        return OptionalInt.empty();
+        if (e.retryAfter().isEmpty()) return OptionalInt.empty();
+        return OptionalInt.of((int) Math.min(Integer.MAX_VALUE, e.retryAfterSeconds().getAsLong()));
     }
 
     // ------------------------------------------------------------------ models

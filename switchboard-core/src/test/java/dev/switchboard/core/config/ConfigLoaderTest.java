@@ -119,6 +119,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void answersReadWholeAndEmbeddingsHaveTheirOwnSizeLimits() {
+        var defaults = loader.parse("model_list: []", "t").server();
+        assertThat(defaults.upstreamMaxResponseBytes()).isEqualTo(16 * 1024 * 1024);
+        assertThat(defaults.upstreamMaxEmbeddingsResponseBytes()).isEqualTo(128 * 1024 * 1024);
+        var set = loader.parse("switchboard: {upstream: {max-response-bytes: 4mb, max-embeddings-response-bytes: 1gb}}", "t").server();
+        assertThat(set.upstreamMaxResponseBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(set.upstreamMaxEmbeddingsResponseBytes()).isEqualTo(1024 * 1024 * 1024);
+        assertThatThrownBy(() -> loader.parse("switchboard: {upstream: {max-embeddings-response-bytes: 100}}", "t"))
+                .hasMessageStartingWith("switchboard.upstream.max-embeddings-response-bytes: must be between 1024 and");
+    }
+
+    @Test
     void theUpstreamEventLimitIsASize() {
         assertThat(loader.parse("model_list: []", "t").server().upstreamMaxEventBytes()).isEqualTo(8 * 1024 * 1024);
         assertThat(loader.parse("switchboard: {upstream: {max-event-bytes: 2mb}}", "t").server().upstreamMaxEventBytes())

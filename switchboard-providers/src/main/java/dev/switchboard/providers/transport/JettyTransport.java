@@ -3,6 +3,7 @@ package dev.switchboard.providers.transport;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.config.Secret;
 import dev.switchboard.core.config.Timeouts;
+import dev.switchboard.core.spi.BufferedBytes;
 import dev.switchboard.core.spi.Transport;
 import dev.switchboard.core.spi.TransportFactory.TransportSettings;
 import dev.switchboard.core.spi.WireHeaders;
@@ -10,6 +11,7 @@ import dev.switchboard.core.spi.WireRequest;
 import dev.switchboard.core.spi.WireResponse;
 import dev.switchboard.core.spi.WireStream;
 import java.io.EOFException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -56,8 +58,17 @@ public final class JettyTransport implements Transport {
     /** No limit is taken longer (the config allows no more): a caller's larger one must not overflow the deadline in nanoseconds. */
     static final Duration LONGEST_LIMIT = Duration.ofDays(7);
 
+    /**
+     * An answer read whole is held against the request's buffered-body room at this many times its size: parsing it
+     * keeps about twice what a parsed request body does (the bytes, the parser's text buffers, the strings).
+     */
+    static final int WHOLE_ANSWER_WEIGHT = 2;
+    /** The room an answer of unknown length takes as it is read, a step at a time. */
+    private static final int HOLD_STEP = 1 << 20;
+
     private final HttpClient client;
     private final int maxResponseBytes;
+    private final int maxReceivedBytes;
 
     public JettyTransport(TransportSettings settings) {
         this(settings, DEFAULT_POOL_IDLE_TIMEOUT);
@@ -66,7 +77,9 @@ public final class JettyTransport implements Transport {
     public JettyTransport(TransportSettings settings, Duration poolIdleTimeout) {
         if (settings.maxConnectionsPerDestination() < 1) throw new IllegalArgumentException("maxConnectionsPerDestination must be >= 1");
         if (settings.maxResponseBytes() < 1) throw new IllegalArgumentException("maxResponseBytes must be >= 1");
+        if (settings.maxReceivedBytes() < 1) throw new IllegalArgumentException("maxReceivedBytes must be >= 1");
         this.maxResponseBytes = settings.maxResponseBytes();
+        this.maxReceivedBytes = settings.maxReceivedBytes();
         ClientConnector connector = new ClientConnector();
         connector.setTCPNoDelay(true);
         // A bounded buffer pool: Jetty's default keeps whatever it once needed, which under a burst of streams
@@ -106,18 +119,41 @@ public final class JettyTransport implements Transport {
 
     @Override
     public WireResponse send(WireRequest request, Timeouts timeouts) {
-        return receive(request, timeouts, (status, headers, body) -> {
-            // With a Content-Length, exactly that many bytes: one array, not a buffer and a copy, when it is small.
-            long declared = headers.first("Content-Length").map(JettyTransport::parseLength).orElse(-1L);
-            int wanted = declared >= 0 && declared < maxResponseBytes ? (int) declared : maxResponseBytes;
-            return new WireResponse(status, headers, body.readNBytes(wanted));
+        return read(request, timeouts, maxResponseBytes, "max-response-bytes", (status, headers, body) -> {
+            long declared = contentLength(headers);
+            if (declared >= 0) {
+                // Exactly that many bytes: one array, not a buffer and a copy. Room first, so answers arriving at once
+                // wait for each other rather than fill the heap together.
+                BufferedBytes.hold(declared * WHOLE_ANSWER_WEIGHT);
+                return new WireResponse(status, headers, body.readNBytes((int) declared));
+            }
+            // No length to go by: room for what has come, a step at a time (a short answer takes only its own).
+            ByteArrayOutputStream whole = new ByteArrayOutputStream();
+            for (int step; (step = Math.min(HOLD_STEP, maxResponseBytes - whole.size())) > 0; ) {
+                byte[] part = body.readNBytes(step);
+                BufferedBytes.hold((long) part.length * WHOLE_ANSWER_WEIGHT);
+                whole.write(part, 0, part.length);
+                if (part.length < step) break;
+            }
+            return new WireResponse(status, headers, whole.toByteArray());
         });
     }
 
     @Override
     public <T> T receive(WireRequest request, Timeouts timeouts, AnswerReader<T> reader) {
+        return read(request, timeouts, maxReceivedBytes, "max-embeddings-response-bytes", reader);
+    }
+
+    /**
+     * The answer's body to {@code reader}, failing the call once it passes {@code limit} bytes, read or left unread;
+     * {@code key} names the limit's setting under {@code switchboard.upstream}.
+     */
+    private <T> T read(WireRequest request, Timeouts timeouts, int limit, String key, AnswerReader<T> reader) {
         try (WireStream stream = open(request, timeouts, false)) {
-            LimitedBody body = new LimitedBody(stream.body(), maxResponseBytes, host(request.uri()));
+            LimitedBody body = new LimitedBody(stream.body(), limit, host(request.uri()) + " sent a response larger than "
+                    + limit + " bytes (switchboard.upstream." + key + ")");
+            // Known before a byte of it is read: the connection is dropped rather than drained.
+            if (contentLength(stream.headers()) > limit) throw body.tooLarge();
             try {
                 T answer = reader.read(stream.status(), stream.headers(), body);
                 // The body's end, read: the connection goes back to the pool (and an answer over the limit is one).
@@ -132,13 +168,13 @@ public final class JettyTransport implements Transport {
     /** An answer's body, failing the call once it passes the largest answer the gateway reads. */
     private static final class LimitedBody extends java.io.FilterInputStream {
         private final long limit;
-        private final String host;
+        private final String tooLarge;
         private long read;
 
-        LimitedBody(InputStream in, long limit, String host) {
+        LimitedBody(InputStream in, long limit, String tooLarge) {
             super(in);
             this.limit = limit;
-            this.host = host;
+            this.tooLarge = tooLarge;
         }
 
         @Override
@@ -170,9 +206,11 @@ public final class JettyTransport implements Transport {
 
         private void counted(int n) {
             read += n;
-            if (read > limit) {
-                throw new GatewayException.UpstreamError(host + " sent a response larger than " + limit + " bytes", 502, null);
-            }
+            if (read > limit) throw tooLarge();
+        }
+
+        GatewayException.UpstreamError tooLarge() {
+            return new GatewayException.UpstreamError(tooLarge, 502, null);
         }
     }
 
@@ -291,9 +329,10 @@ public final class JettyTransport implements Transport {
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
-    private static long parseLength(String value) {
+    /** The answer's declared length; -1 when it has none (or one that is not a number). */
+    private static long contentLength(WireHeaders headers) {
         try {
-            return Long.parseLong(value.trim());
+            return headers.first("Content-Length").map(v -> Long.parseLong(v.trim())).orElse(-1L);
         } catch (NumberFormatException e) {
             return -1;
         }

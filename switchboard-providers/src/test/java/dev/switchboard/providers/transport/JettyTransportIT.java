@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Ticker;
 import dev.switchboard.core.config.Timeouts;
+import dev.switchboard.core.spi.BufferedBytes;
 import dev.switchboard.core.spi.Frame;
 import dev.switchboard.core.spi.FrameReader;
 import dev.switchboard.core.spi.Framing;
@@ -51,7 +52,7 @@ class JettyTransportIT {
 
     @BeforeAll
     static void startClient() {
-        transport = new JettyTransport(new TransportSettings(16, 1 << 20));
+        transport = new JettyTransport(new TransportSettings(16, 1 << 20, 1 << 20));
     }
 
     @AfterAll
@@ -154,10 +155,34 @@ class JettyTransportIT {
 
     @Test
     void aResponseOverTheSizeLimitIsAnUpstreamError() {
-        try (JettyTransport tiny = new JettyTransport(new TransportSettings(4, 64))) {
-            assertThatThrownBy(() -> tiny.send(chat(false), GENEROUS))
-                    .isInstanceOf(GatewayException.UpstreamError.class).hasMessageContaining("larger than 64 bytes");
+        try (JettyTransport tiny = new JettyTransport(new TransportSettings(4, 64, 1 << 20))) {
+            assertThatThrownBy(() -> tiny.send(chat(false), GENEROUS)).isInstanceOf(GatewayException.UpstreamError.class)
+                    .hasMessageContaining("larger than 64 bytes (switchboard.upstream.max-response-bytes)");
+            byte[] received = tiny.receive(chat(false), GENEROUS, (status, headers, body) -> body.readAllBytes());
+            assertThat(received).as("an answer read as it arrives has its own limit").hasSizeGreaterThan(64);
         }
+    }
+
+    /**
+     * An answer read whole takes room in the request's buffered bodies before it is read, at twice its size: with a
+     * Content-Length at once, without one as it comes.
+     */
+    @Test
+    void anAnswerReadWholeHoldsRoomForItsRequest() {
+        List<Long> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        WireResponse whole = BufferedBytes.with(held::add, () -> transport.send(chat(false), GENEROUS));
+        assertThat(whole.headers().first("Content-Length")).isPresent();
+        assertThat(held).containsExactly(2L * whole.body().length);
+
+        held.clear();
+        upstream.enqueue(Fault.delayFirstChunk(Duration.ofMillis(50))); // the fake then sends the body chunked
+        WireResponse chunked = BufferedBytes.with(held::add, () -> transport.send(chat(false), GENEROUS));
+        assertThat(chunked.headers().first("Content-Length")).isEmpty();
+        assertThat(held.stream().mapToLong(Long::longValue).sum()).isEqualTo(2L * chunked.body().length);
+
+        held.clear();
+        transport.receive(chat(false), GENEROUS, (status, headers, body) -> body.readAllBytes());
+        assertThat(held).as("an answer read as it arrives holds only what its reader keeps").isEmpty();
     }
 
     /**
@@ -178,9 +203,10 @@ class JettyTransportIT {
             assertThat(text).startsWith("{");
         }
         assertThat(upstream.requests().stream().map(r -> r.clientPort()).distinct()).as("one pooled connection").hasSize(1);
-        try (JettyTransport tiny = new JettyTransport(new TransportSettings(4, 64))) {
+        try (JettyTransport tiny = new JettyTransport(new TransportSettings(4, 1 << 20, 64))) {
             assertThatThrownBy(() -> tiny.receive(chat(false), GENEROUS, (status, headers, body) -> body.readAllBytes()))
-                    .isInstanceOf(GatewayException.UpstreamError.class).hasMessageContaining("larger than 64 bytes");
+                    .isInstanceOf(GatewayException.UpstreamError.class)
+                    .hasMessageContaining("larger than 64 bytes (switchboard.upstream.max-embeddings-response-bytes)");
             assertThatThrownBy(() -> tiny.receive(chat(false), GENEROUS, (status, headers, body) -> body.readNBytes(8)))
                     .as("what the reader leaves is counted too").isInstanceOf(GatewayException.UpstreamError.class)
                     .hasMessageContaining("larger than 64 bytes");

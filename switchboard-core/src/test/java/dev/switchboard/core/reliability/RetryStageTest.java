@@ -117,6 +117,19 @@ class RetryStageTest {
         assertThat(ticker.sleeps).containsExactly(Duration.ofMillis(50));
     }
 
+    /** The gateway's own memory bound is no sign of the deployment's health: not retried, not counted against it. */
+    @Test
+    void aFullBufferBudgetIsNeitherRetriedNorHeldAgainstTheDeployment() {
+        GatewayException full = new GatewayException.BuffersFull("holding its limit", Duration.ofSeconds(1));
+        chain.fail("a", full);
+
+        assertThatThrownBy(() -> stage(ReliabilitySettings.Retries.DEFAULT, 0.5).apply(call(Duration.ofSeconds(60)), chain))
+                .isSameAs(full);
+        assertThat(chain.calls).hasSize(1);
+        assertThat(DeploymentHealth.countsAsFailure(full)).isFalse();
+        assertThat(health.status("a").recentFailures()).isZero();
+    }
+
     @Test
     void neverWaitsPastTheRequestDeadline() {
         GatewayException overloaded = new GatewayException.Overloaded("busy", Duration.ofSeconds(5));

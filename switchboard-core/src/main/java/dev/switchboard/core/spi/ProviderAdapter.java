@@ -68,9 +68,16 @@ public interface ProviderAdapter {
     }
 
     /**
-     * The embeddings of a successful answer read as it arrives (a large batch's answer is tens of MB): an adapter that
-     * can parse a stream overrides this; the default reads the body whole and hands it to {@link #embeddingsFromWire}.
+     * Whether {@link #embeddingsFromBody} parses an embeddings answer as it arrives (a large batch's answer is tens of
+     * MB), under {@code max-embeddings-response-bytes}. Otherwise the answer is read whole, under the bounds of every
+     * answer read whole ({@code max-response-bytes}, room in {@code max-buffered-body-bytes}), and handed to
+     * {@link #embeddingsFromWire}.
      */
+    default boolean parsesEmbeddingsAsTheyArrive() {
+        return false;
+    }
+
+    /** The embeddings of a successful answer as it arrives; the default reads it whole ({@link #embeddingsFromWire}). */
     default EmbeddingResponse embeddingsFromBody(int status, WireHeaders headers, InputStream body, EmbeddingRequest request)
             throws IOException {
         return embeddingsFromWire(new WireResponse(status, headers, body.readAllBytes()), request);

@@ -77,9 +77,17 @@ public final class ProviderCallStage implements Stage {
         return new Reply.Complete(answer);
     }
 
-    /** Read as it arrives: a large batch's answer is tens of MB, and a small heap should not hold it twice. */
+    /**
+     * Read as it arrives where the adapter can parse it so: a large batch's answer is tens of MB, and a small heap should
+     * not hold it twice. Otherwise read whole, as a chat answer is.
+     */
     private Reply embed(EmbeddingRequest request, Deployment target, Provider provider, Timeouts timeouts) {
         ProviderAdapter adapter = provider.adapter();
+        if (!adapter.parsesEmbeddingsAsTheyArrive()) {
+            WireResponse response = provider.transport().send(adapter.toWire(request, target), timeouts);
+            if (!response.ok()) throw adapter.mapError(response.status(), response.headers(), response.body());
+            return new Reply.Embeddings(adapter.embeddingsFromWire(response, request));
+        }
         return provider.transport().receive(adapter.toWire(request, target), timeouts, (status, headers, body) -> {
             if (status < 200 || status >= 300) throw adapter.mapError(status, headers, body.readNBytes(ERROR_BODY_BYTES));
             return new Reply.Embeddings(adapter.embeddingsFromBody(status, headers, body, request));

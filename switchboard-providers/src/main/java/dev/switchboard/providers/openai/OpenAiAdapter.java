@@ -130,6 +130,11 @@ public final class OpenAiAdapter implements ProviderAdapter {
     }
 
     @Override
+    public boolean parsesEmbeddingsAsTheyArrive() {
+        return true;
+    }
+
+    @Override
     public EmbeddingResponse embeddingsFromBody(int status, WireHeaders headers, InputStream body, EmbeddingRequest request)
             throws IOException {
         return OpenAiEmbeddingsCodec.parseResponse(body, ID);

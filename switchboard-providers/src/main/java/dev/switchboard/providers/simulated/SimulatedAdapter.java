@@ -97,6 +97,11 @@ public final class SimulatedAdapter implements ProviderAdapter {
     }
 
     @Override
+    public boolean parsesEmbeddingsAsTheyArrive() {
+        return true;
+    }
+
+    @Override
     public EmbeddingResponse embeddingsFromBody(int status, WireHeaders headers, InputStream body, EmbeddingRequest request)
             throws IOException {
         return OpenAiEmbeddingsCodec.parseResponse(body, ID);

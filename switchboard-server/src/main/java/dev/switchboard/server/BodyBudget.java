@@ -54,8 +54,10 @@ final class BodyBudget {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        throw new GatewayException.BuffersFull("The gateway is holding its limit of " + maxBytes / (1024 * 1024)
-                + " MB of request bodies and upstream answers (switchboard.server.max-buffered-body-bytes); retry shortly.", Duration.ofSeconds(1));
+        String limit = maxBytes >= 1 << 20 ? (maxBytes >> 20) + " MB" : maxBytes + " bytes";
+        throw new GatewayException.BuffersFull("The gateway is holding its limit of " + limit
+                + " of request bodies and upstream answers (switchboard.server.max-buffered-body-bytes); retry shortly.",
+                Duration.ofSeconds(1));
     }
 
     void give(int n) {

@@ -19,7 +19,7 @@ class BodyBudgetTest {
         int second = budget.take(4 * 1024);
         assertThat(first + second).isEqualTo(10);
         long start = System.nanoTime();
-        assertThatThrownBy(() -> budget.take(1)).isInstanceOf(GatewayException.BuffersFull.class)
+        assertThatThrownBy(() -> budget.take(1)).isInstanceOf(GatewayException.BuffersFull.class).hasMessageContaining("limit of 10240 bytes")
                 .hasMessageContaining("(switchboard.server.max-buffered-body-bytes)")
                 .satisfies(e -> assertThat(((GatewayException) e).status()).isEqualTo(503))
                 .satisfies(e -> assertThat(((GatewayException) e).retryAfterSeconds()).hasValue(1))

@@ -88,28 +88,31 @@ public record ServerSettings(
 
     public static ServerSettings defaults() {
         return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_CONCURRENT,
-                Duration.ofSeconds(600), Duration.ofSeconds(30), true, List.of(), 1024, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_EMBEDDINGS_RESPONSE_BYTES,
-                DEFAULT_SSE_KEEP_ALIVE, DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT,
-                DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_REQUEST_LINE_BYTES, DEFAULT_MAX_EVENT_BYTES,
+                Duration.ofSeconds(600), Duration.ofSeconds(30), true, List.of(), 1024, DEFAULT_MAX_RESPONSE_BYTES,
+                DEFAULT_MAX_EMBEDDINGS_RESPONSE_BYTES, DEFAULT_SSE_KEEP_ALIVE, DEFAULT_BODY_TIMEOUT,
+                DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_REQUEST_LINE_BYTES, DEFAULT_MAX_EVENT_BYTES,
                 DEFAULT_MAX_BUFFERED_BODY_BYTES);
     }
 
     public ServerSettings withHost(String h) {
         return new ServerSettings(h, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, upstreamMaxEmbeddingsResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout,
-                idleTimeout, maxHeaderBytes, maxRequestLineBytes, upstreamMaxEventBytes, maxBufferedBodyBytes);
+                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, upstreamMaxEmbeddingsResponseBytes,
+                sseKeepAlive, bodyTimeout, headerTimeout, idleTimeout, maxHeaderBytes, maxRequestLineBytes, upstreamMaxEventBytes,
+                maxBufferedBodyBytes);
     }
 
     public ServerSettings withPort(int p) {
         return new ServerSettings(host, p, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, upstreamMaxEmbeddingsResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout,
-                idleTimeout, maxHeaderBytes, maxRequestLineBytes, upstreamMaxEventBytes, maxBufferedBodyBytes);
+                logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, upstreamMaxEmbeddingsResponseBytes,
+                sseKeepAlive, bodyTimeout, headerTimeout, idleTimeout, maxHeaderBytes, maxRequestLineBytes, upstreamMaxEventBytes,
+                maxBufferedBodyBytes);
     }
 
     public ServerSettings withUpstreamPool(int maxConnections, int maxResponseBytes, int maxEmbeddingsResponseBytes,
             int maxEventBytes) {
         return new ServerSettings(host, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
-                logRequests, corsOrigins, maxConnections, maxResponseBytes, maxEmbeddingsResponseBytes, sseKeepAlive, bodyTimeout, headerTimeout,
-                idleTimeout, maxHeaderBytes, maxRequestLineBytes, maxEventBytes, maxBufferedBodyBytes);
+                logRequests, corsOrigins, maxConnections, maxResponseBytes, maxEmbeddingsResponseBytes, sseKeepAlive,
+                bodyTimeout, headerTimeout, idleTimeout, maxHeaderBytes, maxRequestLineBytes, maxEventBytes,
+                maxBufferedBodyBytes);
     }
 }

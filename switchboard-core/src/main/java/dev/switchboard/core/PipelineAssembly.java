@@ -56,7 +56,8 @@ final class PipelineAssembly {
         ModelRegistry registry = new ModelRegistry(config.deployments(), PriceCatalogue.builtIn());
         SpendCalculator spend = new SpendCalculator(config.deployments(), registry);
         UtilityRouter router = new UtilityRouter(registry, config.routing(), new TaskClassifier(config.routing(), tokens), tokens);
-        DecomposeStage decompose = new DecomposeStage(config.routing(), new TaskSplitter(config.routing()), router, spend, ticker);
+        DecomposeStage decompose = new DecomposeStage(config.routing(), new TaskSplitter(config.routing()), router, spend, ticker,
+                config.server().upstreamMaxResponseBytes());
 
         ReliabilitySettings reliability = config.reliability();
         DeploymentLimits limits = new DeploymentLimits(config.deployments(), ticker, shared);

@@ -6,6 +6,7 @@ import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Ticker;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.config.RoutingSettings;
+import dev.switchboard.core.config.ServerSettings;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ContentPart;
 import dev.switchboard.core.model.Message;
@@ -47,9 +48,20 @@ public final class DecomposeStage implements Stage {
     private final Router planner;
     private final SpendCalculator spend;
     private final Ticker ticker;
+    private final int maxAnswerChars;
     private final ExecutorService parts = Executors.newVirtualThreadPerTaskExecutor();
 
     public DecomposeStage(RoutingSettings settings, TaskSplitter splitter, Router planner, SpendCalculator spend, Ticker ticker) {
+        this(settings, splitter, planner, spend, ticker, ServerSettings.DEFAULT_MAX_RESPONSE_BYTES);
+    }
+
+    /**
+     * {@code maxAnswerChars}: the most of a part's streamed text gathered in memory (the bound of an answer read whole,
+     * {@code max-response-bytes}); a streamed part past it ends as failed, and a one-task stream stops gathering.
+     */
+    public DecomposeStage(RoutingSettings settings, TaskSplitter splitter, Router planner, SpendCalculator spend, Ticker ticker,
+            int maxAnswerChars) {
+        this.maxAnswerChars = maxAnswerChars;
         this.autoNames = Set.copyOf(settings.modelNames());
         this.settings = settings;
         this.splitter = splitter;
@@ -76,7 +88,7 @@ public final class DecomposeStage implements Stage {
         if (runs.stream().anyMatch(r -> r.report().path("simulated").asBoolean())) {
             exchange.context().header("x-switchboard-simulated", "true");
         }
-        PartExecutor executor = new PartExecutor(exchange, request, runs, next, spend, ticker, parts);
+        PartExecutor executor = new PartExecutor(exchange, request, runs, next, spend, ticker, parts, maxAnswerChars);
         return request.stream() ? executor.stream(extension) : executor.complete(extension);
     }
 

@@ -26,7 +26,7 @@ final class OneTaskReply {
     private OneTaskReply() {}
 
     static Reply of(DecomposeStage.PartRun run, Exchange child, Chain next, PartRecorder recorder, RoutedAnswerFormat format,
-            Ticker ticker, ObjectNode extension) {
+            Ticker ticker, ObjectNode extension, int maxAnswerChars) {
         long start = ticker.nanoTime();
         Reply reply;
         try {
@@ -44,7 +44,8 @@ final class OneTaskReply {
                 yield new Reply.Complete(new ChatResponse(format.id(), format.created(), RoutedAnswerFormat.MODEL, r.choices(),
                         r.usage(), r.systemFingerprint(), r.serviceTier(), r.extras()));
             }
-            case Reply.Streaming s -> new Reply.Streaming(new Stream(extension, run, child, s.stream(), start, recorder, format));
+            case Reply.Streaming s -> new Reply.Streaming(new Stream(extension, run, child, s.stream(), start, recorder, format,
+                    maxAnswerChars));
             case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
         };
     }
@@ -58,7 +59,9 @@ final class OneTaskReply {
         private final long start;
         private final PartRecorder recorder;
         private final RoutedAnswerFormat format;
+        /** The text gathered for the part's outcome: the client gets all of it, the outcome at most its first maxAnswerChars. */
         private final StringBuilder content = new StringBuilder();
+        private final int maxAnswerChars;
         private Usage usage;
         private FinishReason finish;
         private boolean started;
@@ -69,7 +72,8 @@ final class OneTaskReply {
         private Optional<ObjectNode> current = Optional.empty();
 
         Stream(ObjectNode extension, DecomposeStage.PartRun run, Exchange child, ChatStream upstream, long start,
-                PartRecorder recorder, RoutedAnswerFormat format) {
+                PartRecorder recorder, RoutedAnswerFormat format, int maxAnswerChars) {
+            this.maxAnswerChars = maxAnswerChars;
             this.extension = extension;
             this.run = run;
             this.child = child;
@@ -102,7 +106,7 @@ final class OneTaskReply {
                 }
                 for (ChunkChoice choice : chunk.choices()) {
                     if (choice.index() != 0) continue;
-                    choice.content().ifPresent(content::append);
+                    choice.content().ifPresent(this::gather);
                     if (choice.finishReason().isPresent()) finish = choice.finishReason().get();
                 }
                 current = started ? Optional.empty() : Optional.of(extension.deepCopy().put("event", "plan"));
@@ -119,6 +123,10 @@ final class OneTaskReply {
                     ? new ChatChunk(format.id(), format.created(), RoutedAnswerFormat.MODEL, end, Optional.empty(), Optional.empty())
                     : new ChatChunk(format.id(), format.created(), RoutedAnswerFormat.MODEL, end, usageChunk.usage(),
                             usageChunk.systemFingerprint(), usageChunk.extras()));
+        }
+
+        private void gather(String text) {
+            content.append(text, 0, Math.min(text.length(), Math.max(0, maxAnswerChars - content.length())));
         }
 
         private PartOutcome outcome(GatewayException error) {

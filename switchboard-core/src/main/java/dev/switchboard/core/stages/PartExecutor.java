@@ -24,16 +24,18 @@ final class PartExecutor {
     private final PartRecorder recorder;
     private final PartRunner runner;
     private final RoutedAnswerFormat format;
+    private final int maxAnswerChars;
 
     PartExecutor(Exchange parent, ChatRequest request, List<DecomposeStage.PartRun> runs, Chain next, SpendCalculator spend,
-            Ticker ticker, ExecutorService pool) {
+            Ticker ticker, ExecutorService pool, int maxAnswerChars) {
+        this.maxAnswerChars = maxAnswerChars;
         this.parent = parent;
         this.request = request;
         this.runs = runs;
         this.next = next;
         this.ticker = ticker;
         this.recorder = new PartRecorder(parent, spend, ticker);
-        this.runner = new PartRunner(parent, request, runs, next, recorder, ticker, pool);
+        this.runner = new PartRunner(parent, request, runs, next, recorder, ticker, pool, maxAnswerChars);
         this.format = new RoutedAnswerFormat("chatcmpl-" + parent.requestId(), ticker.epochSeconds(), runs.size());
     }
 
@@ -56,6 +58,6 @@ final class PartExecutor {
 
     private Reply oneTask(ObjectNode extension) {
         DecomposeStage.PartRun run = runs.getFirst();
-        return OneTaskReply.of(run, runner.child(run, request), next, recorder, format, ticker, extension);
+        return OneTaskReply.of(run, runner.child(run, request), next, recorder, format, ticker, extension, maxAnswerChars);
     }
 }

@@ -39,12 +39,14 @@ final class PartRunner {
     private final PartRecorder recorder;
     private final Ticker ticker;
     private final ExecutorService pool;
+    private final int maxAnswerChars;
     /** The parts running now, by the thread running each, for {@link #stopAll} and {@link #abandon}. */
     private final Map<Thread, Exchange> running = new ConcurrentHashMap<>();
     private volatile boolean stopped;
 
     PartRunner(Exchange parent, ChatRequest request, List<DecomposeStage.PartRun> runs, Chain next, PartRecorder recorder,
-            Ticker ticker, ExecutorService pool) {
+            Ticker ticker, ExecutorService pool, int maxAnswerChars) {
+        this.maxAnswerChars = maxAnswerChars;
         this.parent = parent;
         this.request = request;
         this.runs = runs;
@@ -176,6 +178,8 @@ final class PartRunner {
                 for (ChunkChoice choice : chunk.choices()) {
                     if (choice.index() != 0) continue;
                     choice.content().ifPresent(content::append);
+                    // Gathered until its turn comes, so bounded as an answer read whole is.
+                    if (content.length() > maxAnswerChars) throw tooLong(run, maxAnswerChars);
                     if (choice.finishReason().isPresent()) finish = choice.finishReason().get();
                     if (feeds != null && choice.content().filter(t -> !t.isEmpty()).isPresent()) {
                         if (content.length() == choice.content().get().length()) recorder.answeredBy(run, child); // for its heading
@@ -194,5 +198,10 @@ final class PartRunner {
                 Optional.ofNullable(finish), null, start);
         if (feeds != null) feeds.done(run, done);
         return done;
+    }
+
+    static GatewayException.UpstreamError tooLong(DecomposeStage.PartRun run, int maxAnswerChars) {
+        return new GatewayException.UpstreamError("part " + (run.task().order() + 1) + "'s streamed answer passed "
+                + maxAnswerChars + " characters (switchboard.upstream.max-response-bytes)", 502, null);
     }
 }

@@ -48,10 +48,15 @@ class PartExecutorTest {
             new ModelInfo(OptionalInt.empty(), Optional.empty(), Set.of(), 128_000, 4096, Prices.FREE, "chat", Optional.empty()));
 
     private static DecomposeStage stage() {
+        return stage(1 << 20);
+    }
+
+    private static DecomposeStage stage(int maxAnswerChars) {
         RoutingSettings settings = RoutingSettings.defaults();
         return new DecomposeStage(settings, new TaskSplitter(settings),
                 exchange -> Optional.of(new RoutePlan(List.of(MODEL), "test", "the only model")),
-                new SpendCalculator(List.of(MODEL), new ModelRegistry(List.of(MODEL), PriceCatalogue.builtIn())), Ticker.SYSTEM);
+                new SpendCalculator(List.of(MODEL), new ModelRegistry(List.of(MODEL), PriceCatalogue.builtIn())), Ticker.SYSTEM,
+                maxAnswerChars);
     }
 
     private static Exchange exchange(String prompt) {
@@ -66,6 +71,56 @@ class PartExecutorTest {
             while ((c = stream.next()).isPresent()) out.add(c.get());
         }
         return out;
+    }
+
+    /** A one-task stream passes every chunk on; its outcome keeps at most the answer bound of its text, not all of it. */
+    @Test
+    void aOneTaskStreamGathersAtMostTheAnswerBoundForItsOutcome() {
+        Chain model = exchange -> new Reply.Streaming(ChatStream.of(List.of(
+                ChatChunk.of("up-1", 1, "m-upstream", ChunkChoice.content(0, "0123456789")),
+                ChatChunk.of("up-1", 1, "m-upstream", ChunkChoice.content(0, "ABCDEF")),
+                ChatChunk.of("up-1", 1, "m-upstream", ChunkChoice.finish(0, FinishReason.STOP)))));
+        Exchange exchange = exchange("What is DNS?");
+
+        List<ChatChunk> chunks = drain(((Reply.Streaming) stage(12).apply(exchange, model)).stream());
+
+        assertThat(chunks.stream().flatMap(c -> c.choices().stream()).flatMap(c -> c.content().stream()))
+                .containsExactly("0123456789", "ABCDEF");
+        List<PartOutcome> outcomes = exchange.context().get(DecomposeStage.PART_OUTCOMES).orElseThrow();
+        assertThat(outcomes).singleElement().satisfies(o -> {
+            assertThat(o.content()).isEqualTo("0123456789AB");
+            assertThat(o.succeeded()).isTrue();
+        });
+    }
+
+    /**
+     * A split stream's part waits for its turn gathered in memory, so one whose text passes the answer bound ends as
+     * failed (its upstream closed), with the note a failed part gets; the other part is unaffected.
+     */
+    @Test
+    void aSplitStreamPartPastTheAnswerBoundFailsWithItsNote() {
+        List<String> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Chain model = exchange -> {
+            if (exchange.requestId().endsWith(".0")) {
+                return new Reply.Streaming(ChatStream.of(List.of(
+                        ChatChunk.of("up-1", 1, "m-upstream", ChunkChoice.content(0, "CAP: pick two.")))));
+            }
+            return new Reply.Streaming(ChatStream.of(List.of(
+                    ChatChunk.of("up-2", 1, "m-upstream", ChunkChoice.content(0, "def rev(xs):")),
+                    ChatChunk.of("up-2", 1, "m-upstream", ChunkChoice.content(0, " return xs[::-1]")),
+                    ChatChunk.of("up-2", 1, "m-upstream", ChunkChoice.content(0, " # never reached")))).onEnd(t -> closed.add("2")));
+        };
+        Exchange exchange = exchange("Summarise the CAP theorem and also write a Python function that reverses a list.");
+
+        String text = drain(((Reply.Streaming) stage(20).apply(exchange, model)).stream()).stream()
+                .flatMap(c -> c.choices().stream()).flatMap(c -> c.content().stream()).reduce("", String::concat);
+
+        assertThat(text).contains("CAP: pick two.").contains("This part failed:").contains("(switchboard.upstream.max-response-bytes)")
+                .doesNotContain("never reached");
+        List<PartOutcome> outcomes = exchange.context().get(DecomposeStage.PART_OUTCOMES).orElseThrow();
+        assertThat(outcomes.get(0).succeeded()).isTrue();
+        assertThat(outcomes.get(1).error()).hasValueSatisfying(e -> assertThat(e.getMessage()).contains("passed 20 characters"));
+        assertThat(closed).as("the part's upstream stream was closed").containsExactly("2");
     }
 
     /** The usage-only chunk moves to the end of a one-task stream with what else it carried (OpenAI's service_tier). */

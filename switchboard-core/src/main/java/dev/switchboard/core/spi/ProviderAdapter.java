@@ -77,9 +77,9 @@ public interface ProviderAdapter {
         return false;
     }
 
-    /** The embeddings of a successful answer as it arrives; the default reads it whole ({@link #embeddingsFromWire}). */
+    /** The embeddings of a successful answer as it arrives; called only when {@link #parsesEmbeddingsAsTheyArrive}. */
     default EmbeddingResponse embeddingsFromBody(int status, WireHeaders headers, InputStream body, EmbeddingRequest request)
             throws IOException {
-        return embeddingsFromWire(new WireResponse(status, headers, body.readAllBytes()), request);
+        throw new UnsupportedOperationException("provider '" + id() + "' reads embeddings answers whole");
     }
 }

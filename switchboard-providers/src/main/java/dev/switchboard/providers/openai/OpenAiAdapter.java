@@ -9,9 +9,7 @@ import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
 import dev.switchboard.core.model.EmbeddingRequest;
-import dev.switchboard.core.model.EmbeddingResponse;
 import dev.switchboard.core.spi.ApiBase;
-import dev.switchboard.core.spi.ProviderAdapter;
 import dev.switchboard.core.spi.RequestDefaults;
 import dev.switchboard.core.spi.StreamDecoder;
 import dev.switchboard.core.spi.WireHeaders;
@@ -20,8 +18,6 @@ import dev.switchboard.core.spi.WireResponse;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.OpenAiCodec;
 import dev.switchboard.core.wire.OpenAiEmbeddingsCodec;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +41,7 @@ import java.util.Set;
  * clients that did not ask for it. The deployment's request parameters ({@link RequestDefaults}) go into that body
  * wherever the client left them out, {@code extra_body}'s fields included.
  */
-public final class OpenAiAdapter implements ProviderAdapter {
+public final class OpenAiAdapter implements OpenAiEmbeddingsAnswers {
     public static final String ID = "openai";
     private static final String API_VERSION = "api_version";
     private static final List<String> AZURE_HOSTS = List.of(".azure.com", ".azure.us", ".azure.cn", ".azure-api.net");
@@ -77,7 +73,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
     /** {@code api_version} is Azure's; on another base it has no meaning, and start-up says it has no effect. */
     @Override
     public List<String> unusedParams(Deployment target) {
-        List<String> unused = new ArrayList<>(ProviderAdapter.super.unusedParams(target));
+        List<String> unused = new ArrayList<>(OpenAiEmbeddingsAnswers.super.unusedParams(target));
         if (apiVersion(target).isPresent()) unused.remove(API_VERSION);
         return unused;
     }
@@ -122,22 +118,6 @@ public final class OpenAiAdapter implements ProviderAdapter {
     public WireRequest toWire(EmbeddingRequest request, Deployment target) {
         ObjectNode body = OpenAiEmbeddingsCodec.writeRequest(request, target.upstreamModel());
         return WireRequest.post(endpoint(target, "/embeddings"), headers(target, "application/json"), Json.bytes(body));
-    }
-
-    @Override
-    public EmbeddingResponse embeddingsFromWire(WireResponse response, EmbeddingRequest request) {
-        return OpenAiEmbeddingsCodec.parseResponse(response.body(), ID);
-    }
-
-    @Override
-    public boolean parsesEmbeddingsAsTheyArrive() {
-        return true;
-    }
-
-    @Override
-    public EmbeddingResponse embeddingsFromBody(int status, WireHeaders headers, InputStream body, EmbeddingRequest request)
-            throws IOException {
-        return OpenAiEmbeddingsCodec.parseResponse(body, ID);
     }
 
     /**

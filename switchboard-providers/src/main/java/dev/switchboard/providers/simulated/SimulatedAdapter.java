@@ -6,8 +6,6 @@ import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.model.ChatRequest;
 import dev.switchboard.core.model.ChatResponse;
 import dev.switchboard.core.model.EmbeddingRequest;
-import dev.switchboard.core.model.EmbeddingResponse;
-import dev.switchboard.core.spi.ProviderAdapter;
 import dev.switchboard.core.spi.RequestDefaults;
 import dev.switchboard.core.spi.StreamDecoder;
 import dev.switchboard.core.spi.WireHeaders;
@@ -16,8 +14,7 @@ import dev.switchboard.core.spi.WireResponse;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.OpenAiCodec;
 import dev.switchboard.core.wire.OpenAiEmbeddingsCodec;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.switchboard.providers.openai.OpenAiEmbeddingsAnswers;
 import java.net.URI;
 import java.util.Set;
 import java.util.function.Function;
@@ -28,7 +25,7 @@ import java.util.function.Function;
  * deployment's {@code litellm_params.simulation} knobs travel as request headers; they are validated
  * here (and by {@link #validate}) so a bad value names its key.
  */
-public final class SimulatedAdapter implements ProviderAdapter {
+public final class SimulatedAdapter implements OpenAiEmbeddingsAnswers {
     public static final String ID = "simulated";
     static final URI CHAT = URI.create("simulated://local/v1/chat/completions");
     static final URI EMBEDDINGS = URI.create("simulated://local/v1/embeddings");
@@ -89,22 +86,6 @@ public final class SimulatedAdapter implements ProviderAdapter {
                     + "make embeddings: only a deployment with model_info.mode: embedding does.", "model");
         }
         return WireRequest.post(EMBEDDINGS, headers(target), Json.bytes(OpenAiEmbeddingsCodec.writeRequest(request, target.upstreamModel())));
-    }
-
-    @Override
-    public EmbeddingResponse embeddingsFromWire(WireResponse response, EmbeddingRequest request) {
-        return OpenAiEmbeddingsCodec.parseResponse(response.body(), ID);
-    }
-
-    @Override
-    public boolean parsesEmbeddingsAsTheyArrive() {
-        return true;
-    }
-
-    @Override
-    public EmbeddingResponse embeddingsFromBody(int status, WireHeaders headers, InputStream body, EmbeddingRequest request)
-            throws IOException {
-        return OpenAiEmbeddingsCodec.parseResponse(body, ID);
     }
 
     private WireHeaders headers(Deployment target) {

@@ -50,6 +50,20 @@ const b64 = await client.embeddings.create({ model: 'text-embedding-3-small', in
 const floats = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'hello world', encoding_format: 'float' });
 out.embeddings = { base64: b64.data[0].embedding, float: floats.data[0].embedding };
 
+// The Responses API: a turn, a streamed turn through the SDK's helper, a follow-up by previous_response_id, a fetch.
+const first = await client.responses.create({ model, instructions: 'Be brief.', input: 'respond from node' });
+const responseStream = client.responses.stream({ model, input: 'stream a response from node' });
+const events = [];
+for await (const event of responseStream) events.push(event.type);
+const final = await responseStream.finalResponse();
+// Only create() adds the output_text convenience; the stream's final response has the output items.
+const textOf = (r) => r.output.filter((i) => i.type === 'message').flatMap((i) => i.content)
+  .filter((c) => c.type === 'output_text').map((c) => c.text).join('');
+const follow = await client.responses.create({ model, input: 'and again from node', previous_response_id: first.id });
+out.responses = { id: first.id, text: first.output_text, status: first.status, usage: first.usage, events,
+  streamText: textOf(final), followText: follow.output_text,
+  retrieved: (await client.responses.retrieve(first.id)).output_text };
+
 const ids = [];
 for await (const m of client.models.list()) ids.push(m.id);
 out.models = { ids, retrieved: (await client.models.retrieve(model)).owned_by };

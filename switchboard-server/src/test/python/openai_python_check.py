@@ -61,6 +61,16 @@ b64 = client.embeddings.create(model="text-embedding-3-small", input="hello worl
 floats = client.embeddings.create(model="text-embedding-3-small", input="hello world", encoding_format="float")
 out["embeddings"] = {"base64": list(b64.data[0].embedding), "float": floats.data[0].embedding}
 
+# The Responses API: a turn, a streamed turn through the SDK's helper, a follow-up by previous_response_id, a fetch.
+first = client.responses.create(model=model, instructions="Be brief.", input="respond from python")
+with client.responses.stream(model=model, input="stream a response from python") as stream:
+    events = [event.type for event in stream]
+    final = stream.get_final_response()
+follow = client.responses.create(model=model, input="and again from python", previous_response_id=first.id)
+out["responses"] = {"id": first.id, "text": first.output_text, "status": first.status, "usage": first.usage.model_dump(),
+                    "events": events, "streamText": final.output_text, "followText": follow.output_text,
+                    "retrieved": client.responses.retrieve(first.id).output_text}
+
 out["models"] = {"ids": [m.id for m in client.models.list()], "retrieved": client.models.retrieve(model).owned_by}
 
 try:

@@ -13,6 +13,7 @@ import dev.switchboard.core.model.Message;
 import dev.switchboard.core.model.Role;
 import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.wire.AnthropicStreamEncoder;
+import dev.switchboard.core.wire.SseEvent;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.OpenAiCodec;
 import java.io.IOException;
@@ -40,12 +41,12 @@ class StreamOfResponseTest {
     @Test
     void replaysSignedAndRedactedThinkingToAnAnthropicClient() {
         AnthropicStreamEncoder encoder = new AnthropicStreamEncoder("claude", 46, new TokenCounter());
-        List<AnthropicStreamEncoder.Event> events = new ArrayList<>();
+        List<SseEvent> events = new ArrayList<>();
         for (ChatChunk c : StreamOfResponse.chunks(answer(anthropicAnswer()))) events.addAll(encoder.encode(c));
         events.addAll(encoder.finish());
 
         List<String> blocks = new ArrayList<>();
-        for (AnthropicStreamEncoder.Event e : events) {
+        for (SseEvent e : events) {
             JsonNode d = e.data();
             if (e.name().equals("content_block_start")) blocks.add(Json.text(d.get("content_block")));
             if (e.name().equals("content_block_delta")) blocks.add(Json.text(d.get("delta")));

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.config.Deployment;
-import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
-import dev.switchboard.core.pipeline.ChatStream;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.Reply;
 import dev.switchboard.core.wire.AnthropicMessagesCodec;
@@ -18,11 +16,9 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -99,79 +95,15 @@ final class AnthropicEndpoints {
         }
         switch (gate.run(exchange, res)) {
             case Reply.Complete c -> HttpIo.sendJson(res, 200, AnthropicMessagesCodec.writeResponse(c.response()));
-            case Reply.Streaming s -> stream(res, s.stream(), chat);
+            case Reply.Streaming s -> dialect(chat).respond(res, s);
             case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
         }
     }
 
-    /**
-     * Streams Anthropic's event grammar. The first chunk is read before the response head goes out, so a
-     * failure that happens before any content still gets its own status and error object; a failure after
-     * that ends the stream with an {@code error} event and no {@code message_stop}, so it never looks complete.
-     * Gateway extras ({@link ChatStream#extension()}) have no place in Anthropic's events and are left out.
-     */
-    private void stream(ServerResponse res, ChatStream stream, ChatRequest chat) {
-        try (ChatStream s = stream) {
-            Optional<ChatChunk> first = s.next();
-            HttpIo.startSse(res);
-            try (var out = HttpIo.responseStream(res)) {
-                writeEvents(new SseWriter(out), s, first, encoder(chat));
-            } catch (IOException e) {
-                // The client went away; closing the stream cancels the upstream call.
-            }
-        }
-    }
-
-    /** Anthropic's grammar for a streamed answer, for {@link Gate#stream}: after keep-alive comments too. */
+    /** Anthropic's event grammar for a streamed answer (Gateway extras have no place in its events and are left out). */
     private Gate.StreamDialect dialect(ChatRequest chat) {
-        return new Gate.StreamDialect() {
-            @Override
-            public void respond(ServerResponse res, Reply reply) {
-                stream(res, Gate.chunks(reply), chat);
-            }
-
-            @Override
-            public void events(SseWriter sse, Reply reply) throws IOException {
-                AnthropicStreamEncoder encoder = encoder(chat);
-                try (ChatStream s = Gate.chunks(reply)) {
-                    Optional<ChatChunk> first;
-                    try {
-                        first = s.next();
-                    } catch (GatewayException e) {
-                        write(sse, List.of(encoder.error(e)));
-                        return;
-                    }
-                    writeEvents(sse, s, first, encoder);
-                }
-            }
-
-            @Override
-            public void error(SseWriter sse, GatewayException e) throws IOException {
-                write(sse, List.of(encoder(chat).error(e)));
-            }
-        };
-    }
-
-    private AnthropicStreamEncoder encoder(ChatRequest chat) {
-        return new AnthropicStreamEncoder(chat.model(), engine.tokens().countPrompt(chat), engine.tokens());
-    }
-
-    private static void writeEvents(SseWriter sse, ChatStream s, Optional<ChatChunk> first, AnthropicStreamEncoder encoder)
-            throws IOException {
-        try {
-            Optional<ChatChunk> next = first;
-            while (next.isPresent()) {
-                write(sse, encoder.encode(next.get()));
-                next = s.next();
-            }
-            write(sse, encoder.finish());
-        } catch (GatewayException e) {
-            write(sse, List.of(encoder.error(e)));
-        }
-    }
-
-    private static void write(SseWriter sse, List<AnthropicStreamEncoder.Event> events) throws IOException {
-        for (AnthropicStreamEncoder.Event e : events) sse.event(e.name(), Json.bytes(e.data()));
+        return new NamedEventStream(new AnthropicStreamEncoder(chat.model(), engine.tokens().countPrompt(chat), engine.tokens()),
+                () -> {});
     }
 
     /** An estimate with the gateway's tokenizer, for a model the gateway serves (Anthropic answers 404 otherwise). */

@@ -50,6 +50,10 @@ final class Routes {
         return add(Method.POST, pattern, handler);
     }
 
+    Routes delete(String pattern, Handler handler) {
+        return add(Method.DELETE, pattern, handler);
+    }
+
     private Routes add(Method method, String pattern, Handler handler) {
         routing.route(method, pattern, withRequestId(handler));
         methodsByPattern.computeIfAbsent(pattern, p -> new TreeSet<>()).add(method.text());

@@ -48,10 +48,16 @@ final class SseWriter {
     }
 
     void event(String name, byte[] json) throws IOException {
+        writeEvent(name, json);
+        out.flush();
+    }
+
+    /** Writes a named event without flushing: the caller flushes once no further event is at hand. */
+    void writeEvent(String name, byte[] json) throws IOException {
         out.write(EVENT);
         out.write(name.getBytes(StandardCharsets.UTF_8));
         out.write(NL);
-        data(json);
+        write(json);
     }
 
     void done() throws IOException {

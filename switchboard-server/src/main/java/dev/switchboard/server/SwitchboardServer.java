@@ -32,6 +32,7 @@ public final class SwitchboardServer implements AutoCloseable {
         new HealthEndpoints(engine, gate).register(routes);
         new AnthropicEndpoints(engine, gate).register(routes); // before OpenAI: it claims /v1/models only for anthropic-version
         new OpenAiEndpoints(engine, gate).register(routes);
+        new ResponsesEndpoints(engine, gate).register(routes);
         new SwitchboardEndpoints(engine, gate).register(routes);
         new UiEndpoints().register(routes);
         routes.registerFallback(gate);

@@ -94,6 +94,29 @@ abstract class SdkScriptChecks {
     }
 
     @Test
+    void answersThroughTheResponsesApiStreamedAndFollowedUp() {
+        JsonNode r = result.get("responses");
+        assertThat(r.get("id").asText()).startsWith("resp_");
+        assertThat(r.get("text").asText()).isEqualTo("echo: respond from " + label());
+        assertThat(r.get("status").asText()).isEqualTo("completed");
+        assertThat(r.at("/usage/total_tokens").asInt()).isPositive();
+        assertThat(r.get("streamText").asText()).isEqualTo("echo: stream a response from " + label());
+        List<String> events = new ArrayList<>();
+        r.get("events").forEach(e -> events.add(e.asText()));
+        assertThat(events.getFirst()).isEqualTo("response.created");
+        assertThat(events.getLast()).isEqualTo("response.completed");
+        assertThat(events).contains("response.output_text.delta", "response.output_item.done");
+        assertThat(r.get("followText").asText()).isEqualTo("echo: and again from " + label());
+        assertThat(r.get("retrieved").asText()).isEqualTo(r.get("text").asText());
+        // The follow-up reached the upstream with the first turn before it (its instructions are not carried over).
+        JsonNode followUp = upstream.requests().stream().map(q -> q.bodyJson())
+                .filter(b -> b.at("/messages/2/content").asText().equals("and again from " + label())).findFirst().orElseThrow();
+        assertThat(followUp.at("/messages/0/content").asText()).isEqualTo("respond from " + label());
+        assertThat(followUp.at("/messages/1/role").asText()).isEqualTo("assistant");
+        assertThat(followUp.get("messages").size()).isEqualTo(3);
+    }
+
+    @Test
     void listsAndRetrievesModels() {
         List<String> ids = new ArrayList<>();
         result.at("/models/ids").forEach(id -> ids.add(id.asText()));

@@ -255,7 +255,8 @@ public final class ConfigLoader {
     private ServerSettings server(ConfigNode n) {
         n.onlyKeys(Set.of("host", "port", "max-body-bytes", "max-concurrent-requests", "request-timeout",
                 "shutdown-grace", "log-requests", "cors-origins", "sse-keep-alive", "body-timeout", "header-timeout",
-                "idle-timeout", "max-header-bytes", "max-request-line-bytes", "max-buffered-body-bytes"));
+                "idle-timeout", "max-header-bytes", "max-request-line-bytes", "max-buffered-body-bytes",
+                "stored-responses-bytes", "stored-responses-ttl"));
         ServerSettings d = ServerSettings.defaults();
         long maxBody = n.get("max-body-bytes").longValue(d.maxBodyBytes(), 1024, 1L << 31);
         long buffered = n.get("max-buffered-body-bytes").longValue(Math.max(d.maxBufferedBodyBytes(), maxBody), 1024, 1L << 40);
@@ -282,7 +283,9 @@ public final class ConfigLoader {
                 (int) n.get("max-header-bytes").longValue(d.maxHeaderBytes(), 1024, 1024 * 1024),
                 (int) n.get("max-request-line-bytes").longValue(d.maxRequestLineBytes(), 256, 64 * 1024),
                 d.upstreamMaxEventBytes(),
-                buffered);
+                buffered,
+                n.get("stored-responses-bytes").longValue(d.storedResponsesBytes(), 0, 1L << 40),
+                n.get("stored-responses-ttl").duration(d.storedResponsesTtl()));
     }
 
     private static Timeouts timeouts(ConfigNode n, Timeouts d) {

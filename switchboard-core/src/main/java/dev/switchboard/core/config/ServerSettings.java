@@ -47,7 +47,9 @@ public record ServerSettings(
         int maxHeaderBytes,
         int maxRequestLineBytes,
         int upstreamMaxEventBytes,
-        long maxBufferedBodyBytes) {
+        long maxBufferedBodyBytes,
+        long storedResponsesBytes,
+        Duration storedResponsesTtl) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 4000;
@@ -81,6 +83,9 @@ public record ServerSettings(
      * upstream): 24 MB of bodies stays inside the launcher's 128 MB heap, and still takes two maximum bodies.
      */
     public static final long DEFAULT_MAX_BUFFERED_BODY_BYTES = 24L * 1024 * 1024;
+    /** Room for /v1/responses answers kept for previous_response_id and GET: thousands of turns, a small share of the heap. */
+    public static final long DEFAULT_STORED_RESPONSES_BYTES = 16L * 1024 * 1024;
+    public static final Duration DEFAULT_STORED_RESPONSES_TTL = Duration.ofHours(1);
 
     public ServerSettings {
         corsOrigins = List.copyOf(corsOrigins);
@@ -91,21 +96,21 @@ public record ServerSettings(
                 Duration.ofSeconds(600), Duration.ofSeconds(30), true, List.of(), 1024, DEFAULT_MAX_RESPONSE_BYTES,
                 DEFAULT_MAX_EMBEDDINGS_RESPONSE_BYTES, DEFAULT_SSE_KEEP_ALIVE, DEFAULT_BODY_TIMEOUT,
                 DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_REQUEST_LINE_BYTES, DEFAULT_MAX_EVENT_BYTES,
-                DEFAULT_MAX_BUFFERED_BODY_BYTES);
+                DEFAULT_MAX_BUFFERED_BODY_BYTES, DEFAULT_STORED_RESPONSES_BYTES, DEFAULT_STORED_RESPONSES_TTL);
     }
 
     public ServerSettings withHost(String h) {
         return new ServerSettings(h, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
                 logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, upstreamMaxEmbeddingsResponseBytes,
                 sseKeepAlive, bodyTimeout, headerTimeout, idleTimeout, maxHeaderBytes, maxRequestLineBytes, upstreamMaxEventBytes,
-                maxBufferedBodyBytes);
+                maxBufferedBodyBytes, storedResponsesBytes, storedResponsesTtl);
     }
 
     public ServerSettings withPort(int p) {
         return new ServerSettings(host, p, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
                 logRequests, corsOrigins, upstreamMaxConnections, upstreamMaxResponseBytes, upstreamMaxEmbeddingsResponseBytes,
                 sseKeepAlive, bodyTimeout, headerTimeout, idleTimeout, maxHeaderBytes, maxRequestLineBytes, upstreamMaxEventBytes,
-                maxBufferedBodyBytes);
+                maxBufferedBodyBytes, storedResponsesBytes, storedResponsesTtl);
     }
 
     public ServerSettings withUpstreamPool(int maxConnections, int maxResponseBytes, int maxEmbeddingsResponseBytes,
@@ -113,6 +118,6 @@ public record ServerSettings(
         return new ServerSettings(host, port, maxBodyBytes, maxConcurrentRequests, requestTimeout, shutdownGrace,
                 logRequests, corsOrigins, maxConnections, maxResponseBytes, maxEmbeddingsResponseBytes, sseKeepAlive,
                 bodyTimeout, headerTimeout, idleTimeout, maxHeaderBytes, maxRequestLineBytes, maxEventBytes,
-                maxBufferedBodyBytes);
+                maxBufferedBodyBytes, storedResponsesBytes, storedResponsesTtl);
     }
 }

@@ -30,15 +30,7 @@ import java.util.Optional;
  * {@code signature_delta} and ends its thinking block (the next thinking opens a new one); a redacted thinking block is
  * sent whole. One instance per stream; not thread-safe.
  */
-public final class AnthropicStreamEncoder {
-
-    /** One SSE event: its {@code event:} name and JSON {@code data:}. */
-    public record Event(String name, ObjectNode data) {
-        /** The event as it goes on the wire, terminated by a blank line. */
-        public String sse() {
-            return "event: " + name + "\ndata: " + Json.text(data) + "\n\n";
-        }
-    }
+public final class AnthropicStreamEncoder implements SseEvent.Encoder {
 
     private enum Block { NONE, THINKING, TEXT, TOOL }
 
@@ -70,8 +62,9 @@ public final class AnthropicStreamEncoder {
     }
 
     /** Events for one canonical chunk (the first chunk also opens the message). */
-    public List<Event> encode(ChatChunk chunk) {
-        List<Event> events = new ArrayList<>();
+    @Override
+    public List<SseEvent> encode(ChatChunk chunk) {
+        List<SseEvent> events = new ArrayList<>();
         start(chunk.id(), chunk.model(), events);
         chunk.usage().ifPresent(u -> usage = Optional.of(u));
         for (ChunkChoice choice : chunk.choices()) {
@@ -108,8 +101,9 @@ public final class AnthropicStreamEncoder {
     }
 
     /** Closes the open block and ends the message: message_delta with stop reason and usage, message_stop. */
-    public List<Event> finish() {
-        List<Event> events = new ArrayList<>();
+    @Override
+    public List<SseEvent> finish() {
+        List<SseEvent> events = new ArrayList<>();
         if (ended) return events;
         start("", "", events);
         close(events);
@@ -125,26 +119,20 @@ public final class AnthropicStreamEncoder {
         ObjectNode messageDelta = Json.object().put("type", "message_delta");
         messageDelta.set("delta", delta);
         messageDelta.set("usage", usageNode);
-        events.add(new Event("message_delta", messageDelta));
-        events.add(new Event("message_stop", Json.object().put("type", "message_stop")));
+        events.add(new SseEvent("message_delta", messageDelta));
+        events.add(new SseEvent("message_stop", Json.object().put("type", "message_stop")));
         ended = true;
         return events;
     }
 
     /** The event that ends a stream which failed after it started; nothing follows it. */
-    public Event error(GatewayException e) {
+    @Override
+    public SseEvent error(GatewayException e) {
         ended = true;
-        return new Event("error", AnthropicMessagesCodec.writeError(e));
+        return new SseEvent("error", AnthropicMessagesCodec.writeError(e));
     }
 
-    /** Events joined as SSE text, for writing several at once. */
-    public static String sse(List<Event> events) {
-        StringBuilder sb = new StringBuilder();
-        for (Event e : events) sb.append(e.sse());
-        return sb.toString();
-    }
-
-    private void start(String id, String model, List<Event> events) {
+    private void start(String id, String model, List<SseEvent> events) {
         if (started) return;
         started = true;
         ObjectNode message = Json.object();
@@ -159,11 +147,11 @@ public final class AnthropicStreamEncoder {
                 .put("cache_read_input_tokens", 0).put("output_tokens", 0);
         ObjectNode data = Json.object().put("type", "message_start");
         data.set("message", message);
-        events.add(new Event("message_start", data));
-        events.add(new Event("ping", Json.object().put("type", "ping")));
+        events.add(new SseEvent("message_start", data));
+        events.add(new SseEvent("ping", Json.object().put("type", "ping")));
     }
 
-    private void toolDelta(ToolCallDelta call, List<Event> events) {
+    private void toolDelta(ToolCallDelta call, List<SseEvent> events) {
         Integer block = blockByToolIndex.get(call.index());
         if (block == null) {
             close(events);
@@ -180,20 +168,20 @@ public final class AnthropicStreamEncoder {
         String args = call.arguments().orElse("");
         if (args.isEmpty()) return;
         // Upstreams stream one tool call after another; a late fragment still goes to its own block.
-        events.add(new Event("content_block_delta", blockDeltaData(block,
+        events.add(new SseEvent("content_block_delta", blockDeltaData(block,
                 Json.object().put("type", "input_json_delta").put("partial_json", args))));
         generated.append(args);
     }
 
     /** A redacted thinking block comes whole in its start event, as Anthropic sends it. */
-    private void redacted(String data, List<Event> events) {
+    private void redacted(String data, List<SseEvent> events) {
         close(events);
         int index = nextIndex++;
         events.add(blockStart(index, Json.object().put("type", "redacted_thinking").put("data", data)));
-        events.add(new Event("content_block_stop", Json.object().put("type", "content_block_stop").put("index", index)));
+        events.add(new SseEvent("content_block_stop", Json.object().put("type", "content_block_stop").put("index", index)));
     }
 
-    private void ensureOpen(Block kind, List<Event> events) {
+    private void ensureOpen(Block kind, List<SseEvent> events) {
         // A signed thinking block is complete: more thinking is a block of its own.
         if (open == kind && !(kind == Block.THINKING && thinkingSigned)) return;
         close(events);
@@ -209,21 +197,21 @@ public final class AnthropicStreamEncoder {
         openIndex = index;
     }
 
-    private void close(List<Event> events) {
+    private void close(List<SseEvent> events) {
         if (open == Block.NONE) return;
-        events.add(new Event("content_block_stop", Json.object().put("type", "content_block_stop").put("index", openIndex)));
+        events.add(new SseEvent("content_block_stop", Json.object().put("type", "content_block_stop").put("index", openIndex)));
         open = Block.NONE;
         openIndex = -1;
     }
 
-    private Event blockStart(int index, ObjectNode block) {
+    private SseEvent blockStart(int index, ObjectNode block) {
         ObjectNode data = Json.object().put("type", "content_block_start").put("index", index);
         data.set("content_block", block);
-        return new Event("content_block_start", data);
+        return new SseEvent("content_block_start", data);
     }
 
-    private Event delta(ObjectNode delta) {
-        return new Event("content_block_delta", blockDeltaData(openIndex, delta));
+    private SseEvent delta(ObjectNode delta) {
+        return new SseEvent("content_block_delta", blockDeltaData(openIndex, delta));
     }
 
     private static ObjectNode blockDeltaData(int index, ObjectNode delta) {

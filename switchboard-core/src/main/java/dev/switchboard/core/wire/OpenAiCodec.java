@@ -841,7 +841,7 @@ public final class OpenAiCodec {
         return optString(o, field, field);
     }
 
-    private static Optional<String> optString(JsonNode o, String field, String path) {
+    static Optional<String> optString(JsonNode o, String field, String path) {
         JsonNode v = o.get(field);
         if (!present(v)) return Optional.empty();
         if (!v.isTextual()) throw bad("Invalid type for '" + path + "': expected a string, but got " + kind(v) + ".", path);

@@ -151,6 +151,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void storedResponsesHaveARoomAndATimeToLive() {
+        SwitchboardConfig d = loader.parse("switchboard: {}", "t");
+        assertThat(d.server().storedResponsesBytes()).isEqualTo(16L * 1024 * 1024);
+        assertThat(d.server().storedResponsesTtl()).isEqualTo(java.time.Duration.ofHours(1));
+        SwitchboardConfig c = loader.parse("switchboard: {server: {stored-responses-bytes: 0, stored-responses-ttl: 10m}}", "t");
+        assertThat(c.server().storedResponsesBytes()).isZero();
+        assertThat(c.server().storedResponsesTtl()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThatThrownBy(() -> loader.parse("switchboard: {server: {stored-responses-bytes: -1}}", "t"))
+                .hasMessageStartingWith("switchboard.server.stored-responses-bytes: must be between 0 and");
+        assertThatThrownBy(() -> loader.parse("switchboard: {server: {stored-responses-ttl: 0s}}", "t"))
+                .hasMessageStartingWith("switchboard.server.stored-responses-ttl: must be positive");
+    }
+
+    @Test
     void aMissingEnvironmentVariableNamesTheKeyButNeverAValue() {
         assertThatThrownBy(() -> loader.parse("model_list: [{model_name: m, litellm_params: {model: openai/x, api_key: os.environ/NOPE}}]", "t"))
                 .isInstanceOf(ConfigException.class)

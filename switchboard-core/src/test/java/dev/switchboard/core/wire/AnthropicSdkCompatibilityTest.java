@@ -120,10 +120,10 @@ class AnthropicSdkCompatibilityTest {
                 ChatChunk.of("chatcmpl-1", 1L, "gpt-4o-mini", ChunkChoice.finish(0, FinishReason.TOOL_CALLS)),
                 ChatChunk.usage("chatcmpl-1", 1L, "gpt-4o-mini", new Usage(12, 9, 0, 0, 0)));
         MessageAccumulator accumulator = MessageAccumulator.create();
-        List<AnthropicStreamEncoder.Event> events = new java.util.ArrayList<>();
+        List<SseEvent> events = new java.util.ArrayList<>();
         for (ChatChunk c : chunks) events.addAll(encoder.encode(c));
         events.addAll(encoder.finish());
-        for (AnthropicStreamEncoder.Event e : events) {
+        for (SseEvent e : events) {
             if (!e.name().equals("ping")) accumulator.accumulate(sdkEvent(e)); // the SDK's SSE reader skips pings by name
         }
 
@@ -157,7 +157,7 @@ class AnthropicSdkCompatibilityTest {
                 new GatewayException.PayloadTooLarge("big"))), ErrorResponse.class);
         assertThat(tooLarge._error().isMissing()).isFalse();
         // A mid-stream error event's data is the same error body, which the SDK's stream reader raises.
-        AnthropicStreamEncoder.Event error = new AnthropicStreamEncoder("m", 0, TOKENS)
+        SseEvent error = new AnthropicStreamEncoder("m", 0, TOKENS)
                 .error(new GatewayException.Overloaded("busy", null));
         assertThat(SDK.readValue(Json.text(error.data()), ErrorResponse.class).validate().error().isOverloadedError()).isTrue();
     }
@@ -179,7 +179,7 @@ class AnthropicSdkCompatibilityTest {
         assertThat(count.inputTokens()).isPositive();
     }
 
-    private static RawMessageStreamEvent sdkEvent(AnthropicStreamEncoder.Event e) throws Exception {
+    private static RawMessageStreamEvent sdkEvent(SseEvent e) throws Exception {
         return SDK.readValue(Json.text(e.data()), RawMessageStreamEvent.class).validate();
     }
 }

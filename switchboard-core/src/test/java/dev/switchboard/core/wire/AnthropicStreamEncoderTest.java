@@ -11,7 +11,6 @@ import dev.switchboard.core.model.FinishReason;
 import dev.switchboard.core.model.Role;
 import dev.switchboard.core.model.ToolCallDelta;
 import dev.switchboard.core.model.Usage;
-import dev.switchboard.core.wire.AnthropicStreamEncoder.Event;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,15 +24,15 @@ class AnthropicStreamEncoderTest {
         return ChatChunk.of("chatcmpl-1", 1L, "gpt-x", choice);
     }
 
-    private List<Event> run(List<ChatChunk> chunks) {
-        List<Event> events = new ArrayList<>();
+    private List<SseEvent> run(List<ChatChunk> chunks) {
+        List<SseEvent> events = new ArrayList<>();
         for (ChatChunk c : chunks) events.addAll(encoder.encode(c));
         events.addAll(encoder.finish());
         return events;
     }
 
-    private static List<String> names(List<Event> events) {
-        return events.stream().map(Event::name).toList();
+    private static List<String> names(List<SseEvent> events) {
+        return events.stream().map(SseEvent::name).toList();
     }
 
     private static JsonNode json(String text) {
@@ -46,7 +45,7 @@ class AnthropicStreamEncoderTest {
 
     @Test
     void emitsTheExactEventSequenceForAText() {
-        List<Event> events = run(List.of(chunk(ChunkChoice.role(0, Role.ASSISTANT)), chunk(ChunkChoice.content(0, "Hel")),
+        List<SseEvent> events = run(List.of(chunk(ChunkChoice.role(0, Role.ASSISTANT)), chunk(ChunkChoice.content(0, "Hel")),
                 chunk(ChunkChoice.content(0, "lo")), chunk(ChunkChoice.finish(0, FinishReason.STOP)),
                 ChatChunk.usage("chatcmpl-1", 1L, "gpt-x", new Usage(30, 2, 10, 0, 0))));
         assertThat(names(events)).containsExactly("message_start", "ping", "content_block_start", "content_block_delta",
@@ -70,8 +69,8 @@ class AnthropicStreamEncoderTest {
 
     @Test
     void writesEventsAsSseWithEventAndDataLines() {
-        List<Event> events = run(List.of(chunk(ChunkChoice.content(0, "Hi"))));
-        String sse = AnthropicStreamEncoder.sse(events);
+        List<SseEvent> events = run(List.of(chunk(ChunkChoice.content(0, "Hi"))));
+        String sse = SseEvent.sse(events);
         assertThat(sse).startsWith("event: message_start\ndata: {\"type\":\"message_start\",");
         assertThat(sse).contains("\n\nevent: ping\ndata: {\"type\":\"ping\"}\n\n");
         assertThat(sse).contains("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
@@ -81,7 +80,7 @@ class AnthropicStreamEncoderTest {
 
     @Test
     void turnsToolCallDeltasIntoToolUseBlocksWithInputJsonDeltas() {
-        List<Event> events = run(List.of(
+        List<SseEvent> events = run(List.of(
                 chunk(ChunkChoice.role(0, Role.ASSISTANT)),
                 chunk(ChunkChoice.content(0, "Checking.")),
                 chunk(ChunkChoice.toolCalls(0, List.of(new ToolCallDelta(0, Optional.of("call_a"), Optional.of("weather"),
@@ -109,7 +108,7 @@ class AnthropicStreamEncoderTest {
 
     @Test
     void putsReasoningInAThinkingBlockBeforeTheText() {
-        List<Event> events = run(List.of(chunk(ChunkChoice.reasoning(0, "Let me think.")),
+        List<SseEvent> events = run(List.of(chunk(ChunkChoice.reasoning(0, "Let me think.")),
                 chunk(ChunkChoice.content(0, "42")), chunk(ChunkChoice.finish(0, FinishReason.LENGTH))));
         assertThat(names(events)).containsExactly("message_start", "ping", "content_block_start", "content_block_delta",
                 "content_block_stop", "content_block_start", "content_block_delta", "content_block_stop", "message_delta",
@@ -123,7 +122,7 @@ class AnthropicStreamEncoderTest {
 
     @Test
     void closesThinkingWithItsSignatureAndSendsRedactedThinkingWhole() {
-        List<Event> events = run(List.of(chunk(ChunkChoice.reasoning(0, "Hmm.")),
+        List<SseEvent> events = run(List.of(chunk(ChunkChoice.reasoning(0, "Hmm.")),
                 chunk(ChunkChoice.reasoningSignature(0, "EqQB")), chunk(ChunkChoice.reasoning(0, "More.")),
                 chunk(ChunkChoice.reasoningSignature(0, "EqQC")), chunk(ChunkChoice.redactedReasoning(0, "EmwK")),
                 chunk(ChunkChoice.content(0, "42")), chunk(ChunkChoice.finish(0, FinishReason.STOP))));
@@ -144,8 +143,8 @@ class AnthropicStreamEncoderTest {
 
     @Test
     void endsAFailedStreamWithAnErrorEventAndNothingAfterIt() {
-        List<Event> events = new ArrayList<>(encoder.encode(chunk(ChunkChoice.content(0, "Once upon"))));
-        Event error = encoder.error(new GatewayException.Overloaded("openai: overloaded", null));
+        List<SseEvent> events = new ArrayList<>(encoder.encode(chunk(ChunkChoice.content(0, "Once upon"))));
+        SseEvent error = encoder.error(new GatewayException.Overloaded("openai: overloaded", null));
         assertThat(error.sse()).isEqualTo("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\","
                 + "\"message\":\"openai: overloaded\"}}\n\n");
         assertThat(encoder.finish()).isEmpty();
@@ -154,7 +153,7 @@ class AnthropicStreamEncoderTest {
 
     @Test
     void countsOutputTokensWhenTheUpstreamReportsNoUsage() {
-        List<Event> events = run(List.of(chunk(ChunkChoice.content(0, "The quick brown fox jumps over the lazy dog."))));
+        List<SseEvent> events = run(List.of(chunk(ChunkChoice.content(0, "The quick brown fox jumps over the lazy dog."))));
         JsonNode usage = events.get(events.size() - 2).data().path("usage");
         assertThat(usage.path("output_tokens").asInt()).isEqualTo(TOKENS.count("The quick brown fox jumps over the lazy dog."));
         assertThat(usage.path("input_tokens").asInt()).isEqualTo(42);
@@ -162,7 +161,7 @@ class AnthropicStreamEncoderTest {
 
     @Test
     void usesTheRequestedModelAndAFreshIdWhenChunksNameNone() {
-        List<Event> events = run(List.of(ChatChunk.of("", 1L, "", ChunkChoice.content(0, "x"))));
+        List<SseEvent> events = run(List.of(ChatChunk.of("", 1L, "", ChunkChoice.content(0, "x"))));
         JsonNode message = events.getFirst().data().path("message");
         assertThat(message.path("model").asText()).isEqualTo("requested-model");
         assertThat(message.path("id").asText()).startsWith("msg_").hasSizeGreaterThan(10);
@@ -170,7 +169,7 @@ class AnthropicStreamEncoderTest {
 
     @Test
     void reportsTheMatchedStopSequenceInMessageDelta() {
-        List<Event> events = run(List.of(chunk(ChunkChoice.content(0, "1, 2, 3")),
+        List<SseEvent> events = run(List.of(chunk(ChunkChoice.content(0, "1, 2, 3")),
                 chunk(ChunkChoice.finish(0, FinishReason.STOP, Optional.of("4")))));
         assertThat(events.get(events.size() - 2).data().path("delta")).isEqualTo(json(
                 "{'stop_reason':'stop_sequence','stop_sequence':'4'}"));

@@ -26,6 +26,7 @@ import dev.switchboard.core.spi.WireStream;
 import dev.switchboard.core.stages.ProviderCallStage;
 import dev.switchboard.core.wire.AnthropicMessagesCodec;
 import dev.switchboard.core.wire.AnthropicStreamEncoder;
+import dev.switchboard.core.wire.SseEvent;
 import dev.switchboard.core.wire.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -66,8 +67,8 @@ class AnthropicProviderCallTest {
         StringBuilder out = new StringBuilder();
         try (ChatStream stream = ((Reply.Streaming) reply).stream()) {
             Optional<ChatChunk> chunk;
-            while ((chunk = stream.next()).isPresent()) out.append(AnthropicStreamEncoder.sse(encoder.encode(chunk.get())));
-            out.append(AnthropicStreamEncoder.sse(encoder.finish()));
+            while ((chunk = stream.next()).isPresent()) out.append(SseEvent.sse(encoder.encode(chunk.get())));
+            out.append(SseEvent.sse(encoder.finish()));
         } catch (GatewayException e) {
             out.append(encoder.error(e).sse());
         }

@@ -19,6 +19,7 @@ import dev.switchboard.core.spi.WireHeaders;
 import dev.switchboard.core.spi.WireResponse;
 import dev.switchboard.core.wire.AnthropicMessagesCodec;
 import dev.switchboard.core.wire.AnthropicStreamEncoder;
+import dev.switchboard.core.wire.SseEvent;
 import dev.switchboard.core.wire.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -76,11 +77,11 @@ class AnthropicRoundTripContractTest {
     @ValueSource(strings = {"stream-tool-use.sse", "stream-redacted-thinking.sse", "stream-text-blocks.sse",
             "stream-citations.sse"})
     void replaysAnUpstreamStreamAsTheSameEventsToTheClient(String fixture) throws IOException {
-        List<AnthropicStreamEncoder.Event> upstream = events(fixture);
+        List<SseEvent> upstream = events(fixture);
 
         StreamDecoder decoder = adapter.newStreamDecoder(ChatRequest.builder("claude").build());
         AnthropicStreamEncoder encoder = new AnthropicStreamEncoder("claude", 472, new TokenCounter());
-        List<AnthropicStreamEncoder.Event> client = new ArrayList<>();
+        List<SseEvent> client = new ArrayList<>();
         FrameReader frames = new FrameReader(new ByteArrayInputStream(bytes(fixture)), Framing.SSE);
         Optional<Frame> frame;
         while ((frame = frames.next()).isPresent()) {
@@ -102,7 +103,7 @@ class AnthropicRoundTripContractTest {
         ChatResponse canonical = adapter.fromWire(new WireResponse(200, WireHeaders.EMPTY, bytes("response-text-blocks.json")),
                 ChatRequest.builder("claude").build());
         AnthropicStreamEncoder encoder = new AnthropicStreamEncoder("claude", 610, new TokenCounter());
-        List<AnthropicStreamEncoder.Event> client = new ArrayList<>();
+        List<SseEvent> client = new ArrayList<>();
         for (ChatChunk chunk : StreamOfResponse.chunks(canonical)) client.addAll(encoder.encode(chunk));
         client.addAll(encoder.finish());
 
@@ -123,7 +124,7 @@ class AnthropicRoundTripContractTest {
         ChatResponse canonical = adapter.fromWire(new WireResponse(200, WireHeaders.EMPTY, bytes(fixture)),
                 ChatRequest.builder("claude").build());
         AnthropicStreamEncoder encoder = new AnthropicStreamEncoder("claude", 46, new TokenCounter());
-        List<AnthropicStreamEncoder.Event> client = new ArrayList<>();
+        List<SseEvent> client = new ArrayList<>();
         for (ChatChunk chunk : StreamOfResponse.chunks(canonical)) client.addAll(encoder.encode(chunk));
         client.addAll(encoder.finish());
 
@@ -135,7 +136,7 @@ class AnthropicRoundTripContractTest {
     void aStreamedCitedAnswerAddsUpToTheWholeOne() throws IOException {
         StreamDecoder decoder = adapter.newStreamDecoder(ChatRequest.builder("claude").build());
         AnthropicStreamEncoder encoder = new AnthropicStreamEncoder("claude", 1893, new TokenCounter());
-        List<AnthropicStreamEncoder.Event> client = new ArrayList<>();
+        List<SseEvent> client = new ArrayList<>();
         FrameReader frames = new FrameReader(new ByteArrayInputStream(bytes("stream-citations.sse")), Framing.SSE);
         Optional<Frame> frame;
         while ((frame = frames.next()).isPresent()) {
@@ -153,10 +154,10 @@ class AnthropicRoundTripContractTest {
      * The message's content as an Anthropic SDK's stream accumulator builds it: each block from its start event, text
      * and thinking appended, the signature set, citations added to their block, tool input parsed from its pieces.
      */
-    private static ArrayNode accumulate(List<AnthropicStreamEncoder.Event> events) throws IOException {
+    private static ArrayNode accumulate(List<SseEvent> events) throws IOException {
         ArrayNode content = Json.NODES.arrayNode();
         Map<Integer, StringBuilder> toolInput = new HashMap<>();
-        for (AnthropicStreamEncoder.Event e : events) {
+        for (SseEvent e : events) {
             JsonNode d = e.data();
             switch (e.name()) {
                 case "content_block_start" -> {
@@ -191,9 +192,9 @@ class AnthropicRoundTripContractTest {
     }
 
     /** Each content block as {@code type:what it says}, its deltas joined (tool input compared as it was streamed). */
-    private static List<String> blocks(List<AnthropicStreamEncoder.Event> events) throws IOException {
+    private static List<String> blocks(List<SseEvent> events) throws IOException {
         List<StringBuilder> out = new ArrayList<>();
-        for (AnthropicStreamEncoder.Event e : events) {
+        for (SseEvent e : events) {
             JsonNode d = e.data();
             if (e.name().equals("content_block_start")) out.add(new StringBuilder(d.at("/content_block/type").asText() + ":"));
             if (e.name().equals("content_block_delta")) {
@@ -209,9 +210,9 @@ class AnthropicRoundTripContractTest {
         return joined;
     }
 
-    private static List<JsonNode> normalise(List<AnthropicStreamEncoder.Event> events) {
+    private static List<JsonNode> normalise(List<SseEvent> events) {
         List<JsonNode> out = new ArrayList<>();
-        for (AnthropicStreamEncoder.Event e : events) {
+        for (SseEvent e : events) {
             if (e.name().equals("ping")) continue;
             if (e.data().path("delta").path("partial_json").asText("x").isEmpty()) continue;
             ObjectNode data = e.data().deepCopy();
@@ -223,12 +224,12 @@ class AnthropicRoundTripContractTest {
         return out;
     }
 
-    private static List<AnthropicStreamEncoder.Event> events(String fixture) throws IOException {
+    private static List<SseEvent> events(String fixture) throws IOException {
         FrameReader frames = new FrameReader(new ByteArrayInputStream(bytes(fixture)), Framing.SSE);
-        List<AnthropicStreamEncoder.Event> out = new ArrayList<>();
+        List<SseEvent> out = new ArrayList<>();
         Optional<Frame> frame;
         while ((frame = frames.next()).isPresent()) {
-            out.add(new AnthropicStreamEncoder.Event(frame.get().event().orElseThrow(),
+            out.add(new SseEvent(frame.get().event().orElseThrow(),
                     (ObjectNode) Json.MAPPER.readTree(frame.get().data())));
         }
         return out;

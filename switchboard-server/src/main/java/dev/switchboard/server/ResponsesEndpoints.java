@@ -1,0 +1,158 @@
+package dev.switchboard.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.Switchboard;
+import dev.switchboard.core.model.ChatChunk;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ChatResponse;
+import dev.switchboard.core.model.FinishReason;
+import dev.switchboard.core.model.Message;
+import dev.switchboard.core.model.Usage;
+import dev.switchboard.core.pipeline.ChatStream;
+import dev.switchboard.core.pipeline.Exchange;
+import dev.switchboard.core.pipeline.Reply;
+import dev.switchboard.core.wire.Json;
+import dev.switchboard.core.wire.OpenAiResponsesCodec;
+import dev.switchboard.core.wire.OpenAiResponsesStreamEncoder;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * OpenAI's Responses API ({@code POST /v1/responses}, {@code GET} and {@code DELETE /v1/responses/{id}}) over the
+ * same pipeline as chat: {@link OpenAiResponsesCodec} turns a request into a chat request and the answer into a
+ * response object, {@link OpenAiResponsesStreamEncoder} a stream into response events. Answers asked to be stored
+ * (OpenAI's default) are kept in {@link StoredResponses} for {@code previous_response_id} and {@code GET}.
+ */
+final class ResponsesEndpoints {
+    private final Switchboard engine;
+    private final Gate gate;
+    private final long maxBody;
+    private final StoredResponses stored;
+
+    ResponsesEndpoints(Switchboard engine, Gate gate) {
+        this.engine = engine;
+        this.gate = gate;
+        this.maxBody = engine.config().server().maxBodyBytes();
+        this.stored = new StoredResponses(engine.config().server().storedResponsesBytes(),
+                engine.config().server().storedResponsesTtl());
+    }
+
+    void register(Routes routes) {
+        for (String prefix : List.of("/v1", "")) {
+            routes.post(prefix + "/responses", gate.guard(this::create));
+            routes.get(prefix + "/responses/*", gate.guard(this::retrieve));
+            routes.delete(prefix + "/responses/*", gate.guard(this::delete));
+        }
+    }
+
+    /** One request's answer in the making: what it was asked, by whom, and the response's id. */
+    private record Turn(OpenAiResponsesCodec.Request request, List<Message> conversation, String owner, String id,
+            long createdAt) {
+        /** The conversation a next turn continues: the earlier turns and this input (no instructions), then the answer. */
+        List<Message> with(Message answer) {
+            List<Message> all = new ArrayList<>(conversation);
+            all.add(answer);
+            return all;
+        }
+
+        String model() {
+            return request.template().model();
+        }
+    }
+
+    private void create(ServerRequest req, ServerResponse res, String requestId) {
+        OpenAiResponsesCodec.Request request = OpenAiResponsesCodec.parseRequest(HttpIo.jsonBody(req, maxBody));
+        String owner = gate.authenticate(req).id();
+        List<Message> earlier = request.previousResponseId().map(id -> stored.get(id, owner)
+                .orElseThrow(() -> new GatewayException.BadRequest("Previous response with id '" + id + "' not found.",
+                        "previous_response_id", "previous_response_not_found"))
+                .conversation()).orElse(List.of());
+        ChatRequest chat = request.chat(earlier);
+        List<Message> conversation = new ArrayList<>(earlier);
+        conversation.addAll(request.input());
+        Turn turn = new Turn(request, conversation, owner, OpenAiResponsesCodec.newId("resp"), engine.ticker().epochSeconds());
+        Exchange exchange = HttpIo.exchange(engine, chat, req, requestId);
+        if (chat.stream()) {
+            gate.stream(exchange, res, dialect(turn, chat));
+            return;
+        }
+        ObjectNode response = switch (gate.run(exchange, res)) {
+            case Reply.Complete c -> complete(turn, chat, c.response());
+            case Reply.Streaming s -> gathered(turn, chat, s.stream());
+            case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
+        };
+        HttpIo.sendJson(res, 200, response);
+    }
+
+    /** A whole answer as a response object, stored when asked. */
+    private ObjectNode complete(Turn turn, ChatRequest chat, ChatResponse answer) {
+        Message message = answer.choices().isEmpty() ? Message.assistant("") : answer.choices().getFirst().message();
+        Optional<FinishReason> finish = answer.finishReason();
+        Usage usage = answer.usage().orElseGet(() -> Usage.of(engine.tokens().countPrompt(chat), engine.tokens().count(message.text())));
+        ObjectNode response = OpenAiResponsesCodec.writeResponse(turn.id(), turn.createdAt(), turn.model(),
+                OpenAiResponsesCodec.status(finish), finish, OpenAiResponsesCodec.outputItems(message, finish), Optional.of(usage),
+                turn.request().echo());
+        store(turn, response, message);
+        return response;
+    }
+
+    /** A streamed answer to a request that asked for a whole one, gathered through the stream encoder. */
+    private ObjectNode gathered(Turn turn, ChatRequest chat, ChatStream stream) {
+        OpenAiResponsesStreamEncoder encoder = encoder(turn, chat);
+        try (ChatStream s = stream) {
+            Optional<ChatChunk> next;
+            while ((next = s.next()).isPresent()) encoder.encode(next.get());
+        }
+        encoder.finish();
+        store(turn, encoder.response().orElseThrow(), encoder.answer());
+        return encoder.response().orElseThrow();
+    }
+
+    private void store(Turn turn, ObjectNode response, Message answer) {
+        if (turn.request().store()) {
+            stored.put(turn.id(), new StoredResponses.Entry(turn.owner(), Json.bytes(response), turn.with(answer)));
+        }
+    }
+
+    private OpenAiResponsesStreamEncoder encoder(Turn turn, ChatRequest chat) {
+        return new OpenAiResponsesStreamEncoder(turn.id(), turn.createdAt(), turn.model(), turn.request().echo(),
+                engine.tokens().countPrompt(chat), engine.tokens());
+    }
+
+    /** The Responses API's stream grammar, for {@link Gate#stream}; the whole answer is stored when asked. */
+    private Gate.StreamDialect dialect(Turn turn, ChatRequest chat) {
+        OpenAiResponsesStreamEncoder encoder = encoder(turn, chat);
+        return new NamedEventStream(encoder, () -> store(turn, encoder.response().orElseThrow(), encoder.answer()));
+    }
+
+    private void retrieve(ServerRequest req, ServerResponse res, String requestId) {
+        String id = idInPath(req);
+        StoredResponses.Entry entry = stored.get(id, gate.authenticate(req).id()).orElseThrow(() -> notFound(id));
+        HttpIo.sendJson(res, 200, entry.response());
+    }
+
+    private void delete(ServerRequest req, ServerResponse res, String requestId) {
+        String id = idInPath(req);
+        if (!stored.remove(id, gate.authenticate(req).id())) throw notFound(id);
+        HttpIo.sendJson(res, 200, Json.object().put("id", id).put("object", "response").put("deleted", true));
+    }
+
+    private static String idInPath(ServerRequest req) {
+        String path = req.path().path();
+        String id = path.substring(path.indexOf("/responses/") + "/responses/".length());
+        if (id.contains("/")) {
+            throw new GatewayException.NotFound("This gateway serves GET and DELETE /v1/responses/{id} only (no input_items, "
+                    + "cancel or compact).", null, "unknown_url");
+        }
+        return id;
+    }
+
+    /** Also for a response another key made: its existence is not the caller's business. */
+    private static GatewayException notFound(String id) {
+        return new GatewayException.NotFound("Response with id '" + id + "' not found.", null, "not_found");
+    }
+}

@@ -218,18 +218,21 @@ public final class OpenAiCodec {
     }
 
     private static ToolChoice parseToolChoice(JsonNode c) {
-        if (c.isTextual()) {
-            return switch (c.asText()) {
-                case "auto" -> new ToolChoice.Auto();
-                case "none" -> new ToolChoice.None();
-                case "required" -> new ToolChoice.Required();
-                default -> throw bad("Invalid value for 'tool_choice': '" + c.asText()
-                        + "'. Supported values are: 'none', 'auto' and 'required'.", "tool_choice");
-            };
-        }
+        if (c.isTextual()) return toolChoiceMode(c.asText());
         if (c.isObject() && c.path("function").has("name")) return new ToolChoice.Named(c.path("function").path("name").asText());
         throw bad("Invalid value for 'tool_choice': expected 'none', 'auto', 'required' or {\"type\":\"function\",\"function\":{\"name\":...}}.",
                 "tool_choice");
+    }
+
+    /** {@code tool_choice} given as a string, in chat and Responses alike. */
+    static ToolChoice toolChoiceMode(String mode) {
+        return switch (mode) {
+            case "auto" -> new ToolChoice.Auto();
+            case "none" -> new ToolChoice.None();
+            case "required" -> new ToolChoice.Required();
+            default -> throw bad("Invalid value for 'tool_choice': '" + mode
+                    + "'. Supported values are: 'none', 'auto' and 'required'.", "tool_choice");
+        };
     }
 
     private static ResponseFormat parseResponseFormat(JsonNode f) {

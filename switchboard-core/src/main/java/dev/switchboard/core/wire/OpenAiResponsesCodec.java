@@ -322,15 +322,7 @@ public final class OpenAiResponsesCodec {
     }
 
     private static ToolChoice parseToolChoice(JsonNode c) {
-        if (c.isTextual()) {
-            return switch (c.asText()) {
-                case "auto" -> new ToolChoice.Auto();
-                case "none" -> new ToolChoice.None();
-                case "required" -> new ToolChoice.Required();
-                default -> throw bad("Invalid value for 'tool_choice': '" + c.asText()
-                        + "'. Supported values are: 'none', 'auto' and 'required'.", "tool_choice");
-            };
-        }
+        if (c.isTextual()) return OpenAiCodec.toolChoiceMode(c.asText());
         if (c.isObject() && "function".equals(c.path("type").asText()) && c.path("name").isTextual()) {
             return new ToolChoice.Named(c.get("name").asText());
         }

@@ -106,7 +106,7 @@ final class Gate {
             calls.add(call);
             try {
                 if (running > maxConcurrent) throw atCapacity();
-                if (keyed) authenticate(req); // before the body is read: a caller without the key learns nothing of it
+                if (keyed) call.principal = authenticate(req); // before the body is read: a caller without the key learns nothing of it
                 ScopedValue.where(CALL, call).run(() -> BufferedBytes.with(call, () -> {
                     endpoint.handle(req, res, requestId);
                     return null;
@@ -268,9 +268,14 @@ final class Gate {
         return keepAlive;
     }
 
-    /** For endpoints outside the pipeline (model list, stats): the same key check as the pipeline's AuthStage. */
-    Principal authenticate(ServerRequest req) {
+    /** The same key check as the pipeline's AuthStage, for every keyed endpoint before it runs. */
+    private Principal authenticate(ServerRequest req) {
         return auth == null ? Principal.ANONYMOUS : auth.authenticate(HttpIo.credentials(req));
+    }
+
+    /** Who the request being handled is from, as the key check before its handler found (anonymous without keys). */
+    static Principal principal() {
+        return CALL.get().principal;
     }
 
     Cors cors() {
@@ -341,6 +346,7 @@ final class Gate {
         private final BodyReadWatch bodyReads;
         private final BodyBudget bodyBudget;
         private boolean closeConnection; // only the handler thread reads and writes it
+        private Principal principal = Principal.ANONYMOUS; // set by the key check, before the handler runs
         // Guarded by this (a decomposed prompt's parts hold their answers from their own threads): budget units held,
         // given back when the request ends; a part still running after that holds nothing.
         private int held;

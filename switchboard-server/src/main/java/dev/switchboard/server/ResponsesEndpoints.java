@@ -66,7 +66,7 @@ final class ResponsesEndpoints {
 
     private void create(ServerRequest req, ServerResponse res, String requestId) {
         OpenAiResponsesCodec.Request request = OpenAiResponsesCodec.parseRequest(HttpIo.jsonBody(req, maxBody));
-        String owner = gate.authenticate(req).id();
+        String owner = Gate.principal().id();
         List<Message> earlier = request.previousResponseId().map(id -> stored.get(id, owner)
                 .orElseThrow(() -> new GatewayException.BadRequest("Previous response with id '" + id + "' not found.",
                         "previous_response_id", "previous_response_not_found"))
@@ -131,13 +131,13 @@ final class ResponsesEndpoints {
 
     private void retrieve(ServerRequest req, ServerResponse res, String requestId) {
         String id = idInPath(req);
-        StoredResponses.Entry entry = stored.get(id, gate.authenticate(req).id()).orElseThrow(() -> notFound(id));
+        StoredResponses.Entry entry = stored.get(id, Gate.principal().id()).orElseThrow(() -> notFound(id));
         HttpIo.sendJson(res, 200, entry.response());
     }
 
     private void delete(ServerRequest req, ServerResponse res, String requestId) {
         String id = idInPath(req);
-        if (!stored.remove(id, gate.authenticate(req).id())) throw notFound(id);
+        if (!stored.remove(id, Gate.principal().id())) throw notFound(id);
         HttpIo.sendJson(res, 200, Json.object().put("id", id).put("object", "response").put("deleted", true));
     }
 

@@ -27,6 +27,8 @@ import java.util.List;
  * @param upstreamMaxEventBytes largest single event (or line) of an upstream stream read
  * @param maxBufferedBodyBytes request bodies and upstream answers read whole held at once, all requests together; one
  *     that would pass it waits briefly, then its request gets a 503 error object with {@code Retry-After}
+ * @param storedResponsesBytes room for stored /v1/responses answers and their conversations (0: none are stored)
+ * @param storedResponsesTtl how long a stored response can be fetched or continued
  */
 public record ServerSettings(
         String host,

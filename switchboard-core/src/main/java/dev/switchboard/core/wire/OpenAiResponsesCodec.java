@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /**
  * OpenAI's Responses API ({@code POST /v1/responses}) as a codec over the canonical chat model, as
@@ -143,9 +144,9 @@ public final class OpenAiResponsesCodec {
         b.topP(topP);
         echo.put("top_p", topP.orElse(1.0));
         echo.put("top_logprobs", 0);
-        Optional<String> user = optString(body, "user").or(() -> optString(body, "safety_identifier"));
-        user.ifPresent(b::user);
-        optString(body, "user").ifPresentOrElse(u -> echo.put("user", u), () -> echo.putNull("user"));
+        Optional<String> user = optString(body, "user");
+        user.or(() -> optString(body, "safety_identifier")).ifPresent(b::user);
+        user.ifPresentOrElse(u -> echo.put("user", u), () -> echo.putNull("user"));
         Map<String, String> metadata = metadata(body.get("metadata"));
         b.metadata(metadata);
         ObjectNode meta = echo.putObject("metadata");
@@ -179,7 +180,7 @@ public final class OpenAiResponsesCodec {
         return new Request(template, instructions, input, previous, store, effort, echo);
     }
 
-    private static void refuse(JsonNode body, String field, java.util.function.Predicate<JsonNode> when, String why) {
+    private static void refuse(JsonNode body, String field, Predicate<JsonNode> when, String why) {
         JsonNode v = body.get(field);
         if (present(v) && when.test(v)) throw bad("Unsupported parameter: '" + field + "': " + why + ".", field);
     }

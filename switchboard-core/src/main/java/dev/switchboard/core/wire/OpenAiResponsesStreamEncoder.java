@@ -144,7 +144,7 @@ public final class OpenAiResponsesStreamEncoder implements SseEvent.Encoder {
         close(events);
         Usage used = usage.orElseGet(() -> Usage.of(inputTokensEstimate, tokens.count(generated.toString())));
         String status = OpenAiResponsesCodec.status(finish);
-        response = OpenAiResponsesCodec.writeResponse(responseId, createdAt, model, status, finish, output.deepCopy(),
+        response = OpenAiResponsesCodec.writeResponse(responseId, createdAt, model, status, finish, output,
                 Optional.of(used), echo);
         events.add(event(status.equals("completed") ? "response.completed" : "response.incomplete",
                 Json.object().set("response", response)));
@@ -183,7 +183,7 @@ public final class OpenAiResponsesStreamEncoder implements SseEvent.Encoder {
         ObjectNode inProgress = OpenAiResponsesCodec.writeResponse(responseId, createdAt, model, "in_progress",
                 Optional.empty(), Json.NODES.arrayNode(), Optional.empty(), echo);
         events.add(event("response.created", Json.object().set("response", inProgress)));
-        events.add(event("response.in_progress", Json.object().set("response", inProgress.deepCopy())));
+        events.add(event("response.in_progress", Json.object().set("response", inProgress)));
     }
 
     private void toolDelta(ToolCallDelta delta, List<SseEvent> events) {

@@ -1,6 +1,8 @@
 package dev.switchboard.core.wire;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.model.ChatChunk;
 import java.util.List;
 
 /** One server-sent event of a named-event grammar (Anthropic's Messages, OpenAI's Responses): its name and JSON data. */
@@ -20,12 +22,12 @@ public record SseEvent(String name, ObjectNode data) {
     /** Turns canonical chunks into one grammar's events; one instance per stream. */
     public interface Encoder {
         /** Events for one chunk (the first also opens the answer). */
-        List<SseEvent> encode(dev.switchboard.core.model.ChatChunk chunk);
+        List<SseEvent> encode(ChatChunk chunk);
 
         /** The events that end a complete answer; nothing once it ended. */
         List<SseEvent> finish();
 
         /** The event that ends a stream which failed after it started; nothing follows it. */
-        SseEvent error(dev.switchboard.core.GatewayException e);
+        SseEvent error(GatewayException e);
     }
 }

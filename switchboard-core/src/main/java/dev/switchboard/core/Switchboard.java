@@ -237,6 +237,11 @@ public final class Switchboard implements AutoCloseable {
         return ledger;
     }
 
+    /** The state replicas share through Redis, when {@code switchboard.redis} is set. */
+    public Optional<SharedState> sharedState() {
+        return shared;
+    }
+
     public SpendCalculator spend() {
         return assembly.spend();
     }

@@ -38,7 +38,7 @@ final class ResponsesEndpoints {
         this.gate = gate;
         this.maxBody = engine.config().server().maxBodyBytes();
         this.stored = new StoredResponses(engine.config().server().storedResponsesBytes(),
-                engine.config().server().storedResponsesTtl());
+                engine.config().server().storedResponsesTtl(), engine.sharedState());
     }
 
     void register(Routes routes) {

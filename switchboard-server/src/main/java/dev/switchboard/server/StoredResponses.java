@@ -1,29 +1,111 @@
 package dev.switchboard.server;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationConfig;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.jsontype.TypeDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleDeserializers;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.ReferenceType;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.model.ContentPart;
 import dev.switchboard.core.model.Message;
 import dev.switchboard.core.model.ToolCall;
+import dev.switchboard.core.reliability.SharedState;
+import dev.switchboard.core.wire.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * The /v1/responses answers kept for {@code GET} and {@code previous_response_id}: each with its conversation so far
- * and the key that made it, so another key can neither read nor continue it. In this replica's memory, bounded by an
- * estimate of the bytes each takes ({@code switchboard.server.stored-responses-bytes}) and a time to live
- * ({@code stored-responses-ttl}); Caffeine evicts the least useful first.
+ * and the key that made it, so another key can neither read nor continue it. With {@code switchboard.redis} set they
+ * are kept in Redis for {@code stored-responses-ttl}, so any replica can serve a response another one made; without it,
+ * or for an answer Redis did not take in time, in this replica's memory, bounded by an estimate of the bytes each takes
+ * ({@code switchboard.server.stored-responses-bytes}) and the same time to live; Caffeine evicts the least useful first.
  */
 final class StoredResponses {
+    private static final Logger LOG = Logger.getLogger(StoredResponses.class.getName());
+    /**
+     * An entry as Redis keeps it: every field of the conversation's messages (signed thinking and cache breakpoints
+     * included, which a next turn to Anthropic must send back), content parts named by their type.
+     */
+    private static final ObjectMapper KEPT = JsonMapper.builder()
+            .addModule(new Jdk8Module())
+            .addMixIn(ContentPart.class, PartTypes.class)
+            .addModule(optionalJsonNodes())
+            .visibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
+            .visibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
+            .build();
+
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "part")
+    @JsonSubTypes({
+        @JsonSubTypes.Type(value = ContentPart.Text.class, name = "text"),
+        @JsonSubTypes.Type(value = ContentPart.Image.class, name = "image"),
+        @JsonSubTypes.Type(value = ContentPart.Thinking.class, name = "thinking"),
+        @JsonSubTypes.Type(value = ContentPart.RedactedThinking.class, name = "redacted_thinking"),
+        @JsonSubTypes.Type(value = ContentPart.ToolUse.class, name = "tool_use"),
+        @JsonSubTypes.Type(value = ContentPart.Other.class, name = "other")})
+    private interface PartTypes {}
+
+    private static SimpleModule optionalJsonNodes() {
+        SimpleModule module = new SimpleModule();
+        module.setDeserializers(new OptionalJsonNodes());
+        return module;
+    }
+
+    /** {@code Optional<JsonNode>} read from null as empty: Jdk8Module reads it as {@code Optional.of(NullNode)}. */
+    private static final class OptionalJsonNodes extends SimpleDeserializers {
+        @Override
+        public JsonDeserializer<?> findReferenceDeserializer(ReferenceType type, DeserializationConfig config,
+                BeanDescription bean, TypeDeserializer typeDeserializer, JsonDeserializer<?> contentDeserializer) {
+            if (!type.hasRawClass(Optional.class) || !type.getContentType().isTypeOrSubTypeOf(JsonNode.class)) return null;
+            return new StdDeserializer<Optional<JsonNode>>(type) {
+                @Override
+                public Optional<JsonNode> deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+                    JsonNode node = ctxt.readTree(p);
+                    return node.isNull() ? Optional.empty() : Optional.of(node);
+                }
+
+                @Override
+                public Optional<JsonNode> getNullValue(DeserializationContext ctxt) {
+                    return Optional.empty();
+                }
+            };
+        }
+    }
+
     /** One stored response: its JSON as sent, and the messages a next turn continues from (the instructions left out). */
     record Entry(String owner, byte[] response, List<Message> conversation) {}
 
+    /** {@link Entry} in Redis: the response as JSON rather than base64 of its bytes. */
+    private record Kept(String owner, JsonNode response, List<Message> conversation) {}
+
     private final Cache<String, Entry> entries;
     private final boolean storing;
+    private final Duration ttl;
+    private final Optional<SharedState> shared;
 
-    StoredResponses(long maxBytes, Duration ttl) {
+    StoredResponses(long maxBytes, Duration ttl, Optional<SharedState> shared) {
         storing = maxBytes > 0;
+        this.ttl = ttl;
+        this.shared = shared;
         entries = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((String id, Entry e) -> (int) Math.min(Integer.MAX_VALUE, weight(e)))
@@ -31,19 +113,78 @@ final class StoredResponses {
                 .build();
     }
 
-    /** Keeps an entry; with no room configured, none (an entry past the room would only be evicted again). */
+    /**
+     * Keeps an entry; with no room configured, none (an entry past the room would only be evicted again). One Redis did
+     * not take in time is kept here instead: this replica can still serve it.
+     */
     void put(String id, Entry entry) {
-        if (storing) entries.put(id, entry);
+        if (!storing) return;
+        if (shared.isPresent()) {
+            try {
+                shared.get().putValue(key(id), encode(entry), ttl);
+                return;
+            } catch (SharedState.Unavailable e) {
+                LOG.warning("Redis did not take stored response " + id + " in time; this replica keeps it");
+            }
+        }
+        entries.put(id, entry);
     }
 
-    /** The entry, if it is kept and {@code owner} made it. */
+    /**
+     * The entry, if it is kept and {@code owner} made it.
+     *
+     * @throws GatewayException.Overloaded when it is not in this replica and Redis, where it would be, does not answer
+     */
     Optional<Entry> get(String id, String owner) {
-        return Optional.ofNullable(entries.getIfPresent(id)).filter(e -> e.owner().equals(owner));
+        Entry entry = entries.getIfPresent(id);
+        if (entry == null && shared.isPresent()) {
+            try {
+                entry = shared.get().value(key(id)).flatMap(bytes -> decode(id, bytes)).orElse(null);
+            } catch (SharedState.Unavailable e) {
+                throw redisDown();
+            }
+        }
+        return Optional.ofNullable(entry).filter(e -> e.owner().equals(owner));
     }
 
     /** Whether an entry of {@code owner}'s was there to remove. */
     boolean remove(String id, String owner) {
-        return get(id, owner).map(e -> entries.asMap().remove(id, e)).orElse(false);
+        Optional<Entry> entry = get(id, owner);
+        if (entry.isEmpty()) return false;
+        if (entries.asMap().remove(id, entry.get())) return true;
+        try {
+            return shared.orElseThrow().removeValue(key(id));
+        } catch (SharedState.Unavailable e) {
+            throw redisDown();
+        }
+    }
+
+    private static GatewayException redisDown() {
+        return new GatewayException.Overloaded("Stored responses are kept in Redis, which did not answer within "
+                + "switchboard.redis.timeout; try again.", Duration.ofSeconds(1), "stored_responses_unavailable");
+    }
+
+    private static String key(String id) {
+        return "responses:" + id;
+    }
+
+    static byte[] encode(Entry e) {
+        try {
+            return KEPT.writeValueAsBytes(new Kept(e.owner(), Json.TREE.readTree(e.response()), e.conversation()));
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+    }
+
+    /** Empty for a value this build cannot read (written by another version): as if it had expired. */
+    static Optional<Entry> decode(String id, byte[] bytes) {
+        try {
+            Kept k = KEPT.readValue(bytes, Kept.class);
+            return Optional.of(new Entry(k.owner(), Json.bytes(k.response()), k.conversation()));
+        } catch (IOException | RuntimeException x) {
+            LOG.warning("stored response " + id + " in Redis could not be read: " + x.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** The JSON's bytes plus two bytes per character of text held in the conversation. */

@@ -26,13 +26,15 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@link SharedStore} in Redis, through one Lettuce connection: Bucket4j's Lettuce proxy manager keeps the
  * buckets ({@code <prefix>limits:...}), plain keys with a TTL the cool-downs ({@code <prefix>cooldown:<id>}, value:
  * until when, epoch millis), and a sorted set the live replicas ({@code <prefix>replicas}: member the replica's id,
- * score when Redis last heard from it, by Redis's own clock so the replicas' clocks need not agree).
+ * score when Redis last heard from it, by Redis's own clock so the replicas' clocks need not agree), and plain keys with
+ * a TTL the values kept for a while ({@code <prefix>value:<key>}).
  */
 public final class RedisSharedStore implements SharedStore {
     /** A bucket nobody used for this long after it refilled is dropped by Redis. */
@@ -145,6 +147,26 @@ public final class RedisSharedStore implements SharedStore {
     public CompletableFuture<Void> leave(String replicaId) {
         return connection.async().zrem(replicasKey(), replicaId.getBytes(StandardCharsets.UTF_8)).toCompletableFuture()
                 .thenApply(removed -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> putValue(String key, byte[] value, Duration ttl) {
+        return connection.async().set(valueKey(key), value, SetArgs.Builder.px(Math.max(1, ttl.toMillis())))
+                .toCompletableFuture().thenApply(ok -> null);
+    }
+
+    @Override
+    public CompletableFuture<Optional<byte[]>> value(String key) {
+        return connection.async().get(valueKey(key)).toCompletableFuture().thenApply(Optional::ofNullable);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> removeValue(String key) {
+        return connection.async().del(valueKey(key)).toCompletableFuture().thenApply(removed -> removed > 0);
+    }
+
+    private String valueKey(String key) {
+        return prefix + "value:" + key;
     }
 
     private String replicasKey() {

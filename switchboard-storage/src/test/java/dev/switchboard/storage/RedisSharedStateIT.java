@@ -81,6 +81,22 @@ class RedisSharedStateIT {
     }
 
     @Test
+    void aValueOneReplicaKeepsIsReadAndRemovedByAnotherUntilItExpires() throws Exception {
+        SharedState first = replica(REDIS, List.of());
+        SharedState second = replica(REDIS, List.of());
+
+        first.putValue("responses:a", new byte[] {1, 2, 3}, Duration.ofMinutes(1));
+        first.putValue("responses:short", new byte[] {4}, Duration.ofMillis(50));
+
+        assertThat(second.value("responses:a")).hasValueSatisfying(v -> assertThat(v).containsExactly(1, 2, 3));
+        assertThat(second.removeValue("responses:a")).isTrue();
+        assertThat(first.value("responses:a")).isEmpty();
+        assertThat(first.removeValue("responses:a")).isFalse();
+        Thread.sleep(200);
+        assertThat(second.value("responses:short")).isEmpty();
+    }
+
+    @Test
     void twoReplicasAdmitAtMostTheRpmTogether() {
         Deployment d = deployment("gpt#0", OptionalInt.of(5), OptionalInt.empty());
         DeploymentLimits a = limits(d, replica(REDIS, List.of(d)));

@@ -4,6 +4,7 @@ import dev.switchboard.core.config.RedisSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -35,7 +37,7 @@ public final class SharedState implements AutoCloseable {
     public static final Duration REPLICA_WINDOW = Duration.ofSeconds(5);
 
     /** The store did not answer in time; the caller uses its own state instead. */
-    static final class Unavailable extends Exception {
+    public static final class Unavailable extends Exception {
         Unavailable() {
             super(null, null, false, false);
         }
@@ -108,6 +110,27 @@ public final class SharedState implements AutoCloseable {
         call.whenComplete((v, e) -> {
             if (e != null) wentDown(e);
         });
+    }
+
+    /** Keeps {@code value} under {@code key} for every replica for {@code ttl}. */
+    public void putValue(String key, byte[] value, Duration ttl) throws Unavailable {
+        ask(() -> store.putValue(key, value, ttl));
+    }
+
+    /** The value every replica sees under {@code key}, if one is kept. */
+    public Optional<byte[]> value(String key) throws Unavailable {
+        return ask(() -> store.value(key));
+    }
+
+    /** Removes the value under {@code key} for every replica; whether there was one. */
+    public boolean removeValue(String key) throws Unavailable {
+        return ask(() -> store.removeValue(key));
+    }
+
+    /** {@link #await} on a call made only while the store is up: one that is down is not asked. */
+    private <T> T ask(Supplier<CompletableFuture<T>> call) throws Unavailable {
+        if (!up()) throw new Unavailable();
+        return await(call.get());
     }
 
     /** Tells the other replicas that the deployment cools down until {@code untilEpochMillis}. */

@@ -29,6 +29,7 @@ class SharedStateTest {
         /** What a heartbeat answers: the replicas the store counts. */
         volatile int replicas = 1;
         final java.util.Set<String> left = ConcurrentHashMap.newKeySet();
+        final Map<String, byte[]> values = new ConcurrentHashMap<>();
 
         @Override
         public AsyncBucketProxy bucket(String name, BucketConfiguration configuration) {
@@ -58,6 +59,25 @@ class SharedStateTest {
         public CompletableFuture<Void> leave(String replicaId) {
             left.add(replicaId);
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<Void> putValue(String key, byte[] value, Duration ttl) {
+            if (!reachable) return CompletableFuture.failedFuture(new IOException("connection refused"));
+            values.put(key, value);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public CompletableFuture<java.util.Optional<byte[]>> value(String key) {
+            if (!reachable) return CompletableFuture.failedFuture(new IOException("connection refused"));
+            return CompletableFuture.completedFuture(java.util.Optional.ofNullable(values.get(key)));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> removeValue(String key) {
+            if (!reachable) return CompletableFuture.failedFuture(new IOException("connection refused"));
+            return CompletableFuture.completedFuture(values.remove(key) != null);
         }
 
         @Override

@@ -123,12 +123,7 @@ final class AnthropicEndpoints {
         engine.modelGroups().forEach((name, group) -> items.add(modelItem(name, group)));
         engine.routedModels().forEach((name, router) -> items.add(routedModelItem(name, router)));
         var query = req.query();
-        int limit = 20;
-        if (query.contains("limit")) {
-            String raw = query.get("limit");
-            limit = raw.matches("\\d{1,4}") ? Integer.parseInt(raw) : 0;
-            if (limit < 1 || limit > 1000) throw new GatewayException.BadRequest("limit: must be an integer from 1 to 1000.", "limit");
-        }
+        int limit = HttpIo.limit(req, 20, 1000);
         HttpIo.sendJson(res, 200, AnthropicMessagesCodec.modelPage(items, query.first("after_id").asOptional(),
                 query.first("before_id").asOptional(), limit));
     }

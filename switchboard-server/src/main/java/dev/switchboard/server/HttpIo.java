@@ -263,4 +263,16 @@ final class HttpIo {
     static void headers(ServerResponse res, Map<String, String> headers) {
         headers.forEach(res::header);
     }
+
+    /** The request's {@code limit} query parameter, from 1 to {@code max}; {@code otherwise} when absent, 400 naming it when bad. */
+    static int limit(ServerRequest req, int otherwise, int max) {
+        var query = req.query();
+        if (!query.contains("limit")) return otherwise;
+        String raw = query.get("limit");
+        int limit = raw.matches("\\d{1,9}") ? Integer.parseInt(raw) : 0;
+        if (limit < 1 || limit > max) {
+            throw new GatewayException.BadRequest("Invalid 'limit': '" + raw + "'. Expected an integer from 1 to " + max + ".", "limit");
+        }
+        return limit;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.server;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.Switchboard;
@@ -28,6 +29,7 @@ import java.util.Optional;
  * (OpenAI's default) are kept in {@link StoredResponses} for {@code previous_response_id} and {@code GET}.
  */
 final class ResponsesEndpoints {
+    private static final String INPUT_ITEMS = "/input_items";
     private final Switchboard engine;
     private final Gate gate;
     private final long maxBody;
@@ -114,7 +116,8 @@ final class ResponsesEndpoints {
 
     private void store(Turn turn, ObjectNode response, Message answer) {
         if (turn.request().store()) {
-            stored.put(turn.id(), new StoredResponses.Entry(turn.owner(), Json.bytes(response), turn.with(answer)));
+            stored.put(turn.id(), new StoredResponses.Entry(turn.owner(), Json.bytes(response),
+                    Json.bytes(OpenAiResponsesCodec.inputItems(turn.request().input())), turn.with(answer)));
         }
     }
 
@@ -129,24 +132,39 @@ final class ResponsesEndpoints {
         return new NamedEventStream(encoder, () -> store(turn, encoder.response().orElseThrow(), encoder.answer()));
     }
 
+    /** {@code GET /v1/responses/{id}}, or {@code /v1/responses/{id}/input_items}. */
     private void retrieve(ServerRequest req, ServerResponse res, String requestId) {
-        String id = idInPath(req);
+        String path = req.path().path();
+        boolean items = path.endsWith(INPUT_ITEMS);
+        String id = idInPath(items ? path.substring(0, path.length() - INPUT_ITEMS.length()) : path);
         StoredResponses.Entry entry = stored.get(id, Gate.principal().id()).orElseThrow(() -> notFound(id));
-        HttpIo.sendJson(res, 200, entry.response());
+        if (!items) {
+            HttpIo.sendJson(res, 200, entry.response());
+            return;
+        }
+        var query = req.query();
+        int limit = HttpIo.limit(req, 20, 100);
+        String order = query.first("order").orElse("desc");
+        if (!order.equals("asc") && !order.equals("desc")) {
+            throw new GatewayException.BadRequest("Invalid 'order': '" + order + "'. Expected 'asc' or 'desc'.", "order");
+        }
+        // include asks for fields of hosted tools' items and of image inputs: there are no such items, and images are
+        // listed whole, so it changes nothing.
+        HttpIo.sendJson(res, 200, OpenAiResponsesCodec.itemPage((ArrayNode) Json.tree(entry.inputItems()),
+                order.equals("asc"), query.first("after").asOptional(), limit));
     }
 
     private void delete(ServerRequest req, ServerResponse res, String requestId) {
-        String id = idInPath(req);
+        String id = idInPath(req.path().path());
         if (!stored.remove(id, Gate.principal().id())) throw notFound(id);
         HttpIo.sendJson(res, 200, Json.object().put("id", id).put("object", "response").put("deleted", true));
     }
 
-    private static String idInPath(ServerRequest req) {
-        String path = req.path().path();
+    private static String idInPath(String path) {
         String id = path.substring(path.indexOf("/responses/") + "/responses/".length());
         if (id.contains("/")) {
-            throw new GatewayException.NotFound("This gateway serves GET and DELETE /v1/responses/{id} only (no input_items, "
-                    + "cancel or compact).", null, "unknown_url");
+            throw new GatewayException.NotFound("This gateway serves GET and DELETE /v1/responses/{id} and GET "
+                    + "/v1/responses/{id}/input_items only (no cancel or compact).", null, "unknown_url");
         }
         return id;
     }

@@ -91,11 +91,14 @@ final class StoredResponses {
         }
     }
 
-    /** One stored response: its JSON as sent, and the messages a next turn continues from (the instructions left out). */
-    record Entry(String owner, byte[] response, List<Message> conversation) {}
+    /**
+     * One stored response: its JSON as sent, its request's input as listed items, and the messages a next turn continues
+     * from (the instructions left out).
+     */
+    record Entry(String owner, byte[] response, byte[] inputItems, List<Message> conversation) {}
 
-    /** {@link Entry} in Redis: the response as JSON rather than base64 of its bytes. */
-    private record Kept(String owner, JsonNode response, List<Message> conversation) {}
+    /** {@link Entry} in Redis: the response and the items as JSON rather than base64 of their bytes. */
+    private record Kept(String owner, JsonNode response, JsonNode inputItems, List<Message> conversation) {}
 
     private final Cache<String, Entry> entries;
     private final boolean storing;
@@ -170,7 +173,7 @@ final class StoredResponses {
 
     static byte[] encode(Entry e) {
         try {
-            return KEPT.writeValueAsBytes(new Kept(e.owner(), Json.TREE.readTree(e.response()), e.conversation()));
+            return KEPT.writeValueAsBytes(new Kept(e.owner(), Json.tree(e.response()), Json.tree(e.inputItems()), e.conversation()));
         } catch (IOException x) {
             throw new UncheckedIOException(x);
         }
@@ -180,7 +183,7 @@ final class StoredResponses {
     static Optional<Entry> decode(String id, byte[] bytes) {
         try {
             Kept k = KEPT.readValue(bytes, Kept.class);
-            return Optional.of(new Entry(k.owner(), Json.bytes(k.response()), k.conversation()));
+            return Optional.of(new Entry(k.owner(), Json.bytes(k.response()), Json.bytes(k.inputItems()), k.conversation()));
         } catch (IOException | RuntimeException x) {
             LOG.warning("stored response " + id + " in Redis could not be read: " + x.getMessage());
             return Optional.empty();
@@ -201,6 +204,6 @@ final class StoredResponses {
             for (ToolCall c : m.toolCalls()) chars += c.arguments().length() + c.name().length() + c.id().length();
             chars += m.reasoning().map(String::length).orElse(0) + m.refusal().map(String::length).orElse(0) + 32;
         }
-        return e.response().length + 2 * chars;
+        return e.response().length + e.inputItems().length + 2 * chars;
     }
 }

@@ -20,6 +20,10 @@ import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseFormatTextJsonSchemaConfig;
 import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseInputItem;
+import com.openai.models.responses.ResponseInputMessageItem;
+import com.openai.models.responses.ResponseItem;
+import com.openai.models.responses.inputitems.InputItemListPage;
+import com.openai.models.responses.inputitems.InputItemListParams;
 import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseOutputMessage;
 import com.openai.models.responses.ResponseOutputText;
@@ -381,6 +385,64 @@ class OpenAiResponsesSdkIT {
         assertThatThrownBy(() -> client.responses().retrieve(created.id()))
                 .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.statusCode()).isEqualTo(404));
         assertThatThrownBy(() -> client.responses().delete(created.id())).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void aStoredResponsesInputItemsAreListedNewestFirstAndPaged() {
+        Response first = client.responses().create(ResponseCreateParams.builder().model("gpt-4o-mini")
+                .input("weather in Lima").addTool(weatherTool("get_weather")).build());
+        ResponseFunctionToolCall call = functionCalls(first).getFirst();
+        Response second = client.responses().create(ResponseCreateParams.builder().model("gpt-4o-mini").instructions("Be brief.")
+                .previousResponseId(first.id()).addTool(weatherTool("get_weather"))
+                .inputOfResponse(List.of(ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
+                                .callId(call.callId()).output("sunny").build()),
+                        ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder().role(EasyInputMessage.Role.USER)
+                                .content("and tomorrow?").build())))
+                .build());
+
+        // This turn's input only (not the earlier turns, not the instructions), newest first as OpenAI lists it.
+        InputItemListPage page = client.responses().inputItems().list(second.id());
+        page.data().forEach(ResponseItem::validate);
+        assertThat(page.data()).hasSize(2);
+        assertThat(page.data().get(0).isResponseInputMessageItem()).isTrue();
+        ResponseInputMessageItem message = page.data().get(0).asResponseInputMessageItem();
+        assertThat(message.role()).isEqualTo(ResponseInputMessageItem.Role.USER);
+        assertThat(message.content().getFirst().asInputText().text()).isEqualTo("and tomorrow?");
+        assertThat(page.data().get(1).isFunctionCallOutput()).isTrue();
+        assertThat(page.data().get(1).asFunctionCallOutput().callId()).hasValue(call.callId());
+        assertThat(page.hasMore()).hasValue(false);
+
+        // The same items on every read, so a client pages through them one at a time.
+        List<String> ascending = new ArrayList<>();
+        client.responses().inputItems().list(second.id(), InputItemListParams.builder().order(InputItemListParams.Order.ASC)
+                .limit(1L).build()).autoPager().forEach(item -> ascending.add(itemId(item)));
+        assertThat(ascending).containsExactly(itemId(page.data().get(1)), itemId(page.data().get(0)));
+
+        InputItemListPage firstTurn = client.responses().inputItems().list(first.id());
+        assertThat(firstTurn.data()).singleElement().satisfies(item ->
+                assertThat(item.asResponseInputMessageItem().content().getFirst().asInputText().text()).isEqualTo("weather in Lima"));
+    }
+
+    @Test
+    void inputItemsOfAnUnknownResponseAre404AndABadPageIs400() throws Exception {
+        assertThatThrownBy(() -> client.responses().inputItems().list("resp_doesnotexist"))
+                .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.statusCode()).isEqualTo(404));
+        Response created = client.responses().create(ask("page me").build());
+        assertThatThrownBy(() -> client.responses().inputItems().list(created.id(), InputItemListParams.builder().limit(101L).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).hasValue("limit"));
+        assertThatThrownBy(() -> client.responses().inputItems().list(created.id(), InputItemListParams.builder().after("msg_x").build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).hasValue("after"));
+        HttpResponse<String> badOrder = gateway.get("/v1/responses/" + created.id() + "/input_items?order=sideways");
+        assertThat(badOrder.statusCode()).isEqualTo(400);
+        assertThat(badOrder.body()).contains("\"param\":\"order\"");
+        HttpResponse<String> cancel = gateway.send("POST", "/v1/responses/" + created.id() + "/cancel");
+        assertThat(cancel.statusCode()).as(cancel.body()).isIn(404, 405);
+    }
+
+    private static String itemId(ResponseItem item) {
+        if (item.isResponseInputMessageItem()) return item.asResponseInputMessageItem().id();
+        if (item.isFunctionCallOutput()) return item.asFunctionCallOutput().id();
+        throw new AssertionError("unexpected item " + item);
     }
 
     @Test

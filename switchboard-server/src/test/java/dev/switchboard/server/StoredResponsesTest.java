@@ -43,12 +43,14 @@ class StoredResponsesTest {
     void anEntryKeptForRedisReadsBackEqual() {
         byte[] response = "{\"id\":\"resp_1\",\"object\":\"response\",\"output\":[{\"type\":\"message\"}]}"
                 .getBytes(StandardCharsets.UTF_8);
-        StoredResponses.Entry entry = new StoredResponses.Entry("key-1", response, everyKindOfMessage());
+        byte[] items = "[{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"user\"}]".getBytes(StandardCharsets.UTF_8);
+        StoredResponses.Entry entry = new StoredResponses.Entry("key-1", response, items, everyKindOfMessage());
 
         StoredResponses.Entry back = StoredResponses.decode("resp_1", StoredResponses.encode(entry)).orElseThrow();
 
         assertThat(back.owner()).isEqualTo("key-1");
         assertThat(Json.parseBody(back.response())).isEqualTo(Json.parseBody(response));
+        assertThat(Json.tree(back.inputItems())).isEqualTo(Json.tree(items));
         assertThat(back.conversation()).isEqualTo(entry.conversation());
     }
 
@@ -62,7 +64,8 @@ class StoredResponsesTest {
     @Test
     void inMemoryOnlyItsOwnerSeesOrRemovesAnEntry() {
         StoredResponses stored = new StoredResponses(1 << 20, Duration.ofMinutes(1), Optional.empty());
-        stored.put("resp_1", new StoredResponses.Entry("key-1", "{}".getBytes(StandardCharsets.UTF_8), List.of(Message.user("hi"))));
+        stored.put("resp_1", new StoredResponses.Entry("key-1", "{}".getBytes(StandardCharsets.UTF_8), "[]".getBytes(StandardCharsets.UTF_8),
+                List.of(Message.user("hi"))));
 
         assertThat(stored.get("resp_1", "key-2")).isEmpty();
         assertThat(stored.remove("resp_1", "key-2")).isFalse();
@@ -74,7 +77,7 @@ class StoredResponsesTest {
     @Test
     void withNoRoomNothingIsKept() {
         StoredResponses stored = new StoredResponses(0, Duration.ofMinutes(1), Optional.empty());
-        stored.put("resp_1", new StoredResponses.Entry("key-1", "{}".getBytes(StandardCharsets.UTF_8), List.of()));
+        stored.put("resp_1", new StoredResponses.Entry("key-1", "{}".getBytes(StandardCharsets.UTF_8), "[]".getBytes(StandardCharsets.UTF_8), List.of()));
 
         assertThat(stored.get("resp_1", "key-1")).isEmpty();
     }

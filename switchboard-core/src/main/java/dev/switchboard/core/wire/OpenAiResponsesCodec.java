@@ -23,6 +23,7 @@ import dev.switchboard.core.model.ToolCall;
 import dev.switchboard.core.model.ToolChoice;
 import dev.switchboard.core.model.Usage;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -414,6 +415,63 @@ public final class OpenAiResponsesCodec {
         }
         for (ToolCall call : m.toolCalls()) items.add(functionCallItem(newId("fc"), call.id(), call.name(), call.arguments(), "completed"));
         return items;
+    }
+
+    /**
+     * A request's input as the Responses API lists it ({@code GET /v1/responses/{id}/input_items}), each item with an id
+     * of its own: messages with their text and image parts, an assistant's text and tool calls as output items, tool
+     * results as {@code function_call_output}.
+     */
+    public static ArrayNode inputItems(List<Message> input) {
+        ArrayNode items = Json.NODES.arrayNode();
+        for (Message m : input) {
+            switch (m.role()) {
+                case ASSISTANT -> items.addAll(outputItems(m, Optional.empty()));
+                case TOOL -> items.add(Json.object().put("type", "function_call_output").put("id", newId("fco"))
+                        .put("call_id", m.toolCallId().orElse("")).put("output", m.text()).put("status", "completed"));
+                default -> {
+                    ObjectNode item = Json.object().put("type", "message").put("id", newId("msg")).put("role", m.role().wire())
+                            .put("status", "completed");
+                    ArrayNode content = item.putArray("content");
+                    for (ContentPart p : m.content()) {
+                        if (p instanceof ContentPart.Text t) content.add(Json.object().put("type", "input_text").put("text", t.text()));
+                        if (p instanceof ContentPart.Image i) {
+                            content.add(Json.object().put("type", "input_image").put("image_url", i.url())
+                                    .put("detail", i.detail().orElse("auto")));
+                        }
+                    }
+                    items.add(item);
+                }
+            }
+        }
+        return items;
+    }
+
+    /**
+     * One page of a response's input items: {@code limit} of them in the asked order, after the item {@code after}
+     * (400 naming {@code after} when the response has no such item).
+     */
+    public static ObjectNode itemPage(ArrayNode items, boolean ascending, Optional<String> after, int limit) {
+        List<JsonNode> ordered = new ArrayList<>();
+        items.forEach(ordered::add);
+        if (!ascending) Collections.reverse(ordered);
+        int start = 0;
+        if (after.isPresent()) {
+            int at = 0;
+            while (at < ordered.size() && !ordered.get(at).path("id").asText().equals(after.get())) at++;
+            if (at == ordered.size()) throw bad("No input item with id '" + after.get() + "' in this response.", "after");
+            start = at + 1;
+        }
+        int end = Math.min(ordered.size(), start + limit);
+        ObjectNode page = Json.object().put("object", "list");
+        ArrayNode data = page.putArray("data");
+        ordered.subList(start, end).forEach(data::add);
+        if (data.isEmpty()) {
+            page.putNull("first_id").putNull("last_id");
+        } else {
+            page.put("first_id", data.get(0).get("id").asText()).put("last_id", data.get(data.size() - 1).get("id").asText());
+        }
+        return page.put("has_more", end < ordered.size());
     }
 
     static ObjectNode messageItem(String id, String status, ArrayNode content) {

@@ -488,4 +488,91 @@ class OpenAiResponsesCodecTest {
             assertThat(OpenAiResponsesCodec.newId(prefix)).isNotEqualTo(id);
         }
     }
+
+    // ------------------------------------------------------------------ input items
+
+    @Test
+    void listsAnInputAsItemsWithIdsAndReadsBackToTheSameMessages() {
+        Request r = parse("""
+                {'model':'m','input':[
+                  {'role':'developer','content':'Use metric units.'},
+                  {'type':'message','role':'user','content':[{'type':'input_text','text':'What is this?'},
+                      {'type':'input_image','image_url':'https://example.com/cat.png','detail':'low'}]},
+                  {'type':'message','role':'assistant','content':[{'type':'output_text','text':'Let me look.'}]},
+                  {'type':'function_call','call_id':'call_a','name':'lookup','arguments':'{}'},
+                  {'type':'function_call_output','call_id':'call_a','output':'a cat'},
+                  {'role':'user','content':'thanks'}]}""");
+
+        ArrayNode items = OpenAiResponsesCodec.inputItems(r.input());
+
+        assertThat(items).extracting(i -> i.get("type").asText() + ":" + i.path("role").asText(""))
+                .containsExactly("message:developer", "message:user", "message:assistant", "function_call:",
+                        "function_call_output:", "message:user");
+        assertThat(items).extracting(i -> i.get("id").asText()).doesNotHaveDuplicates().allMatch(id -> id.matches("[a-z]+_[0-9a-f]{48}"));
+        assertThat(items).allMatch(i -> i.get("status").asText().equals("completed"));
+        JsonNode image = items.get(1).get("content").get(1);
+        assertThat(image.get("type").asText()).isEqualTo("input_image");
+        assertThat(image.get("image_url").asText()).isEqualTo("https://example.com/cat.png");
+        assertThat(image.get("detail").asText()).isEqualTo("low");
+        assertThat(items.get(4).get("output").asText()).isEqualTo("a cat");
+        // What the list says is what the model was sent: the items, sent back as input, are the same conversation.
+        assertThat(OpenAiResponsesCodec.parseInput(items)).extracting(OpenAiResponsesCodecTest::said)
+                .isEqualTo(r.input().stream().map(OpenAiResponsesCodecTest::said).toList());
+    }
+
+    @Test
+    void anImageWithoutDetailIsListedWithDetailAuto() {
+        ArrayNode items = OpenAiResponsesCodec.inputItems(List.of(new Message(Role.USER,
+                List.of(new ContentPart.Image("data:image/png;base64,AAAA", Optional.empty())), false, Optional.empty(), List.of(),
+                Optional.empty(), Optional.empty(), Optional.empty())));
+        assertThat(items.get(0).get("content").get(0).get("detail").asText()).isEqualTo("auto");
+    }
+
+    /** What a message says, whatever the shape of its content. */
+    private static String said(Message m) {
+        return m.role() + " " + m.content() + " " + m.toolCalls() + " " + m.toolCallId();
+    }
+
+    private static ArrayNode numberedItems(int n) {
+        ArrayNode items = Json.NODES.arrayNode();
+        for (int i = 1; i <= n; i++) items.add(Json.object().put("id", "msg_" + i).put("type", "message"));
+        return items;
+    }
+
+    private static List<String> ids(JsonNode page) {
+        List<String> ids = new java.util.ArrayList<>();
+        page.get("data").forEach(i -> ids.add(i.get("id").asText()));
+        return ids;
+    }
+
+    @Test
+    void pagesItemsNewestFirstByDefaultAndOnAfterTheLastIdOfThePageBefore() {
+        ArrayNode items = numberedItems(5);
+
+        JsonNode first = OpenAiResponsesCodec.itemPage(items, false, Optional.empty(), 2);
+        assertThat(first.get("object").asText()).isEqualTo("list");
+        assertThat(ids(first)).containsExactly("msg_5", "msg_4");
+        assertThat(first.get("first_id").asText()).isEqualTo("msg_5");
+        assertThat(first.get("last_id").asText()).isEqualTo("msg_4");
+        assertThat(first.get("has_more").asBoolean()).isTrue();
+
+        JsonNode second = OpenAiResponsesCodec.itemPage(items, false, Optional.of("msg_4"), 2);
+        assertThat(ids(second)).containsExactly("msg_3", "msg_2");
+        JsonNode last = OpenAiResponsesCodec.itemPage(items, false, Optional.of("msg_2"), 2);
+        assertThat(ids(last)).containsExactly("msg_1");
+        assertThat(last.get("has_more").asBoolean()).isFalse();
+
+        assertThat(ids(OpenAiResponsesCodec.itemPage(items, true, Optional.of("msg_2"), 20))).containsExactly("msg_3", "msg_4", "msg_5");
+        JsonNode none = OpenAiResponsesCodec.itemPage(items, true, Optional.of("msg_5"), 20);
+        assertThat(ids(none)).isEmpty();
+        assertThat(none.get("first_id").isNull()).isTrue();
+        assertThat(none.get("has_more").asBoolean()).isFalse();
+    }
+
+    @Test
+    void anAfterThatIsNoItemOfTheResponseIsA400NamingIt() {
+        assertThatThrownBy(() -> OpenAiResponsesCodec.itemPage(numberedItems(2), false, Optional.of("msg_9"), 20))
+                .isInstanceOfSatisfying(GatewayException.BadRequest.class, e -> assertThat(e.param()).hasValue("after"))
+                .hasMessageContaining("msg_9");
+    }
 }

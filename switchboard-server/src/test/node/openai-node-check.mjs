@@ -62,7 +62,8 @@ const textOf = (r) => r.output.filter((i) => i.type === 'message').flatMap((i) =
 const follow = await client.responses.create({ model, input: 'and again from node', previous_response_id: first.id });
 out.responses = { id: first.id, text: first.output_text, status: first.status, usage: first.usage, events,
   streamText: textOf(final), followText: follow.output_text,
-  retrieved: (await client.responses.retrieve(first.id)).output_text };
+  retrieved: (await client.responses.retrieve(first.id)).output_text, inputItems: [] };
+for await (const item of client.responses.inputItems.list(follow.id)) out.responses.inputItems.push(item.content[0].text);
 
 const ids = [];
 for await (const m of client.models.list()) ids.push(m.id);

@@ -69,7 +69,8 @@ with client.responses.stream(model=model, input="stream a response from python")
 follow = client.responses.create(model=model, input="and again from python", previous_response_id=first.id)
 out["responses"] = {"id": first.id, "text": first.output_text, "status": first.status, "usage": first.usage.model_dump(),
                     "events": events, "streamText": final.output_text, "followText": follow.output_text,
-                    "retrieved": client.responses.retrieve(first.id).output_text}
+                    "retrieved": client.responses.retrieve(first.id).output_text,
+                    "inputItems": [item.content[0].text for item in client.responses.input_items.list(follow.id)]}
 
 out["models"] = {"ids": [m.id for m in client.models.list()], "retrieved": client.models.retrieve(model).owned_by}
 

@@ -108,6 +108,8 @@ abstract class SdkScriptChecks {
         assertThat(events).contains("response.output_text.delta", "response.output_item.done");
         assertThat(r.get("followText").asText()).isEqualTo("echo: and again from " + label());
         assertThat(r.get("retrieved").asText()).isEqualTo(r.get("text").asText());
+        // The follow-up's own input, listed through the SDK's pager.
+        assertThat(r.get("inputItems")).extracting(JsonNode::asText).containsExactly("and again from " + label());
         // The follow-up reached the upstream with the first turn before it (its instructions are not carried over).
         JsonNode followUp = upstream.requests().stream().map(q -> q.bodyJson())
                 .filter(b -> b.at("/messages/2/content").asText().equals("and again from " + label())).findFirst().orElseThrow();

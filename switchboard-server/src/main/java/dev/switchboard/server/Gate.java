@@ -213,9 +213,9 @@ final class Gate {
                 HttpIo.headers(res, exchange.context().responseHeaders());
                 throw e;
             }
-            try (var out = started) {
+            try (var out = started; var sse = new SseWriter(out)) {
                 GatewayException failure = e instanceof GatewayException g ? g : internal(exchange.requestId(), e);
-                dialect.error(new SseWriter(out), failure);
+                dialect.error(sse, failure);
             } catch (IOException gone) {
                 // The client went away after the comments.
             }
@@ -233,8 +233,8 @@ final class Gate {
             dialect.respond(res, reply);
             return;
         }
-        try (var out = started) {
-            dialect.events(new SseWriter(out), reply);
+        try (var out = started; var sse = new SseWriter(out)) {
+            dialect.events(sse, reply);
         } catch (IOException e) {
             // The client went away; closing the answer's stream cancelled the upstream call.
         }

@@ -4,7 +4,6 @@ import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.pipeline.ChatStream;
 import dev.switchboard.core.pipeline.Reply;
-import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.SseEvent;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
@@ -33,8 +32,8 @@ final class NamedEventStream implements Gate.StreamDialect {
         try (ChatStream s = Gate.chunks(reply)) {
             Optional<ChatChunk> first = s.next();
             HttpIo.startSse(res);
-            try (var out = HttpIo.responseStream(res)) {
-                write(new SseWriter(out), s, first);
+            try (var out = HttpIo.responseStream(res); var sse = new SseWriter(out)) {
+                write(sse, s, first);
             } catch (IOException e) {
                 // The client went away; closing the stream cancels the upstream call.
             }
@@ -81,6 +80,6 @@ final class NamedEventStream implements Gate.StreamDialect {
     }
 
     private static void write(SseWriter sse, List<SseEvent> events) throws IOException {
-        for (SseEvent e : events) sse.writeEvent(e.name(), Json.bytes(e.data()));
+        for (SseEvent e : events) sse.writeEvent(e);
     }
 }

@@ -89,8 +89,8 @@ final class OpenAiEndpoints {
      */
     static void stream(ServerResponse res, ChatStream stream, boolean includeUsage) {
         HttpIo.startSse(res);
-        try (var out = HttpIo.responseStream(res)) {
-            writeChunks(new SseWriter(out), stream, includeUsage);
+        try (var out = HttpIo.responseStream(res); var sse = new SseWriter(out)) {
+            writeChunks(sse, stream, includeUsage);
         } catch (IOException e) {
             // The client went away; closing the stream in writeChunks cancelled the upstream call.
         }

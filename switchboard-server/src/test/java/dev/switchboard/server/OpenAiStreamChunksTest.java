@@ -35,7 +35,9 @@ class OpenAiStreamChunksTest {
 
     private static List<JsonNode> written(List<ChatChunk> chunks) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        OpenAiEndpoints.writeChunks(new SseWriter(out), ChatStream.of(chunks), true);
+        try (SseWriter sse = new SseWriter(out)) {
+            OpenAiEndpoints.writeChunks(sse, ChatStream.of(chunks), true);
+        }
         List<JsonNode> events = new ArrayList<>();
         for (String event : out.toString(StandardCharsets.UTF_8).split("\n\n")) {
             assertThat(event).startsWith("data: ");

@@ -6,6 +6,7 @@ import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChunkChoice;
 import dev.switchboard.core.model.Role;
 import dev.switchboard.core.wire.Json;
+import dev.switchboard.core.wire.SseEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,12 +33,13 @@ class SseWriterTest {
     @Test
     void chunkEventsAreWrittenWithoutFlushingSoThoseAtHandShareOneWrite() throws IOException {
         CountingStream out = new CountingStream();
-        SseWriter sse = new SseWriter(out);
-        sse.write(chunk("Hel"), null);
-        sse.write(chunk("lo"), Json.object().put("part", 1));
-        assertThat(out.flushes).isZero();
-        sse.flush();
-        assertThat(out.flushes).isEqualTo(1);
+        try (SseWriter sse = new SseWriter(out)) {
+            sse.write(chunk("Hel"), null);
+            sse.write(chunk("lo"), Json.object().put("part", 1));
+            assertThat(out.flushes).isZero();
+            sse.flush();
+            assertThat(out.flushes).isEqualTo(1);
+        }
 
         String[] events = out.toString(StandardCharsets.UTF_8).split("\n\n");
         assertThat(events).hasSize(2);
@@ -46,5 +48,25 @@ class SseWriterTest {
                 .isEqualTo("Hel");
         assertThat(Json.parseBody(events[1].substring(6).getBytes(StandardCharsets.UTF_8)).at("/switchboard/part").asInt())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void eventsOfAllKindsFollowEachOtherExactlyThroughTheOneGeneratorTheyShare() throws IOException {
+        CountingStream out = new CountingStream();
+        try (SseWriter sse = new SseWriter(out)) {
+            sse.writeEvent(new SseEvent("response.created", Json.object().put("type", "response.created")));
+            sse.write(chunk("Hi"), null);
+            sse.write("{\"raw\":true}".getBytes(StandardCharsets.UTF_8));
+            sse.writeEvent(new SseEvent("response.completed", Json.object().put("type", "response.completed").put("n", 2)));
+            sse.done();
+        }
+        String written = out.toString(StandardCharsets.UTF_8);
+        String chunkJson = Json.text(Json.parseBody(written.split("\n\n")[1].substring(6).getBytes(StandardCharsets.UTF_8)));
+        assertThat(written).isEqualTo("event: response.created\ndata: {\"type\":\"response.created\"}\n\n"
+                + "data: " + chunkJson + "\n\n"
+                + "data: {\"raw\":true}\n\n"
+                + "event: response.completed\ndata: {\"type\":\"response.completed\",\"n\":2}\n\n"
+                + "data: [DONE]\n\n");
+        assertThat(out.flushes).isEqualTo(1);
     }
 }

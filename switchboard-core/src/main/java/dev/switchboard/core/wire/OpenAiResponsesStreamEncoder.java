@@ -108,23 +108,23 @@ public final class OpenAiResponsesStreamEncoder implements SseEvent.Encoder {
             if (choice.index() != 0) continue; // a response has one answer
             choice.reasoning().filter(s -> !s.isEmpty()).ifPresent(t -> {
                 ensureOpen(Kind.REASONING, events);
-                events.add(event("response.reasoning_text.delta", partRef().put("delta", t)));
+                events.add(sse(partEvent("response.reasoning_text.delta").put("delta", t)));
                 part.append(t);
                 answerReasoning.append(t);
                 generated.append(t);
             });
             choice.content().filter(s -> !s.isEmpty()).ifPresent(t -> {
                 ensureOpen(Kind.TEXT, events);
-                ObjectNode data = partRef().put("delta", t);
+                ObjectNode data = partEvent("response.output_text.delta").put("delta", t);
                 data.putArray("logprobs");
-                events.add(event("response.output_text.delta", data));
+                events.add(sse(data));
                 part.append(t);
                 answerText.append(t);
                 generated.append(t);
             });
             choice.refusal().filter(s -> !s.isEmpty()).ifPresent(t -> {
                 ensureOpen(Kind.REFUSAL, events);
-                events.add(event("response.refusal.delta", partRef().put("delta", t)));
+                events.add(sse(partEvent("response.refusal.delta").put("delta", t)));
                 part.append(t);
                 answerRefusal.append(t);
                 generated.append(t);
@@ -146,8 +146,8 @@ public final class OpenAiResponsesStreamEncoder implements SseEvent.Encoder {
         String status = OpenAiResponsesCodec.status(finish);
         response = OpenAiResponsesCodec.writeResponse(responseId, createdAt, model, status, finish, output,
                 Optional.of(used), echo);
-        events.add(event(status.equals("completed") ? "response.completed" : "response.incomplete",
-                Json.object().set("response", response)));
+        String type = status.equals("completed") ? "response.completed" : "response.incomplete";
+        events.add(sse(event(type).set("response", response)));
         ended = true;
         return events;
     }
@@ -156,11 +156,11 @@ public final class OpenAiResponsesStreamEncoder implements SseEvent.Encoder {
     @Override
     public SseEvent error(GatewayException e) {
         ended = true;
-        ObjectNode data = Json.object();
+        ObjectNode data = event("error");
         e.code().ifPresentOrElse(c -> data.put("code", c), () -> data.put("code", e.type()));
         data.put("message", e.getMessage());
         e.param().ifPresentOrElse(p -> data.put("param", p), () -> data.putNull("param"));
-        return event("error", data);
+        return sse(data);
     }
 
     /** The whole response, once {@link #finish()} ended it. */
@@ -182,8 +182,8 @@ public final class OpenAiResponsesStreamEncoder implements SseEvent.Encoder {
         started = true;
         ObjectNode inProgress = OpenAiResponsesCodec.writeResponse(responseId, createdAt, model, "in_progress",
                 Optional.empty(), Json.NODES.arrayNode(), Optional.empty(), echo);
-        events.add(event("response.created", Json.object().set("response", inProgress)));
-        events.add(event("response.in_progress", Json.object().set("response", inProgress)));
+        events.add(sse(event("response.created").set("response", inProgress)));
+        events.add(sse(event("response.in_progress").set("response", inProgress)));
     }
 
     private void toolDelta(ToolCallDelta delta, List<SseEvent> events) {
@@ -203,7 +203,7 @@ public final class OpenAiResponsesStreamEncoder implements SseEvent.Encoder {
         call.arguments.append(args);
         generated.append(args);
         // Upstreams stream one call after another; a late fragment still belongs to its own item.
-        events.add(event("response.function_call_arguments.delta", Json.object().put("item_id", call.itemId)
+        events.add(sse(event("response.function_call_arguments.delta").put("item_id", call.itemId)
                 .put("output_index", call.outputIndex).put("delta", args)));
     }
 
@@ -228,9 +228,9 @@ public final class OpenAiResponsesStreamEncoder implements SseEvent.Encoder {
         }
         open = kind;
         if (kind == Kind.TEXT || kind == Kind.REFUSAL) {
-            ObjectNode data = partRef();
+            ObjectNode data = partEvent("response.content_part.added");
             data.set("part", kind == Kind.TEXT ? OpenAiResponsesCodec.textPart("") : OpenAiResponsesCodec.refusalPart(""));
-            events.add(event("response.content_part.added", data));
+            events.add(sse(data));
         }
     }
 
@@ -239,15 +239,14 @@ public final class OpenAiResponsesStreamEncoder implements SseEvent.Encoder {
         String text = part.toString();
         part.setLength(0);
         ObjectNode finished = open == Kind.TEXT ? OpenAiResponsesCodec.textPart(text) : OpenAiResponsesCodec.refusalPart(text);
-        ObjectNode done = partRef();
         if (open == Kind.TEXT) {
-            done.put("text", text);
+            ObjectNode done = partEvent("response.output_text.done").put("text", text);
             done.putArray("logprobs");
-            events.add(event("response.output_text.done", done));
+            events.add(sse(done));
         } else {
-            events.add(event("response.refusal.done", done.put("refusal", text)));
+            events.add(sse(partEvent("response.refusal.done").put("refusal", text)));
         }
-        events.add(event("response.content_part.done", partRef().set("part", finished)));
+        events.add(sse(partEvent("response.content_part.done").set("part", finished)));
         messageContent.add(finished);
     }
 
@@ -257,7 +256,7 @@ public final class OpenAiResponsesStreamEncoder implements SseEvent.Encoder {
             case REASONING -> {
                 String text = part.toString();
                 part.setLength(0);
-                events.add(event("response.reasoning_text.done", partRef().put("text", text)));
+                events.add(sse(partEvent("response.reasoning_text.done").put("text", text)));
                 finishItem(OpenAiResponsesCodec.reasoningItem(itemId, text), events);
             }
             case TEXT, REFUSAL -> {
@@ -268,7 +267,7 @@ public final class OpenAiResponsesStreamEncoder implements SseEvent.Encoder {
             }
             case FUNCTION -> {
                 Call call = openCall;
-                events.add(event("response.function_call_arguments.done", Json.object().put("item_id", call.itemId)
+                events.add(sse(event("response.function_call_arguments.done").put("item_id", call.itemId)
                         .put("output_index", call.outputIndex).put("name", call.name).put("arguments", call.arguments.toString())));
                 ObjectNode item = OpenAiResponsesCodec.functionCallItem(call.itemId, call.callId, call.name,
                         call.arguments.toString(), "completed");
@@ -284,22 +283,30 @@ public final class OpenAiResponsesStreamEncoder implements SseEvent.Encoder {
         output.add(item);
     }
 
-    /** The open part's address: item, output index and content index (a message's parts count up; reasoning has one). */
-    private ObjectNode partRef() {
+    /**
+     * An event about the open part, addressed by item, output index and content index (a message's parts count up;
+     * reasoning has one).
+     */
+    private ObjectNode partEvent(String type) {
         int contentIndex = open == Kind.REASONING || messageContent == null ? 0 : messageContent.size();
-        return Json.object().put("item_id", itemId).put("output_index", outputIndex).put("content_index", contentIndex);
+        return event(type).put("item_id", itemId).put("output_index", outputIndex).put("content_index", contentIndex);
     }
 
     private SseEvent itemEvent(String type, int index, ObjectNode item) {
-        ObjectNode data = Json.object().put("output_index", index);
+        ObjectNode data = event(type).put("output_index", index);
         data.set("item", item);
-        return event(type, data);
+        return sse(data);
     }
 
-    /** An event of this type: {@code type} and {@code sequence_number} first, then the data's fields. */
-    private SseEvent event(String type, ObjectNode fields) {
-        ObjectNode data = Json.object().put("type", type).put("sequence_number", sequence++);
-        data.setAll(fields);
-        return new SseEvent(type, data);
+    /**
+     * The data of the next event, of this type: {@code type} and {@code sequence_number} first, the caller's fields
+     * after them. Events are numbered as their data is made, so each goes into the list before the next is made.
+     */
+    private ObjectNode event(String type) {
+        return Json.object().put("type", type).put("sequence_number", sequence++);
+    }
+
+    private static SseEvent sse(ObjectNode data) {
+        return new SseEvent(data.get("type").asText(), data);
     }
 }

@@ -102,11 +102,13 @@ final class StoredResponses {
 
     private final Cache<String, Entry> entries;
     private final boolean storing;
+    private final long maxBytes;
     private final Duration ttl;
     private final Optional<SharedState> shared;
 
     StoredResponses(long maxBytes, Duration ttl, Optional<SharedState> shared) {
         storing = maxBytes > 0;
+        this.maxBytes = maxBytes;
         this.ttl = ttl;
         this.shared = shared;
         entries = Caffeine.newBuilder()
@@ -117,14 +119,18 @@ final class StoredResponses {
     }
 
     /**
-     * Keeps an entry; with no room configured, none (an entry past the room would only be evicted again). One Redis did
-     * not take in time is kept here instead: this replica can still serve it.
+     * Keeps an entry; with no room configured, none. One larger than the whole room is not kept either, in Redis as in
+     * memory (there it would only be evicted again): a conversation carried on turn after turn grows with each, and
+     * this bounds what one turn can put in Redis. One Redis did not take in time is kept here instead: this replica
+     * can still serve it.
      */
     void put(String id, Entry entry) {
         if (!storing) return;
         if (shared.isPresent()) {
+            byte[] kept = encode(entry);
+            if (kept.length > maxBytes) return;
             try {
-                shared.get().putValue(key(id), encode(entry), ttl);
+                shared.get().putValue(key(id), kept, ttl);
                 return;
             } catch (SharedState.Unavailable e) {
                 LOG.warning("Redis did not take stored response " + id + " in time; this replica keeps it");

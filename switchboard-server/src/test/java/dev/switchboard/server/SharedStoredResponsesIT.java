@@ -35,15 +35,19 @@ class SharedStoredResponsesIT {
     }
 
     private static String config(String redisUrl) {
+        return config(redisUrl, "16mb");
+    }
+
+    private static String config(String redisUrl, String room) {
         return """
                 model_list:
                   - model_name: gpt-4o-mini
                     litellm_params: {model: openai/gpt-4o-mini, api_base: "%s", api_key: sk-upstream}
                 switchboard:
-                  server: {port: 0, stored-responses-ttl: 5m}
+                  server: {port: 0, stored-responses-ttl: 5m, stored-responses-bytes: %s}
                   ledger: {store: none}
                   redis: {url: "%s", key-prefix: "switchboard-test:%s:"}
-                """.formatted(upstream.apiBase(), redisUrl, UUID.randomUUID());
+                """.formatted(upstream.apiBase(), room, redisUrl, UUID.randomUUID());
     }
 
     private static JsonNode ok(HttpResponse<String> r) {
@@ -85,6 +89,17 @@ class SharedStoredResponsesIT {
                     .get("id").asText();
             assertThat(second.get("/v1/responses/" + id).statusCode()).isEqualTo(404);
             assertThat(first.get("/v1/responses/" + id).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aResponseLargerThanTheWholeRoomIsNotKeptInRedisEither() throws Exception {
+        try (GatewayFixture gateway = GatewayFixture.start(config("redis://127.0.0.1:6379/0", "4kb"))) {
+            String small = ok(gateway.post("/v1/responses", "{\"model\":\"gpt-4o-mini\",\"input\":\"hi\"}")).get("id").asText();
+            String large = ok(gateway.post("/v1/responses", "{\"model\":\"gpt-4o-mini\",\"input\":\"" + "x".repeat(5000) + "\"}"))
+                    .get("id").asText();
+            assertThat(gateway.get("/v1/responses/" + small).statusCode()).isEqualTo(200);
+            assertThat(gateway.get("/v1/responses/" + large).statusCode()).isEqualTo(404);
         }
     }
 

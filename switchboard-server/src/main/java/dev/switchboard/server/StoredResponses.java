@@ -128,7 +128,11 @@ final class StoredResponses {
         if (!storing) return;
         if (shared.isPresent()) {
             byte[] kept = encode(entry);
-            if (kept.length > maxBytes) return;
+            if (kept.length > maxBytes) {
+                LOG.info(() -> "response " + id + " with its conversation takes " + kept.length + " bytes, more than "
+                        + "switchboard.server.stored-responses-bytes: not stored");
+                return;
+            }
             try {
                 shared.get().putValue(key(id), kept, ttl);
                 return;

@@ -134,9 +134,9 @@ final class ResponsesEndpoints {
 
     /** {@code GET /v1/responses/{id}}, or {@code /v1/responses/{id}/input_items}. */
     private void retrieve(ServerRequest req, ServerResponse res, String requestId) {
-        String path = req.path().path();
-        boolean items = path.endsWith(INPUT_ITEMS);
-        String id = idInPath(items ? path.substring(0, path.length() - INPUT_ITEMS.length()) : path);
+        String rest = afterResponses(req.path().path());
+        boolean items = rest.endsWith(INPUT_ITEMS) && rest.length() > INPUT_ITEMS.length();
+        String id = idOf(items ? rest.substring(0, rest.length() - INPUT_ITEMS.length()) : rest);
         StoredResponses.Entry entry = stored.get(id, Gate.principal().id()).orElseThrow(() -> notFound(id));
         if (!items) {
             HttpIo.sendJson(res, 200, entry.response());
@@ -155,13 +155,17 @@ final class ResponsesEndpoints {
     }
 
     private void delete(ServerRequest req, ServerResponse res, String requestId) {
-        String id = idInPath(req.path().path());
+        String id = idOf(afterResponses(req.path().path()));
         if (!stored.remove(id, Gate.principal().id())) throw notFound(id);
         HttpIo.sendJson(res, 200, Json.object().put("id", id).put("object", "response").put("deleted", true));
     }
 
-    private static String idInPath(String path) {
-        String id = path.substring(path.indexOf("/responses/") + "/responses/".length());
+    /** What follows {@code /responses/} in a path the routes matched as {@code /responses/*}. */
+    private static String afterResponses(String path) {
+        return path.substring(path.indexOf("/responses/") + "/responses/".length());
+    }
+
+    private static String idOf(String id) {
         if (id.contains("/")) {
             throw new GatewayException.NotFound("This gateway serves GET and DELETE /v1/responses/{id} and GET "
                     + "/v1/responses/{id}/input_items only (no cancel or compact).", null, "unknown_url");

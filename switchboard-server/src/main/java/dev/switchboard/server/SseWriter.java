@@ -30,7 +30,7 @@ final class SseWriter implements AutoCloseable {
     /** The stream's generator, made at its first JSON event; values follow each other with nothing between them. */
     private JsonGenerator json() {
         if (json == null) {
-            json = Json.generator(out);
+            json = Json.generator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT); // never finish a cut event
             json.setRootValueSeparator(null);
         }
         return json;

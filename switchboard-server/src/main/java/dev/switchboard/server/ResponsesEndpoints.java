@@ -116,8 +116,8 @@ final class ResponsesEndpoints {
 
     private void store(Turn turn, ObjectNode response, Message answer) {
         if (turn.request().store()) {
-            stored.put(turn.id(), new StoredResponses.Entry(turn.owner(), Json.bytes(response),
-                    Json.bytes(OpenAiResponsesCodec.inputItems(turn.request().input())), turn.with(answer)));
+            stored.put(turn.id(), new StoredResponses.Entry(turn.owner(), response,
+                    OpenAiResponsesCodec.inputItems(turn.request().input()), turn.with(answer)));
         }
     }
 
@@ -150,7 +150,7 @@ final class ResponsesEndpoints {
         }
         // include asks for fields of hosted tools' items and of image inputs: there are no such items, and images are
         // listed whole, so it changes nothing.
-        HttpIo.sendJson(res, 200, OpenAiResponsesCodec.itemPage((ArrayNode) Json.tree(entry.inputItems()),
+        HttpIo.sendJson(res, 200, OpenAiResponsesCodec.itemPage((ArrayNode) entry.inputItems(),
                 order.equals("asc"), query.first("after").asOptional(), limit));
     }
 

@@ -23,9 +23,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.model.ContentPart;
 import dev.switchboard.core.model.Message;
-import dev.switchboard.core.model.ToolCall;
 import dev.switchboard.core.reliability.SharedState;
-import dev.switchboard.core.wire.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -37,13 +35,13 @@ import java.util.logging.Logger;
  * The /v1/responses answers kept for {@code GET} and {@code previous_response_id}: each with its conversation so far
  * and the key that made it, so another key can neither read nor continue it. With {@code switchboard.redis} set they
  * are kept in Redis for {@code stored-responses-ttl}, so any replica can serve a response another one made; without it,
- * or for an answer Redis did not take in time, in this replica's memory, bounded by an estimate of the bytes each takes
+ * or for an answer Redis did not take in time, in this replica's memory, in the same form, bounded by its bytes
  * ({@code switchboard.server.stored-responses-bytes}) and the same time to live; Caffeine evicts the least useful first.
  */
 final class StoredResponses {
     private static final Logger LOG = Logger.getLogger(StoredResponses.class.getName());
     /**
-     * An entry as Redis keeps it: every field of the conversation's messages (signed thinking and cache breakpoints
+     * An entry as it is kept, in Redis or in memory: every field of the conversation's messages (signed thinking and cache breakpoints
      * included, which a next turn to Anthropic must send back), content parts named by their type.
      */
     private static final ObjectMapper KEPT = JsonMapper.builder()
@@ -92,15 +90,13 @@ final class StoredResponses {
     }
 
     /**
-     * One stored response: its JSON as sent, its request's input as listed items, and the messages a next turn continues
-     * from (the instructions left out).
+     * One stored response: the response object as sent, its request's input as listed items, and the messages a next
+     * turn continues from (the instructions left out).
      */
-    record Entry(String owner, byte[] response, byte[] inputItems, List<Message> conversation) {}
+    record Entry(String owner, JsonNode response, JsonNode inputItems, List<Message> conversation) {}
 
-    /** {@link Entry} in Redis: the response and the items as JSON rather than base64 of their bytes. */
-    private record Kept(String owner, JsonNode response, JsonNode inputItems, List<Message> conversation) {}
-
-    private final Cache<String, Entry> entries;
+    /** Entries as Redis keeps them: one array each, so the heap holds no object graph per stored conversation. */
+    private final Cache<String, byte[]> entries;
     private final boolean storing;
     private final long maxBytes;
     private final Duration ttl;
@@ -113,7 +109,7 @@ final class StoredResponses {
         this.shared = shared;
         entries = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((String id, Entry e) -> (int) Math.min(Integer.MAX_VALUE, weight(e)))
+                .weigher((String id, byte[] kept) -> kept.length)
                 .expireAfterWrite(ttl)
                 .build();
     }
@@ -126,13 +122,13 @@ final class StoredResponses {
      */
     void put(String id, Entry entry) {
         if (!storing) return;
+        byte[] kept = encode(entry);
+        if (kept.length > maxBytes) {
+            LOG.info(() -> "response " + id + " with its conversation takes " + kept.length + " bytes, more than "
+                    + "switchboard.server.stored-responses-bytes: not stored");
+            return;
+        }
         if (shared.isPresent()) {
-            byte[] kept = encode(entry);
-            if (kept.length > maxBytes) {
-                LOG.info(() -> "response " + id + " with its conversation takes " + kept.length + " bytes, more than "
-                        + "switchboard.server.stored-responses-bytes: not stored");
-                return;
-            }
             try {
                 shared.get().putValue(key(id), kept, ttl);
                 return;
@@ -140,7 +136,7 @@ final class StoredResponses {
                 LOG.warning("Redis did not take stored response " + id + " in time; this replica keeps it");
             }
         }
-        entries.put(id, entry);
+        entries.put(id, kept);
     }
 
     /**
@@ -149,22 +145,21 @@ final class StoredResponses {
      * @throws GatewayException.Overloaded when it is not in this replica and Redis, where it would be, does not answer
      */
     Optional<Entry> get(String id, String owner) {
-        Entry entry = entries.getIfPresent(id);
-        if (entry == null && shared.isPresent()) {
+        byte[] kept = entries.getIfPresent(id);
+        if (kept == null && shared.isPresent()) {
             try {
-                entry = shared.get().value(key(id)).flatMap(bytes -> decode(id, bytes)).orElse(null);
+                kept = shared.get().value(key(id)).orElse(null);
             } catch (SharedState.Unavailable e) {
                 throw redisDown();
             }
         }
-        return Optional.ofNullable(entry).filter(e -> e.owner().equals(owner));
+        return kept == null ? Optional.empty() : decode(id, kept).filter(e -> e.owner().equals(owner));
     }
 
     /** Whether an entry of {@code owner}'s was there to remove. */
     boolean remove(String id, String owner) {
-        Optional<Entry> entry = get(id, owner);
-        if (entry.isEmpty()) return false;
-        if (entries.asMap().remove(id, entry.get())) return true;
+        if (get(id, owner).isEmpty()) return false;
+        if (entries.asMap().remove(id) != null) return true;
         try {
             return shared.orElseThrow().removeValue(key(id));
         } catch (SharedState.Unavailable e) {
@@ -183,37 +178,19 @@ final class StoredResponses {
 
     static byte[] encode(Entry e) {
         try {
-            return KEPT.writeValueAsBytes(new Kept(e.owner(), Json.tree(e.response()), Json.tree(e.inputItems()), e.conversation()));
+            return KEPT.writeValueAsBytes(e);
         } catch (IOException x) {
             throw new UncheckedIOException(x);
         }
     }
 
-    /** Empty for a value this build cannot read (written by another version): as if it had expired. */
+    /** Empty for a value this build cannot read (written by another version, in Redis): as if it had expired. */
     static Optional<Entry> decode(String id, byte[] bytes) {
         try {
-            Kept k = KEPT.readValue(bytes, Kept.class);
-            return Optional.of(new Entry(k.owner(), Json.bytes(k.response()), Json.bytes(k.inputItems()), k.conversation()));
+            return Optional.of(KEPT.readValue(bytes, Entry.class));
         } catch (IOException | RuntimeException x) {
-            LOG.warning("stored response " + id + " in Redis could not be read: " + x.getMessage());
+            LOG.warning("stored response " + id + " could not be read: " + x.getMessage());
             return Optional.empty();
         }
-    }
-
-    /** The JSON's bytes plus two bytes per character of text held in the conversation. */
-    private static long weight(Entry e) {
-        long chars = 0;
-        for (Message m : e.conversation()) {
-            for (ContentPart p : m.content()) {
-                chars += switch (p) {
-                    case ContentPart.Text t -> t.text().length();
-                    case ContentPart.Image i -> i.url().length();
-                    default -> 64;
-                };
-            }
-            for (ToolCall c : m.toolCalls()) chars += c.arguments().length() + c.name().length() + c.id().length();
-            chars += m.reasoning().map(String::length).orElse(0) + m.refusal().map(String::length).orElse(0) + 32;
-        }
-        return e.response().length + e.inputItems().length + 2 * chars;
     }
 }

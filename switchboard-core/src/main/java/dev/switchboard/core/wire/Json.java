@@ -79,15 +79,6 @@ public final class Json {
         return parseUpstream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), provider);
     }
 
-    /** JSON the gateway wrote itself (a stored answer), read back as a tree. */
-    public static JsonNode tree(byte[] json) {
-        try {
-            return TREE.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     public static byte[] bytes(JsonNode node) {
         try {
             return WRITER.writeValueAsBytes(node);

@@ -97,13 +97,11 @@ final class StoredResponses {
 
     /** Entries as Redis keeps them: one array each, so the heap holds no object graph per stored conversation. */
     private final Cache<String, byte[]> entries;
-    private final boolean storing;
     private final long maxBytes;
     private final Duration ttl;
     private final Optional<SharedState> shared;
 
     StoredResponses(long maxBytes, Duration ttl, Optional<SharedState> shared) {
-        storing = maxBytes > 0;
         this.maxBytes = maxBytes;
         this.ttl = ttl;
         this.shared = shared;
@@ -121,7 +119,7 @@ final class StoredResponses {
      * can still serve it.
      */
     void put(String id, Entry entry) {
-        if (!storing) return;
+        if (maxBytes <= 0) return;
         byte[] kept = encode(entry);
         if (kept.length > maxBytes) {
             LOG.info(() -> "response " + id + " with its conversation takes " + kept.length + " bytes, more than "

@@ -554,27 +554,13 @@ public final class AnthropicMessagesCodec {
         int to = all.size();
         if (afterId.isPresent()) from = indexOf(all, afterId.get(), "after_id") + 1;
         if (beforeId.isPresent()) to = indexOf(all, beforeId.get(), "before_id");
-        boolean more = to - from > limit;
-        if (beforeId.isPresent()) from = Math.max(from, to - limit);
-        else to = (int) Math.min(to, (long) from + limit);
-        List<ObjectNode> items = all.subList(from, to);
-        ObjectNode o = Json.object();
-        ArrayNode data = o.putArray("data");
-        items.forEach(data::add);
-        o.put("has_more", more);
-        if (items.isEmpty()) {
-            o.putNull("first_id");
-            o.putNull("last_id");
-        } else {
-            o.put("first_id", items.getFirst().path("id").asText());
-            o.put("last_id", items.getLast().path("id").asText());
-        }
-        return o;
+        return ListPage.of(all, from, to, limit, beforeId.isPresent());
     }
 
     private static int indexOf(List<ObjectNode> items, String id, String param) {
-        for (int i = 0; i < items.size(); i++) if (items.get(i).path("id").asText().equals(id)) return i;
-        throw new GatewayException.BadRequest(param + ": no model with id '" + id + "'.", param);
+        int at = ListPage.indexOf(items, id);
+        if (at < 0) throw new GatewayException.BadRequest(param + ": no model with id '" + id + "'.", param);
+        return at;
     }
 
     // ------------------------------------------------------------------ helpers

@@ -455,23 +455,13 @@ public final class OpenAiResponsesCodec {
         List<JsonNode> ordered = new ArrayList<>();
         items.forEach(ordered::add);
         if (!ascending) Collections.reverse(ordered);
-        int start = 0;
+        int from = 0;
         if (after.isPresent()) {
-            int at = 0;
-            while (at < ordered.size() && !ordered.get(at).path("id").asText().equals(after.get())) at++;
-            if (at == ordered.size()) throw bad("No input item with id '" + after.get() + "' in this response.", "after");
-            start = at + 1;
+            int at = ListPage.indexOf(ordered, after.get());
+            if (at < 0) throw bad("No input item with id '" + after.get() + "' in this response.", "after");
+            from = at + 1;
         }
-        int end = Math.min(ordered.size(), start + limit);
-        ObjectNode page = Json.object().put("object", "list");
-        ArrayNode data = page.putArray("data");
-        ordered.subList(start, end).forEach(data::add);
-        if (data.isEmpty()) {
-            page.putNull("first_id").putNull("last_id");
-        } else {
-            page.put("first_id", data.get(0).get("id").asText()).put("last_id", data.get(data.size() - 1).get("id").asText());
-        }
-        return page.put("has_more", end < ordered.size());
+        return Json.object().put("object", "list").setAll(ListPage.of(ordered, from, ordered.size(), limit, false));
     }
 
     static ObjectNode messageItem(String id, String status, ArrayNode content) {

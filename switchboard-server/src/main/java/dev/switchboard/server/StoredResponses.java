@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationConfig;
@@ -24,6 +25,7 @@ import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.model.ContentPart;
 import dev.switchboard.core.model.Message;
 import dev.switchboard.core.reliability.SharedState;
+import dev.switchboard.core.wire.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -44,7 +46,7 @@ final class StoredResponses {
      * An entry as it is kept, in Redis or in memory: every field of the conversation's messages (signed thinking and cache breakpoints
      * included, which a next turn to Anthropic must send back), content parts named by their type.
      */
-    private static final ObjectMapper KEPT = JsonMapper.builder()
+    private static final ObjectMapper KEPT = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(Json.READ_CONSTRAINTS).build())
             .addModule(new Jdk8Module())
             .addMixIn(ContentPart.class, PartTypes.class)
             .addModule(optionalJsonNodes())

@@ -59,6 +59,14 @@ class StoredResponsesTest {
     }
 
     @Test
+    void anEntryWithAStringPastJacksonsDefaultCapReadsBack() {
+        StoredResponses.Entry entry = new StoredResponses.Entry("key-1", json("{}"), json("[]"),
+                List.of(Message.user("x".repeat(21_000_000))));
+
+        assertThat(StoredResponses.decode("resp_1", StoredResponses.encode(entry))).hasValue(entry);
+    }
+
+    @Test
     void aValueThisBuildCannotReadIsAsIfItHadExpired() {
         assertThat(StoredResponses.decode("resp_1", "{\"owner\":1,\"conversation\":[{\"role\":\"WIZARD\"}]}"
                 .getBytes(StandardCharsets.UTF_8))).isEmpty();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
@@ -26,8 +27,16 @@ public final class Json {
      * every request runs on a new virtual thread, so each request allocated its own (~20 KB per streamed answer).
      */
     private static final int RECYCLED_BUFFERS = 64;
+    /**
+     * No cap of Jackson's own on a string's length (its default, 20 million characters, refused a 16 MB inline image
+     * under a 32 MB {@code max-body-bytes}): what the gateway reads is already bounded in bytes by the body and answer
+     * limits. Nesting depth and number length keep Jackson's defaults.
+     */
+    public static final StreamReadConstraints READ_CONSTRAINTS =
+            StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build();
     public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-                    .recyclerPool(JsonRecyclerPools.newBoundedPool(RECYCLED_BUFFERS)).build())
+                    .recyclerPool(JsonRecyclerPools.newBoundedPool(RECYCLED_BUFFERS))
+                    .streamReadConstraints(READ_CONSTRAINTS).build())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
     public static final JsonNodeFactory NODES = JsonNodeFactory.instance;

@@ -17,6 +17,7 @@ import dev.switchboard.core.model.ToolChoice;
 import dev.switchboard.core.model.Usage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class OpenAiCodecTest {
@@ -138,6 +139,17 @@ class OpenAiCodecTest {
         assertThatThrownBy(() -> Json.parseBody("[1,2]".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(GatewayException.BadRequest.class).hasMessageContaining("must be a JSON object");
         assertThatThrownBy(() -> Json.parseBody(new byte[0])).isInstanceOf(GatewayException.BadRequest.class);
+    }
+
+    /** Only the configured byte limits bound a body: Jackson's own 20-million-character cap on a string is lifted. */
+    @Test
+    void aStringLongerThanJacksonsDefaultCapIsRead() {
+        String image = "data:image/png;base64," + "A".repeat(21_000_000);
+        JsonNode body = Json.parseBody(("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":"
+                + "\"image_url\",\"image_url\":{\"url\":\"" + image + "\"}}]}]}").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(OpenAiCodec.parseChatRequest(body).messages().getFirst().content().getFirst())
+                .isEqualTo(new ContentPart.Image(image, Optional.empty(), Optional.empty()));
     }
 
     @Test

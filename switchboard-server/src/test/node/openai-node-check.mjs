@@ -65,6 +65,15 @@ out.responses = { id: first.id, text: first.output_text, status: first.status, u
   retrieved: (await client.responses.retrieve(first.id)).output_text, inputItems: [] };
 for await (const item of client.responses.inputItems.list(follow.id)) out.responses.inputItems.push(item.content[0].text);
 
+// The legacy completions endpoint, whole and streamed.
+const legacy = await client.completions.create({ model, prompt: 'complete from node' });
+let legacyStreamed = '';
+for await (const chunk of await client.completions.create({ model, prompt: 'stream from node', stream: true })) {
+  if (chunk.choices.length) legacyStreamed += chunk.choices[0].text;
+}
+out.completions = { text: legacy.choices[0].text, object: legacy.object, finish: legacy.choices[0].finish_reason,
+  streamText: legacyStreamed };
+
 const ids = [];
 for await (const m of client.models.list()) ids.push(m.id);
 out.models = { ids, retrieved: (await client.models.retrieve(model)).owned_by };

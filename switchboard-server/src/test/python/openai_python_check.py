@@ -72,6 +72,13 @@ out["responses"] = {"id": first.id, "text": first.output_text, "status": first.s
                     "retrieved": client.responses.retrieve(first.id).output_text,
                     "inputItems": [item.content[0].text for item in client.responses.input_items.list(follow.id)]}
 
+# The legacy completions endpoint, whole and streamed.
+legacy = client.completions.create(model=model, prompt="complete from python")
+streamed = "".join(chunk.choices[0].text for chunk in
+                   client.completions.create(model=model, prompt="stream from python", stream=True) if chunk.choices)
+out["completions"] = {"text": legacy.choices[0].text, "object": legacy.object, "finish": legacy.choices[0].finish_reason,
+                      "streamText": streamed}
+
 out["models"] = {"ids": [m.id for m in client.models.list()], "retrieved": client.models.retrieve(model).owned_by}
 
 try:

@@ -8,6 +8,8 @@ import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ChatResponse;
+import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.pipeline.Attributes;
 import dev.switchboard.core.pipeline.ChatStream;
@@ -16,6 +18,7 @@ import dev.switchboard.core.pipeline.Reply;
 import dev.switchboard.core.stages.RouteReport;
 import dev.switchboard.core.wire.Json;
 import dev.switchboard.core.wire.OpenAiCodec;
+import dev.switchboard.core.wire.OpenAiCompletionsCodec;
 import dev.switchboard.core.wire.OpenAiEmbeddingsCodec;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -41,6 +44,7 @@ final class OpenAiEndpoints {
     void register(Routes routes) {
         for (String prefix : List.of("/v1", "")) {
             routes.post(prefix + "/chat/completions", gate.guard(this::chat));
+            routes.post(prefix + "/completions", gate.guard(this::completions));
             routes.post(prefix + "/embeddings", gate.guard(this::embeddings));
             routes.get(prefix + "/models", gate.guard(this::models));
             routes.get(prefix + "/models/*", gate.guard(this::model));
@@ -50,29 +54,58 @@ final class OpenAiEndpoints {
     private void chat(ServerRequest req, ServerResponse res, String requestId) {
         ChatRequest chat = OpenAiCodec.parseChatRequest(HttpIo.jsonBody(req, maxBody));
         Exchange exchange = HttpIo.exchange(engine, chat, req, requestId);
+        ChunkEvents events = chatChunks(chat.includeUsage());
         if (chat.stream()) {
-            gate.stream(exchange, res, dialect(chat.includeUsage()));
+            gate.stream(exchange, res, dialect(events));
             return;
         }
         switch (gate.run(exchange, res)) {
             case Reply.Complete c -> HttpIo.sendJson(res, 200, OpenAiCodec.writeChatResponse(c.response(),
                     exchange.context().get(Attributes.RESPONSE_EXTENSION).orElse(null)));
-            case Reply.Streaming s -> stream(res, s.stream(), chat.includeUsage());
+            case Reply.Streaming s -> stream(res, s.stream(), events);
             case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
         }
     }
 
-    /** OpenAI's stream grammar: chunk events, then {@code [DONE]}; a failure is an error object as a data event. */
-    private static Gate.StreamDialect dialect(boolean includeUsage) {
+    /** The legacy {@code /v1/completions}, run as chat ({@link OpenAiCompletionsCodec}). */
+    private void completions(ServerRequest req, ServerResponse res, String requestId) {
+        OpenAiCompletionsCodec.Request request = OpenAiCompletionsCodec.parseRequest(HttpIo.jsonBody(req, maxBody));
+        ChatRequest chat = request.chat();
+        Exchange exchange = HttpIo.exchange(engine, chat, req, requestId);
+        String id = OpenAiCompletionsCodec.newId();
+        if (chat.stream()) {
+            gate.stream(exchange, res, dialect(completionChunks(id, request)));
+            return;
+        }
+        switch (gate.run(exchange, res)) {
+            case Reply.Complete c -> {
+                ChatResponse answer = c.response();
+                Usage usage = answer.usage().orElseGet(() -> Usage.of(engine.tokens().countPrompt(chat),
+                        engine.tokens().count(answer.text())));
+                HttpIo.sendJson(res, 200, OpenAiCompletionsCodec.writeResponse(id, request, answer, usage));
+            }
+            case Reply.Streaming s -> stream(res, s.stream(), completionChunks(id, request));
+            case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
+        }
+    }
+
+    /** Writes one chunk of a reply's stream as a dialect's data events, without flushing. */
+    @FunctionalInterface
+    interface ChunkEvents {
+        void write(SseWriter sse, ChatChunk chunk, ChatStream stream) throws IOException;
+    }
+
+    /** OpenAI's stream grammar: data events, then {@code [DONE]}; a failure is an error object as a data event. */
+    private static Gate.StreamDialect dialect(ChunkEvents events) {
         return new Gate.StreamDialect() {
             @Override
             public void respond(ServerResponse res, Reply reply) {
-                stream(res, Gate.chunks(reply), includeUsage);
+                stream(res, Gate.chunks(reply), events);
             }
 
             @Override
             public void events(SseWriter sse, Reply reply) throws IOException {
-                writeChunks(sse, Gate.chunks(reply), includeUsage);
+                writeChunks(sse, Gate.chunks(reply), events);
             }
 
             @Override
@@ -83,36 +116,52 @@ final class OpenAiEndpoints {
     }
 
     /**
-     * Streams chunks as SSE. Upstreams are always asked for usage; it is passed on only when the client
-     * asked ({@code stream_options.include_usage}). A failure after the first byte ends the stream with an
-     * error event and no {@code [DONE]}, so it never looks complete.
+     * Chat chunks as they are. Upstreams are always asked for usage; it is passed on only when the client asked
+     * ({@code stream_options.include_usage}).
      */
-    static void stream(ServerResponse res, ChatStream stream, boolean includeUsage) {
+    static ChunkEvents chatChunks(boolean includeUsage) {
+        return (sse, chunk, s) -> {
+            boolean usageOnly = chunk.usage().isPresent() && chunk.choices().isEmpty() && s.extension().isEmpty();
+            // A signature, redacted thinking or citation alone would reach an OpenAI client as an empty delta.
+            boolean empty = s.extension().isEmpty() && OpenAiCodec.onlyAnthropicFields(chunk);
+            if ((includeUsage || !usageOnly) && !empty) {
+                if (!includeUsage && chunk.usage().isPresent()) {
+                    chunk = new ChatChunk(chunk.id(), chunk.created(), chunk.model(), chunk.choices(), Optional.empty(),
+                            chunk.systemFingerprint(), chunk.extras());
+                }
+                sse.write(chunk, s.extension().orElse(null));
+            }
+        };
+    }
+
+    private static ChunkEvents completionChunks(String id, OpenAiCompletionsCodec.Request request) {
+        OpenAiCompletionsCodec.StreamEncoder encoder = new OpenAiCompletionsCodec.StreamEncoder(id, request);
+        boolean includeUsage = request.chat().includeUsage();
+        return (sse, chunk, s) -> {
+            for (ObjectNode event : encoder.encode(chunk, includeUsage)) sse.write(event);
+        };
+    }
+
+    /** Streams a reply as SSE (see {@link #writeChunks}). */
+    private static void stream(ServerResponse res, ChatStream stream, ChunkEvents events) {
         HttpIo.startSse(res);
         try (var out = HttpIo.responseStream(res); var sse = new SseWriter(out)) {
-            writeChunks(sse, stream, includeUsage);
+            writeChunks(sse, stream, events);
         } catch (IOException e) {
             // The client went away; closing the stream in writeChunks cancelled the upstream call.
         }
     }
 
-
-    static void writeChunks(SseWriter sse, ChatStream stream, boolean includeUsage) throws IOException {
+    /**
+     * Writes a stream's chunks, then {@code [DONE]}. A failure after the first byte ends the stream with an error event
+     * and no {@code [DONE]}, so it never looks complete.
+     */
+    static void writeChunks(SseWriter sse, ChatStream stream, ChunkEvents events) throws IOException {
         try (ChatStream s = stream) {
             Optional<ChatChunk> next;
             boolean first = true;
             while ((next = s.next()).isPresent()) {
-                ChatChunk chunk = next.get();
-                boolean usageOnly = chunk.usage().isPresent() && chunk.choices().isEmpty() && s.extension().isEmpty();
-                // A signature, redacted thinking or citation alone would reach an OpenAI client as an empty delta.
-                boolean empty = s.extension().isEmpty() && OpenAiCodec.onlyAnthropicFields(chunk);
-                if ((includeUsage || !usageOnly) && !empty) {
-                    if (!includeUsage && chunk.usage().isPresent()) {
-                        chunk = new ChatChunk(chunk.id(), chunk.created(), chunk.model(), chunk.choices(), Optional.empty(),
-                                chunk.systemFingerprint(), chunk.extras());
-                    }
-                    sse.write(chunk, s.extension().orElse(null));
-                }
+                events.write(sse, next.get(), s);
                 // The first event goes out at once (no first-chunk delay); later ones already at hand share a write.
                 if (first || !s.ready()) sse.flush();
                 first = false;

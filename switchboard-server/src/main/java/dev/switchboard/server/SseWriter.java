@@ -65,9 +65,14 @@ final class SseWriter implements AutoCloseable {
         out.write(EVENT);
         out.write(event.name().getBytes(StandardCharsets.UTF_8));
         out.write(NL);
+        write(event.data());
+    }
+
+    /** Writes a data event without flushing, its JSON generated straight into the response. */
+    void write(JsonNode data) throws IOException {
         out.write(DATA);
         JsonGenerator g = json();
-        g.writeTree(event.data());
+        g.writeTree(data);
         g.flush();
         out.write(END);
     }

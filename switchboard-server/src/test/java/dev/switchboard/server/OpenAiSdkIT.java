@@ -8,6 +8,7 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
@@ -19,6 +20,9 @@ import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionTool;
+import com.openai.models.completions.Completion;
+import com.openai.models.completions.CompletionChoice;
+import com.openai.models.completions.CompletionCreateParams;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
@@ -251,5 +255,79 @@ class OpenAiSdkIT {
                 assertThat(streamed).as(model + ", streamed").isEqualTo(whole);
             }
         }
+    }
+
+    /** The legacy completions endpoint runs as chat: the prompt is the user message, OpenAI's default of 16 tokens kept. */
+    @Test
+    void completesALegacyPromptAsAChat() {
+        Completion c = client.completions().create(CompletionCreateParams.builder().model("gpt-4o-mini")
+                .prompt("Say this is a test").temperature(0.5).user("u-2").build());
+
+        assertThat(c.choices()).singleElement().satisfies(choice -> {
+            assertThat(choice.text()).isEqualTo("echo: Say this is a test");
+            assertThat(choice.finishReason()).isEqualTo(CompletionChoice.FinishReason.STOP);
+            assertThat(choice.logprobs()).isEmpty();
+        });
+        assertThat(c.id()).startsWith("cmpl-");
+        assertThat(c.model()).isEqualTo("gpt-4o-mini");
+        assertThat(c.usage().orElseThrow().totalTokens()).isPositive();
+        JsonNode sent = upstream.lastRequest().bodyJson();
+        assertThat(upstream.lastRequest().path()).isEqualTo("/v1/chat/completions");
+        assertThat(sent.get("messages")).isEqualTo(Json.MAPPER.valueToTree(List.of(Map.of("role", "user",
+                "content", "Say this is a test"))));
+        assertThat(sent.get("max_tokens").asInt()).isEqualTo(16);
+        assertThat(sent.get("temperature").asDouble()).isEqualTo(0.5);
+        assertThat(sent.get("user").asText()).isEqualTo("u-2");
+        assertThat(sent.has("prompt")).isFalse();
+    }
+
+    @Test
+    void streamsALegacyCompletionWithTheEchoedPromptAndUsage() {
+        StringBuilder text = new StringBuilder();
+        List<CompletionChoice.FinishReason> finishes = new ArrayList<>();
+        List<Long> usage = new ArrayList<>();
+        try (StreamResponse<Completion> stream = client.completions().createStreaming(CompletionCreateParams.builder()
+                .model("gpt-4o-mini").prompt("Once upon a time").echo(true).maxTokens(3)
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+            stream.stream().forEach(chunk -> {
+                assertThat(chunk.id()).startsWith("cmpl-");
+                chunk.choices().forEach(ch -> {
+                    text.append(ch.text());
+                    ch._finishReason().asKnown().ifPresent(finishes::add);
+                });
+                chunk.usage().ifPresent(u -> usage.add(u.completionTokens()));
+            });
+        }
+        // Cut at three tokens by the upstream, as max_tokens asks.
+        assertThat(text.toString()).startsWith("Once upon a timeecho: ").isNotEqualTo("Once upon a timeecho: Once upon a time");
+        assertThat(finishes).containsExactly(CompletionChoice.FinishReason.LENGTH);
+        assertThat(usage).singleElement().satisfies(n -> assertThat(n).isBetween(1L, 3L));
+        assertThat(upstream.lastRequest().bodyJson().get("max_tokens").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void legacyLogprobsComeInTheLegacyLayout() {
+        CompletionChoice choice = client.completions().create(CompletionCreateParams.builder().model("gpt-4o-mini")
+                .prompt("name a colour").logprobs(2L).build()).choices().getFirst();
+
+        CompletionChoice.Logprobs logprobs = choice.logprobs().orElseThrow();
+        assertThat(String.join("", logprobs.tokens().orElseThrow())).isEqualTo(choice.text());
+        assertThat(logprobs.tokens().orElseThrow()).containsExactly("echo: ", "name ", "a ", "colour");
+        assertThat(logprobs.textOffset().orElseThrow()).containsExactly(0L, 6L, 11L, 13L);
+        assertThat(logprobs.tokenLogprobs().orElseThrow()).containsOnly(-0.25);
+        JsonNode sent = upstream.lastRequest().bodyJson();
+        assertThat(sent.get("logprobs").asBoolean()).isTrue();
+        assertThat(sent.get("top_logprobs").asInt()).isEqualTo(2);
+    }
+
+    /** What a chat model cannot do is a 400 naming the parameter, never an approximation. */
+    @Test
+    void legacyRequestsAChatModelCannotServeAreRefusedByName() {
+        Map<String, CompletionCreateParams> refused = Map.of(
+                "prompt", CompletionCreateParams.builder().model("gpt-4o-mini").promptOfArrayOfTokens(List.of(1L, 2L)).build(),
+                "suffix", CompletionCreateParams.builder().model("gpt-4o-mini").prompt("def f(").suffix("return x").build(),
+                "best_of", CompletionCreateParams.builder().model("gpt-4o-mini").prompt("hi").bestOf(3L).build());
+        refused.forEach((param, params) -> assertThatThrownBy(() -> client.completions().create(params))
+                .as(param).isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).hasValue(param)));
     }
 }

@@ -36,7 +36,7 @@ class OpenAiStreamChunksTest {
     private static List<JsonNode> written(List<ChatChunk> chunks) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (SseWriter sse = new SseWriter(out)) {
-            OpenAiEndpoints.writeChunks(sse, ChatStream.of(chunks), true);
+            OpenAiEndpoints.writeChunks(sse, ChatStream.of(chunks), OpenAiEndpoints.chatChunks(true));
         }
         List<JsonNode> events = new ArrayList<>();
         for (String event : out.toString(StandardCharsets.UTF_8).split("\n\n")) {

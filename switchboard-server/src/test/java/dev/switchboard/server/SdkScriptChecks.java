@@ -119,6 +119,15 @@ abstract class SdkScriptChecks {
     }
 
     @Test
+    void completesThroughTheLegacyCompletionsApi() {
+        JsonNode c = result.get("completions");
+        assertThat(c.get("text").asText()).isEqualTo("echo: complete from " + label());
+        assertThat(c.get("object").asText()).isEqualTo("text_completion");
+        assertThat(c.get("finish").asText()).isEqualTo("stop");
+        assertThat(c.get("streamText").asText()).isEqualTo("echo: stream from " + label());
+    }
+
+    @Test
     void listsAndRetrievesModels() {
         List<String> ids = new ArrayList<>();
         result.at("/models/ids").forEach(id -> ids.add(id.asText()));

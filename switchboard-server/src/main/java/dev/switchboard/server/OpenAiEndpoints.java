@@ -82,7 +82,8 @@ final class OpenAiEndpoints {
                 ChatResponse answer = c.response();
                 Usage usage = answer.usage().orElseGet(() -> Usage.of(engine.tokens().countPrompt(chat),
                         engine.tokens().count(answer.text())));
-                HttpIo.sendJson(res, 200, OpenAiCompletionsCodec.writeResponse(id, request, answer, usage));
+                HttpIo.sendJson(res, 200, OpenAiCompletionsCodec.writeResponse(id, request, answer, usage,
+                        exchange.context().get(Attributes.RESPONSE_EXTENSION)));
             }
             case Reply.Streaming s -> stream(res, s.stream(), completionChunks(id, request));
             case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
@@ -138,7 +139,7 @@ final class OpenAiEndpoints {
         OpenAiCompletionsCodec.StreamEncoder encoder = new OpenAiCompletionsCodec.StreamEncoder(id, request);
         boolean includeUsage = request.chat().includeUsage();
         return (sse, chunk, s) -> {
-            for (ObjectNode event : encoder.encode(chunk, includeUsage)) sse.write(event);
+            for (ObjectNode event : encoder.encode(chunk, includeUsage, s.extension())) sse.write(event);
         };
     }
 

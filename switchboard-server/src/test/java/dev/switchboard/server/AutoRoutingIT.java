@@ -100,6 +100,26 @@ class AutoRoutingIT {
         assertThat(text.indexOf("## 1. Documentation")).isGreaterThanOrEqualTo(0).isLessThan(text.indexOf("## 2. Code generation"));
     }
 
+    /** The legacy completions endpoint routes the same way, and its objects carry the same report. */
+    @Test
+    void aLegacyCompletionIsRoutedAndReportedAsAChatIs() throws Exception {
+        String legacy = Json.text(Json.object().put("model", "switchboard/auto").put("prompt", DEMO).put("max_tokens", 400));
+        JsonNode whole = Json.parseBody(gateway.post("/v1/completions", legacy).body().getBytes());
+        assertThat(whole.get("object").asText()).isEqualTo("text_completion");
+        assertThat(whole.at("/switchboard/parts")).hasSize(2);
+        assertThat(whole.at("/choices/0/text").asText()).contains("## 1. Documentation", "## 2. Code generation");
+
+        HttpResponse<String> streamed = gateway.post("/v1/completions", legacy.replace("{", "{\"stream\":true,"));
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : streamed.body().split("\n")) {
+            if (line.startsWith("data: {")) events.add(Json.parseBody(line.substring(6).getBytes()));
+        }
+        assertThat(streamed.body()).endsWith("data: [DONE]\n\n");
+        assertThat(events).allMatch(e -> e.get("object").asText().equals("text_completion"));
+        assertThat(events.getFirst().at("/switchboard/event").asText()).isEqualTo("plan");
+        assertThat(events.getLast().at("/switchboard/event").asText()).isEqualTo("summary");
+    }
+
     @Test
     void theRawStreamCarriesThePlanFirstPartEventsAndASummaryLast() throws Exception {
         HttpResponse<String> r = gateway.post("/v1/chat/completions", body("switchboard/auto", DEMO, true));

@@ -93,8 +93,12 @@ public final class OpenAiCompletionsCodec {
         return OpenAiResponsesCodec.newId("cmpl").replace('_', '-');
     }
 
-    /** A whole answer as a {@code text_completion} object. */
-    public static ObjectNode writeResponse(String id, Request request, ChatResponse answer, Usage usage) {
+    /**
+     * A whole answer as a {@code text_completion} object; {@code extension} (a routed answer's report), when there is
+     * one, goes in its {@code switchboard} field, as on a chat completion.
+     */
+    public static ObjectNode writeResponse(String id, Request request, ChatResponse answer, Usage usage,
+            Optional<? extends JsonNode> extension) {
         ObjectNode o = head(id, answer.created(), answer.model());
         ArrayNode choices = o.putArray("choices");
         for (Choice c : answer.choices()) {
@@ -103,6 +107,7 @@ public final class OpenAiCompletionsCodec {
         }
         o.set("usage", usage(usage));
         answer.systemFingerprint().ifPresent(f -> o.put("system_fingerprint", f));
+        extension.ifPresent(e -> o.set("switchboard", e));
         return o;
     }
 
@@ -148,7 +153,8 @@ public final class OpenAiCompletionsCodec {
 
     /**
      * Turns a chat stream's chunks into {@code text_completion} chunks: one per text delta or finish of a choice, and the
-     * usage chunk (no choices) when the client asked for it. Reasoning and empty deltas have no place and are dropped.
+     * usage chunk (no choices) when the client asked for it. Reasoning and empty deltas have no place and are dropped;
+     * a chunk's extension goes in the {@code switchboard} field of its first event (one with no choices if it has none).
      */
     public static final class StreamEncoder {
         private final String id;
@@ -161,7 +167,7 @@ public final class OpenAiCompletionsCodec {
             this.request = request;
         }
 
-        public List<ObjectNode> encode(ChatChunk chunk, boolean includeUsage) {
+        public List<ObjectNode> encode(ChatChunk chunk, boolean includeUsage, Optional<? extends JsonNode> extension) {
             List<ObjectNode> events = new ArrayList<>(1);
             for (ChunkChoice c : chunk.choices()) {
                 String text = c.content().orElse("");
@@ -180,6 +186,10 @@ public final class OpenAiCompletionsCodec {
                 event.putArray("choices");
                 event.set("usage", usage(chunk.usage().get()));
                 events.add(event);
+            }
+            if (extension.isPresent()) {
+                if (events.isEmpty()) events.add(head(id, chunk.created(), chunk.model()).set("choices", Json.NODES.arrayNode()));
+                events.getFirst().set("switchboard", extension.get());
             }
             return events;
         }

@@ -95,7 +95,7 @@ class OpenAiCompletionsCodecTest {
                 new Choice(0, Message.assistant(" there"), Optional.of(FinishReason.LENGTH), Optional.empty())),
                 Optional.empty(), Optional.of("fp_1"), Optional.empty());
 
-        ObjectNode o = OpenAiCompletionsCodec.writeResponse("cmpl-1", r, answer, Usage.of(3, 2));
+        ObjectNode o = OpenAiCompletionsCodec.writeResponse("cmpl-1", r, answer, Usage.of(3, 2), Optional.empty());
 
         assertThat(o.toString()).isEqualTo(json("{'id':'cmpl-1','object':'text_completion','created':1700000000,'model':'m',"
                 + "'choices':[{'text':'Hi there','index':0,'logprobs':null,'finish_reason':'length'}],"
@@ -128,7 +128,7 @@ class OpenAiCompletionsCodecTest {
                 ChatChunk.of("c", 5, "m", ChunkChoice.finish(1, FinishReason.STOP)),
                 ChatChunk.usage("c", 5, "m", Usage.of(2, 3)));
 
-        List<String> withUsage = chunks.stream().flatMap(c -> encoder.encode(c, true).stream()).map(Object::toString).toList();
+        List<String> withUsage = chunks.stream().flatMap(c -> encoder.encode(c, true, Optional.empty()).stream()).map(Object::toString).toList();
 
         assertThat(withUsage).containsExactly(
                 "{\"id\":\"cmpl-9\",\"object\":\"text_completion\",\"created\":5,\"model\":\"m\",\"choices\":[{\"text\":\"Hi there\",\"index\":0,\"logprobs\":null,\"finish_reason\":null}]}",
@@ -137,6 +137,30 @@ class OpenAiCompletionsCodecTest {
                 // A choice with no text still echoes its prompt.
                 "{\"id\":\"cmpl-9\",\"object\":\"text_completion\",\"created\":5,\"model\":\"m\",\"choices\":[{\"text\":\"Hi\",\"index\":1,\"logprobs\":null,\"finish_reason\":\"stop\"}]}",
                 "{\"id\":\"cmpl-9\",\"object\":\"text_completion\",\"created\":5,\"model\":\"m\",\"choices\":[],\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":3,\"total_tokens\":5}}");
-        assertThat(new OpenAiCompletionsCodec.StreamEncoder("cmpl-9", r).encode(chunks.getLast(), false)).isEmpty();
+        assertThat(new OpenAiCompletionsCodec.StreamEncoder("cmpl-9", r).encode(chunks.getLast(), false, Optional.empty())).isEmpty();
+    }
+
+    /** A routed answer's report reaches a completions client as it reaches a chat one, in a {@code switchboard} field. */
+    @Test
+    void theGatewaysExtensionRidesOnTheFirstEventOfItsChunk() {
+        OpenAiCompletionsCodec.Request r = parse("{'model':'switchboard/auto','prompt':'Hi'}");
+        var encoder = new OpenAiCompletionsCodec.StreamEncoder("cmpl-9", r);
+        Optional<ObjectNode> report = Optional.of(Json.object().put("router", "utility"));
+
+        List<ObjectNode> onRole = encoder.encode(ChatChunk.of("c", 5, "m", ChunkChoice.role(0, Role.ASSISTANT)), false, report);
+        List<ObjectNode> onText = encoder.encode(ChatChunk.of("c", 5, "m", ChunkChoice.content(0, "Hello")), false, report);
+
+        assertThat(onRole).singleElement().satisfies(e -> {
+            assertThat(e.get("choices")).isEmpty();
+            assertThat(e.get("switchboard")).isEqualTo(report.get());
+        });
+        assertThat(onText).singleElement().satisfies(e -> {
+            assertThat(e.at("/choices/0/text").asText()).isEqualTo("Hello");
+            assertThat(e.get("switchboard")).isEqualTo(report.get());
+        });
+        ChatResponse answer = new ChatResponse("c", 5, "m", List.of(new Choice(0, Message.assistant("Hello"),
+                Optional.of(FinishReason.STOP), Optional.empty())), Optional.empty(), Optional.empty(), Optional.empty());
+        assertThat(OpenAiCompletionsCodec.writeResponse("cmpl-9", r, answer, Usage.of(1, 1), report).get("switchboard"))
+                .isEqualTo(report.get());
     }
 }

@@ -8,7 +8,10 @@ import dev.switchboard.core.spi.BufferedBytes;
 import dev.switchboard.core.pipeline.Credentials;
 import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.config.Deployment;
+import dev.switchboard.core.model.ChatRequest;
+import dev.switchboard.core.model.ChatResponse;
 import dev.switchboard.core.model.GatewayRequest;
+import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.pipeline.Exchange;
 import dev.switchboard.core.pipeline.RequestHeaders;
 import dev.switchboard.core.reliability.RequestOptions;
@@ -230,6 +233,11 @@ final class HttpIo {
             }
             exchange.context().set(DecomposeStage.DECOMPOSE, value.equals("on") || value.equals("true"));
         });
+    }
+
+    /** The answer's usage, or counted with the gateway's tokenizer when the upstream gave none. */
+    static Usage usage(Switchboard engine, ChatRequest chat, ChatResponse answer) {
+        return answer.usage().orElseGet(() -> Usage.of(engine.tokens().countPrompt(chat), engine.tokens().count(answer.text())));
     }
 
     /**

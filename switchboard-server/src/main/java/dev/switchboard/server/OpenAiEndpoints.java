@@ -8,8 +8,6 @@ import dev.switchboard.core.Switchboard;
 import dev.switchboard.core.config.Deployment;
 import dev.switchboard.core.model.ChatChunk;
 import dev.switchboard.core.model.ChatRequest;
-import dev.switchboard.core.model.ChatResponse;
-import dev.switchboard.core.model.Usage;
 import dev.switchboard.core.model.EmbeddingRequest;
 import dev.switchboard.core.pipeline.Attributes;
 import dev.switchboard.core.pipeline.ChatStream;
@@ -78,13 +76,8 @@ final class OpenAiEndpoints {
             return;
         }
         switch (gate.run(exchange, res)) {
-            case Reply.Complete c -> {
-                ChatResponse answer = c.response();
-                Usage usage = answer.usage().orElseGet(() -> Usage.of(engine.tokens().countPrompt(chat),
-                        engine.tokens().count(answer.text())));
-                HttpIo.sendJson(res, 200, OpenAiCompletionsCodec.writeResponse(id, request, answer, usage,
-                        exchange.context().get(Attributes.RESPONSE_EXTENSION)));
-            }
+            case Reply.Complete c -> HttpIo.sendJson(res, 200, OpenAiCompletionsCodec.writeResponse(id, request,
+                    c.response(), HttpIo.usage(engine, chat, c.response()), exchange.context().get(Attributes.RESPONSE_EXTENSION)));
             case Reply.Streaming s -> stream(res, s.stream(), completionChunks(id, request));
             case Reply.Embeddings e -> throw new IllegalStateException("embeddings reply to a chat request");
         }

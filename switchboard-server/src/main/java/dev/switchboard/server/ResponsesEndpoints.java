@@ -94,7 +94,7 @@ final class ResponsesEndpoints {
     private ObjectNode complete(Turn turn, ChatRequest chat, ChatResponse answer) {
         Message message = answer.choices().isEmpty() ? Message.assistant("") : answer.choices().getFirst().message();
         Optional<FinishReason> finish = answer.finishReason();
-        Usage usage = answer.usage().orElseGet(() -> Usage.of(engine.tokens().countPrompt(chat), engine.tokens().count(message.text())));
+        Usage usage = HttpIo.usage(engine, chat, answer);
         ObjectNode response = OpenAiResponsesCodec.writeResponse(turn.id(), turn.createdAt(), turn.model(),
                 OpenAiResponsesCodec.status(finish), finish, OpenAiResponsesCodec.outputItems(message, finish), Optional.of(usage),
                 turn.request().echo());

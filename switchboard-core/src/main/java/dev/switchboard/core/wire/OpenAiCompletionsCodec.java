@@ -13,6 +13,7 @@ import dev.switchboard.core.model.FinishReason;
 import dev.switchboard.core.model.Usage;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,15 +78,17 @@ public final class OpenAiCompletionsCodec {
     private static String prompt(JsonNode prompt) {
         if (!OpenAiCodec.present(prompt)) throw OpenAiCodec.bad("Missing required parameter: 'prompt'.", "prompt");
         if (prompt.isTextual()) return prompt.asText();
-        if (prompt.isArray() && !prompt.isEmpty() && !prompt.get(0).isTextual()) {
+        if (!prompt.isArray() || prompt.isEmpty()) {
+            throw OpenAiCodec.bad("Invalid type for 'prompt': expected a string or an array of one string.", "prompt");
+        }
+        if (!prompt.get(0).isTextual()) {
             throw OpenAiCodec.bad("Token-id prompts are not supported: send the prompt as text.", "prompt");
         }
-        if (prompt.isArray() && prompt.size() > 1) {
+        if (prompt.size() > 1) {
             throw OpenAiCodec.bad("One prompt per request: send each of the " + prompt.size() + " prompts as its own request.",
                     "prompt");
         }
-        if (prompt.isArray() && prompt.size() == 1) return prompt.get(0).asText();
-        throw OpenAiCodec.bad("Invalid type for 'prompt': expected a string or an array of one string.", "prompt");
+        return prompt.get(0).asText();
     }
 
     /** A completions id, as OpenAI's {@code cmpl-...}. */
@@ -159,7 +162,7 @@ public final class OpenAiCompletionsCodec {
     public static final class StreamEncoder {
         private final String id;
         private final Request request;
-        private final Set<Integer> started = new java.util.HashSet<>();
+        private final Set<Integer> started = new HashSet<>();
         private final Map<Integer, int[]> offsets = new HashMap<>();
 
         public StreamEncoder(String id, Request request) {

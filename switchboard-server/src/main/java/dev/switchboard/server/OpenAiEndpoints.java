@@ -104,7 +104,7 @@ final class OpenAiEndpoints {
 
             @Override
             public void error(SseWriter sse, GatewayException e) throws IOException {
-                sse.data(Json.bytes(OpenAiCodec.writeError(e)));
+                sse.data(OpenAiCodec.writeError(e));
             }
         };
     }
@@ -162,7 +162,7 @@ final class OpenAiEndpoints {
             }
             sse.done();
         } catch (GatewayException e) {
-            sse.data(Json.bytes(OpenAiCodec.writeError(e)));
+            sse.data(OpenAiCodec.writeError(e));
         }
     }
 

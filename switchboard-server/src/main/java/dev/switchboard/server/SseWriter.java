@@ -36,7 +36,8 @@ final class SseWriter implements AutoCloseable {
         return json;
     }
 
-    void data(byte[] json) throws IOException {
+    /** Writes a data event and flushes it (a stream's last: its error). */
+    void data(JsonNode json) throws IOException {
         write(json);
         out.flush();
     }
@@ -47,13 +48,6 @@ final class SseWriter implements AutoCloseable {
         JsonGenerator g = json();
         OpenAiCodec.writeChunk(chunk, extension, g);
         g.flush(); // into the response stream, ahead of the bytes written to it directly; it does not flush that
-        out.write(END);
-    }
-
-    /** Writes an event without flushing: the caller flushes once no further event is at hand. */
-    void write(byte[] json) throws IOException {
-        out.write(DATA);
-        out.write(json);
         out.write(END);
     }
 

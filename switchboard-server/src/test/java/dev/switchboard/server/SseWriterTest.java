@@ -56,7 +56,7 @@ class SseWriterTest {
         try (SseWriter sse = new SseWriter(out)) {
             sse.writeEvent(new SseEvent("response.created", Json.object().put("type", "response.created")));
             sse.write(chunk("Hi"), null);
-            sse.write("{\"raw\":true}".getBytes(StandardCharsets.UTF_8));
+            sse.write(Json.object().put("raw", true));
             sse.writeEvent(new SseEvent("response.completed", Json.object().put("type", "response.completed").put("n", 2)));
             sse.done();
         }
